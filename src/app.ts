@@ -1,0 +1,104 @@
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { AppConfig } from './config.js';
+import type { Database } from './db/client.js';
+import type { WorkflowEngine } from './engine/durable/engine.js';
+import { requireAccessDeclarations } from './http/access.js';
+import { installAuthGuard } from './http/auth-guard.js';
+import { installErrorHandling } from './http/error-handler.js';
+import { generateRequestId } from './http/request-id.js';
+import { loggerOptions } from './logger.js';
+import { healthRoutes, type HealthCheck } from './modules/health/routes.js';
+import { createMetrics, type Metrics } from './modules/metrics/registry.js';
+import type { AccessTokens } from './modules/auth/tokens.js';
+import { installRequestMetrics, metricsRoutes } from './modules/metrics/routes.js';
+import { workflowRoutes } from './modules/workflows/routes.js';
+
+/** What the app needs from the outside world; main.ts builds it, tests build their own. */
+export interface AppDeps {
+  config: AppConfig;
+  db: Database;
+  /** Signs and verifies access tokens. */
+  tokens: AccessTokens;
+  /** The durable workflow engine; its routes are mounted when given. */
+  engine?: WorkflowEngine;
+  /** Extra readiness checks (queue, Redis …); the database check is always included. */
+  healthChecks?: HealthCheck[];
+  metrics?: Metrics;
+  /** Overrides the logger options derived from config (tests pass `false`). */
+  logger?: FastifyServerOptions['logger'];
+}
+
+export type App = FastifyInstance;
+
+/** Builds the Fastify app: plugins, error model, docs and every route. Does not listen. */
+export async function buildApp(deps: AppDeps): Promise<App> {
+  const { config, db } = deps;
+  const app = Fastify({
+    logger: deps.logger ?? loggerOptions(config),
+    genReqId: generateRequestId,
+    requestIdHeader: false,
+    trustProxy: true,
+    bodyLimit: 1_048_576,
+    return503OnClosing: true,
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandling(app);
+  requireAccessDeclarations(app);
+  installAuthGuard(app, deps.tokens);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(helmet, { global: true });
+  if (config.corsOrigins.length > 0) {
+    await app.register(cors, {
+      origin: config.corsOrigins.includes('*') ? true : config.corsOrigins,
+      credentials: !config.corsOrigins.includes('*'),
+      exposedHeaders: ['x-request-id', 'retry-after', 'location'],
+    });
+  }
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Cedar Heights API',
+        description: 'Music school backend: enrollment, scheduling, payments and messages, driven by durable workflows.',
+        version: '1.0.0',
+      },
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+  app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
+
+  const metrics = deps.metrics ?? createMetrics({ defaultMetrics: config.env !== 'test' });
+  installRequestMetrics(app, metrics);
+  await app.register(metricsRoutes(metrics, { requireAdmin: config.metricsRequireAuth }));
+
+  const databaseCheck: HealthCheck = {
+    name: 'database',
+    check: async () => {
+      await db.sql.query('SELECT 1');
+    },
+  };
+  const engine = deps.engine;
+  const queueCheck: HealthCheck[] = engine ? [{ name: `queue (${engine.queue.driver})`, check: () => engine.queue.ping() }] : [];
+  await app.register(healthRoutes([databaseCheck, ...queueCheck, ...(deps.healthChecks ?? [])]));
+  if (engine) await app.register(workflowRoutes(engine));
+
+  return app;
+}

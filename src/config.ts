@@ -1,0 +1,153 @@
+import { z } from 'zod';
+
+/**
+ * Runtime configuration, read from environment variables only.
+ * This module is the single reader of `process.env` in the application.
+ * Every variable is documented in the README's configuration table.
+ */
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const booleanFromEnv = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const optionalUrl = (protocols: string[]) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .refine((value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`)
+    .optional();
+
+const isValidTimeZone = (zone: string): boolean => {
+  try {
+    new Intl.DateTimeFormat('en-CA', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /** TCP port of the HTTP server. Default 8080. */
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  /** Interface to listen on. Default 0.0.0.0 (all interfaces). */
+  HOST: z.string().trim().min(1).default('0.0.0.0'),
+  /** PostgreSQL connection string; unset → embedded PGlite under DATA_DIR. */
+  DATABASE_URL: optionalUrl(['postgres:', 'postgresql:']),
+  /** Size of the node-postgres pool when DATABASE_URL is set. Default 20. */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(20),
+  /** Folder for PGlite files and generated secrets. Default ./data. "memory://" keeps PGlite in memory. */
+  DATA_DIR: z.string().trim().min(1).default('./data'),
+  /** Redis connection string; when set, the workflow queue uses BullMQ instead of pg-boss. */
+  REDIS_URL: optionalUrl(['redis:', 'rediss:']),
+  /** HMAC secret for access tokens (at least 32 characters). Generated under DATA_DIR when unset in embedded mode. */
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** E-mail of the first admin, created by the seed. */
+  ADMIN_EMAIL: z.email().default('admin@cedarheights.local'),
+  /** Password of the first admin; when unset a random one is generated and printed once. */
+  ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
+  /** IANA time zone of the school; wall-clock rules are expanded in it. */
+  SCHOOL_TIMEZONE: z
+    .string()
+    .trim()
+    .refine(isValidTimeZone, 'must be an IANA time zone such as America/Halifax')
+    .default('America/Halifax'),
+  /** pino log level. Default info. */
+  LOG_LEVEL: z.enum(logLevels).default('info'),
+  /** Comma-separated list of allowed browser origins; empty → CORS disabled. "*" allows any origin. */
+  CORS_ORIGINS: z.string().default(''),
+  /** Seed the demo school on start when the database is empty. Default true. */
+  SEED_DEMO: booleanFromEnv.default(true),
+  /** Run a workflow worker inside `serve`. Default true. */
+  EMBEDDED_WORKER: booleanFromEnv.default(true),
+  /** Jobs a worker runs at the same time. Default 5. */
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(5),
+  /** Whether GET /metrics needs an admin token. Default false (public). */
+  METRICS_REQUIRE_AUTH: booleanFromEnv.default(false),
+  /** Milliseconds to wait for in-flight work on SIGTERM/SIGINT before exiting. Default 10000. */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface AppConfig {
+  env: Env['NODE_ENV'];
+  port: number;
+  host: string;
+  database: { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string; poolSize: number };
+  dataDir: string;
+  redisUrl: string | undefined;
+  jwtSecret: string | undefined;
+  admin: { email: string; password: string | undefined };
+  schoolTimezone: string;
+  logLevel: Env['LOG_LEVEL'];
+  corsOrigins: string[];
+  seedDemo: boolean;
+  embeddedWorker: boolean;
+  workerConcurrency: number;
+  metricsRequireAuth: boolean;
+  shutdownTimeoutMs: number;
+}
+
+/** A configuration error that names the offending variable. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    readonly reason: string,
+  ) {
+    super(`Invalid environment variable ${variable}: ${reason}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Parse and validate configuration. Empty strings count as unset.
+ * Throws ConfigError naming the first bad variable.
+ */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
+  const cleaned: Record<string, string> = {};
+  for (const key of Object.keys(envSchema.shape)) {
+    const value = source[key];
+    if (value !== undefined && value !== '') cleaned[key] = value;
+  }
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const variable = String(issue?.path[0] ?? 'environment');
+    const received = cleaned[variable];
+    const shown = received === undefined || /SECRET|PASSWORD|URL/.test(variable) ? '' : ` (got "${received}")`;
+    throw new ConfigError(variable, `${issue?.message ?? 'invalid'}${shown}`);
+  }
+  const env = parsed.data;
+  return {
+    env: env.NODE_ENV,
+    port: env.PORT,
+    host: env.HOST,
+    database: env.DATABASE_URL
+      ? { kind: 'postgres', url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE }
+      : { kind: 'pglite', dataDir: env.DATA_DIR },
+    dataDir: env.DATA_DIR,
+    redisUrl: env.REDIS_URL,
+    jwtSecret: env.JWT_SECRET,
+    admin: { email: env.ADMIN_EMAIL.toLowerCase(), password: env.ADMIN_PASSWORD },
+    schoolTimezone: env.SCHOOL_TIMEZONE,
+    logLevel: env.LOG_LEVEL,
+    corsOrigins: env.CORS_ORIGINS.split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
+    seedDemo: env.SEED_DEMO,
+    embeddedWorker: env.EMBEDDED_WORKER,
+    workerConcurrency: env.WORKER_CONCURRENCY,
+    metricsRequireAuth: env.METRICS_REQUIRE_AUTH,
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+  };
+}

@@ -1,0 +1,58 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import pg from 'pg';
+import * as schema from './schema/index.js';
+import { pgliteClient, postgresClient, type SqlClient } from './sql-client.js';
+
+export type Schema = typeof schema;
+/** Drizzle handle, the same type for PGlite and node-postgres. */
+export type Orm = PgDatabase<PgQueryResultHKT, Schema>;
+
+/** Everything that talks to the database: raw SQL and the typed ORM over one connection source. */
+export interface Database {
+  readonly kind: SqlClient['kind'];
+  readonly sql: SqlClient;
+  readonly orm: Orm;
+  /** The PGlite instance in embedded mode (pg-boss runs on it); undefined on PostgreSQL. */
+  readonly pglite: PGlite | undefined;
+  close(): Promise<void>;
+}
+
+export type DatabaseTarget =
+  | { kind: 'pglite'; dataDir: string }
+  | { kind: 'postgres'; url: string; poolSize: number };
+
+// Raw SQL results on both drivers: bigint → number (counts and ids fit), date → 'YYYY-MM-DD' string
+// (never a local-midnight Date), timestamptz → Date.
+const DATE_OID = 1082;
+const keepDateText = (value: string): string => value;
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+pg.types.setTypeParser(DATE_OID, keepDateText);
+
+/**
+ * Opens the database. PGlite keeps its files in `<dataDir>/pglite` ("memory://" keeps it in memory);
+ * PostgreSQL is reached through a pool of `poolSize` connections.
+ */
+export async function openDatabase(target: DatabaseTarget): Promise<Database> {
+  if (target.kind === 'postgres') {
+    const pool = new pg.Pool({ connectionString: target.url, max: target.poolSize });
+    pool.on('error', () => undefined); // idle-client errors surface on the next query instead
+    const sql = postgresClient(pool);
+    const orm = drizzlePg({ client: pool, schema }) as unknown as Orm;
+    return { kind: 'postgres', sql, orm, pglite: undefined, close: () => sql.close() };
+  }
+  const location = target.dataDir === 'memory://' ? 'memory://' : path.resolve(target.dataDir, 'pglite');
+  if (location !== 'memory://') mkdirSync(location, { recursive: true });
+  const pglite = await PGlite.create(location, {
+    extensions: { btree_gist },
+    parsers: { [DATE_OID]: keepDateText, 20: (value: string) => Number(value) },
+  });
+  const sql = pgliteClient(pglite);
+  const orm = drizzlePglite({ client: pglite, schema }) as unknown as Orm;
+  return { kind: 'pglite', sql, orm, pglite, close: () => sql.close() };
+}

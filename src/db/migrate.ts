@@ -1,0 +1,54 @@
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { SqlClient } from './sql-client.js';
+
+/** Folder of the numbered SQL migrations (`0001_name.sql`, applied in file-name order). */
+export const migrationsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+/** Any constant shared by every process; serialises concurrent migrators on one database. */
+const MIGRATION_LOCK_KEY = 727_364_001;
+
+export interface MigrationResult {
+  applied: string[];
+  alreadyApplied: number;
+}
+
+async function listMigrations(): Promise<string[]> {
+  const files = await readdir(migrationsDir);
+  return files.filter((f) => /^\d{4}_[\w-]+\.sql$/.test(f)).sort();
+}
+
+/**
+ * Applies pending migrations, each in its own transaction, recording them in `schema_migrations`.
+ * Safe to call from several processes at once (a session advisory lock serialises them).
+ */
+export async function migrate(sql: SqlClient): Promise<MigrationResult> {
+  const files = await listMigrations();
+  return sql.transaction(async (tx) => {
+    // A transaction-level lock, so it is released with the transaction even if the process dies.
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
+    await tx.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version text PRIMARY KEY,
+      applied_at timestamptz NOT NULL DEFAULT now()
+    )`);
+    const done = new Set(
+      (await tx.query<{ version: string }>('SELECT version FROM schema_migrations')).map((r) => r.version),
+    );
+    const applied: string[] = [];
+    for (const file of files) {
+      const version = file.replace(/\.sql$/, '');
+      if (done.has(version)) continue;
+      const script = await readFile(path.join(migrationsDir, file), 'utf8');
+      try {
+        await tx.exec(script);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new Error(`Migration ${file} failed: ${reason}`, { cause: error });
+      }
+      await tx.query('INSERT INTO schema_migrations (version) VALUES ($1)', [version]);
+      applied.push(version);
+    }
+    return { applied, alreadyApplied: done.size };
+  });
+}

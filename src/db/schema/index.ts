@@ -1,0 +1,13 @@
+// Drizzle table definitions, one file per domain table group, mirroring migrations/0001_init.sql
+// (the SQL is the source of truth; CHECK and EXCLUDE constraints exist only there).
+export * from './users.js';
+export * from './teachers.js';
+export * from './students.js';
+export * from './lessons.js';
+export * from './workflows.js';
+export * from './payments.js';
+export * from './academics.js';
+export * from './settings.js';
+export * from './messaging.js';
+export * from './audit.js';
+export * from './relations.js';

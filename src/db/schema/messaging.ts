@@ -1,0 +1,60 @@
+import { index, integer, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
+import { identityId, timestamps, tstz } from './columns.js';
+import { users } from './users.js';
+
+export const outboxChannels = ['email', 'sms'] as const;
+export const outboxStatuses = ['pending', 'sending', 'sent', 'failed'] as const;
+export type OutboxChannel = (typeof outboxChannels)[number];
+export type OutboxStatus = (typeof outboxStatuses)[number];
+
+/** In-app notifications. */
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: identityId(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    title: text('title').notNull(),
+    body: text('body'),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
+    readAt: tstz('read_at'),
+    createdAt: tstz('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('notifications_user_created_idx').on(t.userId, t.createdAt.desc())],
+);
+
+/** Every e-mail and SMS, with its delivery state; a sender picks pending rows whose send_after has passed. */
+export const outbox = pgTable(
+  'outbox',
+  {
+    id: identityId(),
+    channel: text('channel', { enum: outboxChannels }).notNull(),
+    /** E-mail address or phone number. */
+    recipient: text('recipient').notNull(),
+    userId: integer('user_id').references(() => users.id, { onDelete: 'set null' }),
+    template: text('template').notNull(),
+    subject: text('subject'),
+    bodyText: text('body_text'),
+    bodyHtml: text('body_html'),
+    status: text('status', { enum: outboxStatuses }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    providerMessageId: text('provider_message_id'),
+    idempotencyKey: text('idempotency_key').unique('outbox_idempotency_key_key'),
+    sendAfter: tstz('send_after').notNull().defaultNow(),
+    sentAt: tstz('sent_at'),
+    ...timestamps(),
+  },
+  (t) => [
+    index('outbox_due_idx').on(t.status, t.sendAfter),
+    index('outbox_user_idx').on(t.userId),
+    index('outbox_created_idx').on(t.createdAt.desc()),
+  ],
+);
+
+export type Notification = typeof notifications.$inferSelect;
+export type NewNotification = typeof notifications.$inferInsert;
+export type OutboxMessage = typeof outbox.$inferSelect;
+export type NewOutboxMessage = typeof outbox.$inferInsert;

@@ -1,0 +1,108 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { executeWorkflow } from '../executor.js';
+import type { RunResult } from '../journal.js';
+import type { WorkflowRegistry } from '../registry.js';
+import { DurableJournal, LeaseLostError } from './durable-journal.js';
+import { combineJournals, type EngineMetrics } from './metrics.js';
+import type { RunStore } from './store.js';
+
+/** Timing of leases, in milliseconds. */
+export interface LeaseOptions {
+  /** How long a worker's claim on a run lasts without a heartbeat. Default 15000. */
+  leaseMs?: number;
+  /** How often a worker renews its claim and checks for cancellation. Default leaseMs / 5. */
+  heartbeatMs?: number;
+}
+
+export interface RunExecutorOptions extends LeaseOptions {
+  registry: WorkflowRegistry;
+  store: RunStore;
+  metrics?: EngineMetrics;
+  /** Identifies this worker in `lease_owner`. Default host:pid:random. */
+  owner?: string;
+  onFinished?: (runId: string, result: RunResult) => void;
+}
+
+/** Executes runs under a lease: claim → resume from checkpoints → execute with heartbeats → finish. */
+export class RunExecutor {
+  readonly owner: string;
+  readonly leaseMs: number;
+  private readonly heartbeatMs: number;
+  private readonly active = new Map<string, AbortController>();
+
+  constructor(private readonly options: RunExecutorOptions) {
+    this.owner = options.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    this.leaseMs = options.leaseMs ?? 15_000;
+    this.heartbeatMs = options.heartbeatMs ?? Math.max(50, Math.floor(this.leaseMs / 5));
+  }
+
+  /** Runs this process is executing right now. */
+  get activeRuns(): number {
+    return this.active.size;
+  }
+
+  /** Cancels a run executing in this process (other processes see the request at their heartbeat). */
+  cancelLocal(runId: string): boolean {
+    const controller = this.active.get(runId);
+    controller?.abort();
+    return controller !== undefined;
+  }
+
+  /** Executes `runId` if it can be claimed; otherwise does nothing (another worker has it, or it is done). */
+  async execute(runId: string): Promise<RunResult | undefined> {
+    const { store, registry } = this.options;
+    const run = await store.claim(runId, this.owner, this.leaseMs);
+    if (!run) return undefined;
+    if (!registry.has(run.workflow)) {
+      await store.failUnstarted(runId, this.owner, {
+        nodeId: null, kind: 'process', name: 'UnknownWorkflowError',
+        message: `Workflow "${run.workflow}" is not registered in this worker`, permanent: true, attempts: 0,
+      });
+      return undefined;
+    }
+    const workflow = registry.get(run.workflow);
+    const { completed, attempts } = await store.resumeState(runId);
+    const controller = new AbortController();
+    if (run.cancelRequestedAt) controller.abort();
+    this.active.set(runId, controller);
+    let leaseLost = false;
+    const heartbeat = setInterval(() => {
+      store.heartbeat(runId, this.owner, this.leaseMs).then(
+        (state) => {
+          if (state === 'held') return;
+          if (state === 'lost') leaseLost = true;
+          controller.abort();
+        },
+        () => undefined, // a missed heartbeat is retried at the next tick; the lease has slack
+      );
+    }, this.heartbeatMs);
+    heartbeat.unref();
+    const started = performance.now();
+    const durable = new DurableJournal(store, runId, this.owner, this.leaseMs, attempts);
+    const journal = this.options.metrics ? combineJournals(durable, this.options.metrics.journalFor(run.workflow)) : durable;
+    try {
+      const result = await executeWorkflow(workflow, {
+        runId,
+        event: run.event,
+        metadata: run.metadata,
+        signal: controller.signal,
+        journal,
+        ...(completed.length > 0 ? { resume: { completed } } : {}),
+      });
+      if (leaseLost) return undefined;
+      if (await store.finish(runId, this.owner, result)) {
+        this.options.metrics?.runFinished(result, (performance.now() - started) / 1000);
+        this.options.onFinished?.(runId, result);
+        return result;
+      }
+      return undefined;
+    } catch (error) {
+      if (error instanceof LeaseLostError) return undefined;
+      throw error; // the lease expires and another worker resumes the run
+    } finally {
+      clearInterval(heartbeat);
+      this.active.delete(runId);
+    }
+  }
+}

@@ -1,0 +1,189 @@
+import { EventEmitter } from 'node:events';
+import PgBoss from 'pg-boss';
+import type { QueueHandlers, WorkflowQueue } from './types.js';
+
+const RUNS_QUEUE = 'workflow-runs';
+const CRON_PREFIX = 'workflow-cron.';
+const cronQueue = (workflow: string): string => `${CRON_PREFIX}${workflow}`;
+
+/** Minimal SQL access pg-boss needs when it shares our connection (PGlite). */
+export interface PgBossSql {
+  executeSql(text: string, values: unknown[]): Promise<{ rows: unknown[] }>;
+}
+
+/**
+ * Wakes idle consumers as soon as a job is sent, so the queue's latency is not its polling interval.
+ * On PostgreSQL this is LISTEN/NOTIFY (across machines); in embedded mode an in-process emitter.
+ */
+export interface WakeChannel {
+  notify(): Promise<void>;
+  subscribe(onWake: () => void): Promise<() => Promise<void>>;
+}
+
+export function inProcessWakeChannel(): WakeChannel {
+  const emitter = new EventEmitter();
+  emitter.setMaxListeners(0);
+  return {
+    async notify() {
+      emitter.emit('wake');
+    },
+    async subscribe(onWake) {
+      emitter.on('wake', onWake);
+      return async () => {
+        emitter.off('wake', onWake);
+      };
+    },
+  };
+}
+
+export interface PgBossQueueOptions {
+  /** Either a connection string (own pool) or shared SQL access (PGlite). */
+  connection: { connectionString: string; max?: number } | { db: PgBossSql };
+  wake: WakeChannel;
+  /** Fallback polling when no wake-up arrives, in ms. Default 1000. */
+  pollIntervalMs?: number;
+  /** pg-boss schema. Default "pgboss". */
+  schema?: string;
+}
+
+/** pg-boss on PostgreSQL or PGlite; consumers fetch in batches and are woken by `WakeChannel`. */
+export class PgBossQueue implements WorkflowQueue {
+  readonly driver = 'pg-boss' as const;
+  private readonly boss: PgBoss;
+  private readonly wake: WakeChannel;
+  private readonly pollIntervalMs: number;
+  private started = false;
+  private stopping = false;
+  private inFlight = new Set<Promise<void>>();
+  private pumping = false;
+  private pumpAgain = false;
+  private concurrency = 0;
+  private handlers: QueueHandlers | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private unsubscribe: (() => Promise<void>) | undefined;
+  private readonly cronWorkers: string[] = [];
+
+  constructor(options: PgBossQueueOptions) {
+    const connection =
+      'db' in options.connection
+        ? { db: options.connection.db as PgBoss.Db }
+        : { connectionString: options.connection.connectionString, max: options.connection.max ?? 4 };
+    this.boss = new PgBoss({
+      ...connection,
+      schema: options.schema ?? 'pgboss',
+      // Run state lives in workflow_runs; a job that expires or fails is recovered by the run sweeper.
+      retryLimit: 0,
+      expireInHours: 23,
+      archiveCompletedAfterSeconds: 3600,
+      deleteAfterDays: 2,
+      maintenanceIntervalSeconds: 120,
+    });
+    this.boss.on('error', () => undefined);
+    this.wake = options.wake;
+    this.pollIntervalMs = options.pollIntervalMs ?? 1000;
+  }
+
+  async start(): Promise<void> {
+    if (this.started) return;
+    await this.boss.start();
+    await this.ensureQueue(RUNS_QUEUE);
+    this.started = true;
+  }
+
+  private async ensureQueue(name: string): Promise<void> {
+    if (!(await this.boss.getQueue(name))) await this.boss.createQueue(name).catch(() => undefined);
+  }
+
+  async enqueue(runId: string, options: { delayMs?: number } = {}): Promise<void> {
+    const delaySeconds = Math.ceil((options.delayMs ?? 0) / 1000);
+    await this.boss.send(RUNS_QUEUE, { runId }, delaySeconds > 0 ? { startAfter: delaySeconds } : {});
+    if (delaySeconds === 0) await this.wake.notify();
+  }
+
+  async consume(handlers: QueueHandlers, options: { concurrency: number }): Promise<void> {
+    this.handlers = handlers;
+    this.concurrency = options.concurrency;
+    this.unsubscribe = await this.wake.subscribe(() => this.pump());
+    // Cron firings arrive on one pg-boss queue per workflow. Every worker handles the schedules
+    // registered so far, whichever process registered them (before or after this one started).
+    for (const schedule of await this.boss.getSchedules()) {
+      if (schedule.name.startsWith(CRON_PREFIX)) await this.workCron(schedule.name, handlers);
+    }
+    const tick = (): void => {
+      this.pump();
+      this.timer = setTimeout(tick, this.pollIntervalMs);
+      this.timer.unref();
+    };
+    tick();
+  }
+
+  /** Fetches as many jobs as there is free capacity, until the queue is empty. */
+  private pump(): void {
+    if (this.stopping || !this.handlers) return;
+    if (this.pumping) {
+      this.pumpAgain = true;
+      return;
+    }
+    this.pumping = true;
+    void this.fill().finally(() => {
+      this.pumping = false;
+      if (this.pumpAgain) {
+        this.pumpAgain = false;
+        this.pump();
+      }
+    });
+  }
+
+  private async fill(): Promise<void> {
+    const handlers = this.handlers;
+    if (!handlers) return;
+    while (!this.stopping && this.inFlight.size < this.concurrency) {
+      const jobs = await this.boss
+        .fetch<{ runId: string }>(RUNS_QUEUE, { batchSize: this.concurrency - this.inFlight.size })
+        .catch(() => []);
+      if (jobs.length === 0) return;
+      for (const job of jobs) {
+        const task = handlers
+          .run(job.data.runId)
+          .then(
+            () => this.boss.complete(RUNS_QUEUE, job.id),
+            (error: unknown) => this.boss.fail(RUNS_QUEUE, job.id, { message: String(error) }),
+          )
+          .catch(() => undefined)
+          .finally(() => {
+            this.inFlight.delete(task);
+            this.pump();
+          });
+        this.inFlight.add(task);
+      }
+    }
+  }
+
+  async schedule(workflow: string, cron: string, timezone: string): Promise<void> {
+    const queue = cronQueue(workflow);
+    await this.ensureQueue(queue);
+    await this.boss.schedule(queue, cron, { workflow }, { tz: timezone });
+    if (this.handlers) await this.workCron(queue, this.handlers);
+  }
+
+  private async workCron(queue: string, handlers: QueueHandlers): Promise<void> {
+    if (this.cronWorkers.includes(queue)) return;
+    this.cronWorkers.push(queue);
+    await this.boss.work<{ workflow: string }>(queue, { pollingIntervalSeconds: 2 }, async (jobs) => {
+      for (const job of jobs) await handlers.cron(job.data.workflow, `pgboss:${job.id}`);
+    });
+  }
+
+  async ping(): Promise<void> {
+    await this.boss.getQueue(RUNS_QUEUE);
+  }
+
+  async stop(options: { timeoutMs?: number } = {}): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.timer);
+    await this.unsubscribe?.();
+    const timeoutMs = options.timeoutMs ?? 10_000;
+    await Promise.race([Promise.allSettled([...this.inFlight]), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+    if (this.started) await this.boss.stop({ graceful: true, wait: true, timeout: timeoutMs }).catch(() => undefined);
+  }
+}

@@ -1,0 +1,37 @@
+import type { FastifyInstance } from 'fastify';
+
+export const roles = ['admin', 'teacher', 'parent'] as const;
+export type Role = (typeof roles)[number];
+
+/**
+ * Who may call a route, declared in its `config.access`:
+ * - `'public'`: anybody, no token;
+ * - `'authenticated'`: any signed-in user;
+ * - a list of roles, e.g. `['admin', 'teacher']`.
+ * A route that declares nothing is refused when it is registered.
+ */
+export type RouteAccess = 'public' | 'authenticated' | readonly Role[];
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: RouteAccess;
+  }
+}
+
+/** Routes registered by plugins we do not own (docs UI and its assets) that are public by nature. */
+const thirdPartyPublicPrefixes = ['/docs'];
+
+/** Refuses, at registration, any route that does not say who may call it. */
+export function requireAccessDeclarations(app: FastifyInstance): void {
+  app.addHook('onRoute', (route) => {
+    const isCorsPreflight = route.method === 'OPTIONS' && route.url === '*';
+    if (isCorsPreflight || thirdPartyPublicPrefixes.some((p) => route.url === p || route.url.startsWith(`${p}/`))) {
+      route.config = { ...(route.config ?? {}), access: 'public' };
+      return;
+    }
+    const access = (route.config as { access?: RouteAccess } | undefined)?.access;
+    if (access === undefined) {
+      throw new Error(`Route ${String(route.method)} ${route.url} declares no access (config.access)`);
+    }
+  });
+}

@@ -1,0 +1,60 @@
+#!/usr/bin/env node
+import { ConfigError, loadConfig } from './config.js';
+import { announceGeneratedAdmin, prepareDatabase } from './runtime/database.js';
+import { serve } from './runtime/serve.js';
+import { work } from './runtime/worker.js';
+
+const usage = `Usage: cedar-heights <command>
+
+Commands:
+  serve     migrate, seed and start the HTTP server with an embedded workflow worker (default)
+  worker    run a standalone workflow worker (needs DATABASE_URL; WORKER_CONCURRENCY jobs at once)
+  migrate   apply pending database migrations and exit
+  seed      apply migrations, ensure the admin, settings and (SEED_DEMO) demo school, and exit
+  help      show this text
+
+Configuration comes from environment variables; see README.md.`;
+
+async function run(command: string): Promise<void> {
+  if (command === 'help' || command === '--help' || command === '-h') {
+    process.stdout.write(`${usage}\n`);
+    return;
+  }
+  const config = loadConfig();
+  switch (command) {
+    case 'serve':
+      return serve(config);
+    case 'worker':
+      return work(config);
+    case 'migrate': {
+      const { db, migrationsApplied } = await prepareDatabase(config, { seed: false });
+      await db.close();
+      process.stdout.write(
+        migrationsApplied.length ? `Applied ${migrationsApplied.join(', ')}\n` : 'Database is up to date\n',
+      );
+      return;
+    }
+    case 'seed': {
+      const { db, generatedAdminPassword } = await prepareDatabase(config, { seed: true });
+      await db.close();
+      process.stdout.write('Seed complete\n');
+      announceGeneratedAdmin(config.admin.email, generatedAdminPassword);
+      return;
+    }
+    default:
+      throw new UsageError(`Unknown command "${command}".`);
+  }
+}
+
+class UsageError extends Error {}
+
+run(process.argv[2] ?? 'serve').catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+  } else if (error instanceof UsageError) {
+    process.stderr.write(`${error.message}\n\n${usage}\n`);
+  } else {
+    process.stderr.write(`Fatal: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  }
+  process.exit(1);
+});

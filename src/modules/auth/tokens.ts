@@ -1,0 +1,52 @@
+import { jwtVerify, SignJWT, errors as joseErrors } from 'jose';
+import { roles, type Role } from '../../http/access.js';
+
+/** Who is calling, from a verified access token. */
+export interface Principal {
+  userId: number;
+  role: Role;
+  email: string;
+}
+
+/** Access-token lifetime in seconds. Default 15 minutes. */
+export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
+const AUDIENCE = 'authenticated';
+const ISSUER = 'cedar-heights';
+
+/**
+ * Short-lived HS256 access tokens with Supabase-compatible claims:
+ * `sub` (our user id), `role: "authenticated"`, `aud: "authenticated"`, `email`, `exp`,
+ * plus `app_role` (admin | teacher | parent).
+ */
+export class AccessTokens {
+  private readonly key: Uint8Array;
+
+  constructor(secret: string) {
+    this.key = new TextEncoder().encode(secret);
+  }
+
+  async sign(principal: Principal, ttlSeconds = ACCESS_TOKEN_TTL_SECONDS): Promise<string> {
+    return new SignJWT({ role: 'authenticated', email: principal.email, app_role: principal.role })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject(String(principal.userId))
+      .setAudience(AUDIENCE)
+      .setIssuer(ISSUER)
+      .setIssuedAt()
+      .setExpirationTime(Math.floor(Date.now() / 1000) + ttlSeconds)
+      .sign(this.key);
+  }
+
+  /** Verifies signature (HS256 only), audience, issuer and expiry; undefined when the token is not valid. */
+  async verify(token: string): Promise<Principal | undefined> {
+    try {
+      const { payload } = await jwtVerify(token, this.key, { algorithms: ['HS256'], audience: AUDIENCE, issuer: ISSUER });
+      const userId = Number(payload.sub);
+      const role = payload.app_role;
+      if (!Number.isSafeInteger(userId) || typeof role !== 'string' || !(roles as readonly string[]).includes(role)) return undefined;
+      return { userId, role: role as Role, email: typeof payload.email === 'string' ? payload.email : '' };
+    } catch (error) {
+      if (error instanceof joseErrors.JOSEError) return undefined;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,28 @@
+import type { Registry } from 'prom-client';
+import type { AppConfig } from '../config.js';
+import type { Database } from '../db/client.js';
+import { WorkflowEngine } from '../engine/durable/engine.js';
+import { buildWorkflowRegistry, workflowSchedules } from '../workflows/index.js';
+import { createWorkflowQueue } from './queue.js';
+
+/**
+ * The workflow engine of a process: the school's registry, the configured queue (started), and
+ * the cron schedules. Call `engine.startWorker` to execute runs in this process.
+ */
+export async function createEngine(
+  config: AppConfig,
+  db: Database,
+  options: { metricsRegistry?: Registry; onError?: (error: unknown, context: string) => void } = {},
+): Promise<WorkflowEngine> {
+  const queue = createWorkflowQueue(config, db, config.database.kind === 'postgres' ? { databaseUrl: config.database.url } : {});
+  const engine = new WorkflowEngine({
+    registry: buildWorkflowRegistry(),
+    sql: db.sql,
+    queue,
+    ...(options.metricsRegistry ? { metricsRegistry: options.metricsRegistry } : {}),
+    ...(options.onError ? { onError: options.onError } : {}),
+  });
+  await queue.start();
+  for (const { workflow, cron } of workflowSchedules) await engine.schedule(workflow, cron, config.schoolTimezone);
+  return engine;
+}

@@ -1,0 +1,45 @@
+import closeWithGrace from 'close-with-grace';
+import { buildApp } from '../app.js';
+import type { AppConfig } from '../config.js';
+import { AccessTokens } from '../modules/auth/tokens.js';
+import { createMetrics } from '../modules/metrics/registry.js';
+import { announceGeneratedAdmin, prepareDatabase } from './database.js';
+import { createEngine } from './engine.js';
+import { resolveJwtSecret } from './secrets.js';
+
+/**
+ * `serve`: migrate, seed, start the workflow engine (with an embedded worker unless
+ * EMBEDDED_WORKER=false), listen. On SIGTERM/SIGINT stops accepting connections, lets in-flight
+ * requests and runs finish (at most SHUTDOWN_TIMEOUT_MS), then closes the queue and the database.
+ */
+export async function serve(config: AppConfig): Promise<void> {
+  const tokens = new AccessTokens(await resolveJwtSecret(config));
+  const prepared = await prepareDatabase(config, { seed: true });
+  const metrics = createMetrics();
+  let reportError = (error: unknown, context: string): void => void [error, context];
+  const engine = await createEngine(config, prepared.db, {
+    metricsRegistry: metrics.registry,
+    onError: (error, context) => reportError(error, context),
+  });
+  const app = await buildApp({ config, db: prepared.db, tokens, metrics, engine });
+  reportError = (err, context) => app.log.error({ err, context }, 'workflow engine error');
+  app.addHook('onClose', async () => {
+    await engine.stop({ timeoutMs: config.shutdownTimeoutMs });
+    await prepared.db.close();
+  });
+  if (config.embeddedWorker) await engine.startWorker({ concurrency: config.workerConcurrency });
+
+  closeWithGrace({ delay: config.shutdownTimeoutMs }, async ({ signal, err }) => {
+    if (err) app.log.error({ err }, 'shutting down after an error');
+    else app.log.info({ signal }, 'shutting down');
+    await app.close();
+  });
+
+  await app.listen({ port: config.port, host: config.host });
+  if (prepared.migrationsApplied.length > 0) app.log.info({ migrations: prepared.migrationsApplied }, 'migrations applied');
+  app.log.info(
+    { database: config.database.kind, queue: engine.queue.driver, embeddedWorker: config.embeddedWorker },
+    'Cedar Heights is ready',
+  );
+  announceGeneratedAdmin(config.admin.email, prepared.generatedAdminPassword);
+}
