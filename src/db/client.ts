@@ -24,7 +24,7 @@ export interface Database {
 }
 
 export type DatabaseTarget =
-  | { kind: 'pglite'; dataDir: string }
+  | { kind: 'pglite'; dataDir: string; /** Start from this `dumpDataDir` image (in-memory only; tests). */ snapshot?: Blob }
   | { kind: 'postgres'; url: string; poolSize: number };
 
 // Raw SQL results on both drivers: bigint → number (counts and ids fit), date → 'YYYY-MM-DD' string
@@ -50,6 +50,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   if (location !== 'memory://') mkdirSync(location, { recursive: true });
   const pglite = await PGlite.create(location, {
     extensions: { btree_gist },
+    ...(target.snapshot && location === 'memory://' ? { loadDataDir: target.snapshot } : {}),
     parsers: { [DATE_OID]: keepDateText, 20: (value: string) => Number(value) },
   });
   const sql = pgliteClient(pglite);

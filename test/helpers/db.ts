@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { openDatabase, type Database } from '../../src/db/client.js';
@@ -26,6 +27,17 @@ export const templateDatabaseName = (): string => {
   return name;
 };
 
+let snapshotImage: Promise<Blob | undefined> | undefined;
+
+/** The migrated PGlite image made by global-setup, read once per test worker. */
+function migratedSnapshot(): Promise<Blob | undefined> {
+  snapshotImage ??= (async () => {
+    const file = inject('pgliteSnapshot');
+    return file ? new Blob([await readFile(file)]) : undefined;
+  })();
+  return snapshotImage;
+}
+
 export function databaseUrl(base: string, database: string): string {
   const url = new URL(base);
   url.pathname = `/${database}`;
@@ -44,8 +56,9 @@ export async function adminQuery(statement: string): Promise<void> {
 
 export async function createTestDatabase(options: { poolSize?: number } = {}): Promise<TestDatabase> {
   if (!testDatabaseUrl) {
-    const db = await openDatabase({ kind: 'pglite', dataDir: 'memory://' });
-    await migrate(db.sql);
+    const snapshot = await migratedSnapshot();
+    const db = await openDatabase({ kind: 'pglite', dataDir: 'memory://', ...(snapshot ? { snapshot } : {}) });
+    await migrate(db.sql); // a no-op on the snapshot; migrates when there is none
     return { db, url: undefined, dispose: () => db.close() };
   }
   const name = `ch_test_${process.pid}_${randomBytes(4).toString('hex')}`;

@@ -1,0 +1,75 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, repoRoot, waitFor200 } from './bench/lib.js';
+
+interface Finished {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runCli(args: string[], env: Record<string, string>, untilHealthyThenStop = false): Promise<Finished> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+      cwd: repoRoot,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.once('error', reject);
+    child.once('exit', (code) => resolve({ code, stdout, stderr }));
+    if (untilHealthyThenStop) {
+      waitFor200(`http://127.0.0.1:${env.PORT}/health`, performance.now(), 60_000).then(
+        () => child.kill('SIGTERM'),
+        (error: unknown) => {
+          child.kill('SIGKILL');
+          reject(error);
+        },
+      );
+    }
+  });
+}
+
+describe('command line', () => {
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'ch-cli-'));
+  });
+  afterAll(async () => rm(dataDir, { recursive: true, force: true }));
+
+  it('stops on a bad environment value with one line naming the variable', async () => {
+    const result = await runCli(['serve'], { PORT: 'eighty', DATA_DIR: dataDir });
+    expect(result.code).toBe(1);
+    const lines = result.stderr.trim().split('\n').filter((l) => !l.startsWith('npm warn'));
+    expect(lines).toEqual([expect.stringMatching(/^Invalid environment variable PORT: .*"eighty"/)]);
+  });
+
+  it('rejects an unknown command with the usage', async () => {
+    const result = await runCli(['dance'], { DATA_DIR: dataDir });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('Unknown command "dance"');
+    expect(result.stderr).toContain('Usage:');
+  });
+
+  it('serves on an empty DATA_DIR, shuts down cleanly on SIGTERM, and keeps its data on a second start', async () => {
+    const first = await runCli(['serve'], { DATA_DIR: dataDir, PORT: String(await freePort()), HOST: '127.0.0.1' }, true);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('First admin account created.');
+    const password = /password: (\S+)/.exec(first.stdout)?.[1];
+    expect(password).toMatch(/^\S{16,}$/);
+
+    const second = await runCli(['serve'], { DATA_DIR: dataDir, PORT: String(await freePort()), HOST: '127.0.0.1' }, true);
+    expect(second.code).toBe(0);
+    expect(second.stdout).not.toContain('First admin account created.');
+
+    const migrate = await runCli(['migrate'], { DATA_DIR: dataDir });
+    expect(migrate.code).toBe(0);
+    expect(migrate.stdout).toContain('Database is up to date');
+  });
+});
