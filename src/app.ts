@@ -1,5 +1,6 @@
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
@@ -15,10 +16,16 @@ import type { WorkflowEngine } from './engine/durable/engine.js';
 import { requireAccessDeclarations } from './http/access.js';
 import { installAuthGuard } from './http/auth-guard.js';
 import { installErrorHandling } from './http/error-handler.js';
+import { AppError } from './http/errors.js';
 import { generateRequestId } from './http/request-id.js';
 import { loggerOptions } from './logger.js';
 import { healthRoutes, type HealthCheck } from './modules/health/routes.js';
 import { createMetrics, type Metrics } from './modules/metrics/registry.js';
+import { Authenticator } from './modules/auth/authenticator.js';
+import { RefreshTokens } from './modules/auth/refresh-tokens.js';
+import { authRoutes } from './modules/auth/routes.js';
+import { AuthService } from './modules/auth/service.js';
+import { SupabaseTokens } from './modules/auth/supabase.js';
 import type { AccessTokens } from './modules/auth/tokens.js';
 import { installRequestMetrics, metricsRoutes } from './modules/metrics/routes.js';
 import { workflowRoutes } from './modules/workflows/routes.js';
@@ -56,12 +63,21 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
   requireAccessDeclarations(app);
-  installAuthGuard(app, deps.tokens);
+  const supabase = config.supabase.jwtSecret || config.supabase.url ? new SupabaseTokens(config.supabase) : undefined;
+  const authenticator = new Authenticator(db.sql, deps.tokens, supabase);
+  installAuthGuard(app, authenticator);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
 
   await app.register(helmet, { global: true });
+  await app.register(rateLimit, {
+    global: config.rateLimits.global > 0,
+    max: config.rateLimits.global || 1_000_000,
+    timeWindow: '1 minute',
+    errorResponseBuilder: (_request, context) =>
+      new AppError('rate_limited', `Too many requests; retry in ${Math.ceil(context.ttl / 1000)} s`, { retryAfterSeconds: Math.ceil(context.ttl / 1000) }),
+  });
   if (config.corsOrigins.length > 0) {
     await app.register(cors, {
       origin: config.corsOrigins.includes('*') ? true : config.corsOrigins,
@@ -99,6 +115,14 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const queueCheck: HealthCheck[] = engine ? [{ name: `queue (${engine.queue.driver})`, check: () => engine.queue.ping() }] : [];
   await app.register(healthRoutes([databaseCheck, ...queueCheck, ...(deps.healthChecks ?? [])]));
   if (engine) await app.register(workflowRoutes(engine));
+  const authService = new AuthService({
+    sql: db.sql,
+    tokens: deps.tokens,
+    refreshTokens: new RefreshTokens(db.sql),
+    accessTokenTtlSeconds: config.accessTokenTtlSeconds,
+    publicAppUrl: config.publicAppUrl,
+  });
+  await app.register(authRoutes(authService, authenticator, { authPerMinute: config.rateLimits.auth }));
 
   return app;
 }

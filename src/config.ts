@@ -73,6 +73,20 @@ const envSchema = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(5),
   /** Whether GET /metrics needs an admin token. Default false (public). */
   METRICS_REQUIRE_AUTH: booleanFromEnv.default(false),
+  /** Supabase project JWT secret (HS256): Supabase access tokens are accepted too. */
+  SUPABASE_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Supabase project URL: Supabase access tokens are verified against its JWKS. */
+  SUPABASE_URL: optionalUrl(['https:', 'http:']),
+  /** Base URL of the web front end, used in links sent by e-mail (password reset …). */
+  PUBLIC_APP_URL: optionalUrl(['https:', 'http:']),
+  /** Access-token lifetime in seconds. Default 900 (15 minutes). */
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
+  /** Requests per minute per client IP over the whole API; 0 turns the global limit off. Default 1000. */
+  RATE_LIMIT_MAX: z.coerce.number().int().min(0).default(1000),
+  /** Sign-in, refresh and password-reset requests per minute per client IP. Default 10. */
+  AUTH_RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(10),
+  /** Requests per minute per client IP on public endpoints (enrollment, timeslots …). Default 60. */
+  PUBLIC_RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(60),
   /** Milliseconds to wait for in-flight work on SIGTERM/SIGINT before exiting. Default 10000. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
 });
@@ -96,6 +110,10 @@ export interface AppConfig {
   workerConcurrency: number;
   metricsRequireAuth: boolean;
   shutdownTimeoutMs: number;
+  supabase: { jwtSecret: string | undefined; url: string | undefined };
+  publicAppUrl: string;
+  accessTokenTtlSeconds: number;
+  rateLimits: { global: number; auth: number; public: number };
 }
 
 /** A configuration error that names the offending variable. */
@@ -149,5 +167,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     workerConcurrency: env.WORKER_CONCURRENCY,
     metricsRequireAuth: env.METRICS_REQUIRE_AUTH,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    supabase: { jwtSecret: env.SUPABASE_JWT_SECRET, url: env.SUPABASE_URL?.replace(/\/+$/, '') },
+    publicAppUrl: (env.PUBLIC_APP_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
+    accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
+    rateLimits: { global: env.RATE_LIMIT_MAX, auth: env.AUTH_RATE_LIMIT_MAX, public: env.PUBLIC_RATE_LIMIT_MAX },
   };
 }

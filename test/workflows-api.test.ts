@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { WorkflowEngine } from '../src/engine/durable/engine.js';
 import { defineNode, defineRouter, defineWorkflow, PermanentError, WorkflowRegistry } from '../src/engine/index.js';
-import { bearer, createTestApp, type TestApp } from './helpers/app.js';
+import { createTestApp, createUser, type TestApp } from './helpers/app.js';
 import { createTestDatabase, type TestDatabase } from './helpers/db.js';
 import { createTestEngine } from './helpers/engine.js';
 
@@ -49,7 +49,7 @@ describe('workflows API', () => {
     engine = await createTestEngine(database, registry, process.env.REDIS_URL ? { redisUrl: process.env.REDIS_URL } : {});
     await engine.startWorker({ concurrency: 2 });
     t = await createTestApp({ deps: { engine, db: database.db } });
-    admin = await bearer('admin');
+    admin = (await createUser(database.db, 'admin')).headers;
   });
   afterAll(async () => {
     await t.close();
@@ -158,7 +158,7 @@ describe('workflows API', () => {
     expect(none.statusCode).toBe(401);
     expect(none.json().error.code).toBe('unauthenticated');
     for (const role of ['parent', 'teacher'] as const) {
-      const res = await t.app.inject({ method: 'POST', url: '/api/v1/workflows/greeting/runs', headers: await bearer(role), payload: { event: { name: 'x' } } });
+      const res = await t.app.inject({ method: 'POST', url: '/api/v1/workflows/greeting/runs', headers: (await createUser(database.db, role)).headers, payload: { event: { name: 'x' } } });
       expect(res.statusCode).toBe(403);
       expect(res.json().error.code).toBe('forbidden');
     }

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { AccessTokens, Principal } from '../modules/auth/tokens.js';
+import type { Authenticator } from '../modules/auth/authenticator.js';
+import type { Principal } from '../modules/auth/tokens.js';
 import type { RouteAccess } from './access.js';
 import { AppError } from './errors.js';
 
@@ -18,14 +19,14 @@ function bearerToken(request: FastifyRequest): string | undefined {
 }
 
 /** The one guard: enforces each route's declared `config.access` before its handler runs. */
-export function installAuthGuard(app: FastifyInstance, tokens: AccessTokens): void {
+export function installAuthGuard(app: FastifyInstance, authenticator: Authenticator): void {
   app.decorateRequest('principal', undefined);
   app.addHook('onRequest', async (request) => {
     const access: RouteAccess | undefined = request.routeOptions.config.access;
     if (access === undefined || access === 'public') return; // unknown routes (404) and public ones
     const token = bearerToken(request);
     if (!token) throw new AppError('unauthenticated', 'A bearer access token is required');
-    const principal = await tokens.verify(token);
+    const principal = await authenticator.authenticate(token);
     if (!principal) throw new AppError('unauthenticated', 'The access token is invalid or expired');
     request.principal = principal;
     if (access !== 'authenticated' && !access.includes(principal.role)) {

@@ -1,4 +1,4 @@
-// Drizzle table definitions, one file per domain table group, mirroring migrations/0001_init.sql
+// Drizzle table definitions, one file per domain table group, mirroring migrations/*.sql
 // (the SQL is the source of truth; CHECK and EXCLUDE constraints exist only there).
 export * from './users.js';
 export * from './teachers.js';
@@ -11,3 +11,4 @@ export * from './settings.js';
 export * from './messaging.js';
 export * from './audit.js';
 export * from './relations.js';
+export * from './auth.js';

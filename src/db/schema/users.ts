@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { identityId, timestamps, tstz } from './columns.js';
 
 export const userRoles = ['admin', 'teacher', 'parent'] as const;
@@ -20,6 +20,12 @@ export const users = pgTable(
     supabaseUserId: uuid('supabase_user_id').unique('users_supabase_user_id_key'),
     isActive: boolean('is_active').notNull().default(true),
     lastLoginAt: tstz('last_login_at'),
+    /** Consecutive failed sign-ins; reset by a successful one. */
+    failedLoginCount: integer('failed_login_count').notNull().default(0),
+    /** Sign-in refused until this instant after repeated failures. */
+    lockedUntil: tstz('locked_until'),
+    /** Access tokens issued before this instant are refused (deactivation, password change). */
+    tokensValidAfter: tstz('tokens_valid_after'),
     ...timestamps(),
   },
   (t) => [uniqueIndex('users_email_lower_key').on(sql`lower(${t.email})`), index('users_role_idx').on(t.role)],

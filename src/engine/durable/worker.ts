@@ -62,7 +62,8 @@ export class RunExecutor {
       return undefined;
     }
     const workflow = registry.get(run.workflow);
-    const { completed, attempts } = await store.resumeState(runId);
+    // A first claim (attempt 1) has nothing to resume: only a lease holder writes steps.
+    const { completed, attempts } = run.attempt > 1 ? await store.resumeState(runId) : { completed: [], attempts: new Map<string, number>() };
     const controller = new AbortController();
     if (run.cancelRequestedAt) controller.abort();
     this.active.set(runId, controller);

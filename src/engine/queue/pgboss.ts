@@ -18,6 +18,8 @@ export interface PgBossSql {
 export interface WakeChannel {
   notify(): Promise<void>;
   subscribe(onWake: () => void): Promise<() => Promise<void>>;
+  /** Releases what `notify` holds (connections). Optional. */
+  close?(): Promise<void>;
 }
 
 export function inProcessWakeChannel(): WakeChannel {
@@ -57,6 +59,12 @@ export class PgBossQueue implements WorkflowQueue {
   private inFlight = new Set<Promise<void>>();
   private pumping = false;
   private pumpAgain = false;
+  /** The last fetch found the queue empty: finishing a job does not fetch again until a wake-up. */
+  private drained = false;
+  private wakeInFlight: Promise<void> | null = null;
+  private wakeQueued: Promise<void> | null = null;
+  private completions: string[] = [];
+  private completing: Promise<void> | null = null;
   private concurrency = 0;
   private handlers: QueueHandlers | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -97,20 +105,57 @@ export class PgBossQueue implements WorkflowQueue {
   async enqueue(runId: string, options: { delayMs?: number } = {}): Promise<void> {
     const delaySeconds = Math.ceil((options.delayMs ?? 0) / 1000);
     await this.boss.send(RUNS_QUEUE, { runId }, delaySeconds > 0 ? { startAfter: delaySeconds } : {});
-    if (delaySeconds === 0) await this.wake.notify();
+    if (delaySeconds === 0) await this.wakeConsumers();
+  }
+
+  /**
+   * One notification at a time: enqueues made while one is on its way share the next one, which
+   * is sent after it (the one on its way may predate their jobs).
+   */
+  private wakeConsumers(): Promise<void> {
+    if (!this.wakeInFlight) {
+      this.wakeInFlight = this.wake.notify().finally(() => {
+        this.wakeInFlight = null;
+      });
+      return this.wakeInFlight;
+    }
+    this.wakeQueued ??= this.wakeInFlight
+      .catch(() => undefined)
+      .then(() => {
+        this.wakeQueued = null;
+        return this.wakeConsumers();
+      });
+    return this.wakeQueued;
+  }
+
+  /** Marks jobs done in batches: one statement for the jobs that finished while the last one ran. */
+  private complete(jobId: string): void {
+    this.completions.push(jobId);
+    this.completing ??= (async () => {
+      while (this.completions.length > 0) {
+        await this.boss.complete(RUNS_QUEUE, this.completions.splice(0)).catch(() => undefined);
+      }
+      this.completing = null;
+    })();
+  }
+
+  /** A job may be waiting (wake-up or poll): fetch even if the last fetch found the queue empty. */
+  private wakeUp(): void {
+    this.drained = false;
+    this.pump();
   }
 
   async consume(handlers: QueueHandlers, options: { concurrency: number }): Promise<void> {
     this.handlers = handlers;
     this.concurrency = options.concurrency;
-    this.unsubscribe = await this.wake.subscribe(() => this.pump());
+    this.unsubscribe = await this.wake.subscribe(() => this.wakeUp());
     // Cron firings arrive on one pg-boss queue per workflow. Every worker handles the schedules
     // registered so far, whichever process registered them (before or after this one started).
     for (const schedule of await this.boss.getSchedules()) {
       if (schedule.name.startsWith(CRON_PREFIX)) await this.workCron(schedule.name, handlers);
     }
     const tick = (): void => {
-      this.pump();
+      this.wakeUp();
       this.timer = setTimeout(tick, this.pollIntervalMs);
       this.timer.unref();
     };
@@ -138,21 +183,21 @@ export class PgBossQueue implements WorkflowQueue {
     const handlers = this.handlers;
     if (!handlers) return;
     while (!this.stopping && this.inFlight.size < this.concurrency) {
-      const jobs = await this.boss
-        .fetch<{ runId: string }>(RUNS_QUEUE, { batchSize: this.concurrency - this.inFlight.size })
-        .catch(() => []);
+      const batchSize = this.concurrency - this.inFlight.size;
+      const jobs = await this.boss.fetch<{ runId: string }>(RUNS_QUEUE, { batchSize }).catch(() => []);
+      this.drained = jobs.length < batchSize;
       if (jobs.length === 0) return;
       for (const job of jobs) {
         const task = handlers
           .run(job.data.runId)
           .then(
-            () => this.boss.complete(RUNS_QUEUE, job.id),
+            () => this.complete(job.id),
             (error: unknown) => this.boss.fail(RUNS_QUEUE, job.id, { message: String(error) }),
           )
           .catch(() => undefined)
           .finally(() => {
             this.inFlight.delete(task);
-            this.pump();
+            if (!this.drained) this.pump();
           });
         this.inFlight.add(task);
       }
@@ -184,6 +229,8 @@ export class PgBossQueue implements WorkflowQueue {
     await this.unsubscribe?.();
     const timeoutMs = options.timeoutMs ?? 10_000;
     await Promise.race([Promise.allSettled([...this.inFlight]), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+    await this.completing;
     if (this.started) await this.boss.stop({ graceful: true, wait: true, timeout: timeoutMs }).catch(() => undefined);
+    await this.wake.close?.();
   }
 }

@@ -32,8 +32,10 @@ export function postgresWakeChannel(connectionString: string): WakeChannel {
       return async () => {
         closed = true;
         await client?.end().catch(() => undefined);
-        await notifier.end().catch(() => undefined);
       };
+    },
+    async close() {
+      await notifier.end().catch(() => undefined);
     },
   };
 }

@@ -8,10 +8,16 @@ export interface Principal {
   email: string;
 }
 
+/** A verified token of ours: the principal it names and when it was issued (epoch seconds). */
+export interface VerifiedAccessToken extends Principal {
+  issuedAt: number;
+}
+
+export const TOKEN_ISSUER = 'cedar-heights';
+
 /** Access-token lifetime in seconds. Default 15 minutes. */
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
 const AUDIENCE = 'authenticated';
-const ISSUER = 'cedar-heights';
 
 /**
  * Short-lived HS256 access tokens with Supabase-compatible claims:
@@ -30,20 +36,25 @@ export class AccessTokens {
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(String(principal.userId))
       .setAudience(AUDIENCE)
-      .setIssuer(ISSUER)
+      .setIssuer(TOKEN_ISSUER)
       .setIssuedAt()
       .setExpirationTime(Math.floor(Date.now() / 1000) + ttlSeconds)
       .sign(this.key);
   }
 
   /** Verifies signature (HS256 only), audience, issuer and expiry; undefined when the token is not valid. */
-  async verify(token: string): Promise<Principal | undefined> {
+  async verify(token: string): Promise<VerifiedAccessToken | undefined> {
     try {
-      const { payload } = await jwtVerify(token, this.key, { algorithms: ['HS256'], audience: AUDIENCE, issuer: ISSUER });
+      const { payload } = await jwtVerify(token, this.key, { algorithms: ['HS256'], audience: AUDIENCE, issuer: TOKEN_ISSUER });
       const userId = Number(payload.sub);
       const role = payload.app_role;
       if (!Number.isSafeInteger(userId) || typeof role !== 'string' || !(roles as readonly string[]).includes(role)) return undefined;
-      return { userId, role: role as Role, email: typeof payload.email === 'string' ? payload.email : '' };
+      return {
+        userId,
+        role: role as Role,
+        email: typeof payload.email === 'string' ? payload.email : '',
+        issuedAt: typeof payload.iat === 'number' ? payload.iat : 0,
+      };
     } catch (error) {
       if (error instanceof joseErrors.JOSEError) return undefined;
       throw error;

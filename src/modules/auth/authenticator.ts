@@ -1,0 +1,65 @@
+import { decodeJwt } from 'jose';
+import type { SqlClient } from '../../db/sql-client.js';
+import type { Role } from '../../http/access.js';
+import type { SupabaseTokens } from './supabase.js';
+import { TOKEN_ISSUER, type AccessTokens, type Principal } from './tokens.js';
+
+interface UserAuthRow {
+  id: number;
+  role: Role;
+  email: string;
+  is_active: boolean;
+  valid_after: number | null;
+}
+
+const userColumns = `id, role, email, is_active, floor(extract(epoch FROM tokens_valid_after))::float8 AS valid_after`;
+
+/**
+ * Turns a bearer token into a principal: our own access tokens, or Supabase's when configured
+ * (mapped to our user by supabase_user_id, or by e-mail on first sight and then linked).
+ * Every call reads the user row, so a deactivated user or a token issued before a password change
+ * is refused at once; the role comes from the database, not from the token.
+ */
+export class Authenticator {
+  constructor(
+    private readonly sql: SqlClient,
+    private readonly tokens: AccessTokens,
+    private readonly supabase: SupabaseTokens | undefined,
+  ) {}
+
+  async authenticate(token: string): Promise<Principal | undefined> {
+    let issuer: unknown;
+    try {
+      issuer = decodeJwt(token).iss;
+    } catch {
+      return undefined;
+    }
+    if (issuer === TOKEN_ISSUER) {
+      const verified = await this.tokens.verify(token);
+      if (!verified) return undefined;
+      const [user] = await this.sql.query<UserAuthRow>(`SELECT ${userColumns} FROM users WHERE id = $1`, [verified.userId]);
+      return this.accept(user, verified.issuedAt);
+    }
+    if (!this.supabase) return undefined;
+    const identity = await this.supabase.verify(token);
+    if (!identity) return undefined;
+    let [user] = await this.sql.query<UserAuthRow>(`SELECT ${userColumns} FROM users WHERE supabase_user_id = $1`, [
+      identity.supabaseUserId,
+    ]);
+    if (!user && identity.email) {
+      [user] = await this.sql.query<UserAuthRow>(
+        `UPDATE users SET supabase_user_id = $1
+         WHERE lower(email) = $2 AND supabase_user_id IS NULL
+         RETURNING ${userColumns}`,
+        [identity.supabaseUserId, identity.email],
+      );
+    }
+    return this.accept(user, identity.issuedAt);
+  }
+
+  private accept(user: UserAuthRow | undefined, issuedAt: number): Principal | undefined {
+    if (!user || !user.is_active) return undefined;
+    if (user.valid_after !== null && issuedAt < user.valid_after) return undefined;
+    return { userId: user.id, role: user.role, email: user.email };
+  }
+}

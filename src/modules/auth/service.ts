@@ -1,0 +1,214 @@
+import type { SqlClient } from '../../db/sql-client.js';
+import type { Role } from '../../http/access.js';
+import { AppError } from '../../http/errors.js';
+import { queueEmail } from '../notifications/outbox.js';
+import { hashPassword, verifyPassword } from './passwords.js';
+import { newOpaqueToken, sha256, type RefreshTokens, type RequestMeta } from './refresh-tokens.js';
+import type { AccessTokens } from './tokens.js';
+
+/** Failed sign-ins allowed before the account is locked. */
+export const LOCK_AFTER_FAILURES = 5;
+/** First lock in seconds; each further failure doubles it, up to MAX_LOCK_SECONDS. */
+export const FIRST_LOCK_SECONDS = 60;
+export const MAX_LOCK_SECONDS = 3600;
+/** Password reset links are valid this long, in minutes. */
+export const RESET_TOKEN_TTL_MINUTES = 60;
+
+export interface TokenPair {
+  accessToken: string;
+  refreshToken: string;
+  tokenType: 'Bearer';
+  /** Seconds until the access token expires. */
+  expiresIn: number;
+}
+
+export interface Profile {
+  id: number;
+  email: string;
+  firstName: string;
+  lastName: string;
+  phone: string | null;
+  role: Role;
+  teacherId: number | null;
+  children: Array<{ id: number; firstName: string; lastName: string; instrument: string; teacherId: number | null }>;
+}
+
+interface LoginRow {
+  id: number;
+  email: string;
+  role: Role;
+  password_hash: string | null;
+  is_active: boolean;
+  locked: boolean;
+}
+
+const invalidCredentials = (): AppError => new AppError('unauthenticated', 'Invalid email or password');
+
+export interface AuthServiceOptions {
+  sql: SqlClient;
+  tokens: AccessTokens;
+  refreshTokens: RefreshTokens;
+  accessTokenTtlSeconds: number;
+  publicAppUrl: string;
+  schoolName?: string;
+}
+
+/** Sign-in, token rotation, profile, password change and reset. */
+export class AuthService {
+  /** Verified against when the e-mail is unknown, so both cases take the same time. */
+  private readonly dummyHash: Promise<string> = hashPassword('not-a-real-password-for-timing');
+
+  constructor(private readonly options: AuthServiceOptions) {}
+
+  private async pair(user: { id: number; role: Role; email: string }, refreshToken: string): Promise<TokenPair> {
+    const accessToken = await this.options.tokens.sign({ userId: user.id, role: user.role, email: user.email }, this.options.accessTokenTtlSeconds);
+    return { accessToken, refreshToken, tokenType: 'Bearer', expiresIn: this.options.accessTokenTtlSeconds };
+  }
+
+  /**
+   * Checks e-mail and password. Every failure, whatever its cause (unknown e-mail, wrong password,
+   * inactive or locked account), answers the same 401 so that addresses cannot be enumerated.
+   * After LOCK_AFTER_FAILURES failures the account is locked for a doubling period.
+   */
+  async login(email: string, password: string, meta: RequestMeta): Promise<TokenPair & { user: Profile }> {
+    const { sql } = this.options;
+    const [user] = await sql.query<LoginRow>(
+      `SELECT id, email, role, password_hash, is_active, coalesce(locked_until > now(), false) AS locked
+       FROM users WHERE lower(email) = lower($1)`,
+      [email],
+    );
+    const passwordOk = await verifyPassword(user?.password_hash ?? (await this.dummyHash), password);
+    if (!user || !user.is_active || user.locked || !user.password_hash || !passwordOk) {
+      if (user && !user.locked) {
+        await sql.query(
+          `UPDATE users SET failed_login_count = failed_login_count + 1,
+             locked_until = CASE WHEN failed_login_count + 1 >= $2
+               THEN now() + make_interval(secs => least($4, $3 * power(2, failed_login_count + 1 - $2)))
+               ELSE locked_until END
+           WHERE id = $1`,
+          [user.id, LOCK_AFTER_FAILURES, FIRST_LOCK_SECONDS, MAX_LOCK_SECONDS],
+        );
+      }
+      throw invalidCredentials();
+    }
+    await sql.query('UPDATE users SET failed_login_count = 0, locked_until = NULL, last_login_at = now() WHERE id = $1', [user.id]);
+    const refreshToken = await this.options.refreshTokens.issue(user.id, meta);
+    return { ...(await this.pair(user, refreshToken)), user: await this.profile(user.id) };
+  }
+
+  /** Rotates a refresh token. A used token revokes its family; any failure is a 401. */
+  async refresh(refreshToken: string, meta: RequestMeta): Promise<TokenPair> {
+    const outcome = await this.options.refreshTokens.rotate(refreshToken, meta);
+    if (outcome.kind !== 'rotated') {
+      throw new AppError(
+        'unauthenticated',
+        outcome.kind === 'reused' ? 'This refresh token was already used; every session of its family is revoked' : 'Invalid refresh token',
+      );
+    }
+    const [user] = await this.options.sql.query<{ id: number; role: Role; email: string }>('SELECT id, role, email FROM users WHERE id = $1', [
+      outcome.userId,
+    ]);
+    if (!user) throw new AppError('unauthenticated', 'Invalid refresh token');
+    return this.pair(user, outcome.token);
+  }
+
+  async logout(userId: number, refreshToken: string | undefined): Promise<void> {
+    if (refreshToken) await this.options.refreshTokens.revokeFamilyOf(refreshToken, userId);
+    else await this.options.refreshTokens.revokeAllFor(userId);
+  }
+
+  async profile(userId: number): Promise<Profile> {
+    const { sql } = this.options;
+    const [user] = await sql.query<{ id: number; email: string; first_name: string; last_name: string; phone: string | null; role: Role; teacher_id: number | null }>(
+      `SELECT u.id, u.email, u.first_name, u.last_name, u.phone, u.role, t.id AS teacher_id
+       FROM users u LEFT JOIN teachers t ON t.user_id = u.id WHERE u.id = $1`,
+      [userId],
+    );
+    if (!user) throw new AppError('unauthenticated', 'Unknown user');
+    const children =
+      user.role === 'parent'
+        ? await sql.query<{ id: number; first_name: string; last_name: string; instrument: string; teacher_id: number | null }>(
+            'SELECT id, first_name, last_name, instrument, teacher_id FROM students WHERE parent_id = $1 AND is_active ORDER BY first_name, id',
+            [userId],
+          )
+        : [];
+    return {
+      id: user.id,
+      email: user.email,
+      firstName: user.first_name,
+      lastName: user.last_name,
+      phone: user.phone,
+      role: user.role,
+      teacherId: user.teacher_id,
+      children: children.map((c) => ({ id: c.id, firstName: c.first_name, lastName: c.last_name, instrument: c.instrument, teacherId: c.teacher_id })),
+    };
+  }
+
+  /** Sets a new password, ends every session (all earlier tokens stop working) and signs in afresh. */
+  async changePassword(userId: number, currentPassword: string, newPassword: string, meta: RequestMeta): Promise<TokenPair> {
+    const [user] = await this.options.sql.query<{ id: number; role: Role; email: string; password_hash: string | null }>(
+      'SELECT id, role, email, password_hash FROM users WHERE id = $1',
+      [userId],
+    );
+    if (!user || !(await verifyPassword(user.password_hash, currentPassword))) {
+      throw new AppError('validation_failed', 'currentPassword: is not your current password', [
+        { field: 'body.currentPassword', message: 'is not your current password' },
+      ]);
+    }
+    await this.setPassword(userId, newPassword);
+    return this.pair(user, await this.options.refreshTokens.issue(userId, meta));
+  }
+
+  private async setPassword(userId: number, newPassword: string): Promise<void> {
+    const hash = await hashPassword(newPassword);
+    await this.options.sql.query(
+      `UPDATE users SET password_hash = $2, tokens_valid_after = date_trunc('second', now()),
+         failed_login_count = 0, locked_until = NULL WHERE id = $1`,
+      [userId, hash],
+    );
+    await this.options.refreshTokens.revokeAllFor(userId);
+  }
+
+  /** Mails a one-time reset link when the address belongs to an active account; silent otherwise. */
+  async requestPasswordReset(email: string): Promise<void> {
+    const { sql, publicAppUrl } = this.options;
+    const [user] = await sql.query<{ id: number; email: string; first_name: string }>(
+      'SELECT id, email, first_name FROM users WHERE lower(email) = lower($1) AND is_active',
+      [email],
+    );
+    if (!user) {
+      await this.dummyHash; // keep the two paths alike
+      return;
+    }
+    const token = newOpaqueToken();
+    await sql.transaction(async (tx) => {
+      await tx.query('UPDATE password_reset_tokens SET used_at = now() WHERE user_id = $1 AND used_at IS NULL', [user.id]);
+      await tx.query(
+        `INSERT INTO password_reset_tokens (user_id, token_hash, expires_at) VALUES ($1, $2, now() + make_interval(mins => $3))`,
+        [user.id, sha256(token), RESET_TOKEN_TTL_MINUTES],
+      );
+      const link = `${publicAppUrl}/reset-password?token=${encodeURIComponent(token)}`;
+      await queueEmail(tx, {
+        to: user.email,
+        userId: user.id,
+        template: 'password_reset',
+        subject: `${this.options.schoolName ?? 'Cedar Heights Music Academy'}: reset your password`,
+        text: `Hello ${user.first_name},\n\nSomeone (hopefully you) asked to reset your password. Open this link within ${RESET_TOKEN_TTL_MINUTES} minutes to choose a new one:\n\n${link}\n\nIf it was not you, ignore this message; your password stays as it is.\n`,
+      });
+    });
+  }
+
+  /** Sets a new password with a reset token; the token works once. */
+  async confirmPasswordReset(token: string, newPassword: string): Promise<void> {
+    const [row] = await this.options.sql.query<{ user_id: number }>(
+      `UPDATE password_reset_tokens SET used_at = now()
+       WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now()
+       RETURNING user_id`,
+      [sha256(token)],
+    );
+    if (!row) {
+      throw new AppError('validation_failed', 'token: is invalid, used or expired', [{ field: 'body.token', message: 'is invalid, used or expired' }]);
+    }
+    await this.setPassword(row.user_id, newPassword);
+  }
+}
