@@ -29,6 +29,8 @@ import { SupabaseTokens } from './modules/auth/supabase.js';
 import type { AccessTokens } from './modules/auth/tokens.js';
 import { installRequestMetrics, metricsRoutes } from './modules/metrics/routes.js';
 import { workflowRoutes } from './modules/workflows/routes.js';
+import { recordsRoutes } from './modules/records.routes.js';
+import { schedulingRoutes } from './modules/scheduling.routes.js';
 
 /** What the app needs from the outside world; main.ts builds it, tests build their own. */
 export interface AppDeps {
@@ -123,6 +125,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     publicAppUrl: config.publicAppUrl,
   });
   await app.register(authRoutes(authService, authenticator, { authPerMinute: config.rateLimits.auth }));
+  await app.register(recordsRoutes({ config, db }));
+  await app.register(schedulingRoutes({ config, db }));
 
   return app;
 }
