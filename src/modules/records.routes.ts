@@ -1,6 +1,14 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppConfig } from '../config.js';
 import type { Database } from '../db/client.js';
+import { academicsRoutes } from './academics/routes.js';
+import { auditRoutes } from './audit/routes.js';
+import { publicRoutes } from './public/routes.js';
+import { SettingsService } from './settings/service.js';
+import { settingsRoutes } from './settings/routes.js';
+import { StudentsService } from './students/service.js';
+import { studentRoutes } from './students/routes.js';
+import { teacherRoutes } from './teachers/routes.js';
 
 /** What the domain route plugins need. */
 export interface DomainDeps {
@@ -13,5 +21,12 @@ export interface DomainDeps {
  * students, public teachers and pricing, audit log.
  */
 export const recordsRoutes =
-  (_deps: DomainDeps): FastifyPluginAsync =>
-  async () => {};
+  (deps: DomainDeps): FastifyPluginAsync =>
+  async (app) => {
+    await app.register(settingsRoutes(new SettingsService(deps.db, deps.config.schoolTimezone)));
+    await app.register(academicsRoutes(deps.db));
+    await app.register(teacherRoutes(deps.db, deps.config.schoolTimezone));
+    await app.register(studentRoutes(new StudentsService(deps.db, deps.config.schoolTimezone)));
+    await app.register(publicRoutes(deps.config, deps.db));
+    await app.register(auditRoutes(deps.db));
+  };

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import type { KnownSettings, SettingKey } from '../../db/schema/settings.js';
+
+const isTimeZone = (zone: string): boolean => {
+  try {
+    new Intl.DateTimeFormat('en-CA', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+export const timeZone = z.string().trim().min(1).refine(isTimeZone, 'must be an IANA time zone such as America/Halifax');
+const currency = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as CAD');
+const unique = <T>(values: readonly T[]): boolean => new Set(values).size === values.length;
+const hours = (max: number) => z.number().int().min(0).max(max);
+
+/** A lesson length the school may offer, minutes. */
+export const lessonMinutes = z.number().int().min(15).max(120);
+
+/** The Zod schema of each known setting's value; PUT /settings/{key} validates with it. */
+export const settingSchemas: { [K in SettingKey]: z.ZodType<KnownSettings[K]> } = {
+  school: z.object({
+    name: z.string().trim().min(1).max(200),
+    timezone: timeZone,
+    currency,
+    email: z.email(),
+    phone: z.string().trim().min(1).max(40),
+  }),
+  instruments: z
+    .array(z.string().min(1).max(50).regex(/^[a-z][a-z -]*$/, 'must be a lower-case name such as piano'))
+    .min(1, 'the school must offer at least one instrument')
+    .refine(unique, 'must not repeat an instrument'),
+  pricing: z.object({
+    currency,
+    lessonCents: z
+      .record(z.string().regex(/^\d+$/, 'keys are lesson lengths in minutes'), z.number().int().min(0).max(50_000))
+      .refine((prices) => Object.keys(prices).length > 0, 'must price at least one lesson length')
+      .refine((prices) => Object.keys(prices).every((k) => lessonMinutes.safeParse(Number(k)).success), 'lesson lengths must be 15–120 minutes'),
+    demoLessonCents: z.number().int().min(0).max(50_000),
+  }),
+  lessonDurations: z.array(lessonMinutes).min(1).refine(unique, 'must not repeat a length'),
+  cancellationWindowHours: hours(168),
+  rescheduleWindowHours: hours(168),
+  bufferMinutes: hours(120),
+  minimumNoticeHours: hours(720),
+  reminderLeadHours: hours(168),
+  timezone: timeZone,
+};
+
+export const settingKeys = Object.keys(settingSchemas) as SettingKey[];
+export const isSettingKey = (key: string): key is SettingKey => Object.hasOwn(settingSchemas, key);
+
+export const setting = z.object({
+  key: z.string(),
+  value: z.unknown(),
+  /** Null for a default that was never stored. */
+  updatedAt: z.string().nullable(),
+  updatedBy: z.number().int().nullable(),
+});
+export type SettingView = z.infer<typeof setting>;
+
+export const settingKeyParams = z.object({ key: z.string().min(1).max(100) });
+export const putSettingBody = z.object({ value: z.unknown().describe('The new value; its shape depends on the key') });

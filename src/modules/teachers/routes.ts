@@ -1,0 +1,111 @@
+import type { FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { Database, Orm } from '../../db/client.js';
+import { asCaller, type Caller } from '../../db/scoped.js';
+import type { KnownSettings } from '../../db/schema/settings.js';
+import { actorOf, callerOf } from '../../http/caller.js';
+import { pageOf } from '../../http/pagination.js';
+import { errors, idParams, noContent, ormExecutor, security } from '../records/common.js';
+import { loadSettings } from '../settings/read.js';
+import { requireAdminOrSelf } from './access.js';
+import { replaceWeeklyHours } from './hours.js';
+import { detailOf, listTeachers } from './queries.js';
+import * as s from './schemas.js';
+import { createTeacher, patchTeacher } from './service.js';
+import { addTimeOff, removeTimeOff } from './time-off.js';
+
+const admin = { access: ['admin'] as const };
+const staff = { access: ['admin', 'teacher'] as const };
+const signedIn = { access: 'authenticated' as const };
+const tags = ['teachers'];
+
+/**
+ * /api/v1/teachers: the list for anyone signed in (public-safe fields; admins see rates, capacity and
+ * load), profiles for admins and the teacher themself, weekly hours and time off.
+ * GET /teachers/{id}/availability (free slots) belongs to the scheduling routes.
+ */
+export const teacherRoutes =
+  (db: Database, fallbackTimezone: string): FastifyPluginAsyncZod =>
+  async (app) => {
+    const run = <T>(request: FastifyRequest, work: (tx: Orm, caller: Caller, settings: KnownSettings) => Promise<T>): Promise<T> => {
+      const caller = callerOf(request);
+      return asCaller(db, caller, async (tx) => work(tx, caller, await loadSettings(ormExecutor(tx), fallbackTimezone)));
+    };
+
+    app.get(
+      '/api/v1/teachers',
+      { config: signedIn, schema: { tags, security, summary: 'List teachers', querystring: s.teacherListQuery, response: { 200: pageOf(s.teacherSummary), ...errors } } },
+      async (request) => asCaller(db, callerOf(request), (tx) => listTeachers(tx, callerOf(request), request.query)),
+    );
+
+    app.post(
+      '/api/v1/teachers',
+      { config: admin, schema: { tags, security, summary: 'Create a teacher profile (for an existing teacher account, or with a new account)', body: s.createTeacherBody, response: { 201: s.teacherDetail, ...errors } } },
+      async (request, reply) =>
+        reply.status(201).send(await run(request, (tx, _caller, settings) => createTeacher(tx, actorOf(request), request.body, settings.instruments, settings.timezone))),
+    );
+
+    app.get(
+      '/api/v1/teachers/:id',
+      { config: staff, schema: { tags, security, summary: 'A teacher profile with weekly hours and upcoming time off (admin; the teacher themself)', params: idParams, response: { 200: s.teacherDetail, ...errors } } },
+      async (request) =>
+        run(request, async (tx, caller, settings) => {
+          await requireAdminOrSelf(tx, caller, request.params.id);
+          return detailOf(tx, request.params.id, settings.timezone);
+        }),
+    );
+
+    app.patch(
+      '/api/v1/teachers/:id',
+      { config: staff, schema: { tags, security, summary: 'Change a teacher profile (a teacher: own bio only)', params: idParams, body: s.patchTeacherBody, response: { 200: s.teacherDetail, ...errors } } },
+      async (request) =>
+        run(request, (tx, caller, settings) => patchTeacher(tx, caller, actorOf(request), request.params.id, request.body, settings.instruments, settings.timezone)),
+    );
+
+    app.put(
+      '/api/v1/teachers/:id/availability',
+      {
+        config: staff,
+        schema: {
+          tags,
+          security,
+          summary: 'Replace the weekly hours (local school time)',
+          description: 'Body: [{weekday 1–7 (ISO, 1 = Monday), start "HH:MM", end "HH:MM"}] or {weeklyHours: [...]}. An empty list clears the hours.',
+          params: idParams,
+          body: s.weeklyHoursBody,
+          response: { 200: s.weeklyHours, ...errors },
+        },
+      },
+      async (request) =>
+        run(request, async (tx, caller, settings) => {
+          await requireAdminOrSelf(tx, caller, request.params.id);
+          const [blocks, prefix] = Array.isArray(request.body) ? [request.body, 'body'] : [request.body.weeklyHours, 'body.weeklyHours'];
+          const weeklyHours = await replaceWeeklyHours(tx, actorOf(request), request.params.id, blocks, prefix);
+          return { teacherId: request.params.id, timezone: settings.timezone, weeklyHours };
+        }),
+    );
+
+    app.post(
+      '/api/v1/teachers/:id/time-off',
+      { config: staff, schema: { tags, security, summary: 'Add time off', params: idParams, body: s.timeOffBody, response: { 201: s.createdTimeOff, ...errors } } },
+      async (request, reply) => {
+        const created = await run(request, async (tx, caller) => {
+          await requireAdminOrSelf(tx, caller, request.params.id);
+          return addTimeOff(tx, actorOf(request), request.params.id, request.body);
+        });
+        return reply.status(201).send(created);
+      },
+    );
+
+    app.delete(
+      '/api/v1/teachers/:id/time-off/:timeOffId',
+      { config: staff, schema: { tags, security, summary: 'Remove time off', params: s.timeOffParams, response: { 204: noContent, ...errors } } },
+      async (request, reply) => {
+        await run(request, async (tx, caller) => {
+          await requireAdminOrSelf(tx, caller, request.params.id);
+          await removeTimeOff(tx, actorOf(request), request.params.id, request.params.timeOffId);
+        });
+        return reply.status(204).send(null);
+      },
+    );
+  };
