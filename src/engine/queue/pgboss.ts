@@ -104,7 +104,10 @@ export class PgBossQueue implements WorkflowQueue {
 
   async enqueue(runId: string, options: { delayMs?: number } = {}): Promise<void> {
     const delaySeconds = Math.ceil((options.delayMs ?? 0) / 1000);
-    await this.boss.send(RUNS_QUEUE, { runId }, delaySeconds > 0 ? { startAfter: delaySeconds } : {});
+    // An immediate job starts "1 s ago": pg-boss fetches jobs with start_after < now(), and PGlite's
+    // clock has millisecond resolution, so a job fetched in the millisecond it was sent would be
+    // skipped until the next poll.
+    await this.boss.send(RUNS_QUEUE, { runId }, { startAfter: delaySeconds > 0 ? delaySeconds : '-1 second' });
     if (delaySeconds === 0) await this.wakeConsumers();
   }
 
