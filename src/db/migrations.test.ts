@@ -8,6 +8,7 @@ import * as schema from './schema/index.js';
 const expectedTables = [
   'academic_years',
   'audit_log',
+  'calendar_feeds',
   'closures',
   'consents',
   'lessons',

@@ -1,5 +1,6 @@
 import { benchEngineDurable, printEngineDurable } from './engine-durable.js';
 import { benchEngineMemory, printEngineMemory } from './engine-memory.js';
+import { benchSchool, printSchool } from './school.js';
 import { benchStartup, printStartup } from './startup.js';
 
 /**
@@ -12,3 +13,4 @@ const wanted = (name: string): boolean => only.length === 0 || only.includes(nam
 if (wanted('engine')) printEngineMemory(await benchEngineMemory());
 if (wanted('durable')) printEngineDurable(await benchEngineDurable());
 if (wanted('startup')) printStartup(await benchStartup());
+if (wanted('school')) printSchool(await benchSchool());

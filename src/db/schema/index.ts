@@ -12,3 +12,4 @@ export * from './messaging.js';
 export * from './audit.js';
 export * from './relations.js';
 export * from './auth.js';
+export * from './calendar.js';

@@ -1,0 +1,116 @@
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import type { Database, Orm } from '../../db/client.js';
+import { asCaller, type Caller } from '../../db/scoped.js';
+import { EXCLUSION_VIOLATION, lessons, type Lesson } from '../../db/schema/lessons.js';
+import { students } from '../../db/schema/students.js';
+import { teachers } from '../../db/schema/teachers.js';
+import type { SqlExecutor } from '../../db/sql-client.js';
+import { notFound } from '../../http/errors.js';
+import { isoInZone } from '../scheduling/local-time.js';
+import type { LessonView } from './schemas.js';
+
+/** Raw SQL ($1 placeholders) inside a Drizzle transaction, for `recordAudit` and friends. */
+export function sqlOf(tx: Orm): SqlExecutor {
+  return {
+    async query<Row>(text: string, params: readonly unknown[] = []) {
+      const chunks: SQL[] = text.split(/\$(\d+)/).map((part, i) => (i % 2 === 0 ? sql.raw(part) : sql`${params[Number(part) - 1]}`));
+      return ((await tx.execute(sql.join(chunks))) as unknown as { rows: Row[] }).rows;
+    },
+    async exec(script: string) {
+      await tx.execute(sql.raw(script));
+    },
+  };
+}
+
+/** The API view of a lesson; its start and end carry the school's UTC offset. */
+export function toLessonView(row: Lesson, zone: string): LessonView {
+  return {
+    id: row.id,
+    studentId: row.studentId,
+    teacherId: row.teacherId,
+    scheduledAt: isoInZone(row.scheduledAt.getTime(), zone),
+    endsAt: isoInZone(row.endsAt.getTime(), zone),
+    durationMinutes: row.durationMinutes,
+    lessonType: row.lessonType,
+    status: row.status,
+    paymentStatus: row.paymentStatus,
+    seriesId: row.seriesId,
+    rescheduledFromId: row.rescheduledFromId,
+    cancelledAt: row.cancelledAt?.toISOString() ?? null,
+    cancellationReason: row.cancellationReason,
+    attendance: row.attendance,
+    completedAt: row.completedAt?.toISOString() ?? null,
+    notes: row.notes,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+/** The caller's teacher id (teachers only). */
+export async function teacherIdOf(tx: Orm, caller: Caller): Promise<number | undefined> {
+  if (caller.role !== 'teacher') return undefined;
+  const [row] = await tx.select({ id: teachers.id }).from(teachers).where(eq(teachers.userId, caller.userId));
+  return row?.id;
+}
+
+/**
+ * The explicit "own" filter on lessons, on top of row-level security: a teacher's own lessons, a
+ * parent's children's lessons, everything for an admin. Subqueries, so no extra round trip.
+ */
+export function ownLessonsFilter(tx: Orm, caller: Caller): SQL | undefined {
+  if (caller.role === 'admin') return undefined;
+  if (caller.role === 'teacher') {
+    return inArray(lessons.teacherId, tx.select({ id: teachers.id }).from(teachers).where(eq(teachers.userId, caller.userId)));
+  }
+  return inArray(lessons.studentId, tx.select({ id: students.id }).from(students).where(eq(students.parentId, caller.userId)));
+}
+
+/**
+ * One lesson the caller may see, optionally locked for update. Another family's lesson (or another
+ * teacher's) is "not found" (404), never 403, so ids do not reveal what exists.
+ */
+export async function findOwnLesson(tx: Orm, caller: Caller, id: number, forUpdate = false): Promise<Lesson> {
+  const own = ownLessonsFilter(tx, caller);
+  const query = tx.select().from(lessons).where(and(eq(lessons.id, id), own));
+  const [row] = forUpdate ? await query.for('update') : await query;
+  if (!row) throw notFound(`Lesson ${id}`);
+  return row;
+}
+
+/** The driver error when `error` is a double booking refused by an exclusion constraint (23P01). */
+export function overlapError(error: unknown): { constraint?: string } | undefined {
+  let current: unknown = error;
+  for (let depth = 0; current && typeof current === 'object' && depth < 4; depth += 1) {
+    if ((current as { code?: unknown }).code === EXCLUSION_VIOLATION) return current as { constraint?: string };
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/**
+ * `asCaller` whose database errors surface as the driver's own error (Drizzle wraps them in
+ * DrizzleQueryError), so the error handler maps SQLSTATEs (23P01 → 409 …) instead of answering 500.
+ */
+export async function scoped<T>(db: Database, caller: Caller, work: (tx: Orm) => Promise<T>): Promise<T> {
+  return driverErrors(() => asCaller(db, caller, work));
+}
+
+async function driverErrors<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    const cause = (error as { cause?: unknown } | null)?.cause;
+    if (cause && typeof cause === 'object' && typeof (cause as { code?: unknown }).code === 'string') throw cause;
+    throw error;
+  }
+}
+
+/**
+ * A read on behalf of `caller`. Teachers and parents read inside `asCaller` (row-level security
+ * plus the explicit own-filter). An admin's read runs as one plain statement: every policy grants
+ * admins every row, so the transaction, role switch and claims would change nothing but cost three
+ * round trips on the hottest paths (the admin console's lists and calendars).
+ */
+export function readAs<T>(db: Database, caller: Caller, work: (orm: Orm) => Promise<T>): Promise<T> {
+  return caller.role === 'admin' ? driverErrors(() => work(db.orm)) : scoped(db, caller, work);
+}

@@ -1,0 +1,108 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { callerOf, actorOf } from '../../http/caller.js';
+import { errorResponse } from '../../http/error-schemas.js';
+import { pageOf } from '../../http/pagination.js';
+import { createLessons } from './booking.js';
+import { cancelLesson } from './cancel.js';
+import { checkConflicts } from './check.js';
+import type { LessonDeps } from './deps.js';
+import { getLesson, listLessons, scheduleView } from './read.js';
+import { rescheduleLesson } from './reschedule.js';
+import {
+  cancelBody,
+  cancelResult,
+  checkConflictsBody,
+  checkConflictsResult,
+  completeBody,
+  createLessonBody,
+  idParams,
+  lessonListQuery,
+  lessonView,
+  patchLessonBody,
+  rescheduleBody,
+  rescheduleResult,
+  scheduleView as scheduleViewSchema,
+  scheduleViewQuery,
+  seriesView,
+} from './schemas.js';
+import { completeLesson, patchLesson } from './update.js';
+
+const anyone = { access: 'authenticated' as const };
+const staff = { access: ['admin', 'teacher'] as const };
+const tags = ['lessons'];
+const security = [{ bearerAuth: [] }];
+const errors = { 400: errorResponse, 401: errorResponse, 403: errorResponse, 404: errorResponse, 409: errorResponse };
+
+/** Lessons: list, create (single or recurring), conflicts, calendar view, read, edit, cancel, reschedule, complete. */
+export const lessonRoutes =
+  (deps: LessonDeps): FastifyPluginAsyncZod =>
+  async (app) => {
+    app.get(
+      '/api/v1/lessons',
+      { config: anyone, schema: { tags, security, summary: 'List lessons (admin: all; teacher, parent: own)', querystring: lessonListQuery, response: { 200: pageOf(lessonView), ...errors } } },
+      async (request) => listLessons(deps, callerOf(request), request.query),
+    );
+
+    app.post(
+      '/api/v1/lessons',
+      {
+        config: staff,
+        schema: {
+          tags, security,
+          summary: 'Book a lesson, or a recurring series (all-or-nothing); 409 with alternatives on a conflict',
+          body: createLessonBody,
+          response: { 201: z.union([lessonView, seriesView]), ...errors },
+        },
+      },
+      async (request, reply) => {
+        const result = await createLessons(deps, callerOf(request), actorOf(request), request.body);
+        if (result.kind === 'lesson') {
+          return reply.status(201).header('location', `/api/v1/lessons/${result.lesson.id}`).send(result.lesson);
+        }
+        return reply.status(201).send({ seriesId: result.seriesId, lessons: result.lessons, skipped: result.skipped });
+      },
+    );
+
+    app.post(
+      '/api/v1/lessons/check-conflicts',
+      { config: anyone, schema: { tags, security, summary: 'Check a proposed lesson against every rule, without booking', body: checkConflictsBody, response: { 200: checkConflictsResult, ...errors } } },
+      async (request) => checkConflicts(deps, callerOf(request), request.body),
+    );
+
+    app.get(
+      '/api/v1/lessons/schedule/view',
+      { config: anyone, schema: { tags, security, summary: "Lessons by local date for a day, week or month (school's zone)", querystring: scheduleViewQuery, response: { 200: scheduleViewSchema, ...errors } } },
+      async (request) => scheduleView(deps, callerOf(request), request.query),
+    );
+
+    app.get(
+      '/api/v1/lessons/:id',
+      { config: anyone, schema: { tags, security, summary: 'One lesson (admin; own)', params: idParams, response: { 200: lessonView, ...errors } } },
+      async (request) => getLesson(deps, callerOf(request), request.params.id),
+    );
+
+    app.patch(
+      '/api/v1/lessons/:id',
+      { config: staff, schema: { tags, security, summary: 'Edit notes (admin, teacher) or payment status (admin)', params: idParams, body: patchLessonBody, response: { 200: lessonView, ...errors } } },
+      async (request) => patchLesson(deps, callerOf(request), actorOf(request), request.params.id, request.body),
+    );
+
+    app.post(
+      '/api/v1/lessons/:id/cancel',
+      { config: anyone, schema: { tags, security, summary: 'Cancel (parents only within the policy window); may grant a make-up credit', params: idParams, body: cancelBody, response: { 200: cancelResult, ...errors } } },
+      async (request) => cancelLesson(deps, callerOf(request), actorOf(request), request.params.id, request.body),
+    );
+
+    app.post(
+      '/api/v1/lessons/:id/reschedule',
+      { config: anyone, schema: { tags, security, summary: 'Move a lesson (admin any time; own up to the reschedule window)', params: idParams, body: rescheduleBody, response: { 200: rescheduleResult, ...errors } } },
+      async (request) => rescheduleLesson(deps, callerOf(request), actorOf(request), request.params.id, request.body.scheduledAt),
+    );
+
+    app.post(
+      '/api/v1/lessons/:id/complete',
+      { config: staff, schema: { tags, security, summary: 'Record attendance and notes', params: idParams, body: completeBody, response: { 200: lessonView, ...errors } } },
+      async (request) => completeLesson(deps, callerOf(request), actorOf(request), request.params.id, request.body),
+    );
+  };

@@ -1,0 +1,141 @@
+import { z } from 'zod';
+import { attendanceValues, lessonPaymentStatuses, lessonStatuses, lessonTypes } from '../../db/schema/lessons.js';
+import { pageQuery } from '../../http/pagination.js';
+import { conflictKinds } from '../scheduling/conflicts.js';
+import { recurrenceFrequencies } from '../scheduling/recurrence.js';
+
+/** An instant: ISO 8601 with an offset (Z or ±HH:MM). */
+export const instant = z.iso.datetime({ offset: true });
+export const isoDate = z.iso.date();
+export const id = z.coerce.number().int().min(1).max(2_147_483_647);
+export const idParams = z.object({ id });
+
+export const lessonView = z.object({
+  id: z.number().int(),
+  studentId: z.number().int(),
+  teacherId: z.number().int(),
+  /** With the school's UTC offset. */
+  scheduledAt: z.string(),
+  endsAt: z.string(),
+  durationMinutes: z.number().int(),
+  lessonType: z.enum(lessonTypes),
+  status: z.enum(lessonStatuses),
+  paymentStatus: z.enum(lessonPaymentStatuses),
+  seriesId: z.string().nullable(),
+  rescheduledFromId: z.number().int().nullable(),
+  cancelledAt: z.string().nullable(),
+  cancellationReason: z.string().nullable(),
+  attendance: z.enum(attendanceValues).nullable(),
+  completedAt: z.string().nullable(),
+  notes: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type LessonView = z.infer<typeof lessonView>;
+
+export const slot = z.object({ teacherId: z.number().int(), startsAt: z.string(), endsAt: z.string() });
+
+const durationMinutes = z.number().int().min(15).max(120);
+const recurrence = z
+  .object({
+    frequency: z.enum(recurrenceFrequencies),
+    until: isoDate.optional().describe('Last local date a lesson may fall on (inclusive)'),
+    count: z.number().int().min(1).max(60).optional().describe('Number of lessons (closure dates skipped do not count)'),
+  })
+  .refine((r) => (r.until === undefined) !== (r.count === undefined), { message: 'Give exactly one of until and count' });
+
+export const createLessonBody = z.object({
+  studentId: id,
+  teacherId: id,
+  scheduledAt: instant,
+  durationMinutes: durationMinutes.default(30),
+  lessonType: z.enum(lessonTypes).default('regular'),
+  notes: z.string().max(2000).optional(),
+  recurrence: recurrence.optional(),
+});
+export type CreateLessonBody = z.infer<typeof createLessonBody>;
+
+export const seriesView = z.object({
+  seriesId: z.string(),
+  lessons: z.array(lessonView),
+  skipped: z.array(z.object({ date: z.string(), closure: z.string() })),
+});
+
+export const checkConflictsBody = z.object({
+  teacherId: id,
+  studentId: id.optional(),
+  scheduledAt: instant,
+  durationMinutes: durationMinutes.default(30),
+  lessonId: id.optional().describe('A lesson being moved: it does not conflict with itself'),
+});
+export type CheckConflictsBody = z.infer<typeof checkConflictsBody>;
+
+export const conflictView = z.object({ kind: z.enum(conflictKinds), reason: z.string(), lessonId: z.number().int().optional() });
+export const checkConflictsResult = z.object({ ok: z.boolean(), conflicts: z.array(conflictView) });
+
+/** `?from&to`: an instant, or a local date meaning that whole day in the school's zone. */
+const instantOrDate = z.union([isoDate, instant]);
+export const availabilityQuery = z.object({
+  from: instantOrDate.optional(),
+  to: instantOrDate.optional(),
+  duration: z.coerce.number().int().min(15).max(120).default(30),
+});
+export const publicTimeslotsQuery = z.object({
+  instrument: z.string().trim().min(1).max(50).optional(),
+  teacherId: id.optional(),
+  from: instantOrDate.optional(),
+  to: instantOrDate.optional(),
+  duration: z.coerce.number().int().min(15).max(120).optional().describe("One of the school's lesson durations (settings)"),
+});
+const range = { timezone: z.string(), durationMinutes: z.number().int(), from: z.string(), to: z.string() };
+export const availabilityView = z.object({
+  teacherId: z.number().int(),
+  ...range,
+  stepMinutes: z.number().int(),
+  weeklyHours: z.array(z.object({ weekday: z.number().int(), startTime: z.string(), endTime: z.string() })),
+  timeOff: z.array(z.object({ startsAt: z.string(), endsAt: z.string(), reason: z.string().nullable() })),
+  slots: z.array(slot),
+});
+export const timeslotsView = z.object({ ...range, data: z.array(slot) });
+
+export const lessonListQuery = pageQuery.extend({
+  teacherId: id.optional(),
+  studentId: id.optional(),
+  from: instant.optional().describe('Lessons starting at or after this instant'),
+  to: instant.optional().describe('Lessons starting before this instant'),
+  status: z.enum(lessonStatuses).optional(),
+  type: z.enum(lessonTypes).optional(),
+});
+export type LessonListQuery = z.infer<typeof lessonListQuery>;
+
+export const scheduleViewQuery = z.object({
+  view: z.enum(['day', 'week', 'month']).default('week'),
+  date: isoDate.optional().describe("A local date in the period (default: today in the school's zone)"),
+  teacherId: id.optional(),
+  studentId: id.optional(),
+});
+export type ScheduleViewQuery = z.infer<typeof scheduleViewQuery>;
+
+export const scheduleView = z.object({
+  view: z.enum(['day', 'week', 'month']),
+  timezone: z.string(),
+  from: isoDate,
+  to: isoDate,
+  days: z.array(z.object({ date: isoDate, lessons: z.array(lessonView) })),
+});
+
+export const patchLessonBody = z
+  .object({ notes: z.string().max(2000).nullable().optional(), paymentStatus: z.enum(lessonPaymentStatuses).optional() })
+  .refine((b) => b.notes !== undefined || b.paymentStatus !== undefined, { message: 'Nothing to change' });
+export type PatchLessonBody = z.infer<typeof patchLessonBody>;
+
+export const cancelBody = z.object({
+  reason: z.string().trim().min(1).max(500).optional(),
+  initiatedBy: z.enum(['school', 'family']).optional().describe('Admins and teachers: who asked for it (default school); parents are always the family'),
+});
+export const cancelResult = lessonView.extend({ makeupCreditId: z.number().int().nullable() });
+
+export const rescheduleBody = z.object({ scheduledAt: instant });
+export const rescheduleResult = z.object({ lesson: lessonView, previous: lessonView });
+
+export const completeBody = z.object({ attendance: z.enum(attendanceValues), notes: z.string().max(2000).optional() });

@@ -1,0 +1,168 @@
+/**
+ * Read paths of the school API under load, on real PostgreSQL with a realistic school
+ * (test/bench/school-data.ts: 30 teachers, 500 students in 300 families, ~18k lessons).
+ * The server runs as its own process (`src/main.ts serve`); autocannon drives it with 100
+ * connections for 5 s per endpoint, beside a bare /health as the ceiling of the same run.
+ * Targets: p95 < 20 ms for each read, public timeslots < 50 ms.
+ *
+ * `npx tsx test/bench/school.ts`. Env: BENCH_DATABASE_URL (default local PostgreSQL),
+ * BENCH_CONNECTIONS (100), BENCH_SECONDS (5).
+ */
+import { pathToFileURL } from 'node:url';
+import type autocannon from 'autocannon';
+import { DateTime } from 'luxon';
+import { openDatabase } from '../../src/db/client.js';
+import { migrate } from '../../src/db/migrate.js';
+import { seedDatabase } from '../../src/db/seed.js';
+import { hashPassword } from '../../src/modules/auth/passwords.js';
+import { fmt, freePort, scratchDatabase, startProcess, stopProcess, waitFor200 } from './lib.js';
+import { loadTest, type LoadFigures } from './load.js';
+import { generateSchool } from './school-data.js';
+
+export interface SchoolFigures {
+  lessons: number;
+  connections: number;
+  seconds: number;
+  rows: (LoadFigures & { name: string; target: number | null; note?: string })[];
+}
+
+const zone = 'America/Halifax';
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 100);
+const seconds = Number(process.env.BENCH_SECONDS ?? 5);
+const admin = { email: 'admin@bench.example', password: 'bench-admin-password-1' };
+const teacher = { email: 'teacher1@bench.example', password: 'bench-teacher-password-1' };
+
+interface Ids {
+  students: number[];
+  teachers: number[];
+  ownTeacher: number;
+}
+
+interface Scenario {
+  name: string;
+  target: number | null;
+  requests: autocannon.Request[];
+}
+
+function scenarios(ids: Ids, token: string, teacherToken: string): Scenario[] {
+  const auth = { authorization: `Bearer ${token}` };
+  const json = { ...auth, 'content-type': 'application/json' };
+  const monday = DateTime.now().setZone(zone).startOf('week').plus({ weeks: 1 });
+  const from = monday.toISODate()!;
+  const to4 = monday.plus({ days: 27 }).toISODate()!;
+  const week = (t: number) =>
+    `/api/v1/lessons?teacherId=${t}&from=${encodeURIComponent(monday.toISO()!)}&to=${encodeURIComponent(monday.plus({ weeks: 1 }).toISO()!)}&pageSize=100`;
+  return [
+    { name: 'GET /health (ceiling)', target: null, requests: [{ method: 'GET', path: '/health' }] },
+    { name: 'GET /api/v1/auth/me (signed-in ceiling)', target: null, requests: [{ method: 'GET', path: '/api/v1/auth/me', headers: auth }] },
+    { name: 'list students (instrument, page of 50)', target: 20, requests: [{ method: 'GET', path: '/api/v1/students?instrument=piano&pageSize=50', headers: auth }] },
+    { name: 'get student', target: 20, requests: ids.students.slice(0, 50).map((id) => ({ method: 'GET', path: `/api/v1/students/${id}`, headers: auth })) },
+    { name: "a teacher's week of lessons", target: 20, requests: ids.teachers.map((t) => ({ method: 'GET', path: week(t), headers: auth })) },
+    {
+      name: "a teacher's own week, as that teacher (RLS)",
+      target: 20,
+      requests: [{ method: 'GET', path: week(ids.ownTeacher), headers: { authorization: `Bearer ${teacherToken}` } }],
+    },
+    {
+      name: 'public timeslots (piano, 4 weeks)',
+      target: 50,
+      requests: [{ method: 'GET', path: `/api/v1/public/timeslots?instrument=piano&from=${from}&to=${to4}&duration=30` }],
+    },
+    {
+      name: 'check conflicts',
+      target: 20,
+      requests: ids.teachers.map((teacherId, i) => ({
+        method: 'POST',
+        path: '/api/v1/lessons/check-conflicts',
+        headers: json,
+        body: JSON.stringify({ teacherId, studentId: ids.students[i], scheduledAt: monday.plus({ days: i % 5 }).set({ hour: 17, minute: 30 }).toISO(), durationMinutes: 30 }),
+      })),
+    },
+  ];
+}
+
+export async function benchSchool(): Promise<SchoolFigures> {
+  const scratch = await scratchDatabase('ch_bench_school');
+  const port = await freePort();
+  let child: ReturnType<typeof startProcess> | undefined;
+  try {
+    const db = await openDatabase({ kind: 'postgres', url: scratch.url, poolSize: 2 });
+    let lessons: number;
+    let ids: Ids;
+    try {
+      await migrate(db.sql);
+      await seedDatabase(db, { adminEmail: admin.email, adminPassword: admin.password, timezone: zone, demo: false });
+      const firstMonday = DateTime.now().setZone(zone).startOf('week').minus({ weeks: 12 }).toISODate()!;
+      ({ lessons } = await generateSchool(db.sql, { teachers: 30, parents: 300, students: 500, weeks: 38, zone, firstMonday }));
+      const students = (await db.sql.query<{ id: number }>('SELECT id FROM students ORDER BY id')).map((r) => r.id);
+      const teachers = (await db.sql.query<{ id: number }>('SELECT teacher_id AS id FROM students ORDER BY id LIMIT 30')).map((r) => r.id);
+      await db.sql.query('UPDATE users SET password_hash = $1 WHERE email = $2', [await hashPassword(teacher.password), teacher.email]);
+      const [own] = await db.sql.query<{ id: number }>('SELECT t.id FROM teachers t JOIN users u ON u.id = t.user_id WHERE u.email = $1', [teacher.email]);
+      ids = { students, teachers, ownTeacher: own!.id };
+    } finally {
+      await db.close();
+    }
+
+    const started = performance.now();
+    child = startProcess('serve', {
+      DATABASE_URL: scratch.url,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      RATE_LIMIT_MAX: '0',
+      PUBLIC_RATE_LIMIT_MAX: '1000000',
+      EMBEDDED_WORKER: 'false',
+      SEED_DEMO: 'false',
+      JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123',
+      ADMIN_EMAIL: admin.email,
+      ADMIN_PASSWORD: admin.password,
+      SCHOOL_TIMEZONE: zone,
+    });
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const base = `http://127.0.0.1:${port}`;
+    await waitFor200(`${base}/health`, started).catch((error: unknown) => {
+      throw new Error(`${String(error)}\n${stderr}`);
+    });
+    const signIn = async (who: { email: string; password: string }): Promise<string> => {
+      const login = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(who) });
+      if (login.status !== 200) throw new Error(`login failed: ${login.status} ${await login.text()}`);
+      return ((await login.json()) as { accessToken: string }).accessToken;
+    };
+    const token = await signIn(admin);
+    const teacherToken = await signIn(teacher);
+
+    const rows: SchoolFigures['rows'] = [];
+    for (const scenario of scenarios(ids, token, teacherToken)) {
+      const probe = scenario.requests[0]!;
+      const check = await fetch(`${base}${probe.path}`, { method: probe.method ?? 'GET', headers: probe.headers as Record<string, string>, ...(probe.body ? { body: probe.body as string } : {}) });
+      if (check.status === 404 && scenario.name.includes('student')) {
+        rows.push({ name: scenario.name, target: scenario.target, requests: 0, rps: NaN, p50: NaN, p95: NaN, p99: NaN, failures: 0, note: 'route not available yet (404)' });
+        continue;
+      }
+      if (check.status >= 400) throw new Error(`${scenario.name}: probe answered ${check.status} ${await check.text()}`);
+      await loadTest({ url: base, connections: 10, durationSeconds: 1, requests: scenario.requests }); // warm-up
+      const figures = await loadTest({ url: base, connections, durationSeconds: seconds, requests: scenario.requests });
+      rows.push({ name: scenario.name, target: scenario.target, ...figures });
+    }
+    return { lessons, connections, seconds, rows };
+  } finally {
+    if (child) await stopProcess(child);
+    await scratch.drop();
+  }
+}
+
+export function printSchool(figures: SchoolFigures): void {
+  console.log(`\n### School reads (PostgreSQL, ${figures.lessons} lessons, ${figures.connections} connections, ${figures.seconds} s each)\n`);
+  console.log('| endpoint | req/s | p50 ms | p95 ms | p99 ms | target p95 | errors |');
+  console.log('|---|---:|---:|---:|---:|---|---:|');
+  for (const r of figures.rows) {
+    if (r.note) {
+      console.log(`| ${r.name} | – | – | – | – | ${r.target} ms | ${r.note} |`);
+      continue;
+    }
+    const verdict = r.target === null ? 'ceiling' : `${r.target} ms ${r.p95 < r.target ? 'met' : 'MISSED'}`;
+    console.log(`| ${r.name} | ${fmt(r.rps, 0)} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.p99)} | ${verdict} | ${r.failures} |`);
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) printSchool(await benchSchool());
