@@ -28,6 +28,7 @@ import { AuthService } from './modules/auth/service.js';
 import { SupabaseTokens } from './modules/auth/supabase.js';
 import type { AccessTokens } from './modules/auth/tokens.js';
 import { installRequestMetrics, metricsRoutes } from './modules/metrics/routes.js';
+import { userRoutes } from './modules/users/routes.js';
 import { workflowRoutes } from './modules/workflows/routes.js';
 import { recordsRoutes } from './modules/records.routes.js';
 import { schedulingRoutes } from './modules/scheduling.routes.js';
@@ -56,7 +57,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     logger: deps.logger ?? loggerOptions(config),
     genReqId: generateRequestId,
     requestIdHeader: false,
-    trustProxy: true,
+    trustProxy: config.trustProxy === false ? false : (_address: string, hop: number) => hop < (config.trustProxy as number),
     bodyLimit: 1_048_576,
     return503OnClosing: true,
   }).withTypeProvider<ZodTypeProvider>();
@@ -125,6 +126,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     publicAppUrl: config.publicAppUrl,
   });
   await app.register(authRoutes(authService, authenticator, { authPerMinute: config.rateLimits.auth }));
+  await app.register(userRoutes({ db, auth: authService }));
   await app.register(recordsRoutes({ config, db }));
   await app.register(schedulingRoutes({ config, db }));
 

@@ -87,6 +87,11 @@ const envSchema = z.object({
   AUTH_RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(10),
   /** Requests per minute per client IP on public endpoints (enrollment, timeslots …). Default 60. */
   PUBLIC_RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(60),
+  /**
+   * Trust X-Forwarded-For from this many proxy hops in front of the server (0 = none: the client IP
+   * is the socket's, so nobody can dodge the per-IP rate limits with a forged header). Default 0.
+   */
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   /** Milliseconds to wait for in-flight work on SIGTERM/SIGINT before exiting. Default 10000. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
 });
@@ -114,6 +119,8 @@ export interface AppConfig {
   publicAppUrl: string;
   accessTokenTtlSeconds: number;
   rateLimits: { global: number; auth: number; public: number };
+  /** Fastify `trustProxy`: false, or the number of trusted proxy hops. */
+  trustProxy: false | number;
 }
 
 /** A configuration error that names the offending variable. */
@@ -170,6 +177,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     supabase: { jwtSecret: env.SUPABASE_JWT_SECRET, url: env.SUPABASE_URL?.replace(/\/+$/, '') },
     publicAppUrl: (env.PUBLIC_APP_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
     accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
+    trustProxy: env.TRUST_PROXY_HOPS > 0 ? env.TRUST_PROXY_HOPS : false,
     rateLimits: { global: env.RATE_LIMIT_MAX, auth: env.AUTH_RATE_LIMIT_MAX, public: env.PUBLIC_RATE_LIMIT_MAX },
   };
 }

@@ -1,3 +1,4 @@
+import { benchAuth, printAuth } from './auth.js';
 import { benchEngineDurable, printEngineDurable } from './engine-durable.js';
 import { benchEngineMemory, printEngineMemory } from './engine-memory.js';
 import { benchSchool, printSchool } from './school.js';
@@ -14,3 +15,4 @@ if (wanted('engine')) printEngineMemory(await benchEngineMemory());
 if (wanted('durable')) printEngineDurable(await benchEngineDurable());
 if (wanted('startup')) printStartup(await benchStartup());
 if (wanted('school')) printSchool(await benchSchool());
+if (wanted('auth')) printAuth(await benchAuth());

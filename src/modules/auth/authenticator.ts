@@ -2,7 +2,7 @@ import { decodeJwt } from 'jose';
 import type { SqlClient } from '../../db/sql-client.js';
 import type { Role } from '../../http/access.js';
 import type { SupabaseTokens } from './supabase.js';
-import { TOKEN_ISSUER, type AccessTokens, type Principal } from './tokens.js';
+import { SESSION_VERSION_SQL, TOKEN_ISSUER, type AccessTokens, type Principal } from './tokens.js';
 
 interface UserAuthRow {
   id: number;
@@ -10,15 +10,19 @@ interface UserAuthRow {
   email: string;
   is_active: boolean;
   valid_after: number | null;
+  session_version: number;
 }
 
-const userColumns = `id, role, email, is_active, floor(extract(epoch FROM tokens_valid_after))::float8 AS valid_after`;
+const userColumns = `id, role, email, is_active, floor(extract(epoch FROM tokens_valid_after))::float8 AS valid_after,
+  ${SESSION_VERSION_SQL} AS session_version`;
 
 /**
  * Turns a bearer token into a principal: our own access tokens, or Supabase's when configured
  * (mapped to our user by supabase_user_id, or by e-mail on first sight and then linked).
  * Every call reads the user row, so a deactivated user or a token issued before a password change
- * is refused at once; the role comes from the database, not from the token.
+ * is refused at once; the role comes from the database, not from the token. Our tokens carry the
+ * user's session version (see SESSION_VERSION_SQL); tokens without it (Supabase's) are compared by
+ * their whole-second `iat` with users.tokens_valid_after.
  */
 export class Authenticator {
   constructor(
@@ -38,7 +42,7 @@ export class Authenticator {
       const verified = await this.tokens.verify(token);
       if (!verified) return undefined;
       const [user] = await this.sql.query<UserAuthRow>(`SELECT ${userColumns} FROM users WHERE id = $1`, [verified.userId]);
-      return this.accept(user, verified.issuedAt);
+      return this.accept(user, verified.issuedAt, verified.sessionVersion);
     }
     if (!this.supabase) return undefined;
     const identity = await this.supabase.verify(token);
@@ -57,9 +61,11 @@ export class Authenticator {
     return this.accept(user, identity.issuedAt);
   }
 
-  private accept(user: UserAuthRow | undefined, issuedAt: number): Principal | undefined {
+  private accept(user: UserAuthRow | undefined, issuedAt: number, sessionVersion?: number): Principal | undefined {
     if (!user || !user.is_active) return undefined;
-    if (user.valid_after !== null && issuedAt < user.valid_after) return undefined;
+    if (sessionVersion !== undefined) {
+      if (sessionVersion < Number(user.session_version)) return undefined;
+    } else if (user.valid_after !== null && issuedAt < user.valid_after) return undefined;
     return { userId: user.id, role: user.role, email: user.email };
   }
 }

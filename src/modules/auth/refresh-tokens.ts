@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import type { SqlClient } from '../../db/sql-client.js';
+import type { SqlClient, SqlExecutor } from '../../db/sql-client.js';
 
 /** Refresh-token lifetime in days. Default 30. */
 export const REFRESH_TOKEN_TTL_DAYS = 30;
@@ -73,8 +73,8 @@ export class RefreshTokens {
     return rows.length > 0;
   }
 
-  /** Revokes every session of a user (deactivation, password change or reset). */
-  async revokeAllFor(userId: number): Promise<void> {
-    await this.sql.query('UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL', [userId]);
+  /** Revokes every session of a user (deactivation, password change or reset); on `executor` when given (a transaction). */
+  async revokeAllFor(userId: number, executor: SqlExecutor = this.sql): Promise<void> {
+    await executor.query('UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL', [userId]);
   }
 }

@@ -6,7 +6,8 @@ export const newPassword = z.string().min(12, 'must be at least 12 characters').
 
 export const loginBody = z.object({ email: z.email().max(254), password: z.string().min(1).max(200) });
 export const refreshBody = z.object({ refreshToken: z.string().min(20).max(200) });
-export const logoutBody = z.object({ refreshToken: z.string().min(20).max(200).optional() }).optional();
+// nullish: Fastify hands a POST without a body to the validator as null.
+export const logoutBody = z.object({ refreshToken: z.string().min(20).max(200).optional() }).nullish();
 export const validateBody = z.object({ token: z.string().min(1).max(4096) });
 export const resetRequestBody = z.object({ email: z.email().max(254) });
 export const resetConfirmBody = z.object({ token: z.string().min(20).max(200), newPassword });

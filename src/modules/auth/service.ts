@@ -1,10 +1,10 @@
-import type { SqlClient } from '../../db/sql-client.js';
+import type { SqlClient, SqlExecutor } from '../../db/sql-client.js';
 import type { Role } from '../../http/access.js';
 import { AppError } from '../../http/errors.js';
 import { queueEmail } from '../notifications/outbox.js';
-import { hashPassword, verifyPassword } from './passwords.js';
+import { hashPassword, passwordNeedsRehash, verifyPassword } from './passwords.js';
 import { newOpaqueToken, sha256, type RefreshTokens, type RequestMeta } from './refresh-tokens.js';
-import type { AccessTokens } from './tokens.js';
+import { SESSION_VERSION_SQL, type AccessTokens } from './tokens.js';
 
 /** Failed sign-ins allowed before the account is locked. */
 export const LOCK_AFTER_FAILURES = 5;
@@ -13,6 +13,53 @@ export const FIRST_LOCK_SECONDS = 60;
 export const MAX_LOCK_SECONDS = 3600;
 /** Password reset links are valid this long, in minutes. */
 export const RESET_TOKEN_TTL_MINUTES = 60;
+/** Set-password links (sent to accounts an admin creates without a password) are valid this long, in minutes: 72 hours. */
+export const SET_PASSWORD_TOKEN_TTL_MINUTES = 72 * 60;
+
+/** Why a one-time password link is mailed: a reset asked for by its owner, or a new account's first password. */
+export type PasswordLinkPurpose = 'password_reset' | 'set_password';
+
+/**
+ * Issues a one-time password token for `user` (earlier unused ones stop working) and queues the
+ * e-mail with its link, on `tx` (so it commits with the caller's other writes). The token itself is
+ * kept only as a SHA-256 hash; the plain token exists only in the e-mail. Both purposes are redeemed
+ * by POST /api/v1/auth/password-reset/confirm.
+ */
+export async function issuePasswordLink(
+  tx: SqlExecutor,
+  user: { id: number; email: string; firstName: string },
+  purpose: PasswordLinkPurpose,
+  options: { publicAppUrl: string; schoolName?: string | undefined },
+): Promise<void> {
+  const token = newOpaqueToken();
+  const ttlMinutes = purpose === 'set_password' ? SET_PASSWORD_TOKEN_TTL_MINUTES : RESET_TOKEN_TTL_MINUTES;
+  const school = options.schoolName ?? 'Cedar Heights Music Academy';
+  await tx.query('UPDATE password_reset_tokens SET used_at = now() WHERE user_id = $1 AND used_at IS NULL', [user.id]);
+  await tx.query(
+    `INSERT INTO password_reset_tokens (user_id, token_hash, expires_at) VALUES ($1, $2, now() + make_interval(mins => $3))`,
+    [user.id, sha256(token), ttlMinutes],
+  );
+  const query = `token=${encodeURIComponent(token)}`;
+  if (purpose === 'set_password') {
+    const link = `${options.publicAppUrl}/set-password?${query}`;
+    await queueEmail(tx, {
+      to: user.email,
+      userId: user.id,
+      template: 'set_password',
+      subject: `${school}: choose your password`,
+      text: `Hello ${user.firstName},\n\nAn account at ${school} was created for you (${user.email}). Open this link within ${ttlMinutes / 60} hours to choose your password and sign in:\n\n${link}\n\nIf the link has expired, use "Forgot password" on the sign-in page to get a new one.\n`,
+    });
+    return;
+  }
+  const link = `${options.publicAppUrl}/reset-password?${query}`;
+  await queueEmail(tx, {
+    to: user.email,
+    userId: user.id,
+    template: 'password_reset',
+    subject: `${school}: reset your password`,
+    text: `Hello ${user.firstName},\n\nSomeone (hopefully you) asked to reset your password. Open this link within ${ttlMinutes} minutes to choose a new one:\n\n${link}\n\nIf it was not you, ignore this message; your password stays as it is.\n`,
+  });
+}
 
 export interface TokenPair {
   accessToken: string;
@@ -40,6 +87,15 @@ interface LoginRow {
   password_hash: string | null;
   is_active: boolean;
   locked: boolean;
+  session_version: number;
+}
+
+/** What an access token is signed from. */
+interface TokenSubject {
+  id: number;
+  role: Role;
+  email: string;
+  session_version: number;
 }
 
 const invalidCredentials = (): AppError => new AppError('unauthenticated', 'Invalid email or password');
@@ -60,8 +116,12 @@ export class AuthService {
 
   constructor(private readonly options: AuthServiceOptions) {}
 
-  private async pair(user: { id: number; role: Role; email: string }, refreshToken: string): Promise<TokenPair> {
-    const accessToken = await this.options.tokens.sign({ userId: user.id, role: user.role, email: user.email }, this.options.accessTokenTtlSeconds);
+  private async pair(user: TokenSubject, refreshToken: string): Promise<TokenPair> {
+    const accessToken = await this.options.tokens.sign(
+      { userId: user.id, role: user.role, email: user.email },
+      this.options.accessTokenTtlSeconds,
+      Number(user.session_version),
+    );
     return { accessToken, refreshToken, tokenType: 'Bearer', expiresIn: this.options.accessTokenTtlSeconds };
   }
 
@@ -73,7 +133,8 @@ export class AuthService {
   async login(email: string, password: string, meta: RequestMeta): Promise<TokenPair & { user: Profile }> {
     const { sql } = this.options;
     const [user] = await sql.query<LoginRow>(
-      `SELECT id, email, role, password_hash, is_active, coalesce(locked_until > now(), false) AS locked
+      `SELECT id, email, role, password_hash, is_active, coalesce(locked_until > now(), false) AS locked,
+              ${SESSION_VERSION_SQL} AS session_version
        FROM users WHERE lower(email) = lower($1)`,
       [email],
     );
@@ -92,6 +153,10 @@ export class AuthService {
       throw invalidCredentials();
     }
     await sql.query('UPDATE users SET failed_login_count = 0, locked_until = NULL, last_login_at = now() WHERE id = $1', [user.id]);
+    if (passwordNeedsRehash(user.password_hash)) {
+      // Made with weaker parameters than today's: upgrade it now that the plain password is at hand.
+      await sql.query('UPDATE users SET password_hash = $2 WHERE id = $1 AND password_hash = $3', [user.id, await hashPassword(password), user.password_hash]);
+    }
     const refreshToken = await this.options.refreshTokens.issue(user.id, meta);
     return { ...(await this.pair(user, refreshToken)), user: await this.profile(user.id) };
   }
@@ -105,9 +170,10 @@ export class AuthService {
         outcome.kind === 'reused' ? 'This refresh token was already used; every session of its family is revoked' : 'Invalid refresh token',
       );
     }
-    const [user] = await this.options.sql.query<{ id: number; role: Role; email: string }>('SELECT id, role, email FROM users WHERE id = $1', [
-      outcome.userId,
-    ]);
+    const [user] = await this.options.sql.query<TokenSubject>(
+      `SELECT id, role, email, ${SESSION_VERSION_SQL} AS session_version FROM users WHERE id = $1 AND is_active`,
+      [outcome.userId],
+    );
     if (!user) throw new AppError('unauthenticated', 'Invalid refresh token');
     return this.pair(user, outcome.token);
   }
@@ -155,18 +221,25 @@ export class AuthService {
         { field: 'body.currentPassword', message: 'is not your current password' },
       ]);
     }
-    await this.setPassword(userId, newPassword);
-    return this.pair(user, await this.options.refreshTokens.issue(userId, meta));
+    const sessionVersion = await this.setPassword(userId, newPassword);
+    return this.pair({ ...user, session_version: sessionVersion }, await this.options.refreshTokens.issue(userId, meta));
   }
 
-  private async setPassword(userId: number, newPassword: string): Promise<void> {
+  /**
+   * Stores a new password hash and ends every session: refresh tokens are revoked and the session
+   * version moves on, so every access token signed before (even within the same second) is refused.
+   * Returns the new session version.
+   */
+  private async setPassword(userId: number, newPassword: string): Promise<number> {
     const hash = await hashPassword(newPassword);
-    await this.options.sql.query(
-      `UPDATE users SET password_hash = $2, tokens_valid_after = date_trunc('second', now()),
-         failed_login_count = 0, locked_until = NULL WHERE id = $1`,
+    const [row] = await this.options.sql.query<{ session_version: number }>(
+      `UPDATE users SET password_hash = $2, tokens_valid_after = now(),
+         failed_login_count = 0, locked_until = NULL WHERE id = $1
+       RETURNING ${SESSION_VERSION_SQL} AS session_version`,
       [userId, hash],
     );
     await this.options.refreshTokens.revokeAllFor(userId);
+    return Number(row?.session_version ?? 0);
   }
 
   /** Mails a one-time reset link when the address belongs to an active account; silent otherwise. */
@@ -180,22 +253,20 @@ export class AuthService {
       await this.dummyHash; // keep the two paths alike
       return;
     }
-    const token = newOpaqueToken();
-    await sql.transaction(async (tx) => {
-      await tx.query('UPDATE password_reset_tokens SET used_at = now() WHERE user_id = $1 AND used_at IS NULL', [user.id]);
-      await tx.query(
-        `INSERT INTO password_reset_tokens (user_id, token_hash, expires_at) VALUES ($1, $2, now() + make_interval(mins => $3))`,
-        [user.id, sha256(token), RESET_TOKEN_TTL_MINUTES],
-      );
-      const link = `${publicAppUrl}/reset-password?token=${encodeURIComponent(token)}`;
-      await queueEmail(tx, {
-        to: user.email,
-        userId: user.id,
-        template: 'password_reset',
-        subject: `${this.options.schoolName ?? 'Cedar Heights Music Academy'}: reset your password`,
-        text: `Hello ${user.first_name},\n\nSomeone (hopefully you) asked to reset your password. Open this link within ${RESET_TOKEN_TTL_MINUTES} minutes to choose a new one:\n\n${link}\n\nIf it was not you, ignore this message; your password stays as it is.\n`,
-      });
-    });
+    await sql.transaction((tx) =>
+      issuePasswordLink(tx, { id: user.id, email: user.email, firstName: user.first_name }, 'password_reset', {
+        publicAppUrl,
+        schoolName: this.options.schoolName,
+      }),
+    );
+  }
+
+  /**
+   * Mails a new account its set-password link (template `set_password`, valid
+   * SET_PASSWORD_TOKEN_TTL_MINUTES), on `tx` so it commits together with the account.
+   */
+  async sendSetPasswordLink(tx: SqlExecutor, user: { id: number; email: string; firstName: string }): Promise<void> {
+    await issuePasswordLink(tx, user, 'set_password', { publicAppUrl: this.options.publicAppUrl, schoolName: this.options.schoolName });
   }
 
   /** Sets a new password with a reset token; the token works once. */

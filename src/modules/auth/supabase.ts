@@ -32,9 +32,11 @@ export class SupabaseTokens {
       const { payload } =
         this.key instanceof Uint8Array ? await jwtVerify(token, this.key, options) : await jwtVerify(token, this.key, options);
       if (typeof payload.sub !== 'string' || !/^[0-9a-f-]{36}$/i.test(payload.sub)) return undefined;
+      // An anonymous Supabase session proves no address: it may follow an existing link, never make one.
+      const anonymous = payload.is_anonymous === true;
       return {
         supabaseUserId: payload.sub.toLowerCase(),
-        email: typeof payload.email === 'string' ? payload.email.toLowerCase() : undefined,
+        email: typeof payload.email === 'string' && payload.email !== '' && !anonymous ? payload.email.toLowerCase() : undefined,
         issuedAt: typeof payload.iat === 'number' ? payload.iat : 0,
       };
     } catch (error) {

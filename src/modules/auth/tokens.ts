@@ -11,7 +11,18 @@ export interface Principal {
 /** A verified token of ours: the principal it names and when it was issued (epoch seconds). */
 export interface VerifiedAccessToken extends Principal {
   issuedAt: number;
+  /** The user's session version when the token was signed (claim `sv`); undefined for tokens without it. */
+  sessionVersion: number | undefined;
 }
+
+/**
+ * A user's session version: users.tokens_valid_after in epoch microseconds (0 when never set).
+ * Every access token carries the version current when it was signed (claim `sv`), and a token whose
+ * version is older than the user's is refused. This ends every earlier session exactly at a password
+ * change or deactivation, even within the same second (`iat` has whole-second precision only), and
+ * needs no agreement between the clocks of the app and the database.
+ */
+export const SESSION_VERSION_SQL = `coalesce((extract(epoch FROM tokens_valid_after) * 1000000)::bigint, 0)`;
 
 export const TOKEN_ISSUER = 'cedar-heights';
 
@@ -31,8 +42,11 @@ export class AccessTokens {
     this.key = new TextEncoder().encode(secret);
   }
 
-  async sign(principal: Principal, ttlSeconds = ACCESS_TOKEN_TTL_SECONDS): Promise<string> {
-    return new SignJWT({ role: 'authenticated', email: principal.email, app_role: principal.role })
+  /** Signs an access token; `sessionVersion` (see SESSION_VERSION_SQL) becomes the `sv` claim. */
+  async sign(principal: Principal, ttlSeconds = ACCESS_TOKEN_TTL_SECONDS, sessionVersion?: number): Promise<string> {
+    const claims: Record<string, unknown> = { role: 'authenticated', email: principal.email, app_role: principal.role };
+    if (sessionVersion !== undefined) claims.sv = sessionVersion;
+    return new SignJWT(claims)
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(String(principal.userId))
       .setAudience(AUDIENCE)
@@ -54,6 +68,7 @@ export class AccessTokens {
         role: role as Role,
         email: typeof payload.email === 'string' ? payload.email : '',
         issuedAt: typeof payload.iat === 'number' ? payload.iat : 0,
+        sessionVersion: typeof payload.sv === 'number' && Number.isSafeInteger(payload.sv) ? payload.sv : undefined,
       };
     } catch (error) {
       if (error instanceof joseErrors.JOSEError) return undefined;

@@ -1,0 +1,329 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WorkflowEngine } from '../../src/engine/durable/engine.js';
+import type { Role, RouteAccess } from '../../src/http/access.js';
+import { guardedRoutes } from '../../src/http/auth-guard.js';
+import { buildWorkflowRegistry } from '../../src/workflows/index.js';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { createTestEngine } from '../helpers/engine.js';
+import { createTwoFamilies, type TwoFamilies } from './fixtures.js';
+
+/**
+ * The access matrix: every route of the real app, read from its route table (so a new route is
+ * covered the moment it is registered), called by six callers. Path parameters are replaced by
+ * family A's records (table below); a route with a parameter the table does not know fails the
+ * test, loudly, until a substitution is added.
+ *
+ * Rules:
+ * - public routes never answer 401/403;
+ * - other routes answer 401 without a token;
+ * - role lists answer 403 to roles not listed;
+ * - callers the guard lets through never get 401, and get 403 only when the record is not theirs
+ *   (ownership refusals by the route itself);
+ * - no route ever answers 5xx;
+ * - no body seen by parent B, the other teacher or an anonymous caller contains family A's data.
+ */
+
+const CALLERS = ['none', 'parentB', 'teacherB', 'parentA', 'teacherA', 'admin'] as const;
+type CallerName = (typeof CALLERS)[number];
+const SIGNED_IN: CallerName[] = ['parentA', 'parentB', 'teacherA', 'teacherB', 'admin'];
+/** Callers who must never see family A's records. */
+const OUTSIDERS: CallerName[] = ['none', 'parentB', 'teacherB'];
+
+interface Substitution {
+  value: string;
+  /** Callers entitled to the record: the route may refuse (403) anyone else the guard let through. */
+  owners: CallerName[];
+}
+
+interface MatrixRoute {
+  method: string;
+  url: string;
+  access: RouteAccess;
+}
+
+/** Routes of third-party plugins that serve static assets: not part of the API. */
+const skipped = (route: { method: string; url: string }): boolean =>
+  route.method === 'HEAD' || route.method === 'OPTIONS' || route.url === '/docs' || route.url.startsWith('/docs/');
+
+/**
+ * Who may call a route where API.md fixes it without "own" nuances. Checked for every route of
+ * this list that is registered, so a route declared more openly than the contract fails here.
+ */
+const contract: Record<string, RouteAccess> = {
+  'GET /health': 'public',
+  'GET /health/ready': 'public',
+  'GET /openapi.json': 'public',
+  'POST /api/v1/auth/login': 'public',
+  'POST /api/v1/auth/refresh': 'public',
+  'POST /api/v1/auth/validate': 'public',
+  'POST /api/v1/auth/password-reset/request': 'public',
+  'POST /api/v1/auth/password-reset/confirm': 'public',
+  'POST /api/v1/auth/logout': 'authenticated',
+  'GET /api/v1/auth/me': 'authenticated',
+  'POST /api/v1/auth/password': 'authenticated',
+  'GET /api/v1/users': ['admin'],
+  'POST /api/v1/users': ['admin'],
+  'DELETE /api/v1/users/:id': ['admin'],
+  'POST /api/v1/students': ['admin'],
+  'PUT /api/v1/students/:id': ['admin'],
+  'PATCH /api/v1/students/:id': ['admin'],
+  'DELETE /api/v1/students/:id': ['admin'],
+  'GET /api/v1/teachers': 'authenticated',
+  'POST /api/v1/teachers': ['admin'],
+  'GET /api/v1/teachers/:id/availability': 'authenticated',
+  'POST /api/v1/lessons/check-conflicts': 'authenticated',
+  'GET /api/v1/settings': ['admin'],
+  'PUT /api/v1/settings/:key': ['admin'],
+  'GET /api/v1/audit': ['admin'],
+  'GET /api/v1/outbox': ['admin'],
+  'GET /api/v1/enrollments': ['admin'],
+  'POST /api/v1/enrollments': ['admin'],
+  'POST /api/v1/public/enrollments': 'public',
+  'GET /api/v1/public/teachers': 'public',
+  'GET /api/v1/public/timeslots': 'public',
+  'GET /api/v1/public/pricing': 'public',
+  'GET /api/v1/payments/reconciliation': ['admin'],
+  'POST /api/v1/payments/:id/refund': ['admin'],
+  'POST /api/v1/billing/:parentId/subscription': ['admin'],
+  'GET /api/v1/workflows': ['admin'],
+  'POST /api/v1/academic-years': ['admin'],
+  'POST /api/v1/semesters': ['admin'],
+  'POST /api/v1/closures': ['admin'],
+};
+
+/** 'public', or the sorted roles a declaration admits ('authenticated' = every role). */
+const admitted = (access: RouteAccess): string =>
+  access === 'public' ? 'public' : (access === 'authenticated' ? ['admin', 'parent', 'teacher'] : [...access].sort()).join(',');
+
+describe('access matrix: every registered route × six callers', () => {
+  let database: TestDatabase;
+  let engine: WorkflowEngine;
+  let t: TestApp;
+  let f: TwoFamilies;
+  let routes: MatrixRoute[];
+  const headersOf = {} as Record<CallerName, Record<string, string>>;
+  const roleOf = {} as Record<CallerName, Role | undefined>;
+  const lazy = new Map<string, Promise<Substitution>>();
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    engine = await createTestEngine(database, buildWorkflowRegistry());
+    t = await createTestApp({
+      env: { RATE_LIMIT_MAX: '0', AUTH_RATE_LIMIT_MAX: '100000', PUBLIC_RATE_LIMIT_MAX: '100000' },
+      deps: { engine, db: database.db },
+    });
+    f = await createTwoFamilies(database.db);
+    const users = { parentA: f.parentA, parentB: f.parentB, teacherA: f.teacherA, teacherB: f.teacherB, admin: f.admin };
+    headersOf.none = {};
+    roleOf.none = undefined;
+    for (const [name, user] of Object.entries(users) as Array<[Exclude<CallerName, 'none'>, typeof f.admin]>) {
+      headersOf[name] = user.headers;
+      roleOf[name] = user.role;
+    }
+    routes = guardedRoutes(t.app)
+      .filter((route) => !skipped(route))
+      .map((route) => {
+        if (route.access === undefined) throw new Error(`${route.method} ${route.url} has no declared access`);
+        return { method: route.method, url: route.url, access: route.access };
+      });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await engine?.stop();
+    await database?.dispose();
+  });
+
+  const sql = <T = Record<string, unknown>>(text: string, params: unknown[] = []) => database.db.sql.query<T>(text, params);
+  const once = (key: string, make: () => Promise<Substitution>): Promise<Substitution> => {
+    if (!lazy.has(key)) lazy.set(key, make());
+    return lazy.get(key)!;
+  };
+  const insertId = async (text: string, params: unknown[] = []): Promise<string> => String((await sql<{ id: unknown }>(text, params))[0]!.id);
+
+  /** `:id` by the resource it names (the path before it, after /api/v1/). */
+  const idByResource: Record<string, () => Promise<Substitution>> = {
+    users: async () => ({ value: String(f.parentA.id), owners: ['admin', 'parentA'] }),
+    students: async () => ({ value: String(f.childA), owners: ['admin', 'parentA', 'teacherA'] }),
+    lessons: async () => ({ value: String(f.lessonA), owners: ['admin', 'parentA', 'teacherA'] }),
+    payments: async () => ({ value: String(f.paymentA), owners: ['admin', 'parentA'] }),
+    teachers: async () => ({ value: String(f.teacherA.teacherId), owners: ['admin', 'teacherA'] }),
+    'academic-years': () =>
+      once('year', async () => ({
+        value: await insertId(`INSERT INTO academic_years (name, starts_on, ends_on) VALUES ('Matrix year', '2030-09-01', '2031-06-30') RETURNING id`),
+        owners: SIGNED_IN,
+      })),
+    semesters: () =>
+      once('semester', async () => {
+        const year = await idByResource['academic-years']!();
+        return {
+          value: await insertId(`INSERT INTO semesters (academic_year_id, name, starts_on, ends_on) VALUES ($1, 'Matrix fall', '2030-09-01', '2030-12-20') RETURNING id`, [
+            Number(year.value),
+          ]),
+          owners: SIGNED_IN,
+        };
+      }),
+    closures: () =>
+      once('closure', async () => ({
+        value: await insertId(`INSERT INTO closures (name, starts_on, ends_on) VALUES ('Matrix break', '2030-12-21', '2031-01-04') RETURNING id`),
+        owners: SIGNED_IN,
+      })),
+    notifications: () =>
+      once('notification', async () => ({
+        value: await insertId(`INSERT INTO notifications (user_id, kind, title, body) VALUES ($1, 'info', 'For family A', $2) RETURNING id`, [
+          f.parentA.id,
+          f.familyAMarkers[0],
+        ]),
+        owners: ['admin', 'parentA'],
+      })),
+    'calendar/feeds': () =>
+      once('feed', async () => ({
+        value: await insertId(`INSERT INTO calendar_feeds (owner_kind, parent_id, token_hash, created_by) VALUES ('parent', $1, $2, $1) RETURNING id`, [
+          f.parentA.id,
+          randomBytes(32).toString('hex'),
+        ]),
+        owners: ['admin', 'parentA'],
+      })),
+    'workflows/runs': () =>
+      once('run', async () => ({
+        value: await insertId(`INSERT INTO workflow_runs (id, workflow_name, status) VALUES ($1, 'matrix', 'failed') RETURNING id`, [randomUUID()]),
+        owners: ['admin'],
+      })),
+  };
+
+  /** Other path parameters, by name. */
+  const byName: Record<string, () => Promise<Substitution>> = {
+    timeOffId: () =>
+      once('timeOff', async () => ({
+        value: await insertId(
+          `INSERT INTO teacher_time_off (teacher_id, starts_at, ends_at, reason) VALUES ($1, now() + interval '30 days', now() + interval '31 days', 'Matrix') RETURNING id`,
+          [f.teacherA.teacherId],
+        ),
+        owners: ['admin', 'teacherA'],
+      })),
+    parentId: async () => ({ value: String(f.parentA.id), owners: ['admin', 'parentA'] }),
+    studentId: async () => ({ value: String(f.childA), owners: ['admin', 'parentA', 'teacherA'] }),
+    teacherId: async () => ({ value: String(f.teacherA.teacherId), owners: ['admin', 'teacherA'] }),
+    lessonId: async () => ({ value: String(f.lessonA), owners: ['admin', 'parentA', 'teacherA'] }),
+    runId: () => idByResource['workflows/runs']!(),
+    key: async () => ({ value: 'timezone', owners: ['admin'] }),
+    name: async () => ({ value: engine.registry.list()[0]?.name ?? 'no-such-workflow', owners: ['admin'] }),
+    // The holder of a feed's secret link may read it: a wrong token must answer without any data.
+    feedToken: async () => ({ value: randomBytes(24).toString('base64url'), owners: [] }),
+  };
+
+  /** The URL to call and who owns the records it names; throws when a parameter is unknown. */
+  async function requestFor(route: MatrixRoute): Promise<{ url: string; owners: CallerName[] }> {
+    if (route.url.includes('*')) throw new Error(`${route.method} ${route.url}: wildcard route; add a rule to the access matrix`);
+    let owners: CallerName[] = [...SIGNED_IN];
+    const segments = route.url.split('/');
+    const parts: string[] = [];
+    for (const [index, segment] of segments.entries()) {
+      const match = /^:([A-Za-z0-9_]+)(.*)$/.exec(segment);
+      if (!match) {
+        parts.push(segment);
+        continue;
+      }
+      const [, param, suffix] = match as unknown as [string, string, string];
+      const resource = segments.slice(0, index).join('/').replace(/^\/api\/v1\//, '');
+      const make = param === 'id' ? idByResource[resource] : byName[param];
+      if (!make) {
+        throw new Error(
+          `${route.method} ${route.url}: no substitution for :${param}${param === 'id' ? ` of "${resource}"` : ''}; add one to the access matrix table`,
+        );
+      }
+      const substitution = await make();
+      owners = owners.filter((caller) => substitution.owners.includes(caller));
+      parts.push(`${encodeURIComponent(substitution.value)}${suffix}`);
+    }
+    return { url: parts.join('/'), owners };
+  }
+
+  /** Mutations may deactivate or demote the fixture users; put them back so later calls test access, not leftovers. */
+  async function restoreFixtures(): Promise<void> {
+    for (const user of [f.parentA, f.parentB, f.teacherA, f.teacherB, f.admin]) {
+      await sql('UPDATE users SET is_active = true, tokens_valid_after = NULL, role = $2 WHERE id = $1', [user.id, user.role]);
+    }
+  }
+
+  it('reads the route table of the real app', () => {
+    const keys = routes.map((r) => `${r.method} ${r.url}`);
+    expect(keys).toEqual(
+      expect.arrayContaining([
+        'GET /health',
+        'POST /api/v1/auth/login',
+        'GET /api/v1/auth/me',
+        'GET /api/v1/users',
+        'PATCH /api/v1/users/:id',
+        'DELETE /api/v1/users/:id',
+        'GET /api/v1/workflows/runs/:id',
+      ]),
+    );
+  });
+
+  it('declares the access API.md fixes', () => {
+    const checked = routes.filter((r) => contract[`${r.method} ${r.url}`] !== undefined);
+    expect(checked.length).toBeGreaterThanOrEqual(14);
+    const mismatches = checked
+      .filter((r) => admitted(r.access) !== admitted(contract[`${r.method} ${r.url}`]!))
+      .map((r) => `${r.method} ${r.url}: declared ${JSON.stringify(r.access)}, API.md says ${JSON.stringify(contract[`${r.method} ${r.url}`])}`);
+    expect(mismatches).toEqual([]);
+  });
+
+  it('can build a request for every route', async () => {
+    const problems: string[] = [];
+    for (const route of routes) {
+      try {
+        await requestFor(route);
+      } catch (error) {
+        problems.push((error as Error).message);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('allows and refuses as declared, and never leaks family A to outsiders', async () => {
+    const order = (method: string): number => (method === 'GET' ? 0 : method === 'DELETE' ? 2 : 1);
+    const ordered = [...routes].sort((a, b) => order(a.method) - order(b.method));
+    const failures: string[] = [];
+    const seen: string[] = [];
+
+    for (const route of ordered) {
+      const { url, owners } = await requestFor(route);
+      for (const caller of CALLERS) {
+        const res = await t.app.inject({
+          method: route.method as 'GET',
+          url,
+          headers: headersOf[caller],
+          ...(route.method === 'GET' || route.method === 'DELETE' ? {} : { payload: {} }),
+        });
+        if (route.method !== 'GET') await restoreFixtures();
+        const status = res.statusCode;
+        const where = `${route.method} ${route.url} as ${caller} → ${status}`;
+        seen.push(where);
+        const role = roleOf[caller];
+
+        if (status >= 500) failures.push(`${where}: server error ${res.body.slice(0, 200)}`);
+        if (route.access === 'public') {
+          if (status === 401 || status === 403) failures.push(`${where}: a public route refused`);
+        } else if (caller === 'none') {
+          if (status !== 401) failures.push(`${where}: expected 401 without a token`);
+          else if (res.json().error?.code !== 'unauthenticated') failures.push(`${where}: 401 without the unauthenticated code`);
+        } else if (route.access !== 'authenticated' && !route.access.includes(role!)) {
+          if (status !== 403) failures.push(`${where}: expected 403 for the role ${role} (route allows ${route.access.join(', ')})`);
+        } else {
+          if (status === 401) failures.push(`${where}: a signed-in ${role} the route allows got 401`);
+          if (status === 403 && owners.includes(caller)) failures.push(`${where}: refused its own record (owners: ${owners.join(', ')})`);
+        }
+        if (OUTSIDERS.includes(caller)) {
+          for (const marker of f.familyAMarkers) {
+            if (res.body.includes(marker)) failures.push(`${where}: the body contains family A's "${marker}"`);
+          }
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(seen.length).toBe(routes.length * CALLERS.length);
+  });
+});
