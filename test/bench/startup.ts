@@ -16,7 +16,7 @@ export interface StartupFigures {
 async function measure(target: string, env: Record<string, string>): Promise<StartupFigures> {
   const port = await freePort();
   const started = performance.now();
-  const child = startProcess('serve', { ...env, PORT: String(port), HOST: '127.0.0.1' });
+  const child = startProcess('serve', { RATE_LIMIT_MAX: '0', ...env, PORT: String(port), HOST: '127.0.0.1' });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   try {

@@ -1,3 +1,4 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import { jwtVerify, SignJWT, errors as joseErrors } from 'jose';
 import { roles, type Role } from '../../http/access.js';
 
@@ -36,10 +37,11 @@ const AUDIENCE = 'authenticated';
  * plus `app_role` (admin | teacher | parent).
  */
 export class AccessTokens {
-  private readonly key: Uint8Array;
+  /** A KeyObject, so jose does not re-import raw key bytes on every sign and verify. */
+  private readonly key: KeyObject;
 
   constructor(secret: string) {
-    this.key = new TextEncoder().encode(secret);
+    this.key = createSecretKey(Buffer.from(secret, 'utf8'));
   }
 
   /** Signs an access token; `sessionVersion` (see SESSION_VERSION_SQL) becomes the `sv` claim. */
