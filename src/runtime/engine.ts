@@ -4,25 +4,29 @@ import type { Database } from '../db/client.js';
 import { WorkflowEngine } from '../engine/durable/engine.js';
 import { buildWorkflowRegistry, workflowSchedules } from '../workflows/index.js';
 import { createWorkflowQueue } from './queue.js';
+import { createServices } from './services.js';
+import type { SchoolServices } from '../workflows/services.js';
 
 /**
- * The workflow engine of a process: the school's registry, the configured queue (started), and
- * the cron schedules. Call `engine.startWorker` to execute runs in this process.
+ * The workflow engine of a process and the services its workflows use: the school's registry,
+ * the configured queue (started), and the cron schedules. Call `engine.startWorker` to execute runs in this process.
  */
 export async function createEngine(
   config: AppConfig,
   db: Database,
   options: { metricsRegistry?: Registry; onError?: (error: unknown, context: string) => void } = {},
-): Promise<WorkflowEngine> {
+): Promise<{ engine: WorkflowEngine; services: SchoolServices }> {
+  const services = createServices(config, db);
   const queue = createWorkflowQueue(config, db, config.database.kind === 'postgres' ? { databaseUrl: config.database.url } : {});
   const engine = new WorkflowEngine({
-    registry: buildWorkflowRegistry(),
+    registry: buildWorkflowRegistry(services),
     sql: db.sql,
     queue,
     ...(options.metricsRegistry ? { metricsRegistry: options.metricsRegistry } : {}),
     ...(options.onError ? { onError: options.onError } : {}),
   });
+  services.workflows.bind(engine);
   await queue.start();
   for (const { workflow, cron } of workflowSchedules) await engine.schedule(workflow, cron, config.schoolTimezone);
-  return engine;
+  return { engine, services };
 }

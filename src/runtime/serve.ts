@@ -17,14 +17,15 @@ export async function serve(config: AppConfig): Promise<void> {
   const prepared = await prepareDatabase(config, { seed: true });
   const metrics = createMetrics();
   let reportError = (error: unknown, context: string): void => void [error, context];
-  const engine = await createEngine(config, prepared.db, {
+  const { engine, services } = await createEngine(config, prepared.db, {
     metricsRegistry: metrics.registry,
     onError: (error, context) => reportError(error, context),
   });
-  const app = await buildApp({ config, db: prepared.db, tokens, metrics, engine });
+  const app = await buildApp({ config, db: prepared.db, tokens, metrics, engine, services });
   reportError = (err, context) => app.log.error({ err, context }, 'workflow engine error');
   app.addHook('onClose', async () => {
     await engine.stop({ timeoutMs: config.shutdownTimeoutMs });
+    services.email.close();
     await prepared.db.close();
   });
   if (config.embeddedWorker) await engine.startWorker({ concurrency: config.workerConcurrency });

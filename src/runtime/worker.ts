@@ -18,13 +18,14 @@ export async function work(config: AppConfig): Promise<void> {
     throw new Error('The worker command needs DATABASE_URL: the embedded database lives inside `serve`, whose embedded worker runs the workflows');
   }
   const db = await openDatabase(config.database);
-  const engine = await createEngine(config, db, { onError: (err, context) => log.error({ err, context }, 'workflow engine error') });
+  const { engine, services } = await createEngine(config, db, { onError: (err, context) => log.error({ err, context }, 'workflow engine error') });
   await engine.startWorker({ concurrency: config.workerConcurrency });
   log.info({ queue: engine.queue.driver, concurrency: config.workerConcurrency, owner: engine.executor.owner }, 'worker started');
   closeWithGrace({ delay: config.shutdownTimeoutMs }, async ({ signal, err }) => {
     if (err) log.error({ err }, 'worker stopping after an error');
     else log.info({ signal }, 'worker stopping');
     await engine.stop({ timeoutMs: config.shutdownTimeoutMs });
+    services.email.close();
     await db.close();
   });
 }

@@ -4,7 +4,8 @@ import type { WorkflowEngine } from '../../src/engine/durable/engine.js';
 import type { Role, RouteAccess } from '../../src/http/access.js';
 import { guardedRoutes } from '../../src/http/auth-guard.js';
 import { buildWorkflowRegistry } from '../../src/workflows/index.js';
-import { createTestApp, type TestApp } from '../helpers/app.js';
+import { createServices } from '../../src/runtime/services.js';
+import { createTestApp, testConfig, type TestApp } from '../helpers/app.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { createTestEngine } from '../helpers/engine.js';
 import { createTwoFamilies, type TwoFamilies } from './fixtures.js';
@@ -109,7 +110,7 @@ describe('access matrix: every registered route × six callers', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    engine = await createTestEngine(database, buildWorkflowRegistry());
+    engine = await createTestEngine(database, buildWorkflowRegistry(createServices(testConfig(), database.db)));
     t = await createTestApp({
       env: { RATE_LIMIT_MAX: '0', AUTH_RATE_LIMIT_MAX: '100000', PUBLIC_RATE_LIMIT_MAX: '100000' },
       deps: { engine, db: database.db },

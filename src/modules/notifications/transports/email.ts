@@ -1,0 +1,49 @@
+import { randomUUID } from 'node:crypto';
+import nodemailer, { type Transporter } from 'nodemailer';
+import type { AppConfig } from '../../../config.js';
+import type { EmailMessage, EmailTransport, SendResult } from './types.js';
+
+/** SMTP through nodemailer (pooled connections). */
+export class SmtpEmailTransport implements EmailTransport {
+  readonly kind = 'smtp';
+  private readonly transporter: Transporter;
+
+  constructor(
+    smtpUrl: string,
+    private readonly from: string,
+  ) {
+    this.transporter = nodemailer.createTransport(smtpUrl);
+  }
+
+  async send(message: EmailMessage): Promise<SendResult> {
+    const info = await this.transporter.sendMail({
+      from: this.from,
+      to: message.to,
+      subject: message.subject,
+      text: message.text,
+      ...(message.html ? { html: message.html } : {}),
+      ...(message.messageId ? { messageId: message.messageId } : {}),
+    });
+    return { provider: 'smtp', providerMessageId: String(info.messageId) };
+  }
+
+  close(): void {
+    this.transporter.close();
+  }
+}
+
+/** No SMTP server configured: the message stays in the outbox table, where the admin reads it. */
+export class OutboxEmailTransport implements EmailTransport {
+  readonly kind = 'outbox';
+
+  async send(message: EmailMessage): Promise<SendResult> {
+    return { provider: 'outbox', providerMessageId: message.messageId ?? `<${randomUUID()}@outbox.cedarheights>` };
+  }
+
+  close(): void {}
+}
+
+/** SMTP when SMTP_URL is set, else the outbox. */
+export function createEmailTransport(config: Pick<AppConfig, 'mail'>): EmailTransport {
+  return config.mail.smtpUrl ? new SmtpEmailTransport(config.mail.smtpUrl, config.mail.from) : new OutboxEmailTransport();
+}

@@ -1,0 +1,47 @@
+/**
+ * What the rest of the school asks of notifications. A notification is sent by the durable
+ * `notification` workflow: it picks channels from the recipient's preferences, renders the
+ * template in the school's name, and sends e-mail, SMS and in-app at once, each tracked in the
+ * outbox (e-mail, SMS) or the notifications table (in-app).
+ */
+
+/** Templates the school sends; each has a subject, an HTML part and a plain-text part. */
+export const templateNames = [
+  'parent_welcome',
+  'teacher_new_student',
+  'enrollment_waitlisted',
+  'lesson_confirmation',
+  'lesson_cancellation',
+  'lesson_reminder',
+  'payment_receipt',
+  'payment_failed',
+  'password_reset',
+  'admin_alert',
+  'direct_message',
+] as const;
+export type TemplateName = (typeof templateNames)[number];
+
+export const channels = ['email', 'sms', 'in_app'] as const;
+export type Channel = (typeof channels)[number];
+
+/** Template variables: flat values only (instants as ISO strings, money as cents). */
+export type TemplateData = Record<string, string | number | boolean | null>;
+
+/** The event of the `notification` workflow. Give `userId`, or `email`/`phone` for someone without an account. */
+export interface NotificationRequest {
+  /** A user of the school: addresses and channels come from the user and their preferences. */
+  userId?: number;
+  /** Address used when there is no user (a waitlisted family) or to override the user's. */
+  email?: string;
+  /** E.164 phone number, as for `email`. */
+  phone?: string;
+  /** Name to greet when there is no user. */
+  name?: string;
+  template: TemplateName;
+  data: TemplateData;
+  /** Only these channels (still filtered by the recipient's preferences). Default: every channel the recipient accepts. */
+  channels?: Channel[];
+}
+
+/** Name of the notification workflow in the registry. */
+export const NOTIFICATION_WORKFLOW = 'notification';

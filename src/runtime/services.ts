@@ -1,0 +1,38 @@
+import type { AppConfig } from '../config.js';
+import type { Database } from '../db/client.js';
+import type { WorkflowEngine } from '../engine/durable/engine.js';
+import { createPaymentGateway } from '../modules/payments/gateway/index.js';
+import { createEmailTransport } from '../modules/notifications/transports/email.js';
+import { createSmsProvider } from '../modules/notifications/transports/sms.js';
+import type { SchoolServices, WorkflowStarter } from '../workflows/services.js';
+
+/** A WorkflowStarter whose engine is attached after the registry (which needs the services) is built. */
+export class LateBoundStarter implements WorkflowStarter {
+  private engine: WorkflowEngine | undefined;
+
+  bind(engine: WorkflowEngine): void {
+    this.engine = engine;
+  }
+
+  async start(workflow: string, event: unknown, options: { idempotencyKey?: string } = {}): Promise<{ runId: string; created: boolean }> {
+    if (!this.engine) throw new Error('the workflow engine is not started yet');
+    const { run, created } = await this.engine.start(workflow, event, options);
+    return { runId: run.id, created };
+  }
+}
+
+/** The process's services from its configuration; `overrides` replace single parts (tests). */
+export function createServices(
+  config: AppConfig,
+  db: Database,
+  overrides: Partial<Omit<SchoolServices, 'config' | 'db' | 'workflows'>> = {},
+): SchoolServices & { workflows: LateBoundStarter } {
+  return {
+    config,
+    db,
+    gateway: overrides.gateway ?? createPaymentGateway(config, db.sql),
+    email: overrides.email ?? createEmailTransport(config),
+    sms: overrides.sms ?? createSmsProvider(config),
+    workflows: new LateBoundStarter(),
+  };
+}
