@@ -73,6 +73,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   requireAccessDeclarations(app);
   const supabase = config.supabase.jwtSecret || config.supabase.url ? new SupabaseTokens(config.supabase) : undefined;
   const authenticator = new Authenticator(db.sql, deps.tokens, supabase);
+  await authenticator.start();
+  app.addHook('onClose', () => authenticator.stop());
   installAuthGuard(app, authenticator);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);

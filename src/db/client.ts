@@ -5,6 +5,7 @@ import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { sql as drizzleSql } from 'drizzle-orm';
 import pg from 'pg';
 import * as schema from './schema/index.js';
 import { pgliteClient, postgresClient, type SqlClient } from './sql-client.js';
@@ -20,6 +21,11 @@ export interface Database {
   readonly orm: Orm;
   /** The PGlite instance in embedded mode (pg-boss runs on it); undefined on PostgreSQL. */
   readonly pglite: PGlite | undefined;
+  /**
+   * Runs `work` in one transaction whose opening round trip also runs `setup` (static SQL, e.g.
+   * SET LOCAL …): BEGIN and setup cost one round trip instead of two. Commits on success.
+   */
+  transactionWith<T>(setup: string, work: (tx: Orm) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -44,7 +50,31 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     pool.on('error', () => undefined); // idle-client errors surface on the next query instead
     const sql = postgresClient(pool);
     const orm = drizzlePg({ client: pool, schema }) as unknown as Orm;
-    return { kind: 'postgres', sql, orm, pglite: undefined, close: () => sql.close() };
+    // One Drizzle handle per pooled connection (built once: Drizzle parses the schema on creation).
+    const connectionOrms = new WeakMap<pg.PoolClient, Orm>();
+    const transactionWith = async <T>(setup: string, work: (tx: Orm) => Promise<T>): Promise<T> => {
+      const connection = await pool.connect();
+      let broken = false;
+      try {
+        await connection.query(`BEGIN; ${setup}`);
+        let connectionOrm = connectionOrms.get(connection);
+        if (!connectionOrm) {
+          connectionOrm = drizzlePg({ client: connection, schema }) as unknown as Orm;
+          connectionOrms.set(connection, connectionOrm);
+        }
+        const result = await work(connectionOrm);
+        await connection.query('COMMIT');
+        return result;
+      } catch (error) {
+        await connection.query('ROLLBACK').catch(() => {
+          broken = true;
+        });
+        throw error;
+      } finally {
+        connection.release(broken);
+      }
+    };
+    return { kind: 'postgres', sql, orm, pglite: undefined, transactionWith, close: () => sql.close() };
   }
   const location = target.dataDir === 'memory://' ? 'memory://' : path.resolve(target.dataDir, 'pglite');
   if (location !== 'memory://') mkdirSync(location, { recursive: true });
@@ -55,5 +85,10 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   });
   const sql = pgliteClient(pglite);
   const orm = drizzlePglite({ client: pglite, schema }) as unknown as Orm;
-  return { kind: 'pglite', sql, orm, pglite, close: () => sql.close() };
+  const transactionWith = <T>(setup: string, work: (tx: Orm) => Promise<T>): Promise<T> =>
+    orm.transaction(async (tx) => {
+      await tx.execute(drizzleSql.raw(setup));
+      return work(tx as unknown as Orm);
+    });
+  return { kind: 'pglite', sql, orm, pglite, transactionWith, close: () => sql.close() };
 }

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import pg from 'pg';
 import type { Role } from '../http/access.js';
 import type { Database, Orm } from './client.js';
 
@@ -18,9 +18,9 @@ export const REQUEST_ROLE = 'cedar_app';
  * change another family's rows. Background work (workflows) uses `db.orm` directly instead.
  */
 export async function asCaller<T>(db: Database, caller: Caller, work: (tx: Orm) => Promise<T>): Promise<T> {
-  const claims = JSON.stringify({ sub: String(caller.userId), role: 'authenticated', app_role: caller.role });
-  return db.orm.transaction(async (tx) => {
-    await tx.execute(sql`SELECT set_config('request.jwt.claims', ${claims}, true), set_config('role', ${REQUEST_ROLE}, true)`);
-    return work(tx as unknown as Orm);
-  });
+  const claims = JSON.stringify({ sub: String(Math.trunc(caller.userId)), role: 'authenticated', app_role: caller.role });
+  return db.transactionWith(
+    `SELECT set_config('request.jwt.claims', ${pg.escapeLiteral(claims)}, true), set_config('role', '${REQUEST_ROLE}', true)`,
+    work,
+  );
 }

@@ -14,6 +14,12 @@ export interface SqlClient extends SqlExecutor {
   readonly kind: 'pglite' | 'postgres';
   /** Runs `work` in one transaction on one connection; commits on success, rolls back on throw. */
   transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /**
+   * LISTENs on `channel`: `onNotify` gets each payload. On PostgreSQL one pooled connection is held
+   * for it; when that connection is lost `onLost` is called (notifications may have been missed)
+   * and listening stops. Resolves with a function that stops listening.
+   */
+  listen(channel: string, onNotify: (payload: string) => void, onLost: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -36,6 +42,12 @@ export function pgliteClient(db: PGlite): SqlClient {
     kind: 'pglite',
     ...pgliteExecutor(db),
     transaction: (work) => db.transaction((tx) => work(pgliteExecutor(tx))),
+    async listen(channel, onNotify) {
+      const unsubscribe = await db.listen(channel, onNotify);
+      return async () => {
+        if (!db.closed) await unsubscribe();
+      };
+    },
     close: () => db.close(),
   };
 }
@@ -69,6 +81,30 @@ export function postgresClient(pool: pg.Pool): SqlClient {
       } finally {
         connection.release();
       }
+    },
+    async listen(channel, onNotify, onLost) {
+      const connection = await pool.connect();
+      let released = false;
+      const release = (broken: boolean): void => {
+        if (released) return;
+        released = true;
+        connection.removeListener('notification', onNotification);
+        connection.release(broken);
+      };
+      const onNotification = (message: pg.Notification): void => {
+        if (message.channel === channel) onNotify(message.payload ?? '');
+      };
+      connection.on('notification', onNotification);
+      connection.once('error', () => {
+        release(true);
+        onLost();
+      });
+      await connection.query(`LISTEN "${channel.replace(/"/g, '""')}"`);
+      return async () => {
+        if (released) return;
+        await connection.query(`UNLISTEN "${channel.replace(/"/g, '""')}"`).catch(() => undefined);
+        release(false);
+      };
     },
     close: () => pool.end(),
   };

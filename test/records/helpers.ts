@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import type { Role } from '../../src/http/access.js';
 import { createTestApp, createUser, type TestApp } from '../helpers/app.js';
 
@@ -40,8 +41,6 @@ export async function auditRows(t: TestApp, entity: string, entityId: string | n
   );
 }
 
-export const yearsAgo = (years: number): string => {
-  const d = new Date();
-  d.setUTCFullYear(d.getUTCFullYear() - years);
-  return d.toISOString().slice(0, 10);
-};
+/** The date `years` ago in the school's time zone (the server computes ages on the school's calendar). */
+export const yearsAgo = (years: number): string =>
+  DateTime.now().setZone('America/Halifax').minus({ years }).toISODate() ?? '';

@@ -3,6 +3,7 @@ import type { SqlClient } from '../../db/sql-client.js';
 import type { Role } from '../../http/access.js';
 import type { SupabaseTokens } from './supabase.js';
 import { SESSION_VERSION_SQL, TOKEN_ISSUER, type AccessTokens, type Principal } from './tokens.js';
+import { registerUserAuthCache, UserAuthCache } from './user-cache.js';
 
 interface UserAuthRow {
   id: number;
@@ -19,17 +20,34 @@ const userColumns = `id, role, email, is_active, floor(extract(epoch FROM tokens
 /**
  * Turns a bearer token into a principal: our own access tokens, or Supabase's when configured
  * (mapped to our user by supabase_user_id, or by e-mail on first sight and then linked).
- * Every call reads the user row, so a deactivated user or a token issued before a password change
- * is refused at once; the role comes from the database, not from the token. Our tokens carry the
+ * Every call checks the user row (from a cache kept exact by NOTIFY, see user-cache.ts), so a
+ * deactivated user or a token issued before a password change is refused at once; the role comes
+ * from the database, not from the token. Our tokens carry the
  * user's session version (see SESSION_VERSION_SQL); tokens without it (Supabase's) are compared by
  * their whole-second `iat` with users.tokens_valid_after.
  */
 export class Authenticator {
+  private readonly users: UserAuthCache<UserAuthRow>;
+  private unregister: (() => void) | undefined;
+
   constructor(
     private readonly sql: SqlClient,
     private readonly tokens: AccessTokens,
     private readonly supabase: SupabaseTokens | undefined,
-  ) {}
+  ) {
+    this.users = new UserAuthCache<UserAuthRow>(sql);
+  }
+
+  /** Starts the user-row cache (LISTEN for invalidations). Without it every request queries the row. */
+  async start(): Promise<void> {
+    this.unregister = registerUserAuthCache(this.sql, this.users as UserAuthCache<unknown>);
+    await this.users.start();
+  }
+
+  async stop(): Promise<void> {
+    this.unregister?.();
+    await this.users.stop();
+  }
 
   async authenticate(token: string): Promise<Principal | undefined> {
     let issuer: unknown;
@@ -41,7 +59,10 @@ export class Authenticator {
     if (issuer === TOKEN_ISSUER) {
       const verified = await this.tokens.verify(token);
       if (!verified) return undefined;
-      const [user] = await this.sql.query<UserAuthRow>(`SELECT ${userColumns} FROM users WHERE id = $1`, [verified.userId]);
+      const user = await this.users.read(verified.userId, async () => {
+        const [row] = await this.sql.query<UserAuthRow>(`SELECT ${userColumns} FROM users WHERE id = $1`, [verified.userId]);
+        return row;
+      });
       return this.accept(user, verified.issuedAt, verified.sessionVersion);
     }
     if (!this.supabase) return undefined;

@@ -5,6 +5,7 @@ import { queueEmail } from '../notifications/outbox.js';
 import { hashPassword, passwordNeedsRehash, verifyPassword } from './passwords.js';
 import { newOpaqueToken, sha256, type RefreshTokens, type RequestMeta } from './refresh-tokens.js';
 import { SESSION_VERSION_SQL, type AccessTokens } from './tokens.js';
+import { invalidateUserAuth } from './user-cache.js';
 
 /** Failed sign-ins allowed before the account is locked. */
 export const LOCK_AFTER_FAILURES = 5;
@@ -238,6 +239,7 @@ export class AuthService {
        RETURNING ${SESSION_VERSION_SQL} AS session_version`,
       [userId, hash],
     );
+    invalidateUserAuth(this.options.sql, userId);
     await this.options.refreshTokens.revokeAllFor(userId);
     return Number(row?.session_version ?? 0);
   }

@@ -11,6 +11,7 @@ import type { AuthService } from '../auth/service.js';
 import type { Principal } from '../auth/tokens.js';
 import { recordAudit, type AuditActor } from '../audit/record.js';
 import type { CreateUserInput, UpdateUserInput, UserListQuery, UserView } from './schemas.js';
+import { invalidateUserAuth } from '../auth/user-cache.js';
 
 const iso = (column: string): string => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
@@ -168,7 +169,7 @@ export class UserService {
       }
     }
     try {
-      return await this.deps.db.sql.transaction(async (tx) => {
+      const updated = await this.deps.db.sql.transaction(async (tx) => {
         await tx.query('SELECT 1 FROM users WHERE id = $1 FOR UPDATE', [id]);
         const before = await this.findOn(tx, id);
         if (!before) throw notFound('User');
@@ -204,6 +205,8 @@ export class UserService {
         await recordAudit(tx, actorOf(caller, requestId), { action, entity: 'user', entityId: id, before, after });
         return after;
       });
+      invalidateUserAuth(this.deps.db.sql, id);
+      return updated;
     } catch (error) {
       if (isEmailUniqueViolation(error)) throw emailTaken();
       throw error;
@@ -227,6 +230,7 @@ export class UserService {
         await recordAudit(tx, actorOf(caller, requestId), { action: 'deactivate', entity: 'user', entityId: id, before, after });
       }
     });
+    invalidateUserAuth(this.deps.db.sql, id);
   }
 
   private async endSessions(tx: SqlExecutor, userId: number): Promise<void> {
