@@ -13,3 +13,4 @@ export * from './audit.js';
 export * from './relations.js';
 export * from './auth.js';
 export * from './calendar.js';
+export * from './sim-gateway.js';

@@ -1,32 +1,24 @@
 import type { AppConfig } from '../../../config.js';
 import type { SqlExecutor } from '../../../db/sql-client.js';
+import { SimulatedGateway } from './simulated/gateway.js';
+import type { SimulatedSql } from './simulated/store.js';
+import { StripeGateway } from './stripe.js';
 import type { PaymentGateway } from './types.js';
 
 export * from './types.js';
+export { SimulatedGateway } from './simulated/gateway.js';
+export type { StoredEvent, WebhookDelivery } from './simulated/delivery.js';
+export { StripeGateway } from './stripe.js';
 
 /**
- * Stripe when STRIPE_SECRET_KEY is set, else the simulated gateway.
- * (Being built: replaced by the real factory in this session.)
+ * The payment gateway of the configuration: Stripe (the official SDK) when
+ * `config.stripe.secretKey` (STRIPE_SECRET_KEY) is set, else the simulated gateway, whose state
+ * lives in the database behind `sql` (pass the SqlClient, so each call runs in a transaction).
  */
 export function createPaymentGateway(config: Pick<AppConfig, 'stripe'>, sql: SqlExecutor): PaymentGateway {
-  void config;
-  void sql;
-  const unavailable = (): never => {
-    throw new Error('payment gateway not built yet');
-  };
-  return {
-    name: 'simulated',
-    createCustomer: unavailable,
-    attachPaymentMethod: unavailable,
-    listPaymentMethods: unavailable,
-    confirmPayment: unavailable,
-    retrievePayment: unavailable,
-    listPayments: unavailable,
-    refund: unavailable,
-    listRefunds: unavailable,
-    createSubscription: unavailable,
-    updateSubscription: unavailable,
-    cancelSubscription: unavailable,
-    verifyWebhook: unavailable,
-  };
+  const { secretKey, webhookSecret, apiUrl } = config.stripe;
+  if (secretKey) {
+    return new StripeGateway({ secretKey, ...(webhookSecret ? { webhookSecret } : {}), ...(apiUrl ? { apiUrl } : {}) });
+  }
+  return new SimulatedGateway(sql as SimulatedSql, webhookSecret ? { webhookSecret } : {});
 }

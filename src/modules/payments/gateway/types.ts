@@ -92,6 +92,24 @@ export interface GatewaySubscription {
   metadata: Record<string, string>;
 }
 
+export type InvoiceStatus = 'draft' | 'open' | 'paid' | 'uncollectible' | 'void';
+
+/** A subscription invoice (one per billing period). */
+export interface GatewayInvoice {
+  id: string;
+  customerId: string;
+  subscriptionId: string | null;
+  status: InvoiceStatus;
+  amountDueCents: number;
+  amountPaidCents: number;
+  currency: string;
+  periodStart: Date;
+  periodEnd: Date;
+  /** The payment intent that paid (or tried to pay) it. */
+  paymentIntentId: string | null;
+  created: Date;
+}
+
 /** A webhook event as Stripe sends it (`data.object` is the API object, snake_case). */
 export interface GatewayEvent {
   id: string;
@@ -181,7 +199,13 @@ export interface PaymentGateway {
     options: CallOptions,
   ): Promise<GatewaySubscription>;
 
+  /** Cancels at once (status `canceled`, event `customer.subscription.deleted`). */
   cancelSubscription(subscriptionId: string, options: CallOptions): Promise<GatewaySubscription>;
+
+  retrieveSubscription(subscriptionId: string): Promise<GatewaySubscription>;
+
+  /** The customer's subscription invoices, oldest first. */
+  listInvoices(customerId: string): Promise<GatewayInvoice[]>;
 
   /**
    * Verifies a webhook delivery (`Stripe-Signature` header, tolerance 300 s) and parses it.
