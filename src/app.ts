@@ -30,8 +30,10 @@ import type { AccessTokens } from './modules/auth/tokens.js';
 import { installRequestMetrics, metricsRoutes } from './modules/metrics/routes.js';
 import { userRoutes } from './modules/users/routes.js';
 import { workflowRoutes } from './modules/workflows/routes.js';
+import { notificationRoutes } from './modules/notifications/routes.js';
 import { recordsRoutes } from './modules/records.routes.js';
 import { schedulingRoutes } from './modules/scheduling.routes.js';
+import { lessonScheduleRoutes } from './modules/lessons/schedule-route.js';
 import { createServices } from './runtime/services.js';
 import type { SchoolServices } from './workflows/services.js';
 
@@ -137,6 +139,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(recordsRoutes({ config, db }));
   await app.register(schedulingRoutes({ config, db }));
   // Domain routes that use the services (gateway, transports, workflows) are registered below.
+  await app.register(lessonScheduleRoutes(services, engine));
+  await app.register(notificationRoutes(services));
   void services;
 
   return app;

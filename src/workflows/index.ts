@@ -1,4 +1,8 @@
 import { WorkflowRegistry } from '../engine/index.js';
+import { lessonScheduleWorkflow } from '../modules/lessons/schedule-workflow/workflow.js';
+import { buildOutboxDispatchWorkflow, OUTBOX_DISPATCH_WORKFLOW } from '../modules/notifications/workflows/dispatch.js';
+import { buildNotificationWorkflow } from '../modules/notifications/workflows/notification.js';
+import { buildLessonRemindersWorkflow, LESSON_REMINDERS_WORKFLOW } from '../modules/notifications/workflows/reminders.js';
 import type { SchoolServices } from './services.js';
 
 /**
@@ -8,9 +12,15 @@ import type { SchoolServices } from './services.js';
  */
 export function buildWorkflowRegistry(services: SchoolServices): WorkflowRegistry {
   const registry = new WorkflowRegistry();
-  void services;
+  registry.register(lessonScheduleWorkflow(services));
+  registry.register(buildNotificationWorkflow(services));
+  registry.register(buildLessonRemindersWorkflow(services));
+  registry.register(buildOutboxDispatchWorkflow(services));
   return registry;
 }
 
 /** Cron schedules of scheduled workflows: 5-field cron expressions in the school's time zone. */
-export const workflowSchedules: ReadonlyArray<{ workflow: string; cron: string }> = [];
+export const workflowSchedules: ReadonlyArray<{ workflow: string; cron: string }> = [
+  { workflow: LESSON_REMINDERS_WORKFLOW, cron: '*/15 * * * *' },
+  { workflow: OUTBOX_DISPATCH_WORKFLOW, cron: '* * * * *' },
+];

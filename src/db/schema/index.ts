@@ -14,3 +14,4 @@ export * from './relations.js';
 export * from './auth.js';
 export * from './calendar.js';
 export * from './sim-gateway.js';
+export * from './notifications-prefs.js';

@@ -1,9 +1,12 @@
-import { index, integer, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { index, integer, jsonb, pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import { identityId, timestamps, tstz } from './columns.js';
 import { users } from './users.js';
+import { workflowRuns } from './workflows.js';
 
 export const outboxChannels = ['email', 'sms'] as const;
-export const outboxStatuses = ['pending', 'sending', 'sent', 'failed'] as const;
+/** Delivery states; their meaning is documented in migrations/0008_notifications.sql. */
+export const outboxStatuses = ['pending', 'sending', 'retrying', 'sent', 'kept', 'failed'] as const;
 export type OutboxChannel = (typeof outboxChannels)[number];
 export type OutboxStatus = (typeof outboxStatuses)[number];
 
@@ -21,8 +24,13 @@ export const notifications = pgTable(
     data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
     readAt: tstz('read_at'),
     createdAt: tstz('created_at').notNull().defaultNow(),
+    /** Set by the notification workflow, so a resumed run never writes one twice. */
+    idempotencyKey: text('idempotency_key').unique('notifications_idempotency_key_key'),
   },
-  (t) => [index('notifications_user_created_idx').on(t.userId, t.createdAt.desc())],
+  (t) => [
+    index('notifications_user_created_idx').on(t.userId, t.createdAt.desc()),
+    index('notifications_user_unread_idx').on(t.userId).where(sql`read_at IS NULL`),
+  ],
 );
 
 /** Every e-mail and SMS, with its delivery state; a sender picks pending rows whose send_after has passed. */
@@ -46,11 +54,17 @@ export const outbox = pgTable(
     sendAfter: tstz('send_after').notNull().defaultNow(),
     sentAt: tstz('sent_at'),
     ...timestamps(),
+    /** smtp, twilio or outbox (kept, no transport configured). */
+    provider: text('provider'),
+    /** The notification run that owns the row; null for mail queued outside a workflow. */
+    runId: uuid('run_id').references(() => workflowRuns.id, { onDelete: 'set null' }),
   },
   (t) => [
     index('outbox_due_idx').on(t.status, t.sendAfter),
     index('outbox_user_idx').on(t.userId),
     index('outbox_created_idx').on(t.createdAt.desc()),
+    index('outbox_channel_status_idx').on(t.channel, t.status, t.createdAt.desc()),
+    index('outbox_run_idx').on(t.runId),
   ],
 );
 

@@ -1,7 +1,8 @@
 import type { SqlClient, SqlExecutor } from '../../db/sql-client.js';
 import type { Role } from '../../http/access.js';
 import { AppError } from '../../http/errors.js';
-import { queueEmail } from '../notifications/outbox.js';
+import { queueTemplatedEmail } from '../notifications/mail.js';
+import type { TemplateData } from '../notifications/types.js';
 import { hashPassword, passwordNeedsRehash, verifyPassword } from './passwords.js';
 import { newOpaqueToken, sha256, type RefreshTokens, type RequestMeta } from './refresh-tokens.js';
 import { SESSION_VERSION_SQL, type AccessTokens } from './tokens.js';
@@ -34,32 +35,14 @@ export async function issuePasswordLink(
 ): Promise<void> {
   const token = newOpaqueToken();
   const ttlMinutes = purpose === 'set_password' ? SET_PASSWORD_TOKEN_TTL_MINUTES : RESET_TOKEN_TTL_MINUTES;
-  const school = options.schoolName ?? 'Cedar Heights Music Academy';
   await tx.query('UPDATE password_reset_tokens SET used_at = now() WHERE user_id = $1 AND used_at IS NULL', [user.id]);
   await tx.query(
     `INSERT INTO password_reset_tokens (user_id, token_hash, expires_at) VALUES ($1, $2, now() + make_interval(mins => $3))`,
     [user.id, sha256(token), ttlMinutes],
   );
-  const query = `token=${encodeURIComponent(token)}`;
-  if (purpose === 'set_password') {
-    const link = `${options.publicAppUrl}/set-password?${query}`;
-    await queueEmail(tx, {
-      to: user.email,
-      userId: user.id,
-      template: 'set_password',
-      subject: `${school}: choose your password`,
-      text: `Hello ${user.firstName},\n\nAn account at ${school} was created for you (${user.email}). Open this link within ${ttlMinutes / 60} hours to choose your password and sign in:\n\n${link}\n\nIf the link has expired, use "Forgot password" on the sign-in page to get a new one.\n`,
-    });
-    return;
-  }
-  const link = `${options.publicAppUrl}/reset-password?${query}`;
-  await queueEmail(tx, {
-    to: user.email,
-    userId: user.id,
-    template: 'password_reset',
-    subject: `${school}: reset your password`,
-    text: `Hello ${user.firstName},\n\nSomeone (hopefully you) asked to reset your password. Open this link within ${ttlMinutes} minutes to choose a new one:\n\n${link}\n\nIf it was not you, ignore this message; your password stays as it is.\n`,
-  });
+  const link = `${options.publicAppUrl}/${purpose === 'set_password' ? 'set-password' : 'reset-password'}?token=${encodeURIComponent(token)}`;
+  const data: TemplateData = purpose === 'set_password' ? { link, ttlHours: ttlMinutes / 60, email: user.email } : { link, ttlMinutes };
+  await queueTemplatedEmail(tx, { to: user.email, userId: user.id, recipientName: user.firstName, template: purpose, data, schoolName: options.schoolName });
 }
 
 export interface TokenPair {

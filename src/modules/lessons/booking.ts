@@ -27,8 +27,9 @@ export type CreateResult =
 
 /**
  * The student must be visible to the caller (row-level security), active and assigned a teacher;
- * a teacher books only their own students with themselves; the teacher must exist. An admin may
- * book another teacher than the assigned one (a substitute).
+ * a teacher books only their own students with themselves; a parent (the scheduling workflow)
+ * books only with the student's own teacher; the teacher must exist. An admin may book another
+ * teacher than the assigned one (a substitute).
  */
 async function checkBookable(deps: LessonDeps, caller: Caller, body: CreateLessonBody): Promise<void> {
   await scoped(deps.db, caller, async (tx) => {
@@ -43,6 +44,7 @@ async function checkBookable(deps: LessonDeps, caller: Caller, body: CreateLesso
     if (caller.role === 'teacher' && body.teacherId !== own) throw forbidden('A teacher books lessons with themselves only');
     if (!student.isActive) throw conflict(`Student ${body.studentId} is not active, so no lesson can be scheduled`);
     if (student.teacherId === null) throw conflict(`Student ${body.studentId} has no teacher yet; assign one before scheduling`);
+    if (caller.role === 'parent' && body.teacherId !== student.teacherId) throw forbidden("A parent books lessons with the student's own teacher only");
     const [teacher] = await tx.select({ id: teachers.id }).from(teachers).where(eq(teachers.id, body.teacherId));
     if (!teacher) throw badField('body.teacherId', `No teacher ${body.teacherId}`);
   });
@@ -55,8 +57,8 @@ async function closuresFrom(deps: LessonDeps, start: number) {
   );
 }
 
-/** Each occurrence's conflicts, with fresh data. */
-async function conflictsPerOccurrence(deps: LessonDeps, rules: SchedulingRules, body: CreateLessonBody, starts: number[]) {
+/** Each occurrence's conflicts, with fresh data (only the occurrences that have some). */
+export async function conflictsPerOccurrence(deps: LessonDeps, rules: SchedulingRules, body: CreateLessonBody, starts: number[]) {
   const duration = body.durationMinutes * MINUTE;
   const data = await loadSchedulingData(deps.db.sql, {
     teacherIds: [body.teacherId],
@@ -71,18 +73,25 @@ async function conflictsPerOccurrence(deps: LessonDeps, rules: SchedulingRules, 
 }
 
 /** 409 for one lesson: what is in the way and the next free slots for that teacher and duration. */
-async function singleConflict(deps: LessonDeps, rules: SchedulingRules, body: CreateLessonBody, start: number, reasons: Conflict[]) {
+export async function singleConflict(deps: LessonDeps, rules: SchedulingRules, body: CreateLessonBody, start: number, reasons: Conflict[]) {
   const alternatives = await alternativesFor(deps, rules, { teacherId: body.teacherId, studentId: body.studentId, after: start, durationMinutes: body.durationMinutes });
   const summary = reasons.map((r) => r.reason).join('; ');
   return conflict(`The lesson cannot be booked at ${isoInZone(start, rules.zone)}: ${summary}`, { conflicts: reasons, alternatives });
 }
 
+/** A checked booking request: the caller's rules and the lesson starts (closure dates skipped). */
+export interface BookingPlan {
+  rules: SchedulingRules;
+  start: number;
+  expansion: SeriesExpansion;
+}
+
 /**
- * POST /lessons: one lesson, or a recurring series created all-or-nothing in one transaction (any
- * conflicting occurrence → 409 listing each one, nothing written). Double bookings that slip past
- * the check (a concurrent request) are refused by the exclusion constraints and answered the same way.
+ * Everything before conflict detection: the instant is in the future, the recurrence is allowed,
+ * the student and teacher are bookable by the caller, and the series is expanded around closures.
+ * Throws the same 400/403/409 errors as POST /lessons.
  */
-export async function createLessons(deps: LessonDeps, caller: Caller, actor: AuditActor, body: CreateLessonBody): Promise<CreateResult> {
+export async function planBooking(deps: LessonDeps, caller: Caller, body: CreateLessonBody): Promise<BookingPlan> {
   const now = deps.now();
   const start = Date.parse(body.scheduledAt);
   if (start <= now) throw badField('body.scheduledAt', 'The lesson would start in the past');
@@ -100,6 +109,16 @@ export async function createLessons(deps: LessonDeps, caller: Caller, actor: Aud
     expansion = expandSeries({ firstStart: start, zone: rules.zone, ...body.recurrence, closures });
     if (expansion.occurrences.length === 0) throw badField('body.recurrence', 'The series has no date outside closures');
   }
+  return { rules, start, expansion };
+}
+
+/**
+ * POST /lessons: one lesson, or a recurring series created all-or-nothing in one transaction (any
+ * conflicting occurrence → 409 listing each one, nothing written). Double bookings that slip past
+ * the check (a concurrent request) are refused by the exclusion constraints and answered the same way.
+ */
+export async function createLessons(deps: LessonDeps, caller: Caller, actor: AuditActor, body: CreateLessonBody): Promise<CreateResult> {
+  const { rules, expansion, start } = await planBooking(deps, caller, body);
   const starts = expansion.occurrences;
   const problems = await conflictsPerOccurrence(deps, rules, body, starts);
   if (problems.length > 0) {

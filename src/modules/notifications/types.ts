@@ -5,7 +5,12 @@
  * outbox (e-mail, SMS) or the notifications table (in-app).
  */
 
-/** Templates the school sends; each has a subject, an HTML part and a plain-text part. */
+/**
+ * Templates the school sends; each has a subject, an HTML part and a plain-text part. The data each
+ * one needs is declared (Zod) next to its source in `templates/*.ts`, with an example; a request
+ * whose data does not match is refused when the run is started (EventValidationError naming
+ * `data.<field>`), so a missing variable fails loudly instead of rendering a blank.
+ */
 export const templateNames = [
   'parent_welcome',
   'teacher_new_student',
@@ -16,6 +21,7 @@ export const templateNames = [
   'payment_receipt',
   'payment_failed',
   'password_reset',
+  'set_password',
   'admin_alert',
   'direct_message',
 ] as const;
@@ -24,7 +30,10 @@ export type TemplateName = (typeof templateNames)[number];
 export const channels = ['email', 'sms', 'in_app'] as const;
 export type Channel = (typeof channels)[number];
 
-/** Template variables: flat values only (instants as ISO strings, money as cents). */
+/**
+ * Template variables: flat values only (instants as ISO 8601 strings with offset, money as integer
+ * cents plus `currency`). Fields a template does not declare are ignored.
+ */
 export type TemplateData = Record<string, string | number | boolean | null>;
 
 /** The event of the `notification` workflow. Give `userId`, or `email`/`phone` for someone without an account. */

@@ -3,7 +3,11 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import type { AppConfig } from '../../../config.js';
 import type { EmailMessage, EmailTransport, SendResult } from './types.js';
 
-/** SMTP through nodemailer (pooled connections). */
+/**
+ * SMTP through nodemailer, to the server of SMTP_URL (`smtp://user:pass@host:587`, `smtps://…`;
+ * add `?pool=true` for pooled connections). Time limits are short so that a stuck server fails
+ * the attempt, which the notification workflow retries with backoff.
+ */
 export class SmtpEmailTransport implements EmailTransport {
   readonly kind = 'smtp';
   private readonly transporter: Transporter;
@@ -12,7 +16,7 @@ export class SmtpEmailTransport implements EmailTransport {
     smtpUrl: string,
     private readonly from: string,
   ) {
-    this.transporter = nodemailer.createTransport(smtpUrl);
+    this.transporter = nodemailer.createTransport({ url: smtpUrl, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 });
   }
 
   async send(message: EmailMessage): Promise<SendResult> {

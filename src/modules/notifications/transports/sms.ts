@@ -1,8 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { AppConfig } from '../../../config.js';
+import { PermanentError } from '../../../engine/index.js';
 import type { SendResult, SmsMessage, SmsProvider } from './types.js';
 
-/** Twilio's Messages API (one form-encoded POST per SMS, basic auth with the account SID and token). */
+/**
+ * Twilio's Messages API (one form-encoded POST per SMS, basic auth with the account SID and token).
+ * A 4xx answer other than 429 (bad number, unverified sender, bad credentials) is a PermanentError:
+ * sending again cannot help. 429, 5xx and network errors are retried by the caller.
+ */
 export class TwilioSmsProvider implements SmsProvider {
   readonly kind = 'twilio';
 
@@ -23,7 +28,8 @@ export class TwilioSmsProvider implements SmsProvider {
     });
     const body = (await response.json().catch(() => ({}))) as { sid?: string; message?: string; code?: number };
     if (!response.ok || !body.sid) {
-      throw new Error(`Twilio answered ${response.status}${body.code ? ` (code ${body.code})` : ''}: ${body.message ?? 'no message'}`);
+      const permanent = response.status >= 400 && response.status < 500 && response.status !== 429;
+      throw new (permanent ? PermanentError : Error)(`Twilio answered ${response.status}${body.code ? ` (code ${body.code})` : ''}: ${body.message ?? 'no message'}`);
     }
     return { provider: 'twilio', providerMessageId: body.sid };
   }

@@ -1,0 +1,21 @@
+/** Every template by name (TemplateName → source). Adding a template: a source here and its name in types.ts. */
+import type { TemplateName } from '../types.js';
+import type { TemplateSource } from './define.js';
+import { lessonCancellation, lessonConfirmation, lessonReminder } from './lessons.js';
+import { paymentFailed, paymentReceipt } from './payments.js';
+import { adminAlert, directMessage, enrollmentWaitlisted, parentWelcome, passwordReset, setPassword, teacherNewStudent } from './people.js';
+
+export const templateSources: Readonly<Record<TemplateName, TemplateSource>> = {
+  parent_welcome: parentWelcome,
+  teacher_new_student: teacherNewStudent,
+  enrollment_waitlisted: enrollmentWaitlisted,
+  lesson_confirmation: lessonConfirmation,
+  lesson_cancellation: lessonCancellation,
+  lesson_reminder: lessonReminder,
+  payment_receipt: paymentReceipt,
+  payment_failed: paymentFailed,
+  password_reset: passwordReset,
+  set_password: setPassword,
+  admin_alert: adminAlert,
+  direct_message: directMessage,
+};

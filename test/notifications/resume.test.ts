@@ -1,0 +1,106 @@
+/**
+ * Exactly-once sends across a worker's death: a worker claims a notification run, checkpoints
+ * `determine_channels` and `render`, sends the e-mail and writes the in-app notification, and dies
+ * before checkpointing them. Another worker resumes the run after the lease expires: it finds the
+ * outbox row (same idempotency key) already sent and the in-app row written, and sends nothing
+ * twice. Also: mail queued outside a run (password reset) is delivered by `outbox-dispatch`.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { attemptDelivery } from '../../src/modules/notifications/delivery.js';
+import { createInApp } from '../../src/modules/notifications/in-app.js';
+import { ensureOutboxRow } from '../../src/modules/notifications/outbox.js';
+import { planDelivery } from '../../src/modules/notifications/preferences.js';
+import { renderTemplate } from '../../src/modules/notifications/render.js';
+import { loadSchoolContext } from '../../src/modules/notifications/school.js';
+import type { NotificationRequest } from '../../src/modules/notifications/types.js';
+import { OUTBOX_DISPATCH_WORKFLOW } from '../../src/modules/notifications/workflows/dispatch.js';
+import { createTestStack, type TestStack } from '../helpers/stack.js';
+import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
+import { lessonData, outboxOfRun, summaryOf, unique, userWith, WAIT_MS } from './helpers.js';
+
+describe('resumed and dispatched deliveries', () => {
+  let sink: SmtpSink;
+  let stack: TestStack;
+
+  beforeAll(async () => {
+    sink = await startSmtpSink();
+    stack = await createTestStack({ env: { SMTP_URL: sink.url } });
+  });
+  afterAll(async () => {
+    await stack?.close();
+    await sink?.close();
+  });
+
+  it('a run resumed after its worker died does not send the e-mail or the in-app notification again', async () => {
+    const sql = stack.database.db.sql;
+    const store = stack.engine.store;
+    const parent = await userWith(stack, 'parent');
+    const request: NotificationRequest = { userId: parent.id, template: 'lesson_reminder', data: lessonData };
+    const { run } = await store.create({ workflow: 'notification', event: request, idempotencyKey: unique() });
+
+    // The doomed worker: claims with a short lease, checkpoints the first two nodes…
+    expect(await store.claim(run.id, 'dead-worker', 300)).toBeDefined();
+    const plan = await planDelivery(sql, request);
+    const rendered = renderTemplate(request.template, request.data, { school: await loadSchoolContext(sql, 'America/Halifax'), recipientName: plan.recipientName });
+    const checkpoint = (nodeId: string, output: unknown, next: string) =>
+      store.recordStep({ runId: run.id, nodeId, kind: 'process', attempt: 1, status: 'succeeded', output, next, durationMs: 1 }, 'dead-worker', next, 300);
+    expect(await checkpoint('determine_channels', plan, 'render')).toBe(true);
+    expect(await checkpoint('render', rendered, 'track')).toBe(true);
+    // …does what the email and in_app nodes do, with their idempotency keys, then dies.
+    const row = await ensureOutboxRow(sql, {
+      channel: 'email', to: parent.email, userId: parent.id, template: request.template, subject: rendered.subject,
+      text: rendered.text, html: rendered.html, idempotencyKey: `${run.id}:email`, runId: run.id,
+    });
+    expect(await attemptDelivery(sql, stack.services, row.id, { maxAttempts: 4 })).toMatchObject({ status: 'sent', attempts: 1 });
+    const notificationId = await createInApp(sql, { userId: parent.id, kind: request.template, title: rendered.subject, body: rendered.plain, data: request.data, idempotencyKey: `${run.id}:in_app` });
+    await sink.waitFor((m) => m.to.includes(parent.email));
+
+    // The sweeper of the live worker re-enqueues the run once the lease has expired.
+    const resumed = await stack.engine.waitFor(run.id, WAIT_MS);
+    expect(resumed).toMatchObject({ status: 'succeeded', attempt: 2 });
+    const summary = await summaryOf(stack, run.id);
+    expect(summary.channels.email).toMatchObject({ status: 'sent', outboxId: row.id, attempts: 1 });
+    expect(summary.channels.in_app).toMatchObject({ status: 'sent', notificationId });
+
+    expect(sink.messages.filter((m) => m.to.includes(parent.email))).toHaveLength(1);
+    expect(await outboxOfRun(stack, run.id)).toEqual([expect.objectContaining({ id: row.id, status: 'sent', attempts: 1 })]);
+    expect(await sql.query('SELECT 1 FROM notifications WHERE user_id = $1', [parent.id])).toHaveLength(1);
+    const steps = await sql.query<{ node_id: string }>(`SELECT node_id FROM workflow_steps WHERE run_id = $1 AND status = 'succeeded' ORDER BY node_id`, [run.id]);
+    expect(steps.map((s) => s.node_id)).toEqual(['determine_channels', 'email', 'in_app', 'render', 'sms', 'track']);
+  });
+
+  it('delivers a password reset e-mail through outbox-dispatch, with retries spaced by send_after', async () => {
+    const sql = stack.database.db.sql;
+    const parent = await userWith(stack, 'parent', { firstName: 'Robin' });
+    const res = await stack.app.inject({ method: 'POST', url: '/api/v1/auth/password-reset/request', payload: { email: parent.email } });
+    expect(res.statusCode).toBe(202);
+    const [queued] = await sql.query<{ id: number; status: string; template: string; run_id: string | null }>(
+      'SELECT id, status, template, run_id FROM outbox WHERE recipient = $1',
+      [parent.email],
+    );
+    expect(queued).toMatchObject({ status: 'pending', template: 'password_reset', run_id: null });
+
+    const dispatch = async () => {
+      const run = await stack.engine.startAndWait(OUTBOX_DISPATCH_WORKFLOW, { firedAt: new Date().toISOString() }, { idempotencyKey: unique(), waitMs: WAIT_MS });
+      expect(run.status).toBe('succeeded');
+      const [row] = await sql.query<{ status: string; attempts: number; last_error: string | null; due: boolean }>(
+        'SELECT status, attempts, last_error, send_after <= now() AS due FROM outbox WHERE id = $1',
+        [queued!.id],
+      );
+      return row!;
+    };
+
+    sink.failNext(1);
+    expect(await dispatch()).toMatchObject({ status: 'retrying', attempts: 1, last_error: expect.stringMatching(/451/), due: false });
+    expect(await dispatch()).toMatchObject({ status: 'retrying', attempts: 1 }); // not due yet: untouched
+    await sql.query(`UPDATE outbox SET send_after = now() WHERE id = $1`, [queued!.id]);
+    expect(await dispatch()).toMatchObject({ status: 'sent', attempts: 2 });
+
+    const mail = await sink.waitFor((m) => m.to.includes(parent.email));
+    expect(mail.subject).toBe('Cedar Heights Music Academy: reset your password');
+    expect(mail.text).toMatch(/Hello Robin,[\s\S]*\/reset-password\?token=\S+/);
+    expect(mail.html).toContain('Reset my password');
+    await dispatch();
+    expect(sink.messages.filter((m) => m.to.includes(parent.email))).toHaveLength(1);
+  });
+});
