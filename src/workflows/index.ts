@@ -3,6 +3,7 @@ import { lessonScheduleWorkflow } from '../modules/lessons/schedule-workflow/wor
 import { buildOutboxDispatchWorkflow, OUTBOX_DISPATCH_WORKFLOW } from '../modules/notifications/workflows/dispatch.js';
 import { buildNotificationWorkflow } from '../modules/notifications/workflows/notification.js';
 import { buildLessonRemindersWorkflow, LESSON_REMINDERS_WORKFLOW } from '../modules/notifications/workflows/reminders.js';
+import { paymentSchedules, registerPaymentWorkflows } from '../modules/payments/workflows/index.js';
 import type { SchoolServices } from './services.js';
 
 /**
@@ -16,6 +17,7 @@ export function buildWorkflowRegistry(services: SchoolServices): WorkflowRegistr
   registry.register(buildNotificationWorkflow(services));
   registry.register(buildLessonRemindersWorkflow(services));
   registry.register(buildOutboxDispatchWorkflow(services));
+  registerPaymentWorkflows(registry, services);
   return registry;
 }
 
@@ -23,4 +25,5 @@ export function buildWorkflowRegistry(services: SchoolServices): WorkflowRegistr
 export const workflowSchedules: ReadonlyArray<{ workflow: string; cron: string }> = [
   { workflow: LESSON_REMINDERS_WORKFLOW, cron: '*/15 * * * *' },
   { workflow: OUTBOX_DISPATCH_WORKFLOW, cron: '* * * * *' },
+  ...paymentSchedules,
 ];

@@ -15,3 +15,4 @@ export * from './auth.js';
 export * from './calendar.js';
 export * from './sim-gateway.js';
 export * from './notifications-prefs.js';
+export * from './billing.js';

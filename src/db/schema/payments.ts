@@ -22,7 +22,7 @@ export type PaymentStatus = (typeof paymentStatuses)[number];
 export type PaymentMethod = (typeof paymentMethods)[number];
 export type PaymentGateway = (typeof paymentGateways)[number];
 
-/** Money a parent paid (or tried to). amount_cents > 0; 0 ≤ refunded_cents ≤ amount_cents. */
+/** Money a parent paid (or tried to). 0 < amount_cents ≤ 50000; 0 ≤ refunded_cents ≤ amount_cents. */
 export const payments = pgTable(
   'payments',
   {
@@ -49,6 +49,13 @@ export const payments = pgTable(
     paidAt: tstz('paid_at'),
     workflowRunId: uuid('workflow_run_id').references(() => workflowRuns.id, { onDelete: 'set null' }),
     ...timestamps(),
+    // Dunning (migrations/0007_billing.sql): charges tried, first failure, next planned retry, end of the schedule.
+    gatewayPaymentMethodId: text('gateway_payment_method_id'),
+    attemptCount: integer('attempt_count').notNull().default(0),
+    firstFailedAt: tstz('first_failed_at'),
+    nextRetryAt: tstz('next_retry_at'),
+    dunningExhaustedAt: tstz('dunning_exhausted_at'),
+    receiptNumber: text('receipt_number').unique('payments_receipt_number_key'),
   },
   (t) => [
     index('payments_parent_idx').on(t.parentId, t.createdAt.desc()),
@@ -56,6 +63,7 @@ export const payments = pgTable(
     index('payments_lesson_idx').on(t.lessonId),
     index('payments_status_idx').on(t.status, t.createdAt),
     index('payments_workflow_run_idx').on(t.workflowRunId).where(sql`workflow_run_id IS NOT NULL`),
+    index('payments_retry_due_idx').on(t.nextRetryAt).where(sql`next_retry_at IS NOT NULL`),
   ],
 );
 

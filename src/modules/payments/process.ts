@@ -1,0 +1,109 @@
+/**
+ * POST /api/v1/payments/process: checks the request (the student is the caller's child for a
+ * parent, the lesson is the student's, the method is not another family's), saves the payment
+ * with its audit row, starts its `payment` run, and answers when the run ends — or 202 with a
+ * status URL after 2 s. With an Idempotency-Key header a repeated request returns the same payment.
+ */
+import type { Caller } from '../../db/scoped.js';
+import { EventValidationError } from '../../engine/errors.js';
+import { AppError, conflict, forbidden, validationFailed } from '../../http/errors.js';
+import type { SchoolServices } from '../../workflows/services.js';
+import { recordAudit, type AuditActor } from '../audit/record.js';
+import { ownerOfMethod } from './customers.js';
+import type { ProcessBody, ProcessResult } from './schemas.js';
+import { attemptRunKey, PAYMENT_WORKFLOW, type PaymentEvent } from './workflows/event.js';
+
+type Deps = Pick<SchoolServices, 'db' | 'gateway' | 'workflows'>;
+
+/** How long the request waits for the run before answering 202. */
+export const PROCESS_WAIT_MS = 2_000;
+const finalRunStatuses = new Set(['succeeded', 'failed', 'stopped', 'cancelled', 'compensated']);
+
+interface Existing {
+  id: number;
+  student_id: number | null;
+  amount_cents: number;
+  description: string | null;
+  workflow_run_id: string | null;
+}
+
+async function checkRequest(deps: Deps, caller: Caller, body: ProcessBody): Promise<number> {
+  const sql = deps.db.sql;
+  const [student] = await sql.query<{ parent_id: number }>('SELECT parent_id FROM students WHERE id = $1', [body.studentId]);
+  if (!student) throw validationFailed([{ field: 'body.studentId', message: 'no such student' }]);
+  if (caller.role !== 'admin' && student.parent_id !== caller.userId) throw forbidden('You may only pay for your own children');
+  if (body.lessonId !== undefined) {
+    const [lesson] = await sql.query<{ student_id: number }>('SELECT student_id FROM lessons WHERE id = $1', [body.lessonId]);
+    if (lesson?.student_id !== body.studentId) throw validationFailed([{ field: 'body.lessonId', message: 'is not a lesson of this student' }]);
+  }
+  const owner = await ownerOfMethod(sql, body.paymentMethodId);
+  if (owner !== undefined && owner !== student.parent_id) {
+    throw validationFailed([{ field: 'body.paymentMethodId', message: "is not one of this family's payment methods" }]);
+  }
+  return student.parent_id;
+}
+
+/** Waits for the run to end (or `waitMs`), then reads the payment's state. */
+async function answer(deps: Deps, paymentId: number, runId: string, waitMs: number): Promise<{ done: boolean; result: ProcessResult }> {
+  const deadline = Date.now() + waitMs;
+  let pause = 5;
+  for (;;) {
+    const [row] = await deps.db.sql.query<{ run_status: string | null; status: string; failure_code: string | null; next_retry_at: Date | null }>(
+      `SELECT r.status AS run_status, p.status, p.failure_code, p.next_retry_at
+       FROM payments p LEFT JOIN workflow_runs r ON r.id = $2 WHERE p.id = $1`,
+      [paymentId, runId],
+    );
+    if (!row) throw new Error(`payment ${paymentId} disappeared`);
+    const done = row.run_status !== null && finalRunStatuses.has(row.run_status);
+    if (done || Date.now() >= deadline) {
+      const status = ['succeeded', 'refunded', 'partially_refunded'].includes(row.status) ? 'succeeded' : row.status === 'failed' ? 'failed' : 'pending';
+      const result: ProcessResult = { runId, paymentId, status };
+      if (status === 'failed' && row.failure_code) result.failureCode = row.failure_code;
+      if (status === 'failed' && row.next_retry_at) result.retryScheduledAt = row.next_retry_at.toISOString();
+      if (!done) result.statusUrl = `/api/v1/payments/${paymentId}`;
+      return { done, result };
+    }
+    await new Promise((resolve) => setTimeout(resolve, Math.min(pause, Math.max(1, deadline - Date.now()))));
+    pause = Math.min(pause * 2, 50);
+  }
+}
+
+export async function processPayment(
+  deps: Deps,
+  caller: Caller,
+  actor: AuditActor,
+  body: ProcessBody,
+  options: { idempotencyKey?: string | undefined; waitMs?: number } = {},
+): Promise<{ done: boolean; result: ProcessResult }> {
+  const parentId = await checkRequest(deps, caller, body);
+  const key = options.idempotencyKey ? `api:${caller.userId}:${options.idempotencyKey}` : null;
+  const saved = await deps.db.sql.transaction(async (tx) => {
+    if (key) {
+      const [existing] = await tx.query<Existing>('SELECT id, student_id, amount_cents, description, workflow_run_id FROM payments WHERE idempotency_key = $1', [key]);
+      if (existing) {
+        if (existing.student_id !== body.studentId || existing.amount_cents !== body.amountCents || existing.description !== body.description) {
+          throw conflict('This Idempotency-Key was used for a different payment');
+        }
+        return { id: existing.id, created: false };
+      }
+    }
+    const [row] = await tx.query<{ id: number }>(
+      `INSERT INTO payments (parent_id, student_id, lesson_id, amount_cents, currency, description, gateway, gateway_payment_method_id, idempotency_key)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+      [parentId, body.studentId, body.lessonId ?? null, body.amountCents, body.currency, body.description, deps.gateway.name, body.paymentMethodId, key],
+    );
+    await recordAudit(tx, actor, { action: 'create', entity: 'payment', entityId: row!.id, after: { ...body, parentId } });
+    return { id: row!.id, created: true };
+  });
+  const event: PaymentEvent = { ...body, paymentId: saved.id, attempt: 1 };
+  let runId: string;
+  try {
+    ({ runId } = await deps.workflows.start(PAYMENT_WORKFLOW, event, { idempotencyKey: attemptRunKey(saved.id, 1) }));
+  } catch (error) {
+    if (error instanceof EventValidationError) throw new AppError('validation_failed', error.message);
+    // The payment stays pending; the payment-retries cron starts its run later (same run key).
+    throw new AppError('unavailable', 'The payment was saved but could not be started; it will be processed shortly', { paymentId: saved.id });
+  }
+  await deps.db.sql.query('UPDATE payments SET workflow_run_id = $2 WHERE id = $1 AND workflow_run_id IS NULL', [saved.id, runId]);
+  return answer(deps, saved.id, runId, options.waitMs ?? PROCESS_WAIT_MS);
+}

@@ -1,0 +1,35 @@
+/**
+ * Registration of the payment workflows, their cron schedule, and the simulated gateway's webhook
+ * delivery. `registerPaymentWorkflows` is called where the school's registry is built — in every
+ * process that runs workflows (serve, worker, tests) — so the events a charge produces in that
+ * process reach the same processing as POST /api/v1/stripe/webhooks.
+ */
+import type { WorkflowRegistry } from '../../../engine/index.js';
+import type { SchoolServices } from '../../../workflows/services.js';
+import { SimulatedGateway } from '../gateway/index.js';
+import { receiveWebhook } from '../webhooks/receive.js';
+import { PAYMENT_RETRIES_WORKFLOW } from './event.js';
+import { paymentWorkflow } from './payment.js';
+import { PAYMENT_RETRIES_CRON, paymentRetriesWorkflow } from './retries.js';
+
+export { PAYMENT_RETRIES_WORKFLOW, PAYMENT_WORKFLOW } from './event.js';
+
+/** Cron schedule of the dunning retries. */
+export const paymentSchedules = [{ workflow: PAYMENT_RETRIES_WORKFLOW, cron: PAYMENT_RETRIES_CRON }] as const;
+
+/**
+ * Sends the simulated gateway's events (signed, as Stripe would) through the webhook processing.
+ * With Stripe, events arrive over HTTP instead. Replaces any earlier delivery callback.
+ */
+export function connectGatewayWebhooks(services: SchoolServices): void {
+  if (!(services.gateway instanceof SimulatedGateway)) return;
+  services.gateway.setWebhookDelivery(async (payload, signature) => {
+    await receiveWebhook(services, payload, signature);
+  });
+}
+
+export function registerPaymentWorkflows(registry: WorkflowRegistry, services: SchoolServices): void {
+  registry.register(paymentWorkflow(services));
+  registry.register(paymentRetriesWorkflow(services));
+  connectGatewayWebhooks(services);
+}
