@@ -34,6 +34,7 @@ import { notificationRoutes } from './modules/notifications/routes.js';
 import { recordsRoutes } from './modules/records.routes.js';
 import { schedulingRoutes } from './modules/scheduling.routes.js';
 import { lessonScheduleRoutes } from './modules/lessons/schedule-route.js';
+import { enrollmentRoutes } from './modules/enrollments/routes.js';
 import { paymentRoutes } from './modules/payments/routes.js';
 import { createServices } from './runtime/services.js';
 import type { SchoolServices } from './workflows/services.js';
@@ -142,8 +143,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   // Domain routes that use the services (gateway, transports, workflows) are registered below.
   await app.register(lessonScheduleRoutes(services, engine));
   await app.register(notificationRoutes(services));
+  await app.register(enrollmentRoutes(services));
   await app.register(paymentRoutes(services));
-  void services;
 
   return app;
 }

@@ -12,6 +12,7 @@ const expectedTables = [
   'calendar_feeds',
   'closures',
   'consents',
+  'enrollments',
   'family_flags',
   'invoices',
   'ledger_entries',

@@ -3,6 +3,7 @@ import { lessonScheduleWorkflow } from '../modules/lessons/schedule-workflow/wor
 import { buildOutboxDispatchWorkflow, OUTBOX_DISPATCH_WORKFLOW } from '../modules/notifications/workflows/dispatch.js';
 import { buildNotificationWorkflow } from '../modules/notifications/workflows/notification.js';
 import { buildLessonRemindersWorkflow, LESSON_REMINDERS_WORKFLOW } from '../modules/notifications/workflows/reminders.js';
+import { enrollmentWorkflow } from '../modules/enrollments/workflow/index.js';
 import { paymentSchedules, registerPaymentWorkflows } from '../modules/payments/workflows/index.js';
 import type { SchoolServices } from './services.js';
 
@@ -17,6 +18,7 @@ export function buildWorkflowRegistry(services: SchoolServices): WorkflowRegistr
   registry.register(buildNotificationWorkflow(services));
   registry.register(buildLessonRemindersWorkflow(services));
   registry.register(buildOutboxDispatchWorkflow(services));
+  registry.register(enrollmentWorkflow({ services }));
   registerPaymentWorkflows(registry, services);
   return registry;
 }

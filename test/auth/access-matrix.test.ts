@@ -186,6 +186,15 @@ describe('access matrix: every registered route × six callers', () => {
         ]),
         owners: ['admin', 'parentA'],
       })),
+    enrollments: () =>
+      once('enrollment', async () => ({
+        value: await insertId(
+          `INSERT INTO enrollments (status, source, submission, parent_email, student_first_name, student_last_name, student_date_of_birth, instrument, parent_id, student_id)
+           VALUES ('completed', 'public', '{}'::jsonb, $1, 'Kid', $2, '2015-03-04', 'piano', $3, $4) RETURNING id`,
+          [f.parentA.email, f.familyAMarkers[0], f.parentA.id, f.childA],
+        ),
+        owners: ['admin', 'parentA'],
+      })),
     'workflows/runs': () =>
       once('run', async () => ({
         value: await insertId(`INSERT INTO workflow_runs (id, workflow_name, status) VALUES ($1, 'matrix', 'failed') RETURNING id`, [randomUUID()]),

@@ -1,6 +1,7 @@
 import { benchAuth, printAuth } from './auth.js';
 import { benchEngineDurable, printEngineDurable } from './engine-durable.js';
 import { benchEngineMemory, printEngineMemory } from './engine-memory.js';
+import { benchEnrollment, printEnrollment } from './enrollment.js';
 import { benchPayments, printPayments } from './payments.js';
 import { benchSchool, printSchool } from './school.js';
 import { benchStartup, printStartup } from './startup.js';
@@ -17,4 +18,5 @@ if (wanted('durable')) printEngineDurable(await benchEngineDurable());
 if (wanted('startup')) printStartup(await benchStartup());
 if (wanted('school')) printSchool(await benchSchool());
 if (wanted('auth')) printAuth(await benchAuth());
+if (wanted('enrollment')) printEnrollment(await benchEnrollment());
 if (wanted('payments')) printPayments(await benchPayments());

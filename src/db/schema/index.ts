@@ -13,6 +13,7 @@ export * from './audit.js';
 export * from './relations.js';
 export * from './auth.js';
 export * from './calendar.js';
+export * from './enrollments.js';
 export * from './sim-gateway.js';
 export * from './notifications-prefs.js';
 export * from './billing.js';

@@ -1,0 +1,46 @@
+/**
+ * The enrollment workflow (issue 7):
+ *
+ *   validate → decide ─┬─ reject                                   (a rule said no; nothing created)
+ *                      ├─ waitlist                                 (no free teacher; family told)
+ *                      └─ family → payment → assign → demo → welcome
+ *
+ * Every writing node records its work on the enrollments row in the same transaction as the work,
+ * so it happens once across retries and resumes. A permanent failure after `family` compensates in
+ * reverse (demo lesson, teacher assignment, the gateway customer noted as kept, student and new
+ * parent account), and `validate`'s compensation marks the enrollment failed: nothing half-made
+ * remains. Payment setup, the demo slot and the welcome e-mails record their failures instead.
+ */
+import { defineWorkflow, type Workflow } from '../../../engine/index.js';
+import { assignNode } from './assign.js';
+import { rejectNode, waitlistNode } from './decisions.js';
+import { demoNode } from './demo.js';
+import { ENROLLMENT_WORKFLOW, enrollmentEvent, nodeDeps, type EnrollmentEvent, type EnrollmentWorkflowDeps } from './deps.js';
+import { familyNode } from './family.js';
+import { paymentNode } from './payment.js';
+import { decideRouter, validateNode } from './validate.js';
+import { welcomeNode } from './welcome.js';
+
+export { ENROLLMENT_WORKFLOW, type EnrollmentEvent, type EnrollmentFaults, type EnrollmentWorkflowDeps } from './deps.js';
+
+/** Builds the enrollment workflow over the process's services (and, in tests only, a fault seam). */
+export function enrollmentWorkflow(options: EnrollmentWorkflowDeps): Workflow<EnrollmentEvent> {
+  const deps = nodeDeps(options);
+  return defineWorkflow({
+    name: ENROLLMENT_WORKFLOW,
+    description: 'Enroll a student: validate, create or reuse the family, set up payment, assign a teacher, book the demo lesson, welcome e-mails',
+    event: enrollmentEvent,
+    start: 'validate',
+    nodes: [
+      { node: validateNode(deps), connections: ['decide'] },
+      { node: decideRouter, connections: ['reject', 'waitlist', 'family'] },
+      { node: rejectNode(deps) },
+      { node: waitlistNode(deps) },
+      { node: familyNode(deps), connections: ['payment'] },
+      { node: paymentNode(deps), connections: ['assign'] },
+      { node: assignNode(deps), connections: ['demo'] },
+      { node: demoNode(deps), connections: ['welcome'] },
+      { node: welcomeNode(deps) },
+    ],
+  });
+}

@@ -1,0 +1,103 @@
+/**
+ * `validate` (reads only) and the `decide` router: is the enrollment accepted, rejected (business
+ * rules: age, instrument, terms, the parent e-mail) or waitlisted (no free teacher for the
+ * instrument)? Its compensation, the last to run, marks a failed enrollment `failed`.
+ */
+import { and, eq, inArray } from 'drizzle-orm';
+import { z } from 'zod';
+import { enrollments, type EnrollmentMessage } from '../../../db/schema/enrollments.js';
+import { defineNode, defineRouter, PermanentError, type TaskContext } from '../../../engine/index.js';
+import { localDateOf } from '../../scheduling/local-time.js';
+import { settingsOf } from '../../lessons/deps.js';
+import { ageOn } from '../../students/queries.js';
+import { isFree } from '../scoring.js';
+import type { Submission } from '../schemas.js';
+import { teachersOf } from '../teachers.js';
+import { DB_RETRY, type EnrollmentEvent, type NodeDeps } from './deps.js';
+import { readEnrollment, submissionOf, withNotes } from './row.js';
+
+/** The brief's minimum age and messages. */
+export const MINIMUM_AGE = 5;
+export const TOO_YOUNG = 'Student must be at least 5 years old';
+export const noTeacherFor = (instrument: string): string => `No teachers available for ${instrument}`;
+
+/** What an existing account with the parent's e-mail means for the enrollment. */
+export interface ExistingAccount {
+  role: string;
+  isActive: boolean;
+}
+
+/** The business rules that reject an enrollment (nothing is created). Pure. */
+export function rejectionsOf(sub: Submission, ctx: { today: string; instruments: readonly string[]; account: ExistingAccount | undefined }): EnrollmentMessage[] {
+  const found: EnrollmentMessage[] = [];
+  if (ageOn(sub.studentDateOfBirth, ctx.today) < MINIMUM_AGE) found.push({ code: 'too_young', message: TOO_YOUNG });
+  if (!ctx.instruments.includes(sub.instrument)) {
+    found.push({ code: 'instrument_not_offered', message: `${sub.instrument} is not offered; the school teaches ${ctx.instruments.join(', ')}` });
+  }
+  if (!sub.agreedToTerms) found.push({ code: 'terms_not_accepted', message: 'The terms must be accepted' });
+  if (ctx.account && ctx.account.role !== 'parent') {
+    found.push({ code: 'parent_email_in_use', message: 'This e-mail address belongs to a staff account; enroll with the parent’s own address' });
+  } else if (ctx.account && !ctx.account.isActive) {
+    found.push({ code: 'parent_account_inactive', message: 'The parent account of this e-mail address is deactivated; please contact the school' });
+  }
+  return found;
+}
+
+export const validateOutput = z.object({
+  outcome: z.enum(['accepted', 'rejected', 'waitlisted']),
+  reasons: z.array(z.object({ code: z.string(), message: z.string() })),
+  /** Free teachers of the instrument when validated (assign decides again, under lock). */
+  freeTeacherIds: z.array(z.number().int()),
+});
+export type ValidateOutput = z.infer<typeof validateOutput>;
+
+export function validateNode(deps: NodeDeps) {
+  const { db } = deps.services;
+  return defineNode<EnrollmentEvent, ValidateOutput>({
+    id: 'validate',
+    description: 'Age (at least 5), instrument offered, terms accepted, parent e-mail usable; a free teacher for the instrument, else waitlisted',
+    retry: DB_RETRY,
+    output: validateOutput,
+    process: async (ctx: TaskContext<EnrollmentEvent>) => {
+      const row = await readEnrollment(db.orm, ctx.event.enrollmentId);
+      // Decided before (a re-run after the decision committed): keep that decision.
+      if (row.status === 'rejected' || row.status === 'waitlisted') return { outcome: row.status, reasons: row.errors, freeTeacherIds: [] };
+      if (row.status !== 'pending') throw new PermanentError(`enrollment ${row.id} is already ${row.status}`);
+      const sub = submissionOf(row);
+      const settings = await settingsOf(deps.lessons);
+      const [account] = await db.sql.query<ExistingAccount>(
+        `SELECT role, is_active AS "isActive" FROM users WHERE lower(email) = lower($1)`,
+        [sub.parentEmail],
+      );
+      const today = localDateOf(deps.now(), settings.timezone);
+      const reasons = rejectionsOf(sub, { today, instruments: settings.instruments, account });
+      if (reasons.length > 0) return { outcome: 'rejected', reasons, freeTeacherIds: [] };
+      const free = (await teachersOf(db.sql, sub.instrument)).filter((t) => isFree(t, sub.instrument)).map((t) => t.teacherId);
+      if (free.length === 0) return { outcome: 'waitlisted', reasons: [{ code: 'no_teacher', message: noTeacherFor(sub.instrument) }], freeTeacherIds: [] };
+      return { outcome: 'accepted', reasons: [], freeTeacherIds: free };
+    },
+    // Last compensation of a failed run: what was made is undone by then; the row says `failed`.
+    compensate: async (ctx: TaskContext<EnrollmentEvent>) => {
+      const row = await readEnrollment(db.orm, ctx.event.enrollmentId);
+      // `completed` too: a failure after the welcome step marked it is still a failure, now undone.
+      if (row.status !== 'pending' && row.status !== 'completed') return;
+      const notes = withNotes(row, {
+        errors: [{ code: 'enrollment_failed', message: 'The enrollment could not be completed and nothing of it was kept; please submit it again or contact the school' }],
+      });
+      await db.orm
+        .update(enrollments)
+        .set({ status: 'failed', decidedAt: new Date(deps.now()), ...notes })
+        .where(and(eq(enrollments.id, row.id), inArray(enrollments.status, ['pending', 'completed'])));
+    },
+  });
+}
+
+/** Routes on validate's outcome: rejected → reject, waitlisted → waitlist, accepted → family. */
+export const decideRouter = defineRouter<EnrollmentEvent>({
+  id: 'decide',
+  description: 'rejected → reject; waitlisted → waitlist; accepted → family',
+  route: (ctx) => {
+    const outcome = ctx.output<ValidateOutput>('validate')?.outcome;
+    return outcome === 'rejected' ? 'reject' : outcome === 'waitlisted' ? 'waitlist' : 'family';
+  },
+});

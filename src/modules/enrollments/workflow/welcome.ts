@@ -1,0 +1,90 @@
+/**
+ * `welcome`: the parent_welcome e-mail to the parent and teacher_new_student to the teacher (each a
+ * `notification` run with an idempotency key of this enrollment, so each goes out once however often
+ * this node runs), the set-password link when the account is new, and the status `completed`.
+ * A failure to send is recorded (flag welcome_email_failed): the office can write by hand, as the
+ * brief says; it does not undo the enrollment.
+ */
+import { z } from 'zod';
+import { defineNode, isPermanent, PermanentError, type TaskContext } from '../../../engine/index.js';
+import { issuePasswordLink } from '../../auth/service.js';
+import { settingsOf } from '../../lessons/deps.js';
+import { sendNotification } from '../../notifications/send.js';
+import { ormExecutor } from '../../records/common.js';
+import { checkpointFault, SERVICE_RETRY, type EnrollmentEvent, type NodeDeps } from './deps.js';
+import { lockEnrollment, noted, parentNameOf, readEnrollment, studentNameOf, submissionOf, transaction, updateEnrollment } from './row.js';
+
+export const WELCOME_FAILED = 'welcome_email_failed';
+
+export const welcomeOutput = z.object({
+  parentNotificationRunId: z.string().nullable(),
+  teacherNotificationRunId: z.string().nullable(),
+  setPasswordLinkSent: z.boolean(),
+});
+export type WelcomeOutput = z.infer<typeof welcomeOutput>;
+
+export function welcomeNode(deps: NodeDeps) {
+  const { db, config, workflows } = deps.services;
+  return defineNode<EnrollmentEvent, WelcomeOutput>({
+    id: 'welcome',
+    description: 'Welcome e-mails to the parent (with a set-password link for a new account) and the teacher; status completed',
+    retry: SERVICE_RETRY,
+    output: welcomeOutput,
+    process: async (ctx: TaskContext<EnrollmentEvent>) => {
+      const id = ctx.event.enrollmentId;
+      const row = await readEnrollment(db.orm, id);
+      if (row.welcomedAt !== null) return { parentNotificationRunId: null, teacherNotificationRunId: null, setPasswordLinkSent: row.createdParent };
+      const { parentId, studentId, teacherId } = row;
+      if (parentId === null || studentId === null || teacherId === null) throw new PermanentError(`enrollment ${id} is missing its family or teacher`);
+      const sub = submissionOf(row);
+      const [teacher] = await db.sql.query<{ userId: number; name: string }>(
+        `SELECT u.id AS "userId", u.first_name || ' ' || u.last_name AS name FROM teachers t JOIN users u ON u.id = t.user_id WHERE t.id = $1`,
+        [teacherId],
+      );
+      if (!teacher) throw new PermanentError(`teacher ${teacherId} no longer exists`);
+      const demoLessonAt = row.demoLessonAt?.toISOString() ?? null;
+      const student = { studentName: studentNameOf(sub), instrument: sub.instrument };
+
+      // 1. The enrollment is complete: status and, for a new account, the set-password link (once:
+      //    they commit together). Nothing has been sent yet if this fails.
+      const settings = await settingsOf(deps.lessons);
+      await transaction(db, async (tx) => {
+        const current = await lockEnrollment(tx, id);
+        if (current.status === 'completed') return;
+        if (current.createdParent) {
+          await issuePasswordLink(ormExecutor(tx), { id: parentId, email: sub.parentEmail, firstName: sub.parentFirstName }, 'set_password', {
+            publicAppUrl: config.publicAppUrl,
+            schoolName: settings.school.name,
+          });
+        }
+        const at = new Date(deps.now());
+        await updateEnrollment(tx, id, { status: 'completed', decidedAt: at });
+        await checkpointFault(deps, 'welcome', id);
+      });
+
+      // 2. The e-mails, each once (idempotency keys of this enrollment), however often this runs.
+      let parentRun: string | null = null;
+      let teacherRun: string | null = null;
+      let failure: string | null = null;
+      try {
+        const [toParent, toTeacher] = await Promise.all([
+          sendNotification(workflows, { userId: parentId, template: 'parent_welcome', data: { ...student, teacherName: teacher.name, demoLessonAt } }, `enrollment:${id}:parent_welcome`),
+          sendNotification(
+            workflows,
+            { userId: Number(teacher.userId), template: 'teacher_new_student', data: { ...student, parentName: parentNameOf(sub), parentEmail: sub.parentEmail, firstLessonAt: demoLessonAt } },
+            `enrollment:${id}:teacher_new_student`,
+          ),
+        ]);
+        parentRun = toParent.runId;
+        teacherRun = toTeacher.runId;
+      } catch (error) {
+        if (!isPermanent(error) && ctx.attempt < SERVICE_RETRY.maxAttempts) throw error;
+        failure = `The welcome e-mails could not be sent: ${error instanceof Error ? error.message : String(error)}`;
+      }
+
+      // 3. Done: a failure to send is recorded for the office.
+      await updateEnrollment(db.orm, id, { welcomedAt: new Date(deps.now()), ...(failure !== null ? noted(WELCOME_FAILED, failure) : {}) });
+      return { parentNotificationRunId: parentRun, teacherNotificationRunId: teacherRun, setPasswordLinkSent: row.createdParent };
+    },
+  });
+}
