@@ -36,6 +36,7 @@ import { schedulingRoutes } from './modules/scheduling.routes.js';
 import { lessonScheduleRoutes } from './modules/lessons/schedule-route.js';
 import { enrollmentRoutes } from './modules/enrollments/routes.js';
 import { paymentRoutes } from './modules/payments/routes.js';
+import { deliverQueuedMailSoon } from './modules/notifications/send.js';
 import { createServices } from './runtime/services.js';
 import type { SchoolServices } from './workflows/services.js';
 
@@ -135,6 +136,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     refreshTokens: new RefreshTokens(db.sql),
     accessTokenTtlSeconds: config.accessTokenTtlSeconds,
     publicAppUrl: config.publicAppUrl,
+    onMailQueued: () => deliverQueuedMailSoon(services.workflows),
   });
   await app.register(authRoutes(authService, authenticator, { authPerMinute: config.rateLimits.auth }));
   await app.register(userRoutes({ db, auth: authService }));

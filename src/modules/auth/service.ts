@@ -91,6 +91,8 @@ export interface AuthServiceOptions {
   accessTokenTtlSeconds: number;
   publicAppUrl: string;
   schoolName?: string;
+  /** Called after a password link was queued and committed (e.g. to deliver the outbox at once). */
+  onMailQueued?: () => void;
 }
 
 /** Sign-in, token rotation, profile, password change and reset. */
@@ -244,14 +246,21 @@ export class AuthService {
         schoolName: this.options.schoolName,
       }),
     );
+    this.options.onMailQueued?.();
   }
 
   /**
    * Mails a new account its set-password link (template `set_password`, valid
    * SET_PASSWORD_TOKEN_TTL_MINUTES), on `tx` so it commits together with the account.
+   * Call `mailQueued()` once that transaction has committed.
    */
   async sendSetPasswordLink(tx: SqlExecutor, user: { id: number; email: string; firstName: string }): Promise<void> {
     await issuePasswordLink(tx, user, 'set_password', { publicAppUrl: this.options.publicAppUrl, schoolName: this.options.schoolName });
+  }
+
+  /** Tells the outbox that mail was queued and committed (see AuthServiceOptions.onMailQueued). */
+  mailQueued(): void {
+    this.options.onMailQueued?.();
   }
 
   /** Sets a new password with a reset token; the token works once. */

@@ -12,3 +12,12 @@ export async function sendNotification(
 ): Promise<{ runId: string; created: boolean }> {
   return workflows.start(NOTIFICATION_WORKFLOW, request, { idempotencyKey: `notify:${idempotencyKey}` });
 }
+
+/**
+ * Starts an `outbox-dispatch` run now, so mail queued outside a notification run (password links)
+ * goes out at once instead of at the next cron firing. Call it after the queueing transaction has
+ * committed. Best effort: when no engine is bound or the start fails, the cron still delivers.
+ */
+export function deliverQueuedMailSoon(workflows: WorkflowStarter): void {
+  workflows.start('outbox-dispatch', { firedAt: new Date().toISOString() }).catch(() => undefined);
+}

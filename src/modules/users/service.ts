@@ -123,7 +123,7 @@ export class UserService {
     const email = input.email.trim().toLowerCase();
     const passwordHash = input.password ? await hashPassword(input.password) : null;
     try {
-      return await this.deps.db.sql.transaction(async (tx) => {
+      const created = await this.deps.db.sql.transaction(async (tx) => {
         const [taken] = await tx.query('SELECT 1 FROM users WHERE lower(email) = $1', [email]);
         if (taken) throw emailTaken();
         const [created] = await tx.query<{ id: number }>(
@@ -144,6 +144,8 @@ export class UserService {
         await recordAudit(tx, actorOf(caller, requestId), { action: 'create', entity: 'user', entityId: id, before: null, after });
         return after;
       });
+      if (!passwordHash) this.deps.auth.mailQueued();
+      return created;
     } catch (error) {
       if (isEmailUniqueViolation(error)) throw emailTaken();
       throw error;

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { defineNode, isPermanent, PermanentError, type TaskContext } from '../../../engine/index.js';
 import { issuePasswordLink } from '../../auth/service.js';
 import { settingsOf } from '../../lessons/deps.js';
+import { deliverQueuedMailSoon } from '../../notifications/send.js';
 import { sendNotification } from '../../notifications/send.js';
 import { ormExecutor } from '../../records/common.js';
 import { checkpointFault, SERVICE_RETRY, type EnrollmentEvent, type NodeDeps } from './deps.js';
@@ -61,6 +62,7 @@ export function welcomeNode(deps: NodeDeps) {
         await updateEnrollment(tx, id, { status: 'completed', decidedAt: at });
         await checkpointFault(deps, 'welcome', id);
       });
+      if (row.createdParent) deliverQueuedMailSoon(workflows);
 
       // 2. The e-mails, each once (idempotency keys of this enrollment), however often this runs.
       let parentRun: string | null = null;
