@@ -1,15 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { buildApp } from '../../src/app.js';
 import type { Database } from '../../src/db/client.js';
 import { WorkflowRegistry } from '../../src/engine/index.js';
 import { enrollmentWorkflow, ENROLLMENT_WORKFLOW, type EnrollmentFaults } from '../../src/modules/enrollments/workflow/index.js';
 import type { PaymentGateway } from '../../src/modules/payments/gateway/types.js';
-import { createServices } from '../../src/runtime/services.js';
 import { buildWorkflowRegistry } from '../../src/workflows/index.js';
-import { createUser, testConfig, testTokens } from '../helpers/app.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
-import { createTestEngine } from '../helpers/engine.js';
-import type { TestStack } from '../helpers/stack.js';
+import { createUser } from '../helpers/app.js';
+import type { TestDatabase } from '../helpers/db.js';
+import { createTestStack, type TestStack } from '../helpers/stack.js';
 
 /**
  * The whole school as createTestStack builds it (real registry, engine with an in-process worker,
@@ -27,34 +24,22 @@ export async function enrollmentStack(
     without?: string[];
   } = {},
 ): Promise<TestStack> {
-  const database = options.database ?? (await createTestDatabase());
-  const config = testConfig({ RATE_LIMIT_MAX: '0', PUBLIC_RATE_LIMIT_MAX: '100000', AUTH_RATE_LIMIT_MAX: '100000', ...options.env });
-  const services = createServices(config, database.db, options.gateway ? { gateway: options.gateway } : {});
-  const school = buildWorkflowRegistry(services);
-  const registry = new WorkflowRegistry();
-  for (const { name } of school.list()) {
-    if (options.without?.includes(name)) continue;
-    if (name === ENROLLMENT_WORKFLOW) registry.register(enrollmentWorkflow({ services, faults: options.faults ?? {} }));
-    else registry.register(school.get(name));
-  }
-  const engine = await createTestEngine(database, registry);
-  services.workflows.bind(engine);
-  if (options.startWorker !== false) await engine.startWorker({ concurrency: 8 });
-  const app = await buildApp({ config, db: database.db, logger: false, tokens: testTokens, engine, services });
-  await app.ready();
-  return {
-    app,
-    config,
-    database,
-    services,
-    engine,
-    async close() {
-      await app.close();
-      await engine.stop({ timeoutMs: 5_000 });
-      services.email.close();
-      await database.dispose();
+  return createTestStack({
+    ...(options.env ? { env: options.env } : {}),
+    ...(options.database ? { database: options.database } : {}),
+    ...(options.startWorker !== undefined ? { startWorker: options.startWorker } : {}),
+    ...(options.gateway ? { services: { gateway: options.gateway } } : {}),
+    registry: (services) => {
+      const school = buildWorkflowRegistry(services);
+      const registry = new WorkflowRegistry();
+      for (const { name } of school.list()) {
+        if (options.without?.includes(name)) continue;
+        if (name === ENROLLMENT_WORKFLOW) registry.register(enrollmentWorkflow({ services, faults: options.faults ?? {} }));
+        else registry.register(school.get(name));
+      }
+      return registry;
     },
-  };
+  });
 }
 
 export type TestTeacher = Awaited<ReturnType<typeof createUser>> & { teacherId: number };

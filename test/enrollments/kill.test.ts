@@ -7,75 +7,30 @@
  * Deterministic: the test holds the teacher's row lock, so the first worker stops inside `assign`
  * (after family and payment are checkpointed) until it is killed. Real PostgreSQL only.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../helpers/app.js';
 import { createTestDatabase, onRealPostgres, type TestDatabase } from '../helpers/db.js';
+import { startSchoolWorker, type SchoolWorker } from '../helpers/school-worker.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
 import type { TestStack } from '../helpers/stack.js';
 import { createTeacher, enrollmentForm, enrollmentStack, eventually, type TestTeacher } from './helpers.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-
-interface Worker {
-  child: ChildProcess;
-  output(): string;
-  ready: Promise<void>;
-  stop(): Promise<void>;
-}
-
-/** `node --import tsx src/main.ts worker` on the test database, sending mail to the sink. */
-function startWorker(databaseUrl: string, smtpUrl: string): Worker {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'worker'], {
-    cwd: repoRoot,
-    env: {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      DATABASE_POOL_SIZE: '4',
-      JWT_SECRET: 'kill-test-secret-kill-test-secret-0123456789',
-      SMTP_URL: smtpUrl,
-      REDIS_URL: '',
-      WORKER_CONCURRENCY: '4',
-      LOG_LEVEL: 'info',
-      NODE_ENV: 'test',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let log = '';
-  child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
-  const ready = new Promise<void>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      log += `${line}\n`;
-      if (line.includes('worker started')) resolve();
-    });
-    child.once('exit', (code, signal) => reject(new Error(`worker exited (${code ?? signal}) before it started:\n${log}`)));
-  });
-  ready.catch(() => undefined);
-  return {
-    child,
-    ready,
-    output: () => log,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
-}
+/** The school's worker on the test database, sending mail to the sink. */
+const workerEnv = (databaseUrl: string, smtpUrl: string): Record<string, string> => ({
+  DATABASE_URL: databaseUrl,
+  DATABASE_POOL_SIZE: '4',
+  JWT_SECRET: 'kill-test-secret-kill-test-secret-0123456789',
+  SMTP_URL: smtpUrl,
+  WORKER_CONCURRENCY: '4',
+});
 
 describe.runIf(onRealPostgres)('a worker killed mid-enrollment', () => {
   let database: TestDatabase;
   let s: TestStack;
   let sink: SmtpSink;
   let teacher: TestTeacher;
-  const workers: Worker[] = [];
+  const workers: SchoolWorker[] = [];
 
   beforeAll(async () => {
     sink = await startSmtpSink();
@@ -99,7 +54,7 @@ describe.runIf(onRealPostgres)('a worker killed mid-enrollment', () => {
     await holder.query('BEGIN');
     await holder.query('SELECT id FROM teachers WHERE id = $1 FOR UPDATE', [teacher.teacherId]);
 
-    const first = startWorker(database.url!, sink.url);
+    const first = startSchoolWorker(workerEnv(database.url!, sink.url));
     workers.push(first);
     await first.ready;
     const form = enrollmentForm();
@@ -124,7 +79,7 @@ describe.runIf(onRealPostgres)('a worker killed mid-enrollment', () => {
     await holder.query('ROLLBACK');
     await holder.end();
 
-    const second = startWorker(database.url!, sink.url);
+    const second = startSchoolWorker(workerEnv(database.url!, sink.url));
     workers.push(second);
     await second.ready;
     const finished = await s.engine.waitFor(accepted.runId, 60_000);

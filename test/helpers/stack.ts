@@ -1,6 +1,7 @@
 import { buildApp, type App } from '../../src/app.js';
 import type { AppConfig } from '../../src/config.js';
 import type { WorkflowEngine } from '../../src/engine/durable/engine.js';
+import type { WorkflowRegistry } from '../../src/engine/index.js';
 import { createServices } from '../../src/runtime/services.js';
 import { buildWorkflowRegistry } from '../../src/workflows/index.js';
 import type { SchoolServices } from '../../src/workflows/services.js';
@@ -31,12 +32,15 @@ export async function createTestStack(
     workerConcurrency?: number;
     redisUrl?: string;
     database?: TestDatabase;
+    /** Builds the registry instead of the school's (e.g. a workflow with a fault seam). */
+    registry?: (services: SchoolServices) => WorkflowRegistry;
   } = {},
 ): Promise<TestStack> {
   const database = options.database ?? (await createTestDatabase());
   const config = testConfig({ RATE_LIMIT_MAX: '0', PUBLIC_RATE_LIMIT_MAX: '100000', AUTH_RATE_LIMIT_MAX: '100000', ...options.env });
   const services = createServices(config, database.db, options.services ?? {});
-  const engine = await createTestEngine(database, buildWorkflowRegistry(services), options.redisUrl ? { redisUrl: options.redisUrl } : {});
+  const registry = (options.registry ?? buildWorkflowRegistry)(services);
+  const engine = await createTestEngine(database, registry, options.redisUrl ? { redisUrl: options.redisUrl } : {});
   services.workflows.bind(engine);
   if (options.startWorker !== false) await engine.startWorker({ concurrency: options.workerConcurrency ?? 8 });
   const app = await buildApp({ config, db: database.db, logger: false, tokens: testTokens, engine, services });

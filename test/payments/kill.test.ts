@@ -7,58 +7,20 @@
  *
  * Needs real PostgreSQL (PGlite lives inside one process): runs when TEST_DATABASE_URL is set.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../helpers/app.js';
 import { createTestDatabase, onRealPostgres, type TestDatabase } from '../helpers/db.js';
+import { startSchoolWorker, type SchoolWorker } from '../helpers/school-worker.js';
 import { createTestStack, type TestStack } from '../helpers/stack.js';
 import { startStripeStandIn, type StripeStandIn } from '../helpers/stripe-stand-in.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SECRET = 'whsec_kill_test_secret_0123456789abcdef';
-
-interface Worker {
-  child: ChildProcess;
-  ready: Promise<void>;
-  output(): string;
-}
-
-function startWorker(env: Record<string, string>): Worker {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'worker'], {
-    cwd: repoRoot,
-    env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let log = '';
-  child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
-  const ready = new Promise<void>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      log += `${line}\n`;
-      if (line.includes('"worker started"')) resolve();
-    });
-    child.once('exit', (code, signal) => reject(new Error(`worker exited (${code ?? signal}) before it started:\n${log}`)));
-  });
-  ready.catch(() => undefined);
-  return { child, ready, output: () => log };
-}
-
-const stop = async (worker: Worker | undefined): Promise<void> => {
-  if (!worker || worker.child.exitCode !== null || worker.child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => worker.child.once('exit', () => resolve()));
-  worker.child.kill('SIGTERM');
-  const timer = setTimeout(() => worker.child.kill('SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(timer);
-};
 
 describe.runIf(onRealPostgres)('a worker killed between charging and recording', () => {
   let database: TestDatabase;
   let standIn: StripeStandIn;
   let stack: TestStack;
-  const workers: Worker[] = [];
+  const workers: SchoolWorker[] = [];
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -68,7 +30,7 @@ describe.runIf(onRealPostgres)('a worker killed between charging and recording',
     stack = await createTestStack({ database, env, startWorker: false });
   });
   afterAll(async () => {
-    await Promise.all(workers.map(stop));
+    await Promise.all(workers.map((worker) => worker.stop()));
     await standIn?.close();
     await stack?.close();
   });
@@ -94,7 +56,7 @@ describe.runIf(onRealPostgres)('a worker killed between charging and recording',
     standIn.sim.setWebhookDelivery(async (payload, signature) => void deliveries.push({ payload, signature }));
     const held = standIn.holdResponse('/v1/payment_intents', 'POST');
 
-    const first = startWorker(env);
+    const first = startSchoolWorker(env);
     workers.push(first);
     await first.ready;
     const answer = await stack.app.inject({
@@ -122,7 +84,7 @@ describe.runIf(onRealPostgres)('a worker killed between charging and recording',
     expect(await exited).toBe('SIGKILL');
     held.release('drop');
 
-    const second = startWorker(env);
+    const second = startSchoolWorker(env);
     workers.push(second);
     await second.ready;
     const done = await stack.engine.waitFor(runId, 60_000);
