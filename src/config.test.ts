@@ -14,7 +14,8 @@ describe('loadConfig', () => {
 
   it('selects PostgreSQL when DATABASE_URL is set', () => {
     const config = loadConfig({ DATABASE_URL: 'postgresql://u@db.example:5432/school', DATABASE_POOL_SIZE: '7' });
-    expect(config.database).toEqual({ kind: 'postgres', url: 'postgresql://u@db.example:5432/school', poolSize: 7 });
+    expect(config.database).toEqual({ kind: 'postgres', url: 'postgresql://u@db.example:5432/school', poolSize: 7, preparedStatements: true });
+    expect(loadConfig({ DATABASE_URL: 'postgresql://u@db/s', DATABASE_PREPARED_STATEMENTS: 'false' }).database).toMatchObject({ preparedStatements: false });
   });
 
   it.each([

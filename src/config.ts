@@ -45,6 +45,8 @@ const envSchema = z.object({
   DATABASE_URL: optionalUrl(['postgres:', 'postgresql:']),
   /** Size of the node-postgres pool when DATABASE_URL is set. Default 20. */
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(20),
+  /** Run parameterised statements as named prepared statements (planned once per connection). Default true; false behind a transaction-mode pooler. */
+  DATABASE_PREPARED_STATEMENTS: booleanFromEnv.default(true),
   /** Folder for PGlite files and generated secrets. Default ./data. "memory://" keeps PGlite in memory. */
   DATA_DIR: z.string().trim().min(1).default('./data'),
   /** Redis connection string; when set, the workflow queue uses BullMQ instead of pg-boss. */
@@ -120,7 +122,7 @@ export interface AppConfig {
   env: Env['NODE_ENV'];
   port: number;
   host: string;
-  database: { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string; poolSize: number };
+  database: { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string; poolSize: number; preparedStatements: boolean };
   dataDir: string;
   redisUrl: string | undefined;
   jwtSecret: string | undefined;
@@ -181,7 +183,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     port: env.PORT,
     host: env.HOST,
     database: env.DATABASE_URL
-      ? { kind: 'postgres', url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE }
+      ? { kind: 'postgres', url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE, preparedStatements: env.DATABASE_PREPARED_STATEMENTS }
       : { kind: 'pglite', dataDir: env.DATA_DIR },
     dataDir: env.DATA_DIR,
     redisUrl: env.REDIS_URL,

@@ -8,6 +8,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { sql as drizzleSql } from 'drizzle-orm';
 import pg from 'pg';
 import * as schema from './schema/index.js';
+import { PreparingClient } from './prepared-client.js';
 import { pgliteClient, postgresClient, type SqlClient } from './sql-client.js';
 
 export type Schema = typeof schema;
@@ -31,7 +32,7 @@ export interface Database {
 
 export type DatabaseTarget =
   | { kind: 'pglite'; dataDir: string; /** Start from this `dumpDataDir` image (in-memory only; tests). */ snapshot?: Blob }
-  | { kind: 'postgres'; url: string; poolSize: number };
+  | { kind: 'postgres'; url: string; poolSize: number; /** Named prepared statements (PreparingClient). Default true. */ preparedStatements?: boolean };
 
 // Raw SQL results on both drivers: bigint → number (counts and ids fit), date → 'YYYY-MM-DD' string
 // (never a local-midnight Date), timestamptz → Date.
@@ -46,7 +47,11 @@ pg.types.setTypeParser(DATE_OID, keepDateText);
  */
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   if (target.kind === 'postgres') {
-    const pool = new pg.Pool({ connectionString: target.url, max: target.poolSize });
+    const pool = new pg.Pool({
+      connectionString: target.url,
+      max: target.poolSize,
+      ...(target.preparedStatements === false ? {} : { Client: PreparingClient }),
+    });
     pool.on('error', () => undefined); // idle-client errors surface on the next query instead
     const sql = postgresClient(pool);
     const orm = drizzlePg({ client: pool, schema }) as unknown as Orm;

@@ -72,28 +72,37 @@ describe('resumed and dispatched deliveries', () => {
   it('delivers a password reset e-mail through outbox-dispatch, with retries spaced by send_after', async () => {
     const sql = stack.database.db.sql;
     const parent = await userWith(stack, 'parent', { firstName: 'Robin' });
+    sink.failNext(1); // the first delivery attempt gets a 451
     const res = await stack.app.inject({ method: 'POST', url: '/api/v1/auth/password-reset/request', payload: { email: parent.email } });
     expect(res.statusCode).toBe(202);
-    const [queued] = await sql.query<{ id: number; status: string; template: string; run_id: string | null }>(
-      'SELECT id, status, template, run_id FROM outbox WHERE recipient = $1',
-      [parent.email],
-    );
-    expect(queued).toMatchObject({ status: 'pending', template: 'password_reset', run_id: null });
+    const readRow = async () => {
+      const [row] = await sql.query<{ id: number; status: string; template: string; run_id: string | null; attempts: number; last_error: string | null; due: boolean }>(
+        'SELECT id, status, template, run_id, attempts, last_error, send_after <= now() AS due FROM outbox WHERE recipient = $1',
+        [parent.email],
+      );
+      return row!;
+    };
+    // The request starts an outbox-dispatch run at once (no waiting for the cron): its attempt fails.
+    let queued = await readRow();
+    for (let i = 0; i < 200 && queued.status !== 'retrying'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      queued = await readRow();
+    }
+    expect(queued).toMatchObject({ status: 'retrying', template: 'password_reset', run_id: null, attempts: 1, due: false });
+    expect(queued.last_error).toMatch(/451/);
 
     const dispatch = async () => {
       const run = await stack.engine.startAndWait(OUTBOX_DISPATCH_WORKFLOW, { firedAt: new Date().toISOString() }, { idempotencyKey: unique(), waitMs: WAIT_MS });
       expect(run.status).toBe('succeeded');
       const [row] = await sql.query<{ status: string; attempts: number; last_error: string | null; due: boolean }>(
         'SELECT status, attempts, last_error, send_after <= now() AS due FROM outbox WHERE id = $1',
-        [queued!.id],
+        [queued.id],
       );
       return row!;
     };
 
-    sink.failNext(1);
-    expect(await dispatch()).toMatchObject({ status: 'retrying', attempts: 1, last_error: expect.stringMatching(/451/), due: false });
     expect(await dispatch()).toMatchObject({ status: 'retrying', attempts: 1 }); // not due yet: untouched
-    await sql.query(`UPDATE outbox SET send_after = now() WHERE id = $1`, [queued!.id]);
+    await sql.query(`UPDATE outbox SET send_after = now() WHERE id = $1`, [queued.id]);
     expect(await dispatch()).toMatchObject({ status: 'sent', attempts: 2 });
 
     const mail = await sink.waitFor((m) => m.to.includes(parent.email));
