@@ -128,7 +128,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   };
   const engine = deps.engine;
   const queueCheck: HealthCheck[] = engine ? [{ name: `queue (${engine.queue.driver})`, check: () => engine.queue.ping() }] : [];
-  await app.register(healthRoutes([databaseCheck, ...queueCheck, ...(deps.healthChecks ?? [])]));
+  const email = services.email;
+  const mailCheck: HealthCheck[] = email.verify ? [{ name: 'smtp', check: () => email.verify!() }] : [];
+  await app.register(healthRoutes([databaseCheck, ...queueCheck, ...mailCheck, ...(deps.healthChecks ?? [])]));
   if (engine) await app.register(workflowRoutes(engine));
   const authService = new AuthService({
     sql: db.sql,

@@ -11,6 +11,7 @@ import type { EmailMessage, EmailTransport, SendResult } from './types.js';
 export class SmtpEmailTransport implements EmailTransport {
   readonly kind = 'smtp';
   private readonly transporter: Transporter;
+  private lastVerify: { at: number; result: Promise<void> } | undefined;
 
   constructor(
     smtpUrl: string,
@@ -29,6 +30,16 @@ export class SmtpEmailTransport implements EmailTransport {
       ...(message.messageId ? { messageId: message.messageId } : {}),
     });
     return { provider: 'smtp', providerMessageId: String(info.messageId) };
+  }
+
+  /** Connects and greets the server (at most once per 30 s; later calls reuse the last answer). */
+  verify(): Promise<void> {
+    const now = Date.now();
+    if (!this.lastVerify || now - this.lastVerify.at > 30_000) {
+      this.lastVerify = { at: now, result: this.transporter.verify().then(() => undefined) };
+      this.lastVerify.result.catch(() => undefined);
+    }
+    return this.lastVerify.result;
   }
 
   close(): void {

@@ -30,6 +30,8 @@ export interface EmailTransport {
   readonly kind: 'smtp' | 'outbox';
   /** Sends one message; throws when the server refuses it or cannot be reached (retryable). */
   send(message: EmailMessage): Promise<SendResult>;
+  /** Resolves when the server is reachable and accepts us (readiness); absent when there is no server. */
+  verify?(): Promise<void>;
   close(): void;
 }
 
