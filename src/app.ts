@@ -128,8 +128,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   };
   const engine = deps.engine;
   const queueCheck: HealthCheck[] = engine ? [{ name: `queue (${engine.queue.driver})`, check: () => engine.queue.ping() }] : [];
-  const email = services.email;
-  const mailCheck: HealthCheck[] = email.verify ? [{ name: 'smtp', check: () => email.verify!() }] : [];
+  const verifyMail = services.email.verify?.bind(services.email);
+  const mailCheck: HealthCheck[] = verifyMail ? [{ name: 'smtp', check: verifyMail }] : [];
   await app.register(healthRoutes([databaseCheck, ...queueCheck, ...mailCheck, ...(deps.healthChecks ?? [])]));
   if (engine) await app.register(workflowRoutes(engine));
   const authService = new AuthService({

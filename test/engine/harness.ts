@@ -6,11 +6,7 @@
  * process), so engines of different tests do not take each other's jobs; `close()` stops the
  * engines, deletes the Redis keys and drops the database.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import { WorkflowEngine, type WorkflowEngineOptions } from '../../src/engine/durable/engine.js';
@@ -18,6 +14,7 @@ import type { RunRecord, StepRecord } from '../../src/engine/durable/records.js'
 import { RunStore } from '../../src/engine/durable/store.js';
 import { inProcessWakeChannel, PgBossQueue, type WakeChannel } from '../../src/engine/queue/pgboss.js';
 import type { QueueHandlers, WorkflowQueue } from '../../src/engine/queue/types.js';
+import { spawnScript, type ScriptProcess } from '../helpers/school-worker.js';
 import { postgresWakeChannel } from '../../src/engine/queue/wake-postgres.js';
 import { createWorkflowQueue, pgliteBossSql } from '../../src/runtime/queue.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
@@ -29,7 +26,6 @@ export const redisUrl = process.env.REDIS_URL || undefined;
 /** The queue drivers this environment can exercise. */
 export const drivers: Driver[] = redisUrl ? ['pg-boss', 'bullmq'] : ['pg-boss'];
 
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** A queue that remembers the handlers it was given, so tests can drive the cron path directly. */
 export class CapturingQueue implements WorkflowQueue {
@@ -210,46 +206,9 @@ export async function deleteRedisKeys(url: string, prefixes: string[]): Promise<
   }
 }
 
-/** A worker process (test/engine/fixtures/worker-process.ts) and its readiness. */
-export interface WorkerProcess {
-  child: ChildProcess;
-  /** Resolves with the worker's lease owner once it consumes the queue. */
-  ready: Promise<string>;
-  output(): string;
-  /** SIGTERM, and SIGKILL if it has not exited after `graceMs`. */
-  stop(graceMs?: number): Promise<void>;
-}
+/** A worker process (test/engine/fixtures/worker-process.ts); `ready` resolves with its lease owner. */
+export type WorkerProcess = ScriptProcess;
 
 export function spawnWorker(env: Record<string, string>): WorkerProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/engine/fixtures/worker-process.ts'], {
-    cwd: repoRoot,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let log = '';
-  child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
-  const ready = new Promise<string>((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout! });
-    lines.on('line', (line) => {
-      log += `${line}\n`;
-      const match = /^ready (.+)$/.exec(line);
-      if (match) resolve(match[1] as string);
-    });
-    child.once('exit', (code, signal) => reject(new Error(`worker exited (${code ?? signal}) before ready:\n${log}`)));
-    child.once('error', reject);
-  });
-  ready.catch(() => undefined);
-  return {
-    child,
-    ready,
-    output: () => log,
-    async stop(graceMs = 5_000) {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
+  return spawnScript('test/engine/fixtures/worker-process.ts', [], { ...process.env, ...env }, /^ready (.+)$/);
 }

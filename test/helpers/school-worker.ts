@@ -1,36 +1,34 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { repoRoot } from '../bench/lib.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-
-/** The school's real worker process (`node --import tsx src/main.ts worker`), for kill tests. */
-export interface SchoolWorker {
+/** A TypeScript script of this repository running in its own process (kill tests, benchmarks). */
+export interface ScriptProcess {
   child: ChildProcess;
-  /** Resolves once the worker logged "worker started"; rejects if it exits first. */
-  ready: Promise<void>;
+  /** Resolves with the first capture group of the readiness line; rejects if the process exits first. */
+  ready: Promise<string>;
   /** Everything it printed so far. */
   output(): string;
   /** SIGTERM, then SIGKILL after `graceMs` (default 5000); resolves when it has exited. */
   stop(graceMs?: number): Promise<void>;
 }
 
-/** Starts a worker with `env` over this process's environment (set DATABASE_URL, JWT_SECRET …). */
-export function startSchoolWorker(env: Record<string, string>): SchoolWorker {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'worker'], {
-    cwd: repoRoot,
-    env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'info', REDIS_URL: '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+/**
+ * Runs `node --import tsx <script> …args` from the repository root with `env` (the whole
+ * environment: merge process.env yourself), ready once a stdout line matches `readyLine`.
+ */
+export function spawnScript(script: string, args: string[], env: NodeJS.ProcessEnv, readyLine: RegExp): ScriptProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
-  const ready = new Promise<void>((resolve, reject) => {
+  const ready = new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
       log += `${line}\n`;
-      if (line.includes('worker started')) resolve();
+      const match = readyLine.exec(line);
+      if (match) resolve(match[1] ?? match[0]);
     });
-    child.once('exit', (code, signal) => reject(new Error(`worker exited (${code ?? signal}) before it started:\n${log}`)));
+    child.once('exit', (code, signal) => reject(new Error(`${script} exited (${code ?? signal}) before it was ready:\n${log}`)));
+    child.once('error', reject);
   });
   ready.catch(() => undefined);
   return {
@@ -46,4 +44,12 @@ export function startSchoolWorker(env: Record<string, string>): SchoolWorker {
       clearTimeout(timer);
     },
   };
+}
+
+/** The school's real worker process (`src/main.ts worker`), for kill tests. */
+export type SchoolWorker = ScriptProcess;
+
+/** Starts a worker with `env` over this process's environment (set DATABASE_URL, JWT_SECRET …). */
+export function startSchoolWorker(env: Record<string, string>): SchoolWorker {
+  return spawnScript('src/main.ts', ['worker'], { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'info', REDIS_URL: '', ...env }, /worker started/);
 }

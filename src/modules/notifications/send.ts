@@ -1,5 +1,6 @@
 import type { WorkflowStarter } from '../../workflows/services.js';
 import { NOTIFICATION_WORKFLOW, type NotificationRequest } from './types.js';
+import { OUTBOX_DISPATCH_WORKFLOW } from './workflows/dispatch.js';
 
 /**
  * Starts a `notification` run. The idempotency key makes it exactly-once: derive it from the
@@ -19,5 +20,5 @@ export async function sendNotification(
  * committed. Best effort: when no engine is bound or the start fails, the cron still delivers.
  */
 export function deliverQueuedMailSoon(workflows: WorkflowStarter): void {
-  workflows.start('outbox-dispatch', { firedAt: new Date().toISOString() }).catch(() => undefined);
+  workflows.start(OUTBOX_DISPATCH_WORKFLOW, { firedAt: new Date().toISOString() }).catch(() => undefined);
 }
