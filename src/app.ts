@@ -1,5 +1,4 @@
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -11,10 +10,13 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { AppConfig } from './config.js';
+import { ChangeFeed } from './db/change-feed.js';
 import type { Database } from './db/client.js';
 import type { WorkflowEngine } from './engine/durable/engine.js';
 import { requireAccessDeclarations } from './http/access.js';
 import { installAuthGuard } from './http/auth-guard.js';
+import { installReadCache } from './http/read-cache.js';
+import { installSecurityHeaders } from './http/security-headers.js';
 import { installErrorHandling } from './http/error-handler.js';
 import { AppError } from './http/errors.js';
 import { generateRequestId } from './http/request-id.js';
@@ -77,15 +79,21 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   installErrorHandling(app);
   requireAccessDeclarations(app);
   const supabase = config.supabase.jwtSecret || config.supabase.url ? new SupabaseTokens(config.supabase) : undefined;
-  const authenticator = new Authenticator(db.sql, deps.tokens, supabase);
-  await authenticator.start();
-  app.addHook('onClose', () => authenticator.stop());
+  // One LISTEN connection per app: the user-row cache and the read cache follow data changes on it.
+  // READ_CACHE_TTL_MS=0 leaves it off (no LISTEN, e.g. behind a transaction-mode pooler): both caches are bypassed.
+  const feed = new ChangeFeed(db.sql);
+  const authenticator = new Authenticator(db.sql, deps.tokens, supabase, feed);
+  if (config.readCache.ttlMs > 0) await feed.start();
+  app.addHook('onClose', async () => {
+    authenticator.stop();
+    await feed.stop();
+  });
   installAuthGuard(app, authenticator);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
 
-  await app.register(helmet, { global: true });
+  installSecurityHeaders(app);
   await app.register(rateLimit, {
     global: config.rateLimits.global > 0,
     max: config.rateLimits.global || 1_000_000,
@@ -118,6 +126,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   const metrics = deps.metrics ?? createMetrics({ defaultMetrics: config.env !== 'test' });
   installRequestMetrics(app, metrics);
+  installReadCache(app, feed, config.readCache, metrics.readCache);
   await app.register(metricsRoutes(metrics, { requireAdmin: config.metricsRequireAuth }));
 
   const databaseCheck: HealthCheck = {

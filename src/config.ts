@@ -47,6 +47,10 @@ const envSchema = z.object({
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(20),
   /** Run parameterised statements as named prepared statements (planned once per connection). Default true; false behind a transaction-mode pooler. */
   DATABASE_PREPARED_STATEMENTS: booleanFromEnv.default(true),
+  /** How long a signed-in or public read may be served from the read cache, in ms (answers are exact: any data change drops them at once). Default 10000; 0 turns the cache off. */
+  READ_CACHE_TTL_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
+  /** Memory for cached read answers, in MiB. Default 64. */
+  READ_CACHE_MAX_MB: z.coerce.number().int().min(1).max(8192).default(64),
   /** Folder for PGlite files and generated secrets. Default ./data. "memory://" keeps PGlite in memory. */
   DATA_DIR: z.string().trim().min(1).default('./data'),
   /** Redis connection string; when set, the workflow queue uses BullMQ instead of pg-boss. */
@@ -124,6 +128,8 @@ export interface AppConfig {
   host: string;
   database: { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string; poolSize: number; preparedStatements: boolean };
   dataDir: string;
+  /** Read cache of marked GET routes (src/http/read-cache.ts): reuse limit in ms (0 = off) and size in bytes. */
+  readCache: { ttlMs: number; maxBytes: number };
   redisUrl: string | undefined;
   jwtSecret: string | undefined;
   admin: { email: string; password: string | undefined };
@@ -186,6 +192,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       ? { kind: 'postgres', url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE, preparedStatements: env.DATABASE_PREPARED_STATEMENTS }
       : { kind: 'pglite', dataDir: env.DATA_DIR },
     dataDir: env.DATA_DIR,
+    readCache: { ttlMs: env.READ_CACHE_TTL_MS, maxBytes: env.READ_CACHE_MAX_MB * 1024 * 1024 },
     redisUrl: env.REDIS_URL,
     jwtSecret: env.JWT_SECRET,
     admin: { email: env.ADMIN_EMAIL.toLowerCase(), password: env.ADMIN_PASSWORD },

@@ -15,13 +15,27 @@ export interface SqlClient extends SqlExecutor {
   /** Runs `work` in one transaction on one connection; commits on success, rolls back on throw. */
   transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
   /**
-   * LISTENs on `channel`: `onNotify` gets each payload. On PostgreSQL one pooled connection is held
-   * for it; when that connection is lost `onLost` is called (notifications may have been missed)
-   * and listening stops. Resolves with a function that stops listening.
+   * LISTENs on `channels`: `onNotify` gets each notification. On PostgreSQL one pooled connection is
+   * held for it; when that connection is lost `onLost` is called (notifications may have been
+   * missed) and listening stops.
    */
-  listen(channel: string, onNotify: (payload: string) => void, onLost: () => void): Promise<() => Promise<void>>;
+  listen(channels: readonly string[], onNotify: (channel: string, payload: string) => void, onLost: () => void): Promise<Subscription>;
   close(): Promise<void>;
 }
+
+/** A live LISTEN. */
+export interface Subscription {
+  /**
+   * A barrier: resolves once every notification of a transaction that committed before the call
+   * has been handed to `onNotify` (a round trip on the listening connection; PostgreSQL delivers
+   * pending notifications before answering it). Rejects when the connection is lost.
+   */
+  ping(): Promise<void>;
+  /** Stops listening and gives the connection back. */
+  stop(): Promise<void>;
+}
+
+const quoteIdentifier = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 
 type PgliteLike = Pick<PGlite | PGliteTransaction, 'query' | 'exec'>;
 
@@ -42,10 +56,15 @@ export function pgliteClient(db: PGlite): SqlClient {
     kind: 'pglite',
     ...pgliteExecutor(db),
     transaction: (work) => db.transaction((tx) => work(pgliteExecutor(tx))),
-    async listen(channel, onNotify) {
-      const unsubscribe = await db.listen(channel, onNotify);
-      return async () => {
-        if (!db.closed) await unsubscribe();
+    async listen(channels, onNotify) {
+      const unsubscribers = await Promise.all(channels.map((channel) => db.listen(channel, (payload) => onNotify(channel, payload))));
+      return {
+        // PGlite runs in this process and hands notifications over (as microtasks) while it reads the
+        // committing statement's answer, before that statement's caller resumes: nothing is pending.
+        ping: async () => undefined,
+        async stop() {
+          if (!db.closed) await Promise.all(unsubscribers.map((unsubscribe) => unsubscribe()));
+        },
       };
     },
     close: () => db.close(),
@@ -82,7 +101,7 @@ export function postgresClient(pool: pg.Pool): SqlClient {
         connection.release();
       }
     },
-    async listen(channel, onNotify, onLost) {
+    async listen(channels, onNotify, onLost) {
       const connection = await pool.connect();
       let released = false;
       const release = (broken: boolean): void => {
@@ -92,18 +111,24 @@ export function postgresClient(pool: pg.Pool): SqlClient {
         connection.release(broken);
       };
       const onNotification = (message: pg.Notification): void => {
-        if (message.channel === channel) onNotify(message.payload ?? '');
+        if (channels.includes(message.channel)) onNotify(message.channel, message.payload ?? '');
       };
       connection.on('notification', onNotification);
       connection.once('error', () => {
         release(true);
         onLost();
       });
-      await connection.query(`LISTEN "${channel.replace(/"/g, '""')}"`);
-      return async () => {
-        if (released) return;
-        await connection.query(`UNLISTEN "${channel.replace(/"/g, '""')}"`).catch(() => undefined);
-        release(false);
+      await connection.query(channels.map((channel) => `LISTEN ${quoteIdentifier(channel)}`).join('; '));
+      return {
+        async ping() {
+          if (released) throw new Error('the listening connection was released');
+          await connection.query('SELECT 1');
+        },
+        async stop() {
+          if (released) return;
+          await connection.query('UNLISTEN *').catch(() => undefined);
+          release(false);
+        },
       };
     },
     close: () => pool.end(),

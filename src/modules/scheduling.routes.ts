@@ -12,10 +12,10 @@ import type { DomainDeps } from './records.routes.js';
 export const schedulingRoutes =
   (deps: DomainDeps & { now?: () => number }): FastifyPluginAsync =>
   async (app) => {
-    // Tests read settings and slots fresh; a server reuses settings for 1 s and public slots for 10 s.
+    // Tests read settings fresh; a server reuses them for 1 s.
     const testing = deps.config.env === 'test';
     const lessonDeps: LessonDeps = { db: deps.db, config: deps.config, now: deps.now ?? Date.now, settingsTtlMs: testing ? 0 : 1000 };
     await app.register(lessonRoutes(lessonDeps));
-    await app.register(availabilityRoutes(lessonDeps, { publicPerMinute: deps.config.rateLimits.public, publicCacheTtlMs: testing ? 0 : 10_000 }));
+    await app.register(availabilityRoutes(lessonDeps, { publicPerMinute: deps.config.rateLimits.public }));
     await app.register(calendarRoutes(lessonDeps));
   };

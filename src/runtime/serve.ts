@@ -23,17 +23,17 @@ export async function serve(config: AppConfig): Promise<void> {
   });
   const app = await buildApp({ config, db: prepared.db, tokens, metrics, engine, services });
   reportError = (err, context) => app.log.error({ err, context }, 'workflow engine error');
-  app.addHook('onClose', async () => {
-    await engine.stop({ timeoutMs: config.shutdownTimeoutMs });
-    services.email.close();
-    await prepared.db.close();
-  });
   if (config.embeddedWorker) await engine.startWorker({ concurrency: config.workerConcurrency });
 
   closeWithGrace({ delay: config.shutdownTimeoutMs }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'shutting down after an error');
     else app.log.info({ signal }, 'shutting down');
+    // The app first (its own onClose hooks give back the connections they hold), then the engine,
+    // then the pool, which waits for every connection to come back.
     await app.close();
+    await engine.stop({ timeoutMs: config.shutdownTimeoutMs });
+    services.email.close();
+    await prepared.db.close();
   });
 
   await app.listen({ port: config.port, host: config.host });

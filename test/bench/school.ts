@@ -6,7 +6,7 @@
  * Targets: p95 < 20 ms for each read, public timeslots < 50 ms.
  *
  * `npx tsx test/bench/school.ts`. Env: BENCH_DATABASE_URL (default local PostgreSQL),
- * BENCH_CONNECTIONS (100), BENCH_SECONDS (5).
+ * BENCH_CONNECTIONS (100), BENCH_SECONDS (5), BENCH_READ_CACHE (`off`: every read reaches PostgreSQL).
  */
 import { pathToFileURL } from 'node:url';
 import type autocannon from 'autocannon';
@@ -23,12 +23,17 @@ export interface SchoolFigures {
   lessons: number;
   connections: number;
   seconds: number;
-  rows: (LoadFigures & { name: string; target: number | null; note?: string })[];
+  /** READ_CACHE_TTL_MS of the server (0: every read reaches PostgreSQL). */
+  readCacheTtlMs: number;
+  /** Per row: the share of the measured run's answers served from the read cache (NaN: route not cacheable). */
+  rows: (LoadFigures & { name: string; target: number | null; note?: string; cacheHits?: number })[];
 }
 
 const zone = 'America/Halifax';
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 100);
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
+/** BENCH_READ_CACHE=off measures every read on PostgreSQL (the read cache turned off). */
+const readCacheTtlMs = process.env.BENCH_READ_CACHE === 'off' ? 0 : 10_000;
 const admin = { email: 'admin@bench.example', password: 'bench-admin-password-1' };
 const teacher = { email: 'teacher1@bench.example', password: 'bench-teacher-password-1' };
 
@@ -116,6 +121,7 @@ export async function benchSchool(): Promise<SchoolFigures> {
       ADMIN_EMAIL: admin.email,
       ADMIN_PASSWORD: admin.password,
       SCHOOL_TIMEZONE: zone,
+      READ_CACHE_TTL_MS: String(readCacheTtlMs),
     });
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -141,27 +147,39 @@ export async function benchSchool(): Promise<SchoolFigures> {
       }
       if (check.status >= 400) throw new Error(`${scenario.name}: probe answered ${check.status} ${await check.text()}`);
       await loadTest({ url: base, connections: 10, durationSeconds: 1, requests: scenario.requests }); // warm-up
+      const before = await readCacheCounts(base);
       const figures = await loadTest({ url: base, connections, durationSeconds: seconds, requests: scenario.requests });
-      rows.push({ name: scenario.name, target: scenario.target, ...figures });
+      const after = await readCacheCounts(base);
+      const answered = after.hit + after.miss + after.bypass - (before.hit + before.miss + before.bypass);
+      rows.push({ name: scenario.name, target: scenario.target, ...figures, cacheHits: answered > 0 ? (after.hit - before.hit) / answered : NaN });
     }
-    return { lessons, connections, seconds, rows };
+    return { lessons, connections, seconds, readCacheTtlMs, rows };
   } finally {
     if (child) await stopProcess(child);
     await scratch.drop();
   }
 }
 
+/** The server's read-cache answer counters (from /metrics). */
+async function readCacheCounts(base: string): Promise<{ hit: number; miss: number; bypass: number }> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  const count = (result: string): number => Number(new RegExp(`^read_cache_answers_total\\{result="${result}"\\} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
+  return { hit: count('hit'), miss: count('miss'), bypass: count('bypass') };
+}
+
 export function printSchool(figures: SchoolFigures): void {
-  console.log(`\n### School reads (PostgreSQL, ${figures.lessons} lessons, ${figures.connections} connections, ${figures.seconds} s each)\n`);
-  console.log('| endpoint | req/s | p50 ms | p95 ms | p99 ms | target p95 | errors |');
-  console.log('|---|---:|---:|---:|---:|---|---:|');
+  const cache = figures.readCacheTtlMs > 0 ? `read cache on (${figures.readCacheTtlMs} ms)` : 'read cache off';
+  console.log(`\n### School reads (PostgreSQL, ${figures.lessons} lessons, ${figures.connections} connections, ${figures.seconds} s each, ${cache})\n`);
+  console.log('| endpoint | req/s | p50 ms | p95 ms | p99 ms | target p95 | errors | from cache |');
+  console.log('|---|---:|---:|---:|---:|---|---:|---:|');
   for (const r of figures.rows) {
     if (r.note) {
-      console.log(`| ${r.name} | – | – | – | – | ${r.target} ms | ${r.note} |`);
+      console.log(`| ${r.name} | – | – | – | – | ${r.target} ms | ${r.note} | – |`);
       continue;
     }
     const verdict = r.target === null ? 'ceiling' : `${r.target} ms ${r.p95 < r.target ? 'met' : 'MISSED'}`;
-    console.log(`| ${r.name} | ${fmt(r.rps, 0)} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.p99)} | ${verdict} | ${r.failures} |`);
+    const hits = r.cacheHits === undefined || Number.isNaN(r.cacheHits) ? '–' : `${fmt(r.cacheHits * 100)} %`;
+    console.log(`| ${r.name} | ${fmt(r.rps, 0)} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.p99)} | ${verdict} | ${r.failures} | ${hits} |`);
   }
 }
 

@@ -46,13 +46,13 @@ export const academicsRoutes =
     function register<Q, B, V>(r: Resource<Q, B, V>): void {
       const one = `${r.path}/:id`;
       const app = plain;
-      app.get(r.path, { config: signedIn, schema: { tags, security, summary: `List ${r.label}s`, querystring: r.listQuery, response: { 200: pageOf(r.item), ...errors } } }, (request) =>
+      app.get(r.path, { config: { ...signedIn, readCache: true }, schema: { tags, security, summary: `List ${r.label}s`, querystring: r.listQuery, response: { 200: pageOf(r.item), ...errors } } }, (request) =>
         run(request, (tx) => r.list(tx, request.query as Q)),
       );
       app.post(r.path, { config: admin, schema: { tags, security, summary: `Create a ${r.label}`, body: r.body, response: { 201: r.item, ...errors } } }, async (request, reply) =>
         reply.status(201).send(await run(request, (tx, actor) => r.create(tx, actor, request.body as B))),
       );
-      app.get(one, { config: signedIn, schema: { tags, security, summary: `One ${r.label}`, params: idParams, response: { 200: r.item, ...errors } } }, (request) =>
+      app.get(one, { config: { ...signedIn, readCache: true }, schema: { tags, security, summary: `One ${r.label}`, params: idParams, response: { 200: r.item, ...errors } } }, (request) =>
         run(request, (tx) => r.get(tx, idOf(request))),
       );
       app.patch(one, { config: admin, schema: { tags, security, summary: `Change a ${r.label}`, params: idParams, body: r.patch, response: { 200: r.item, ...errors } } }, (request) =>

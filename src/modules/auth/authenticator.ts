@@ -1,4 +1,5 @@
 import { decodeJwt } from 'jose';
+import type { ChangeFeed } from '../../db/change-feed.js';
 import type { SqlClient } from '../../db/sql-client.js';
 import type { Role } from '../../http/access.js';
 import type { SupabaseTokens } from './supabase.js';
@@ -28,36 +29,36 @@ const userColumns = `id, role, email, is_active, floor(extract(epoch FROM tokens
  */
 export class Authenticator {
   private readonly users: UserAuthCache<UserAuthRow>;
-  private unregister: (() => void) | undefined;
+  private readonly unregister: () => void;
 
   constructor(
     private readonly sql: SqlClient,
     private readonly tokens: AccessTokens,
     private readonly supabase: SupabaseTokens | undefined,
+    feed: ChangeFeed,
   ) {
-    this.users = new UserAuthCache<UserAuthRow>(sql);
-  }
-
-  /** Starts the user-row cache (LISTEN for invalidations). Without it every request queries the row. */
-  async start(): Promise<void> {
+    this.users = new UserAuthCache<UserAuthRow>(feed);
     this.unregister = registerUserAuthCache(this.sql, this.users as UserAuthCache<unknown>);
-    await this.users.start();
   }
 
-  async stop(): Promise<void> {
-    this.unregister?.();
-    await this.users.stop();
+  /** Stops taking this process's synchronous invalidations (the feed itself is stopped by its owner). */
+  stop(): void {
+    this.unregister();
+    this.users.clear();
   }
 
   async authenticate(token: string): Promise<Principal | undefined> {
-    let issuer: unknown;
-    try {
-      issuer = decodeJwt(token).iss;
-    } catch {
-      return undefined;
+    let issuer: unknown = TOKEN_ISSUER;
+    const recalled = this.tokens.recall(token);
+    if (!recalled) {
+      try {
+        issuer = decodeJwt(token).iss;
+      } catch {
+        return undefined;
+      }
     }
     if (issuer === TOKEN_ISSUER) {
-      const verified = await this.tokens.verify(token);
+      const verified = recalled ?? (await this.tokens.verify(token));
       if (!verified) return undefined;
       const user = await this.users.read(verified.userId, async () => {
         const [row] = await this.sql.query<UserAuthRow>(`SELECT ${userColumns} FROM users WHERE id = $1`, [verified.userId]);

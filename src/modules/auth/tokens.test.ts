@@ -27,6 +27,20 @@ describe('AccessTokens', () => {
     expect((await tokens.verify(await tokens.sign(principal)))?.sessionVersion).toBeUndefined();
   });
 
+  it('remembers a verified token until it expires, and never a token it did not verify', async () => {
+    const remembering = new AccessTokens('unit-test-secret-unit-test-secret-0123456789');
+    const token = await remembering.sign(principal, 1);
+    expect(remembering.recall(token)).toBeUndefined();
+    expect(await remembering.verify(token)).toMatchObject(principal);
+    expect(remembering.recall(token)).toMatchObject(principal);
+    const [head, payload] = token.split('.');
+    expect(remembering.recall(`${head}.${payload}.forged`)).toBeUndefined();
+    expect(await remembering.verify(`${head}.${payload}.forged`)).toBeUndefined();
+    await new Promise((resolve) => setTimeout(resolve, (decodeJwt(token).exp! * 1000 - Date.now()) + 20));
+    expect(remembering.recall(token)).toBeUndefined();
+    expect(await remembering.verify(token)).toBeUndefined();
+  });
+
   it('rejects other keys, expired tokens and garbage without throwing', async () => {
     const other = new AccessTokens('another-secret-another-secret-0123456789');
     expect(await tokens.verify(await other.sign(principal))).toBeUndefined();

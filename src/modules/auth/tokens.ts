@@ -1,4 +1,5 @@
 import { createSecretKey, type KeyObject } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import { jwtVerify, SignJWT, errors as joseErrors } from 'jose';
 import { roles, type Role } from '../../http/access.js';
 
@@ -39,6 +40,12 @@ const AUDIENCE = 'authenticated';
 export class AccessTokens {
   /** A KeyObject, so jose does not re-import raw key bytes on every sign and verify. */
   private readonly key: KeyObject;
+  /**
+   * Tokens already verified, by their exact text (so signature, audience and issuer hold), with
+   * their expiry in epoch seconds: a client sends the same token many times, and HMAC checking
+   * through WebCrypto costs more than the rest of a cached read.
+   */
+  private readonly verified = new LRUCache<string, { token: VerifiedAccessToken; expiresAt: number }>({ max: 10_000 });
 
   constructor(secret: string) {
     this.key = createSecretKey(Buffer.from(secret, 'utf8'));
@@ -58,20 +65,33 @@ export class AccessTokens {
       .sign(this.key);
   }
 
+  /** The verification of a token this instance verified before and that has not expired since; else undefined. */
+  recall(token: string): VerifiedAccessToken | undefined {
+    const known = this.verified.get(token);
+    if (!known) return undefined;
+    if (known.expiresAt > Math.floor(Date.now() / 1000)) return known.token;
+    this.verified.delete(token);
+    return undefined;
+  }
+
   /** Verifies signature (HS256 only), audience, issuer and expiry; undefined when the token is not valid. */
   async verify(token: string): Promise<VerifiedAccessToken | undefined> {
+    const known = this.recall(token);
+    if (known) return known;
     try {
       const { payload } = await jwtVerify(token, this.key, { algorithms: ['HS256'], audience: AUDIENCE, issuer: TOKEN_ISSUER });
       const userId = Number(payload.sub);
       const role = payload.app_role;
       if (!Number.isSafeInteger(userId) || typeof role !== 'string' || !(roles as readonly string[]).includes(role)) return undefined;
-      return {
+      const verified: VerifiedAccessToken = {
         userId,
         role: role as Role,
         email: typeof payload.email === 'string' ? payload.email : '',
         issuedAt: typeof payload.iat === 'number' ? payload.iat : 0,
         sessionVersion: typeof payload.sv === 'number' && Number.isSafeInteger(payload.sv) ? payload.sv : undefined,
       };
+      if (typeof payload.exp === 'number') this.verified.set(token, { token: verified, expiresAt: payload.exp });
+      return verified;
     } catch (error) {
       if (error instanceof joseErrors.JOSEError) return undefined;
       throw error;

@@ -2,7 +2,6 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { callerOf } from '../../http/caller.js';
 import { errorResponse } from '../../http/error-schemas.js';
 import { publicTimeslots, teacherAvailability } from './availability.js';
-import { SlotCache } from './slot-cache.js';
 import type { LessonDeps } from './deps.js';
 import { availabilityQuery, availabilityView, idParams, publicTimeslotsQuery, timeslotsView } from './schemas.js';
 
@@ -10,13 +9,12 @@ const errors = { 400: errorResponse, 401: errorResponse, 404: errorResponse, 429
 
 /** Free time: a teacher's availability (signed-in users) and the public timeslots (rate-limited). */
 export const availabilityRoutes =
-  (deps: LessonDeps, options: { publicPerMinute: number; publicCacheTtlMs: number }): FastifyPluginAsyncZod =>
+  (deps: LessonDeps, options: { publicPerMinute: number }): FastifyPluginAsyncZod =>
   async (app) => {
-    const cache = new SlotCache(options.publicCacheTtlMs);
     app.get(
       '/api/v1/teachers/:id/availability',
       {
-        config: { access: 'authenticated' },
+        config: { access: 'authenticated', readCache: true },
         schema: {
           tags: ['teachers'],
           security: [{ bearerAuth: [] }],
@@ -32,7 +30,7 @@ export const availabilityRoutes =
     app.get(
       '/api/v1/public/timeslots',
       {
-        config: { access: 'public', rateLimit: { max: options.publicPerMinute, timeWindow: '1 minute' } },
+        config: { access: 'public', rateLimit: { max: options.publicPerMinute, timeWindow: '1 minute' }, readCache: true },
         schema: {
           tags: ['public'],
           summary: 'Free lesson slots by instrument or teacher (at most 31 days)',
@@ -41,18 +39,9 @@ export const availabilityRoutes =
         },
       },
       async (request, reply) => {
-        // The rendered JSON is cached briefly (slot-cache.ts); the answer holds nothing personal.
-        const key = JSON.stringify(request.query);
-        let body = cache.get(key);
-        if (body === undefined) {
-          body = JSON.stringify(await publicTimeslots(deps, request.query));
-          cache.set(key, body);
-        }
-        return reply
-          .type('application/json; charset=utf-8')
-          .header('cache-control', 'public, max-age=10')
-          .serializer((payload: unknown) => payload as string)
-          .send(body as never); // already JSON: the identity serializer above passes it through
+        // Nothing personal: browsers and proxies may reuse it briefly; this process caches it exactly (read-cache.ts).
+        reply.header('cache-control', 'public, max-age=10');
+        return publicTimeslots(deps, request.query);
       },
     );
   };

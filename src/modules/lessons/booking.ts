@@ -15,7 +15,6 @@ import { loadSchedulingData } from './context.js';
 import { overlapError, scoped, sqlOf, teacherIdOf, toLessonView } from './db.js';
 import { badField, rulesOf, settingsOf, type LessonDeps } from './deps.js';
 import { useCredit } from './makeup.js';
-import { lessonsChanged } from './slot-cache.js';
 import type { CreateLessonBody, LessonView } from './schemas.js';
 
 const MINUTE = 60_000;
@@ -158,7 +157,6 @@ export async function createLessons(deps: LessonDeps, caller: Caller, actor: Aud
     const reasons: Conflict[] = fresh[0]?.reasons ?? [{ kind: who, reason: 'Another booking took this time a moment ago' }];
     throw await singleConflict(deps, rules, body, start, reasons);
   }
-  lessonsChanged();
   const views = rows.map((row) => toLessonView(row, rules.zone));
   if (!seriesId) return { kind: 'lesson', lesson: views[0]! };
   return { kind: 'series', seriesId, lessons: views, skipped: expansion.skipped };

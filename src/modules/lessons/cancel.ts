@@ -7,7 +7,6 @@ import { isoInZone } from '../scheduling/local-time.js';
 import { findOwnLesson, scoped, sqlOf, toLessonView } from './db.js';
 import { settingsOf, type LessonDeps } from './deps.js';
 import { grantCredit } from './makeup.js';
-import { lessonsChanged } from './slot-cache.js';
 import type { LessonView } from './schemas.js';
 
 const HOUR = 3_600_000;
@@ -64,6 +63,5 @@ export async function cancelLesson(
     });
     return after;
   });
-  lessonsChanged();
   return result;
 }

@@ -11,7 +11,6 @@ import { loadSchedulingData } from './context.js';
 import { findOwnLesson, overlapError, scoped, sqlOf, toLessonView } from './db.js';
 import { badField, rulesOf, settingsOf, type LessonDeps } from './deps.js';
 import { moveCredit } from './makeup.js';
-import { lessonsChanged } from './slot-cache.js';
 import type { LessonView } from './schemas.js';
 
 const MINUTE = 60_000;
@@ -106,7 +105,6 @@ export async function rescheduleLesson(
       await recordAudit(audit, actor, { action: 'create', entity: 'lesson', entityId: created!.id, after: views.lesson });
       return views;
     });
-    lessonsChanged();
     return moved;
   } catch (error) {
     if (!overlapError(error)) throw error;

@@ -40,7 +40,7 @@ export const lessonRoutes =
   async (app) => {
     app.get(
       '/api/v1/lessons',
-      { config: anyone, schema: { tags, security, summary: 'List lessons (admin: all; teacher, parent: own)', querystring: lessonListQuery, response: { 200: pageOf(lessonView), ...errors } } },
+      { config: { ...anyone, readCache: true }, schema: { tags, security, summary: 'List lessons (admin: all; teacher, parent: own)', querystring: lessonListQuery, response: { 200: pageOf(lessonView), ...errors } } },
       async (request) => listLessons(deps, callerOf(request), request.query),
     );
 
@@ -66,19 +66,19 @@ export const lessonRoutes =
 
     app.post(
       '/api/v1/lessons/check-conflicts',
-      { config: anyone, schema: { tags, security, summary: 'Check a proposed lesson against every rule, without booking', body: checkConflictsBody, response: { 200: checkConflictsResult, ...errors } } },
+      { config: { ...anyone, readCache: true }, schema: { tags, security, summary: 'Check a proposed lesson against every rule, without booking', body: checkConflictsBody, response: { 200: checkConflictsResult, ...errors } } },
       async (request) => checkConflicts(deps, callerOf(request), request.body),
     );
 
     app.get(
       '/api/v1/lessons/schedule/view',
-      { config: anyone, schema: { tags, security, summary: "Lessons by local date for a day, week or month (school's zone)", querystring: scheduleViewQuery, response: { 200: scheduleViewSchema, ...errors } } },
+      { config: { ...anyone, readCache: true }, schema: { tags, security, summary: "Lessons by local date for a day, week or month (school's zone)", querystring: scheduleViewQuery, response: { 200: scheduleViewSchema, ...errors } } },
       async (request) => scheduleView(deps, callerOf(request), request.query),
     );
 
     app.get(
       '/api/v1/lessons/:id',
-      { config: anyone, schema: { tags, security, summary: 'One lesson (admin; own)', params: idParams, response: { 200: lessonView, ...errors } } },
+      { config: { ...anyone, readCache: true }, schema: { tags, security, summary: 'One lesson (admin; own)', params: idParams, response: { 200: lessonView, ...errors } } },
       async (request) => getLesson(deps, callerOf(request), request.params.id),
     );
 

@@ -5,6 +5,8 @@ export interface Metrics {
   registry: Registry;
   httpDuration: Histogram<'method' | 'route' | 'status'>;
   httpRequests: Counter<'method' | 'route' | 'status'>;
+  /** Answers of cacheable reads: `hit` (from memory), `miss` (read and stored), `bypass` (cache not trusted). */
+  readCache: Counter<'result'>;
 }
 
 export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metrics {
@@ -23,5 +25,11 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     labelNames: ['method', 'route', 'status'] as const,
     registers: [registry],
   });
-  return { registry, httpDuration, httpRequests };
+  const readCache = new Counter({
+    name: 'read_cache_answers_total',
+    help: 'Cacheable reads by how they were answered: hit, miss or bypass',
+    labelNames: ['result'] as const,
+    registers: [registry],
+  });
+  return { registry, httpDuration, httpRequests, readCache };
 }

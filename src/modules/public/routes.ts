@@ -43,7 +43,7 @@ export const publicRoutes =
     app.get(
       '/api/v1/public/teachers',
       {
-        config: access,
+        config: { ...access, readCache: true },
         schema: {
           tags,
           summary: 'Active teachers with public fields only',
@@ -82,7 +82,7 @@ export const publicRoutes =
 
     app.get(
       '/api/v1/public/pricing',
-      { config: access, schema: { tags, summary: 'Lesson prices by length, from the settings', response: { 200: pricing, ...errors } } },
+      { config: { ...access, readCache: true }, schema: { tags, summary: 'Lesson prices by length, from the settings', response: { 200: pricing, ...errors } } },
       async () => {
         const settings = await loadSettings(db.sql, config.schoolTimezone);
         const lessons = Object.entries(settings.pricing.lessonCents)

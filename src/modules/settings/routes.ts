@@ -14,13 +14,13 @@ export const settingsRoutes =
   async (app) => {
     app.get(
       '/api/v1/settings',
-      { config: admin, schema: { tags, security, summary: 'Every setting (stored values and defaults)', response: { 200: z.object({ data: z.array(setting) }), ...errors } } },
+      { config: { ...admin, readCache: true }, schema: { tags, security, summary: 'Every setting (stored values and defaults)', response: { 200: z.object({ data: z.array(setting) }), ...errors } } },
       async (request) => ({ data: await service.list(callerOf(request)) }),
     );
 
     app.get(
       '/api/v1/settings/:key',
-      { config: admin, schema: { tags, security, summary: 'One setting', params: settingKeyParams, response: { 200: setting, ...errors } } },
+      { config: { ...admin, readCache: true }, schema: { tags, security, summary: 'One setting', params: settingKeyParams, response: { 200: setting, ...errors } } },
       async (request) => service.get(callerOf(request), request.params.key),
     );
 

@@ -34,7 +34,7 @@ export const teacherRoutes =
 
     app.get(
       '/api/v1/teachers',
-      { config: signedIn, schema: { tags, security, summary: 'List teachers', querystring: s.teacherListQuery, response: { 200: pageOf(s.teacherSummary), ...errors } } },
+      { config: { ...signedIn, readCache: true }, schema: { tags, security, summary: 'List teachers', querystring: s.teacherListQuery, response: { 200: pageOf(s.teacherSummary), ...errors } } },
       async (request) => asCaller(db, callerOf(request), (tx) => listTeachers(tx, callerOf(request), request.query)),
     );
 
@@ -47,7 +47,7 @@ export const teacherRoutes =
 
     app.get(
       '/api/v1/teachers/:id',
-      { config: staff, schema: { tags, security, summary: 'A teacher profile with weekly hours and upcoming time off (admin; the teacher themself)', params: idParams, response: { 200: s.teacherDetail, ...errors } } },
+      { config: { ...staff, readCache: true }, schema: { tags, security, summary: 'A teacher profile with weekly hours and upcoming time off (admin; the teacher themself)', params: idParams, response: { 200: s.teacherDetail, ...errors } } },
       async (request) =>
         run(request, async (tx, caller, settings) => {
           await requireAdminOrSelf(tx, caller, request.params.id);

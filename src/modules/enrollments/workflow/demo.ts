@@ -14,7 +14,6 @@ import { createLessons } from '../../lessons/booking.js';
 import { ALTERNATIVES } from '../../lessons/check.js';
 import { loadSchedulingData } from '../../lessons/context.js';
 import { rulesOf, settingsOf } from '../../lessons/deps.js';
-import { lessonsChanged } from '../../lessons/slot-cache.js';
 import { freeSlotStarts } from '../../scheduling/availability.js';
 import { isoInZone } from '../../scheduling/local-time.js';
 import { chooseDemoStart } from '../slots.js';
@@ -109,14 +108,12 @@ export function demoNode(deps: NodeDeps) {
       return lesson ? { lessonId: lesson.id, startsAt: isoInZone(lesson.start, zone), fits } : { lessonId: null, startsAt: null, fits: null };
     },
     compensate: async (ctx: TaskContext<EnrollmentEvent>) => {
-      const deleted = await transaction(db, async (tx) => {
+      await transaction(db, async (tx) => {
         const row = await lockEnrollment(tx, ctx.event.enrollmentId);
-        if (row.studentId === null) return 0;
-        const count = await deleteDemoLessons(tx, row.id, row.studentId, row.demoLessonId, systemActor(row.id));
+        if (row.studentId === null) return;
+        await deleteDemoLessons(tx, row.id, row.studentId, row.demoLessonId, systemActor(row.id));
         await tx.execute(sql`UPDATE enrollments SET demo_lesson_id = NULL, demo_lesson_at = NULL WHERE id = ${row.id}`);
-        return count;
       });
-      if (deleted > 0) lessonsChanged();
     },
   });
 }

@@ -13,7 +13,6 @@ import { defineNode, PermanentError, type TaskContext } from '../../../engine/in
 import { AppError } from '../../../http/errors.js';
 import { recordAudit, type AuditActor } from '../../audit/record.js';
 import { ormExecutor } from '../../records/common.js';
-import { lessonsChanged } from '../../lessons/slot-cache.js';
 import { localDateOf } from '../../scheduling/local-time.js';
 import { settingsOf } from '../../lessons/deps.js';
 import { checkStudent } from '../../students/rules.js';
@@ -131,7 +130,6 @@ export function familyNode(deps: NodeDeps) {
           ...(row.createdParent && !kept ? { parentId: null, createdParent: false } : {}),
         });
       });
-      lessonsChanged();
     },
   });
 }

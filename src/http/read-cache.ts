@@ -1,0 +1,112 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { LRUCache } from 'lru-cache';
+import type { Counter } from 'prom-client';
+import type { ChangeFeed } from '../db/change-feed.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * The answer is a function of the caller, the URL (and, for a POST, the body) and school data
+     * only (nothing written, nothing personal beyond the caller's own view): its 200 answers may
+     * be served from the read cache.
+     */
+    readCache?: boolean;
+  }
+  interface FastifyRequest {
+    /** Set on a cache miss: where to store the answer, and the data version it was read at. */
+    readCacheSlot: { key: string; version: number } | undefined;
+    /** The change feed's mark when the request arrived (see ChangeFeed.syncedSince). */
+    feedMark: number;
+  }
+}
+
+/** The header that tells a client (and the tests) how an answer was produced: hit, miss or bypass. */
+export const READ_CACHE_HEADER = 'x-read-cache';
+
+export interface ReadCacheOptions {
+  /**
+   * How long an answer may be reused, in ms, however quiet the data (answers can depend on the
+   * clock: ages, minimum notice). 0 turns the cache off.
+   */
+  ttlMs: number;
+  /** Upper bound of the cached answer bodies, in bytes (least recently used go first). */
+  maxBytes: number;
+}
+
+interface Entry {
+  version: number;
+  body: string;
+  contentType: string;
+  cacheControl: string | undefined;
+}
+
+const passThrough = (payload: unknown): string => payload as string;
+
+function keyOf(request: FastifyRequest): string {
+  const principal = request.principal;
+  const caller = principal ? `${principal.userId}:${principal.role}` : 'public';
+  const body = request.method === 'POST' ? `\n${JSON.stringify(request.body)}` : '';
+  return `${caller} ${request.method} ${request.url}${body}`;
+}
+
+/**
+ * Serves the answers of routes marked `config.readCache` from memory while school data has not
+ * changed, exactly: before each lookup the process syncs its ChangeFeed (one shared round trip on
+ * the listening connection), so a change committed anywhere before the request arrived — by this
+ * process, a worker, another API instance or plain SQL — is never answered from the cache.
+ *
+ * The lookup runs after authentication and validation (a deactivated caller gets 401, bad input
+ * 400, as always) and caches 200 answers only, per caller (row-level security and roles shape
+ * answers). Without a live feed every request goes to the database.
+ */
+export function installReadCache(app: FastifyInstance, feed: ChangeFeed, options: ReadCacheOptions, counter?: Counter<'result'>): void {
+  app.decorateRequest('readCacheSlot', undefined);
+  app.decorateRequest('feedMark', 0);
+  if (options.ttlMs <= 0) return;
+  const entries = new LRUCache<string, Entry>({
+    maxSize: options.maxBytes,
+    sizeCalculation: (entry, key) => entry.body.length + key.length + 64,
+    ttl: options.ttlMs,
+  });
+
+  app.addHook('onRequest', async (request) => {
+    request.feedMark = feed.mark();
+  });
+
+  app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!request.routeOptions.config.readCache || (request.method !== 'GET' && request.method !== 'POST')) return;
+    // Authentication usually synced the feed for this request already (user-cache.ts).
+    if (!(await feed.syncedSince(request.feedMark))) {
+      reply.header(READ_CACHE_HEADER, 'bypass');
+      counter?.inc({ result: 'bypass' });
+      return;
+    }
+    const key = keyOf(request);
+    const version = feed.version;
+    const entry = entries.get(key);
+    if (entry && entry.version === version) {
+      counter?.inc({ result: 'hit' });
+      reply.header(READ_CACHE_HEADER, 'hit').type(entry.contentType);
+      if (entry.cacheControl) reply.header('cache-control', entry.cacheControl);
+      return reply.serializer(passThrough).send(entry.body);
+    }
+    request.readCacheSlot = { key, version };
+    counter?.inc({ result: 'miss' });
+    reply.header(READ_CACHE_HEADER, 'miss');
+  });
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    const slot = request.readCacheSlot;
+    if (!slot || reply.statusCode !== 200 || typeof payload !== 'string') return payload;
+    // A change counted while the answer was being read makes it possibly stale: not stored.
+    if (!feed.live || feed.version !== slot.version) return payload;
+    const cacheControl = reply.getHeader('cache-control');
+    entries.set(slot.key, {
+      version: slot.version,
+      body: payload,
+      contentType: String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8'),
+      cacheControl: typeof cacheControl === 'string' ? cacheControl : undefined,
+    });
+    return payload;
+  });
+}
