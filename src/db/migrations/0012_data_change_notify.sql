@@ -1,13 +1,17 @@
--- Announces every committed change to school data on the channel cedar_data_changed (payload: the
--- table's name), so each process can tell whether what it cached is still exact
--- (src/db/change-feed.ts, src/http/read-cache.ts). One notification per statement; PostgreSQL
--- folds identical ones within a transaction and delivers them at commit.
+-- Announces every committed change to the school data that cached reads use, on the channel
+-- cedar_data_changed (payload: the table's name), so each process can tell whether what it cached
+-- is still exact (src/db/change-feed.ts, src/http/read-cache.ts). Row triggers, so a statement
+-- that changes nothing announces nothing; PostgreSQL folds identical notifications within a
+-- transaction and delivers them at commit.
 --
--- Not watched, because no cached read uses them and they change with background activity:
--- workflow_runs, workflow_steps, outbox, notifications, audit_log, refresh_tokens,
--- password_reset_tokens, sim_gateway_objects, sim_gateway_idempotency, sim_gateway_events,
--- webhook_events, lesson_reminders. A new table must be added here or to that list
--- (src/db/migrations.test.ts checks).
+-- Commits that notify are serialised by PostgreSQL, so only the tables cached reads depend on are
+-- watched. Not watched: billing and payments (billing_customers, saved_payment_methods,
+-- lesson_subscriptions, invoices, ledger_entries, payment_attempts, payments, family_flags; a
+-- lesson's payment status lives on lessons), enrollments, consents, notification_preferences,
+-- calendar_feeds, and what changes with background activity (workflow_runs, workflow_steps,
+-- outbox, notifications, audit_log, refresh_tokens, password_reset_tokens, sim_gateway_*,
+-- webhook_events, lesson_reminders). A new table must be added to one list or the other
+-- (src/db/migrations.test.ts checks), and a cached route must read watched tables only.
 CREATE OR REPLACE FUNCTION notify_data_changed() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
@@ -21,14 +25,15 @@ DECLARE
   watched text;
 BEGIN
   FOREACH watched IN ARRAY ARRAY[
-    'academic_years', 'billing_customers', 'calendar_feeds', 'closures', 'consents', 'enrollments',
-    'family_flags', 'invoices', 'ledger_entries', 'lesson_subscriptions', 'lessons', 'makeup_credits',
-    'notification_preferences', 'payment_attempts', 'payments', 'saved_payment_methods', 'semesters',
-    'settings', 'students', 'teacher_availability', 'teacher_time_off', 'teachers', 'users'
+    'academic_years', 'closures', 'lessons', 'makeup_credits', 'semesters', 'settings', 'students',
+    'teacher_availability', 'teacher_time_off', 'teachers', 'users'
   ] LOOP
     EXECUTE format(
-      'CREATE TRIGGER %I AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON %I FOR EACH STATEMENT EXECUTE FUNCTION notify_data_changed()',
+      'CREATE TRIGGER %I AFTER INSERT OR UPDATE OR DELETE ON %I FOR EACH ROW EXECUTE FUNCTION notify_data_changed()',
       watched || '_data_changed', watched);
+    EXECUTE format(
+      'CREATE TRIGGER %I AFTER TRUNCATE ON %I FOR EACH STATEMENT EXECUTE FUNCTION notify_data_changed()',
+      watched || '_data_truncated', watched);
   END LOOP;
 END;
 $$;
