@@ -12,9 +12,9 @@ import type { DomainDeps } from './records.routes.js';
 export const schedulingRoutes =
   (deps: DomainDeps & { now?: () => number }): FastifyPluginAsync =>
   async (app) => {
-    // Tests read settings fresh; a server reuses them for 1 s.
-    const testing = deps.config.env === 'test';
-    const lessonDeps: LessonDeps = { db: deps.db, config: deps.config, now: deps.now ?? Date.now, settingsTtlMs: testing ? 0 : 1000 };
+    // Settings are read fresh: an answer built from them may be kept by the read cache, which is
+    // exact only if everything it was built from was current (hot reads are served from it anyway).
+    const lessonDeps: LessonDeps = { db: deps.db, config: deps.config, now: deps.now ?? Date.now, settingsTtlMs: 0 };
     await app.register(lessonRoutes(lessonDeps));
     await app.register(availabilityRoutes(lessonDeps, { publicPerMinute: deps.config.rateLimits.public }));
     await app.register(calendarRoutes(lessonDeps));

@@ -79,6 +79,21 @@ describe('read cache', () => {
     }
   });
 
+  it('shows a settings change at the next read of an answer built from settings (public pricing)', async () => {
+    const pricing = () => w.t.app.inject({ method: 'GET', url: '/api/v1/public/pricing' });
+    const before = await pricing();
+    expect(before.statusCode).toBe(200);
+    expect((await pricing()).headers[READ_CACHE_HEADER]).toBe('hit');
+    await otherProcess.query(
+      `INSERT INTO settings (key, value) VALUES ('pricing', $1::jsonb)
+       ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`,
+      [JSON.stringify({ currency: 'CAD', lessonCents: { '30': 4321, '45': 6000, '60': 7500 }, demoLessonCents: 0 })],
+    );
+    const after = await pricing();
+    expect(after.headers[READ_CACHE_HEADER]).toBe('miss');
+    expect(after.body).toContain('4321');
+  });
+
   it('keeps answers per caller: row-level security still decides', async () => {
     const url = `/api/v1/students/${studentId}`;
     expect((await read(w.parent, url)).status).toBe(200);
