@@ -89,8 +89,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     await feed.stop();
   });
   installAuthGuard(app, authenticator);
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    done();
   });
 
   installSecurityHeaders(app);

@@ -69,8 +69,9 @@ export function installReadCache(app: FastifyInstance, feed: ChangeFeed, options
     ttl: options.ttlMs,
   });
 
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', (request, _reply, done) => {
     request.feedMark = feed.mark();
+    done();
   });
 
   app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
@@ -95,18 +96,18 @@ export function installReadCache(app: FastifyInstance, feed: ChangeFeed, options
     reply.header(READ_CACHE_HEADER, 'miss');
   });
 
-  app.addHook('onSend', async (request, reply, payload) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     const slot = request.readCacheSlot;
-    if (!slot || reply.statusCode !== 200 || typeof payload !== 'string') return payload;
     // A change counted while the answer was being read makes it possibly stale: not stored.
-    if (!feed.live || feed.version !== slot.version) return payload;
-    const cacheControl = reply.getHeader('cache-control');
-    entries.set(slot.key, {
-      version: slot.version,
-      body: payload,
-      contentType: String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8'),
-      cacheControl: typeof cacheControl === 'string' ? cacheControl : undefined,
-    });
-    return payload;
+    if (slot && reply.statusCode === 200 && typeof payload === 'string' && feed.live && feed.version === slot.version) {
+      const cacheControl = reply.getHeader('cache-control');
+      entries.set(slot.key, {
+        version: slot.version,
+        body: payload,
+        contentType: String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8'),
+        cacheControl: typeof cacheControl === 'string' ? cacheControl : undefined,
+      });
+    }
+    done(null, payload);
   });
 }

@@ -19,7 +19,8 @@ export function installSecurityHeaders(app: FastifyInstance): void {
     },
   };
   helmet()({} as IncomingMessage, recorder as unknown as ServerResponse, () => undefined);
-  app.addHook('onRequest', async (_request, reply) => {
+  app.addHook('onRequest', (_request, reply, done) => {
     reply.headers(headers);
+    done();
   });
 }
