@@ -20,7 +20,11 @@ declare module 'fastify' {
   }
 }
 
-/** The header that tells a client (and the tests) how an answer was produced: hit, miss or bypass. */
+/**
+ * The header that tells a client (and the tests) how an answer was produced: `hit` (from memory),
+ * `shared` (the answer of the same read running at that moment), `miss` (read from the database)
+ * or `bypass` (cache not trusted: read from the database).
+ */
 export const READ_CACHE_HEADER = 'x-read-cache';
 
 export interface ReadCacheOptions {
@@ -74,6 +78,16 @@ export function installReadCache(app: FastifyInstance, feed: ChangeFeed, options
     done();
   });
 
+  /** Answers being read right now, by key: concurrent misses of one key wait for the first (single flight). */
+  const reading = new Map<string, { version: number; answer: Promise<Entry | undefined>; settle: (entry: Entry | undefined) => void }>();
+
+  const serve = (reply: FastifyReply, entry: Entry, result: 'hit' | 'shared'): FastifyReply => {
+    counter?.inc({ result: 'hit' });
+    reply.header(READ_CACHE_HEADER, result).type(entry.contentType);
+    if (entry.cacheControl) reply.header('cache-control', entry.cacheControl);
+    return reply.serializer(passThrough).send(entry.body);
+  };
+
   app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
     if (!request.routeOptions.config.readCache || (request.method !== 'GET' && request.method !== 'POST')) return;
     // Authentication usually synced the feed for this request already (user-cache.ts).
@@ -85,29 +99,55 @@ export function installReadCache(app: FastifyInstance, feed: ChangeFeed, options
     const key = keyOf(request);
     const version = feed.version;
     const entry = entries.get(key);
-    if (entry && entry.version === version) {
-      counter?.inc({ result: 'hit' });
-      reply.header(READ_CACHE_HEADER, 'hit').type(entry.contentType);
-      if (entry.cacheControl) reply.header('cache-control', entry.cacheControl);
-      return reply.serializer(passThrough).send(entry.body);
+    if (entry && entry.version === version) return serve(reply, entry, 'hit');
+    // The same read already under way at this version started after every change this request
+    // must see (the version has not moved since), so its answer is exact for this request too.
+    const underWay = reading.get(key);
+    if (underWay && underWay.version === version) {
+      const shared = await underWay.answer;
+      if (shared && shared.version === feed.version) return serve(reply, shared, 'shared');
     }
+    let settle: (entry: Entry | undefined) => void = () => undefined;
+    const answer = new Promise<Entry | undefined>((resolve) => (settle = resolve));
+    if (!reading.has(key) || reading.get(key)!.version !== version) reading.set(key, { version, answer, settle });
     request.readCacheSlot = { key, version };
     counter?.inc({ result: 'miss' });
     reply.header(READ_CACHE_HEADER, 'miss');
   });
+
+  /** Ends this request's single flight (with its answer, or none), if it leads one. */
+  const finishFlight = (request: FastifyRequest, entry: Entry | undefined): void => {
+    const slot = request.readCacheSlot;
+    const flight = slot && reading.get(slot.key);
+    if (!slot || !flight || flight.version !== slot.version) return;
+    reading.delete(slot.key);
+    flight.settle(entry);
+  };
 
   app.addHook('onSend', (request, reply, payload, done) => {
     const slot = request.readCacheSlot;
     // A change counted while the answer was being read makes it possibly stale: not stored.
     if (slot && reply.statusCode === 200 && typeof payload === 'string' && feed.live && feed.version === slot.version) {
       const cacheControl = reply.getHeader('cache-control');
-      entries.set(slot.key, {
+      const entry: Entry = {
         version: slot.version,
         body: payload,
         contentType: String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8'),
         cacheControl: typeof cacheControl === 'string' ? cacheControl : undefined,
-      });
+      };
+      entries.set(slot.key, entry);
+      finishFlight(request, entry);
     }
     done(null, payload);
+  });
+
+  // Errors, other statuses and aborted requests end their flight without an answer (waiters read for themselves).
+  app.addHook('onResponse', (request, _reply, done) => {
+    finishFlight(request, undefined);
+    done();
+  });
+  app.addHook('onRequestAbort', (request, done) => {
+    finishFlight(request, undefined);
+    done();
   });
 }

@@ -94,6 +94,14 @@ describe('read cache', () => {
     expect(after.body).toContain('4321');
   });
 
+  it('reads once for many identical requests arriving together (single flight)', async () => {
+    const url = '/api/v1/teachers?pageSize=50';
+    const answers = await Promise.all(Array.from({ length: 12 }, () => w.t.app.inject({ method: 'GET', url, headers: w.admin.headers })));
+    expect(answers.map((a) => a.statusCode)).toEqual(Array(12).fill(200));
+    expect(answers.filter((a) => a.headers[READ_CACHE_HEADER] === 'miss')).toHaveLength(1);
+    expect(new Set(answers.map((a) => a.body)).size).toBe(1);
+  });
+
   it('keeps answers per caller: row-level security still decides', async () => {
     const url = `/api/v1/students/${studentId}`;
     expect((await read(w.parent, url)).status).toBe(200);
