@@ -1,6 +1,6 @@
 import type { SqlClient, Subscription } from './sql-client.js';
 
-/** The channel the statement triggers of migration 0012 notify; payload: the table's name. */
+/** The channel the triggers of migration 0012 notify; payload: the table's name. */
 export const DATA_CHANGED_CHANNEL = 'cedar_data_changed';
 
 type Handler = (payload: string) => void;

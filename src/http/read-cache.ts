@@ -63,7 +63,7 @@ function keyOf(request: FastifyRequest): string {
  * 400, as always) and caches 200 answers only, per caller (row-level security and roles shape
  * answers). Without a live feed every request goes to the database.
  */
-export function installReadCache(app: FastifyInstance, feed: ChangeFeed, options: ReadCacheOptions, counter?: Counter<'result'>): void {
+export function installReadCache(app: FastifyInstance, feed: ChangeFeed, options: ReadCacheOptions, counter: Counter<'result'>): void {
   app.decorateRequest('readCacheSlot', undefined);
   app.decorateRequest('feedMark', 0);
   if (options.ttlMs <= 0) return;
@@ -82,7 +82,7 @@ export function installReadCache(app: FastifyInstance, feed: ChangeFeed, options
   const reading = new Map<string, { version: number; answer: Promise<Entry | undefined>; settle: (entry: Entry | undefined) => void }>();
 
   const serve = (reply: FastifyReply, entry: Entry, result: 'hit' | 'shared'): FastifyReply => {
-    counter?.inc({ result: 'hit' });
+    counter.inc({ result: 'hit' });
     reply.header(READ_CACHE_HEADER, result).type(entry.contentType);
     if (entry.cacheControl) reply.header('cache-control', entry.cacheControl);
     return reply.serializer(passThrough).send(entry.body);
@@ -93,7 +93,7 @@ export function installReadCache(app: FastifyInstance, feed: ChangeFeed, options
     // Authentication usually synced the feed for this request already (user-cache.ts).
     if (!(await feed.syncedSince(request.feedMark))) {
       reply.header(READ_CACHE_HEADER, 'bypass');
-      counter?.inc({ result: 'bypass' });
+      counter.inc({ result: 'bypass' });
       return;
     }
     const key = keyOf(request);
@@ -107,11 +107,14 @@ export function installReadCache(app: FastifyInstance, feed: ChangeFeed, options
       const shared = await underWay.answer;
       if (shared && shared.version === feed.version) return serve(reply, shared, 'shared');
     }
-    let settle: (entry: Entry | undefined) => void = () => undefined;
-    const answer = new Promise<Entry | undefined>((resolve) => (settle = resolve));
-    if (!reading.has(key) || reading.get(key)!.version !== version) reading.set(key, { version, answer, settle });
+    const leading = reading.get(key);
+    if (!leading || leading.version !== version) {
+      let settle: (entry: Entry | undefined) => void = () => undefined;
+      const answer = new Promise<Entry | undefined>((resolve) => (settle = resolve));
+      reading.set(key, { version, answer, settle });
+    }
     request.readCacheSlot = { key, version };
-    counter?.inc({ result: 'miss' });
+    counter.inc({ result: 'miss' });
     reply.header(READ_CACHE_HEADER, 'miss');
   });
 

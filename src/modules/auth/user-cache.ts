@@ -10,9 +10,9 @@ export const USER_AUTH_CHANNEL = 'cedar_user_auth';
  * NOTIFY (migration 0010) that drops the entry in every process (through the process's
  * ChangeFeed), and a cached row is used only after the feed's barrier (`sync`), so a change
  * committed anywhere before the request is always seen; writes made by this process also drop it
- * synchronously (`invalidate`). A row fetched while an invalidation arrived is not stored (generation check).
- * While the feed is not live the cache is bypassed. Entries also expire after `ttlMs` (default
- * 60 000 ms) as a safety net.
+ * synchronously (`invalidate`). A row fetched while an invalidation arrived is not stored
+ * (generation check). While the feed is not live the cache is bypassed. Entries also expire after
+ * `ttlMs` (default 60 000 ms) as a safety net.
  */
 export class UserAuthCache<Row> {
   private readonly rows = new Map<number, { row: Row; storedAt: number }>();
