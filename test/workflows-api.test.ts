@@ -35,6 +35,20 @@ const failing = defineWorkflow({
   ],
 });
 
+const awaitsApproval = defineWorkflow({
+  name: 'awaits-approval',
+  description: 'Waits up to an hour for the signal "approved"',
+  event: z.object({}),
+  start: 'ask',
+  nodes: [
+    {
+      node: defineNode({ id: 'ask', process: async (ctx) => ({ answer: await ctx.waitFor('approved', { timeoutMs: 3_600_000 }) }) }),
+      connections: ['done'],
+    },
+    { node: defineNode({ id: 'done', process: () => ({ ok: true }) }) },
+  ],
+});
+
 describe('workflows API', () => {
   let database: TestDatabase;
   let engine: WorkflowEngine;
@@ -46,6 +60,7 @@ describe('workflows API', () => {
     const registry = new WorkflowRegistry();
     registry.register(greeting);
     registry.register(failing);
+    registry.register(awaitsApproval);
     engine = await createTestEngine(database, registry, process.env.REDIS_URL ? { redisUrl: process.env.REDIS_URL } : {});
     await engine.startWorker({ concurrency: 2 });
     t = await createTestApp({ deps: { engine, db: database.db } });
@@ -62,7 +77,7 @@ describe('workflows API', () => {
   it('lists the registry and draws each graph', async () => {
     const list = await t.app.inject({ method: 'GET', url: '/api/v1/workflows', headers: admin });
     expect(list.statusCode).toBe(200);
-    expect(list.json().data.map((w: { name: string }) => w.name)).toEqual(['always-fails', 'greeting']);
+    expect(list.json().data.map((w: { name: string }) => w.name)).toEqual(['always-fails', 'awaits-approval', 'greeting']);
     const graph = await t.app.inject({ method: 'GET', url: '/api/v1/workflows/greeting/graph', headers: admin });
     expect(graph.statusCode).toBe(200);
     expect(graph.json().graph).toMatch(/^flowchart TD/);
@@ -151,6 +166,33 @@ describe('workflows API', () => {
     const badId = await t.app.inject({ method: 'GET', url: '/api/v1/workflows/runs/not-a-uuid', headers: admin });
     expect(badId.statusCode).toBe(400);
     expect(badId.json().error.details[0].field).toBe('params.id');
+  });
+
+  it('shows a waiting run with what it waits for and until when, and cancels it', async () => {
+    const started = await t.app.inject({ method: 'POST', url: '/api/v1/workflows/awaits-approval/runs', headers: admin, payload: { event: {} } });
+    const { runId, statusUrl } = started.json();
+    const settled = await engine.waitFor(runId, 10_000);
+    expect(settled.status).toBe('waiting');
+    const status = await t.app.inject({ method: 'GET', url: statusUrl, headers: admin });
+    expect(status.statusCode).toBe(200);
+    expect(status.json()).toMatchObject({ status: 'waiting', currentNode: 'ask', waitingFor: ['approved'], waitingUntil: settled.waitingUntil, finishedAt: null });
+    expect(status.json().nodes).toEqual([expect.objectContaining({ nodeId: 'ask', status: 'waiting', output: null, error: null })]);
+    expect(status.json().attempts).toEqual([expect.objectContaining({ nodeId: 'ask', status: 'waiting' })]);
+    const waiting = await t.app.inject({ method: 'GET', url: '/api/v1/workflows/runs?status=waiting', headers: admin });
+    expect(waiting.statusCode).toBe(200);
+    expect(waiting.json().data).toEqual([expect.objectContaining({ id: runId, status: 'waiting', waitingFor: ['approved'] })]);
+    const others = await t.app.inject({ method: 'GET', url: '/api/v1/workflows/runs?status=succeeded', headers: admin });
+    expect(others.json().data.every((r: { waitingFor: unknown; waitingUntil: unknown }) => r.waitingFor === null && r.waitingUntil === null)).toBe(true);
+    const graph = await t.app.inject({ method: 'GET', url: '/api/v1/workflows/awaits-approval/graph', headers: admin });
+    expect(graph.statusCode).toBe(200);
+
+    const cancel = await t.app.inject({ method: 'POST', url: `/api/v1/workflows/runs/${runId}/cancel`, headers: admin });
+    expect(cancel.statusCode).toBe(202);
+    expect(cancel.json()).toMatchObject({ status: 'queued', waitingFor: null, waitingUntil: null });
+    expect((await engine.waitFor(runId, 10_000)).status).toBe('cancelled');
+    const after = await t.app.inject({ method: 'GET', url: statusUrl, headers: admin });
+    expect(after.json()).toMatchObject({ status: 'cancelled', error: { name: 'RunCancelledError' } });
+    expect(after.json().nodes).toEqual([expect.objectContaining({ nodeId: 'ask', status: 'cancelled' })]);
   });
 
   it('is for admins only', async () => {

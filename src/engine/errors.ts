@@ -7,6 +7,7 @@
  * never retried; every other error, `NodeTimeoutError` included, is retried while the node's
  * `retry.maxAttempts` allows.
  */
+import type { PendingWait } from './waits.js';
 
 /** Thrown by a node to fail its run without retrying (bad input, card declined, ...). */
 export class PermanentError extends Error {
@@ -133,6 +134,24 @@ export class DuplicateWorkflowError extends Error {
   override name = 'DuplicateWorkflowError';
   constructor(readonly workflow: string) {
     super(`workflow "${workflow}" is already registered`);
+  }
+}
+
+/**
+ * Control signal, not a failure: thrown by `ctx.waitFor` when the signal has not arrived and the
+ * deadline has not passed. The attempt ends, nothing is retried or compensated, and the run is
+ * suspended (status `waiting`) until the signal or the deadline; then the node runs again from its
+ * beginning. A node must let it propagate; the executor recognises the suspension even if the node
+ * catches it and throws or returns something else.
+ */
+export class SuspendedError extends Error {
+  override name = 'SuspendedError';
+  constructor(
+    readonly node: string,
+    /** The waits the attempt suspended on (several when it waited on more than one signal at once). */
+    readonly waits: PendingWait[],
+  ) {
+    super(`node "${node}" waits for ${waits.map((w) => `"${w.signal}" until ${w.deadline}`).join(', ')}`);
   }
 }
 

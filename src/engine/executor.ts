@@ -4,6 +4,10 @@
  *
  * Hot path: a node without timeout, journal or cancellation signal costs one context object and
  * a direct call; no promise, timer, AbortController or clock read is created unless needed.
+ *
+ * Durable waits (`ctx.waitFor`) and transactional steps (`ctx.transaction`) need the providers of
+ * a durable layer (`waits`, `transactions`); without them both reject with a PermanentError. A
+ * node that waits suspends the run: the result has status `waiting` and lists the waits.
  */
 import { NodeContext, type RunView } from './context.js';
 import {
@@ -28,7 +32,9 @@ import type {
 import { planOf, type Plan, type PlanNode } from './plan.js';
 import { backoffDelay, sleep } from './retry.js';
 import { Scope } from './scope.js';
+import type { TransactionRunner } from './transaction.js';
 import type { Workflow } from './types.js';
+import type { PendingWait, WaitProvider } from './waits.js';
 
 export interface ExecuteOptions {
   /** The run's id; part of every idempotency key. Reuse it when resuming. */
@@ -44,6 +50,10 @@ export interface ExecuteOptions {
   readonly resume?: ResumeState;
   /** Source of jitter in [0, 1) for retry delays. Default Math.random. */
   readonly random?: () => number;
+  /** Answers `ctx.waitFor`. Default none: `ctx.waitFor` rejects with a PermanentError. */
+  readonly waits?: WaitProvider;
+  /** Runs `ctx.transaction`. Default none: `ctx.transaction` rejects with a PermanentError. */
+  readonly transactions?: TransactionRunner;
 }
 
 /** Internal: a node (or compensation) that failed for good. */
@@ -55,6 +65,11 @@ class NodeFailure {
     readonly permanent: boolean,
     readonly attempts: number,
   ) {}
+}
+
+/** Internal: nodes suspended the run on `ctx.waitFor`; ends the run with status waiting. */
+class Suspension {
+  constructor(readonly waits: PendingWait[]) {}
 }
 
 /** Internal: a journal method threw; ends the run by rejecting. */
@@ -75,6 +90,8 @@ class RunState implements RunView {
   readonly random: () => number;
   readonly metadata: Record<string, unknown>;
   readonly runId: string;
+  readonly waits: WaitProvider | null;
+  readonly transactions: TransactionRunner | null;
 
   constructor(
     readonly plan: Plan,
@@ -83,6 +100,8 @@ class RunState implements RunView {
     this.runId = options.runId;
     this.metadata = options.metadata ?? {};
     this.random = options.random ?? Math.random;
+    this.waits = options.waits ?? null;
+    this.transactions = options.transactions ?? null;
     const j = options.journal ?? null;
     this.journal = j;
     this.timed = j !== null && (j.nodeSucceeded !== undefined || j.nodeFailed !== undefined);
@@ -144,15 +163,20 @@ export async function executeWorkflow<Event>(
         signal.addEventListener('abort', onAbort, { once: true });
       }
     }
+    let suspension: Suspension | null = null;
     if (failure === null) {
       try {
         await drive(run);
       } catch (error) {
-        if (!(error instanceof NodeFailure)) throw error;
-        failure = error;
+        if (error instanceof Suspension) suspension = error;
+        else if (error instanceof NodeFailure) failure = error;
+        else throw error;
       }
     }
-    const result = failure === null ? finished(run) : await fail(run, failure);
+    const result =
+      failure !== null ? await fail(run, failure)
+      : suspension !== null ? suspended(run, suspension)
+      : finished(run);
     if (j !== null && j.runFinished !== undefined) await emit(j, 'runFinished', result);
     return result;
   } catch (error) {
@@ -290,6 +314,14 @@ async function stepsLoop(
         outcome = error;
         threw = true;
       }
+    }
+    if (ctx.suspension !== undefined) {
+      // Whatever the node made of it, the attempt waits: no retry, no failure.
+      if (j !== null && j.nodeSuspended !== undefined) {
+        const durationMs = run.timed ? performance.now() - t0 : 0;
+        await emit(j, 'nodeSuspended', { runId: run.runId, nodeId: pn.id, attempt: n, kind, waits: ctx.suspension.waits, durationMs });
+      }
+      throw new Suspension(ctx.suspension.waits);
     }
     if (!threw) {
       const committed = commit(run, pn, kind, ctx, outcome, t0);
@@ -439,6 +471,8 @@ class GroupRun {
   private active = 0;
   private failure: unknown = null;
   private failed = false;
+  /** Children that suspended on a wait; the others go on, then the group rejects with it. */
+  private suspension: Suspension | null = null;
   private journalFailure: JournalFailure | null = null;
   private resolve: (() => void) | null = null;
   private reject: ((error: unknown) => void) | null = null;
@@ -457,6 +491,7 @@ class GroupRun {
     if (this.active === 0) {
       this.scope.dispose();
       if (this.failed) throw this.journalFailure ?? this.failure;
+      if (this.suspension !== null) throw this.suspension;
       return undefined;
     }
     return new Promise((resolve, reject) => {
@@ -474,7 +509,7 @@ class GroupRun {
         r = runSteps(this.run, kid, 'process', this.scope, undefined);
       } catch (error) {
         this.fail(error);
-        break;
+        continue;
       }
       if (isThenable(r)) {
         this.active++;
@@ -484,6 +519,7 @@ class GroupRun {
     if (this.active === 0 && this.resolve !== null && (this.failed || this.nextIndex >= kids.length)) {
       this.scope.dispose();
       if (this.failed) this.reject?.(this.journalFailure ?? this.failure);
+      else if (this.suspension !== null) this.reject?.(this.suspension);
       else this.resolve();
     }
   }
@@ -500,6 +536,11 @@ class GroupRun {
   };
 
   private fail(error: unknown): void {
+    if (error instanceof Suspension) {
+      if (this.suspension === null) this.suspension = new Suspension([]);
+      this.suspension.waits.push(...error.waits);
+      return;
+    }
     if (error instanceof JournalFailure) this.journalFailure ??= error;
     if (this.failed) return;
     this.failed = true;
@@ -533,6 +574,20 @@ function finished(run: RunState): RunResult {
     nodes: run.nodes,
     path: run.done.map((pn) => pn.id),
     compensated: [],
+    ...(run.stopReason === undefined ? {} : { stopReason: run.stopReason }),
+  };
+}
+
+/** The result of a run suspended on waits: not final, nothing compensated. */
+function suspended(run: RunState, suspension: Suspension): RunResult {
+  return {
+    runId: run.runId,
+    workflow: run.plan.name,
+    status: 'waiting',
+    nodes: run.nodes,
+    path: run.done.map((pn) => pn.id),
+    compensated: [],
+    waits: suspension.waits,
     ...(run.stopReason === undefined ? {} : { stopReason: run.stopReason }),
   };
 }

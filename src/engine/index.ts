@@ -1,8 +1,9 @@
 /**
  * The workflow engine: DAG workflows of nodes, routers and concurrent nodes over a typed event
  * and a task context, with validation at definition, retries, timeouts, compensation, stop,
- * cancellation, a journal for durability, resume, Mermaid diagrams and a registry.
- * It knows nothing about the domain that uses it.
+ * cancellation, a journal for durability, resume, durable waits for signals, transactional steps,
+ * Mermaid diagrams, a registry, and the durable engine (runs in the database, workers on a queue).
+ * It knows nothing about the domain that uses it; the domain uses it only through this module.
  */
 export type { TaskContext } from './context.js';
 export { defineNode, defineRouter, defineWorkflow, validateWorkflow } from './definition.js';
@@ -16,6 +17,7 @@ export {
   RouterTargetError,
   RunCancelledError,
   SiblingFailedError,
+  SuspendedError,
   UnknownWorkflowError,
   WorkflowDefinitionError,
   isPermanent,
@@ -28,6 +30,7 @@ export type {
   NodeFailedEvent,
   NodeStartedEvent,
   NodeSucceededEvent,
+  NodeSuspendedEvent,
   ResumeState,
   RunError,
   RunResult,
@@ -53,3 +56,21 @@ export type {
   Workflow,
   WorkflowSpec,
 } from './types.js';
+export type { TransactionHandle, TransactionRunner, TransactionStep } from './transaction.js';
+export type { PendingWait, WaitOptions, WaitOutcome, WaitProvider, WaitRequest, WaitState } from './waits.js';
+export { WorkflowEngine, type StartOptions, type WorkflowEngineOptions } from './durable/engine.js';
+export {
+  finalStatuses,
+  isFinal,
+  isSettled,
+  runStatuses,
+  type DurableRunStatus,
+  type RunRecord,
+  type StepRecord,
+} from './durable/records.js';
+export type { EngineSql, EngineSqlExecutor } from './durable/sql.js';
+export type { RunFilter } from './durable/store.js';
+export type { TransactionOpener } from './durable/transactions.js';
+export type { SignalResult } from './durable/waits.js';
+export type { NodeView, RunView } from './durable/view.js';
+export type { QueueHandlers, WorkflowQueue } from './queue/types.js';

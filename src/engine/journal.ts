@@ -6,6 +6,7 @@
  * per node attempt), and after a crash calls `executeWorkflow` again with the same `runId`,
  * event and `resume.completed` = the succeeded `process` steps it stored, in completion order.
  */
+import type { PendingWait } from './waits.js';
 
 /** 'process' = the node's work (or a router's `route`); 'compensate' = its undo. */
 export type StepKind = 'process' | 'compensate';
@@ -20,7 +21,12 @@ export type RunStatus =
   /** The run's signal fired; finished nodes were compensated (without error). */
   | 'cancelled'
   /** A node failed for good; at least one finished node was compensated, all without error. */
-  | 'compensated';
+  | 'compensated'
+  /**
+   * Not final: a node waits for a signal (`ctx.waitFor`), see `RunResult.waits`. Nothing was
+   * compensated; run it again (resume from the checkpoints) once a signal arrived or a deadline passed.
+   */
+  | 'waiting';
 
 /** A failure, serialisable as JSON. */
 export interface RunError {
@@ -53,6 +59,8 @@ export interface RunResult {
   readonly error?: RunError;
   /** The compensation that failed for good (later compensations were not run). */
   readonly compensationError?: RunError;
+  /** Status waiting: what the run waits for (one entry per waiting node and signal). */
+  readonly waits?: readonly PendingWait[];
 }
 
 /** A finished node from an earlier attempt of the same run. */
@@ -113,6 +121,12 @@ export interface NodeFailedEvent extends NodeStartedEvent {
   readonly durationMs: number;
 }
 
+/** A node attempt suspended the run on `ctx.waitFor` (not a failure; no retry follows). */
+export interface NodeSuspendedEvent extends NodeStartedEvent {
+  readonly waits: readonly PendingWait[];
+  readonly durationMs: number;
+}
+
 /**
  * Hooks told about a run as it progresses. Every method is optional; each may return a promise,
  * which the executor awaits before going on (so a checkpoint is stored before the next node
@@ -125,5 +139,7 @@ export interface Journal {
   nodeStarted?(event: NodeStartedEvent): void | Promise<void>;
   nodeSucceeded?(event: NodeSucceededEvent): void | Promise<void>;
   nodeFailed?(event: NodeFailedEvent): void | Promise<void>;
+  nodeSuspended?(event: NodeSuspendedEvent): void | Promise<void>;
+  /** The run ended, or (status `waiting`) suspended. */
   runFinished?(result: RunResult): void | Promise<void>;
 }

@@ -17,6 +17,7 @@ import type { QueueHandlers, WorkflowQueue } from '../../src/engine/queue/types.
 import { spawnScript, type ScriptProcess } from '../helpers/school-worker.js';
 import { postgresWakeChannel } from '../../src/engine/queue/wake-postgres.js';
 import { createWorkflowQueue, pgliteBossSql } from '../../src/runtime/queue.js';
+import { schoolTransactions } from '../../src/runtime/transaction-handle.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { createScratchTables, fixtureRegistry } from './fixtures/workflows.js';
 
@@ -143,6 +144,7 @@ export async function openHarness(driver: Driver): Promise<Harness> {
         registry,
         sql,
         queue,
+        transactions: schoolTransactions(database.db),
         leaseMs: 3_000,
         sweepIntervalMs: 200,
         onError: (error, context) => errors.push({ error, context }),

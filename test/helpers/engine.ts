@@ -3,6 +3,7 @@ import type { Registry } from 'prom-client';
 import { WorkflowEngine } from '../../src/engine/durable/engine.js';
 import type { WorkflowRegistry } from '../../src/engine/index.js';
 import { createWorkflowQueue } from '../../src/runtime/queue.js';
+import { schoolTransactions } from '../../src/runtime/transaction-handle.js';
 import type { TestDatabase } from './db.js';
 
 /**
@@ -23,6 +24,7 @@ export async function createTestEngine(
     registry,
     sql: database.db.sql,
     queue,
+    transactions: schoolTransactions(database.db),
     ...(options.metricsRegistry ? { metricsRegistry: options.metricsRegistry } : {}),
     ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
     ...(options.sweepIntervalMs ? { sweepIntervalMs: options.sweepIntervalMs } : {}),

@@ -16,6 +16,7 @@ import { tstz } from './columns.js';
 export const workflowRunStatuses = [
   'queued',
   'running',
+  'waiting',
   'succeeded',
   'failed',
   'stopped',
@@ -24,7 +25,7 @@ export const workflowRunStatuses = [
   'compensated',
 ] as const;
 export const workflowStepKinds = ['process', 'compensate'] as const;
-export const workflowStepStatuses = ['running', 'succeeded', 'failed', 'cancelled'] as const;
+export const workflowStepStatuses = ['running', 'succeeded', 'failed', 'cancelled', 'waiting'] as const;
 
 export type WorkflowRunStatus = (typeof workflowRunStatuses)[number];
 export type WorkflowStepKind = (typeof workflowStepKinds)[number];
@@ -55,6 +56,10 @@ export const workflowRuns = pgTable(
     attempt: integer('attempt').notNull().default(0),
     leaseOwner: text('lease_owner'),
     leaseExpiresAt: tstz('lease_expires_at'),
+    /** Signals a `waiting` run waits for (0014_engine_waits); null unless waiting. */
+    waitingFor: text('waiting_for').array(),
+    /** Earliest deadline of those waits, when the sweeper wakes the run; null unless waiting. */
+    waitingUntil: tstz('waiting_until'),
     retryOf: uuid('retry_of').references((): AnyPgColumn => workflowRuns.id, { onDelete: 'set null' }),
     createdAt: tstz('created_at').notNull().defaultNow(),
     startedAt: tstz('started_at'),
@@ -67,6 +72,7 @@ export const workflowRuns = pgTable(
     index('workflow_runs_name_created_idx').on(t.workflowName, t.createdAt.desc()),
     index('workflow_runs_created_idx').on(t.createdAt.desc()),
     index('workflow_runs_retry_of_idx').on(t.retryOf).where(sql`retry_of IS NOT NULL`),
+    index('workflow_runs_waiting_until_idx').on(t.waitingUntil).where(sql`status = 'waiting'`),
   ],
 );
 
@@ -98,6 +104,55 @@ export const workflowSteps = pgTable(
     unique('workflow_steps_attempt_key').on(t.runId, t.nodeId, t.kind, t.attempt),
     index('workflow_steps_run_idx').on(t.runId, t.id),
   ],
+);
+
+/** A signal sent to a run (0014_engine_waits): the first payload per run and name is kept. */
+export const workflowSignals = pgTable(
+  'workflow_signals',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
+    runId: uuid('run_id')
+      .notNull()
+      .references(() => workflowRuns.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    payload: jsonb('payload').$type<unknown>(),
+    receivedAt: tstz('received_at').notNull().defaultNow(),
+  },
+  (t) => [unique('workflow_signals_run_name_key').on(t.runId, t.name)],
+);
+
+/** The deadline of a node's wait for a signal, written the first time the node waits (0014_engine_waits). */
+export const workflowWaits = pgTable(
+  'workflow_waits',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
+    runId: uuid('run_id')
+      .notNull()
+      .references(() => workflowRuns.id, { onDelete: 'cascade' }),
+    nodeId: text('node_id').notNull(),
+    signal: text('signal').notNull(),
+    deadline: tstz('deadline').notNull(),
+    createdAt: tstz('created_at').notNull().defaultNow(),
+  },
+  (t) => [unique('workflow_waits_run_node_signal_key').on(t.runId, t.nodeId, t.signal)],
+);
+
+/** The recorded result of the seq-th `ctx.transaction` of a node (or its compensation) (0014_engine_waits). */
+export const workflowTransactions = pgTable(
+  'workflow_transactions',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
+    runId: uuid('run_id')
+      .notNull()
+      .references(() => workflowRuns.id, { onDelete: 'cascade' }),
+    nodeId: text('node_id').notNull(),
+    kind: text('kind', { enum: workflowStepKinds }).notNull(),
+    /** 1-based: the n-th call within one execution of the node. */
+    seq: integer('seq').notNull(),
+    result: jsonb('result').$type<unknown>().notNull(),
+    createdAt: tstz('created_at').notNull().defaultNow(),
+  },
+  (t) => [unique('workflow_transactions_step_key').on(t.runId, t.nodeId, t.kind, t.seq)],
 );
 
 export type WorkflowRun = typeof workflowRuns.$inferSelect;

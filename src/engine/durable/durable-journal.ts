@@ -1,5 +1,5 @@
 import { isPermanent, RunCancelledError, SiblingFailedError } from '../errors.js';
-import type { Journal, NodeFailedEvent, NodeStartedEvent, NodeSucceededEvent } from '../journal.js';
+import type { Journal, NodeFailedEvent, NodeStartedEvent, NodeSucceededEvent, NodeSuspendedEvent } from '../journal.js';
 import type { RunStore } from './store.js';
 
 /** Thrown into the executor when another worker has taken over the run; this worker stops at once. */
@@ -72,6 +72,25 @@ export class DurableJournal implements Journal {
         attempt: this.attemptNumber(event),
         status: cancelled ? 'cancelled' : 'failed',
         error: { ...describeError(event.error), willRetry: event.willRetry, retryDelayMs: event.retryDelayMs },
+        durationMs: event.durationMs,
+      },
+      this.owner,
+      event.nodeId,
+      this.leaseMs,
+    );
+    if (!held) throw new LeaseLostError(this.runId);
+  }
+
+  /** A step row with status `waiting` and the waits as output; the run row is suspended after the run returns. */
+  async nodeSuspended(event: NodeSuspendedEvent): Promise<void> {
+    const held = await this.store.recordStep(
+      {
+        runId: this.runId,
+        nodeId: event.nodeId,
+        kind: event.kind,
+        attempt: this.attemptNumber(event),
+        status: 'waiting',
+        output: { waits: event.waits.map((w) => ({ signal: w.signal, deadline: w.deadline })) },
         durationMs: event.durationMs,
       },
       this.owner,

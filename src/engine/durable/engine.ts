@@ -5,9 +5,12 @@ import type { RunResult } from '../journal.js';
 import type { WorkflowRegistry } from '../registry.js';
 import type { QueueHandlers, WorkflowQueue } from '../queue/types.js';
 import { EngineMetrics } from './metrics.js';
-import { finalStatuses, type RunRecord } from './records.js';
+import { waitRequestProblem } from '../waits.js';
+import { finalStatuses, isSettled, type RunRecord } from './records.js';
 import type { EngineSql } from './sql.js';
 import { RunStore, type NewRun, type RunFilter } from './store.js';
+import { engineTransactions, type TransactionOpener } from './transactions.js';
+import { WaitStore, type SignalResult } from './waits.js';
 import { RunExecutor, type LeaseOptions } from './worker.js';
 import { buildRunView, type RunView } from './view.js';
 
@@ -23,6 +26,11 @@ export interface WorkflowEngineOptions extends LeaseOptions {
   staleQueuedMs?: number;
   /** Where worker errors go. Default: ignored. */
   onError?: (error: unknown, context: string) => void;
+  /**
+   * Opens the transactions of `ctx.transaction` with the application's TransactionHandle.
+   * Default: the engine's own `sql.transaction`, handle `{ sql }`.
+   */
+  transactions?: TransactionOpener;
 }
 
 export interface StartOptions {
@@ -36,6 +44,7 @@ export interface StartOptions {
  */
 export class WorkflowEngine {
   readonly store: RunStore;
+  readonly waits: WaitStore;
   readonly executor: RunExecutor;
   private readonly finished = new EventEmitter();
   private sweeper: NodeJS.Timeout | undefined;
@@ -44,10 +53,14 @@ export class WorkflowEngine {
 
   constructor(private readonly options: WorkflowEngineOptions) {
     this.store = new RunStore(options.sql);
+    this.waits = new WaitStore(options.sql);
     this.finished.setMaxListeners(0);
     this.executor = new RunExecutor({
       registry: options.registry,
       store: this.store,
+      waits: this.waits,
+      transactions: options.transactions ?? engineTransactions(options.sql),
+      requeue: (runId) => this.enqueue(runId),
       ...(options.metricsRegistry ? { metrics: new EngineMetrics(options.metricsRegistry) } : {}),
       ...(options.leaseMs !== undefined ? { leaseMs: options.leaseMs } : {}),
       ...(options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {}),
@@ -80,13 +93,16 @@ export class WorkflowEngine {
     return result;
   }
 
-  /** Starts a run and waits up to `waitMs` for it to finish; returns the run as it then stands. */
+  /** Starts a run and waits up to `waitMs` for it to settle (see `waitFor`); returns the run as it then stands. */
   async startAndWait(workflow: string, event: unknown, options: StartOptions & { waitMs: number }): Promise<RunRecord> {
     const { run } = await this.start(workflow, event, options);
     return this.waitFor(run.id, options.waitMs);
   }
 
-  /** Waits until the run reaches a final status or `waitMs` passes; returns its latest state. */
+  /**
+   * Waits until the run is settled (a final status, or `waiting`: it needs a signal, see
+   * `isSettled`) or `waitMs` passes; returns its latest state.
+   */
   async waitFor(runId: string, waitMs: number): Promise<RunRecord> {
     const deadline = Date.now() + waitMs;
     let pollMs = 5;
@@ -94,7 +110,7 @@ export class WorkflowEngine {
       const run = await this.store.get(runId);
       if (!run) throw new Error(`run ${runId} does not exist`);
       const remaining = deadline - Date.now();
-      if (finalStatuses.has(run.status) || remaining <= 0) return run;
+      if (isSettled(run.status) || remaining <= 0) return run;
       await new Promise<void>((resolve) => {
         const done = (): void => {
           clearTimeout(timer);
@@ -120,10 +136,34 @@ export class WorkflowEngine {
     return this.store.list(filter);
   }
 
-  /** Cancels a queued run at once; a running one is aborted, compensated and ends `cancelled`. */
+  /** The run's record; undefined for an unknown run. */
+  async status(runId: string): Promise<RunRecord | undefined> {
+    return isUuid(runId) ? this.store.get(runId) : undefined;
+  }
+
+  /**
+   * Sends `signal` to a run: stored durably (the first payload per run and signal wins; a repeat
+   * changes nothing and answers `delivered: false`), consumed by the node that waits or will wait
+   * for it (`ctx.waitFor`), and a run waiting for it is queued at once. `payload` must be
+   * JSON-serialisable (undefined → null). Undefined for an unknown run; a RangeError for a bad name.
+   */
+  async signal(runId: string, signal: string, payload?: unknown): Promise<SignalResult | undefined> {
+    const problem = waitRequestProblem(signal, 1);
+    if (problem !== null) throw new RangeError(problem);
+    if (!isUuid(runId)) return undefined;
+    const result = await this.waits.signal(runId, signal, payload);
+    if (result?.status === 'queued') await this.enqueue(runId);
+    return result;
+  }
+
+  /**
+   * Cancels a queued run at once; a running one is aborted, compensated and ends `cancelled`; a
+   * waiting one is queued, and the worker that takes it compensates it.
+   */
   async cancel(runId: string): Promise<RunRecord | undefined> {
     const run = await this.store.requestCancel(runId);
-    if (run && !finalStatuses.has(run.status)) this.executor.cancelLocal(runId);
+    if (run?.status === 'queued') await this.enqueue(runId); // was waiting
+    else if (run && !finalStatuses.has(run.status)) this.executor.cancelLocal(runId);
     return run;
   }
 
@@ -164,20 +204,32 @@ export class WorkflowEngine {
     };
     await this.queue.consume(handlers, options);
     const sweepIntervalMs = this.options.sweepIntervalMs ?? 2_000;
-    const sweep = async (): Promise<void> => {
-      try {
-        for (const runId of await this.store.sweep(this.options.staleQueuedMs ?? 30_000)) await this.enqueue(runId);
-      } catch (error) {
-        this.options.onError?.(error, 'sweep');
-      }
-    };
-    this.sweeper = setInterval(() => void sweep(), sweepIntervalMs);
+    this.sweeper = setInterval(() => void this.sweep(), sweepIntervalMs);
     this.sweeper.unref();
   }
 
-  /** Stops the worker (waiting for running runs up to `timeoutMs`) and the queue. */
+  /**
+   * One pass of the sweeper (every worker runs it each `sweepIntervalMs`): enqueues runs whose
+   * worker died, queued runs whose job may be lost, and waiting runs whose deadline passed.
+   * Returns how many runs it enqueued.
+   */
+  async sweep(): Promise<number> {
+    try {
+      const runIds = await this.store.sweep(this.options.staleQueuedMs ?? 30_000);
+      for (const runId of runIds) await this.enqueue(runId);
+      return runIds.length;
+    } catch (error) {
+      this.options.onError?.(error, 'sweep');
+      return 0;
+    }
+  }
+
+  /** Stops the worker (waiting for running runs up to `timeoutMs`) and the queue. Waiting runs stay waiting. */
   async stop(options: { timeoutMs?: number } = {}): Promise<void> {
     clearInterval(this.sweeper);
     await this.queue.stop(options);
   }
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const isUuid = (value: string): boolean => UUID.test(value);

@@ -11,7 +11,7 @@ export class EngineMetrics {
   constructor(registry: Registry) {
     this.runs = new Counter({
       name: 'workflow_runs_total',
-      help: 'Finished workflow runs (executions by a worker), by workflow and final status',
+      help: 'Executions of workflow runs by a worker, by workflow and outcome (a final status, or waiting)',
       labelNames: ['workflow', 'status'] as const,
       registers: [registry],
     });
@@ -24,7 +24,7 @@ export class EngineMetrics {
     });
     this.attempts = new Counter({
       name: 'workflow_node_attempts_total',
-      help: 'Node attempts, by workflow, node, kind (process/compensate) and outcome',
+      help: 'Node attempts, by workflow, node, kind (process/compensate) and outcome (succeeded, retried, failed, waiting)',
       labelNames: ['workflow', 'node', 'kind', 'status'] as const,
       registers: [registry],
     });
@@ -48,6 +48,9 @@ export class EngineMetrics {
         this.attempts.inc({ workflow, node: e.nodeId, kind: e.kind, status: e.willRetry ? 'retried' : 'failed' });
         this.nodeDuration.observe({ workflow, node: e.nodeId, kind: e.kind }, e.durationMs / 1000);
       },
+      nodeSuspended: (e) => {
+        this.attempts.inc({ workflow, node: e.nodeId, kind: e.kind, status: 'waiting' });
+      },
     };
   }
 
@@ -70,6 +73,7 @@ export function combineJournals(...journals: Journal[]): Journal {
     nodeStarted: (e) => call('nodeStarted', e),
     nodeSucceeded: (e) => call('nodeSucceeded', e),
     nodeFailed: (e) => call('nodeFailed', e),
+    nodeSuspended: (e) => call('nodeSuspended', e),
     runFinished: (e) => call('runFinished', e),
   };
 }

@@ -1,9 +1,13 @@
 import type { RunError } from '../journal.js';
 
-/** Statuses a durable run moves through. `queued` → `running` → a final status. */
+/**
+ * Statuses a durable run moves through: `queued` → `running` → a final status. A run whose node
+ * waits for a signal goes `running` → `waiting` → `queued` (signal, deadline or cancel) → `running` …
+ */
 export const runStatuses = [
   'queued',
   'running',
+  'waiting',
   'compensating',
   'succeeded',
   'failed',
@@ -12,6 +16,7 @@ export const runStatuses = [
   'compensated',
 ] as const;
 export type DurableRunStatus = (typeof runStatuses)[number];
+/** Statuses a run never leaves (except `failed`, through an explicit retry). */
 export const finalStatuses: ReadonlySet<DurableRunStatus> = new Set([
   'succeeded',
   'failed',
@@ -19,6 +24,15 @@ export const finalStatuses: ReadonlySet<DurableRunStatus> = new Set([
   'cancelled',
   'compensated',
 ]);
+
+/** True for a final status. */
+export const isFinal = (status: DurableRunStatus): boolean => finalStatuses.has(status);
+
+/**
+ * True when the run cannot progress by itself right now: a final status, or `waiting` (it needs a
+ * signal, its deadline or a cancel). What `engine.waitFor` waits for.
+ */
+export const isSettled = (status: DurableRunStatus): boolean => status === 'waiting' || finalStatuses.has(status);
 
 /** One workflow_runs row. Instants are ISO strings. */
 export interface RunRecord {
@@ -36,6 +50,10 @@ export interface RunRecord {
   leaseExpiresAt: string | null;
   cancelRequestedAt: string | null;
   retryOf: string | null;
+  /** Status waiting: the signals it waits for; otherwise null. */
+  waitingFor: string[] | null;
+  /** Status waiting: when the earliest of its waits times out (ISO); otherwise null. */
+  waitingUntil: string | null;
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
@@ -46,7 +64,8 @@ export interface StepRecord {
   nodeId: string;
   kind: 'process' | 'compensate';
   attempt: number;
-  status: 'running' | 'succeeded' | 'failed' | 'cancelled';
+  /** `waiting`: the attempt suspended the run on `ctx.waitFor` (output: `{ waits }`). */
+  status: 'running' | 'succeeded' | 'failed' | 'cancelled' | 'waiting';
   output: unknown;
   next: string | null;
   stopReason: string | null;
@@ -57,7 +76,7 @@ export interface StepRecord {
 }
 
 export const runColumns = `id, workflow_name, status, event, metadata, idempotency_key, current_node, stop_reason,
-  error, attempt, lease_owner, lease_expires_at, cancel_requested_at, retry_of, created_at, started_at, finished_at`;
+  error, attempt, lease_owner, lease_expires_at, cancel_requested_at, retry_of, waiting_for, waiting_until, created_at, started_at, finished_at`;
 
 export type RunRow = Record<string, unknown>;
 
@@ -80,6 +99,8 @@ export function toRunRecord(row: RunRow): RunRecord {
     leaseExpiresAt: iso(row.lease_expires_at),
     cancelRequestedAt: iso(row.cancel_requested_at),
     retryOf: (row.retry_of as string | null) ?? null,
+    waitingFor: (row.waiting_for as string[] | null) ?? null,
+    waitingUntil: iso(row.waiting_until),
     createdAt: iso(row.created_at) ?? '',
     startedAt: iso(row.started_at),
     finishedAt: iso(row.finished_at),

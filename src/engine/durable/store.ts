@@ -24,7 +24,7 @@ export interface StepWrite {
   nodeId: string;
   kind: 'process' | 'compensate';
   attempt: number;
-  status: 'succeeded' | 'failed' | 'cancelled';
+  status: 'succeeded' | 'failed' | 'cancelled' | 'waiting';
   output?: unknown;
   next?: string | null;
   stopReason?: string;
@@ -204,15 +204,17 @@ export class RunStore {
   }
 
   /**
-   * Cancels a queued run at once, or asks the worker holding a running one to cancel.
-   * Returns the status after the request, or undefined when the run does not exist.
+   * Cancels a queued run at once, or asks the worker holding a running one to cancel. A waiting
+   * run is queued again (status `queued` after the call: enqueue it), and the worker that takes it
+   * compensates it. Returns the run after the request, or undefined when the run does not exist.
    */
   async requestCancel(runId: string): Promise<RunRecord | undefined> {
     const rows = await this.sql.query<Record<string, unknown>>(
       `UPDATE workflow_runs
        SET cancel_requested_at = coalesce(cancel_requested_at, now()),
-           status = CASE WHEN status = 'queued' THEN 'cancelled' ELSE status END,
+           status = CASE status WHEN 'queued' THEN 'cancelled' WHEN 'waiting' THEN 'queued' ELSE status END,
            finished_at = CASE WHEN status = 'queued' THEN now() ELSE finished_at END,
+           waiting_for = NULL, waiting_until = NULL,
            updated_at = now()
        WHERE id = $1
        RETURNING ${runColumns}`,
@@ -235,22 +237,35 @@ export class RunStore {
   }
 
   /**
-   * Runs that need a worker again: leases that expired (their worker died) and queued runs whose
-   * queue job may have been lost (queued for longer than `staleQueuedMs`). Touches them so that
-   * concurrent sweepers do not return the same run twice in one period.
+   * Runs that need a worker again: leases that expired (their worker died), queued runs whose
+   * queue job may have been lost (queued for longer than `staleQueuedMs`), and waiting runs whose
+   * earliest wait timed out (queued again here). Touches them so that concurrent sweepers do not
+   * return the same run twice in one period.
    */
   async sweep(staleQueuedMs: number): Promise<string[]> {
     const rows = await this.sql.query<{ id: string }>(
-      `UPDATE workflow_runs SET updated_at = now()
-       WHERE id IN (
-         SELECT id FROM workflow_runs
-         WHERE (status IN ('running', 'compensating') AND lease_expires_at < now())
-            OR (status = 'queued' AND updated_at < now() - make_interval(secs => $1::double precision / 1000))
-         ORDER BY updated_at
-         LIMIT 100
-         FOR UPDATE SKIP LOCKED
+      `WITH stale AS (
+         UPDATE workflow_runs SET updated_at = now()
+         WHERE id IN (
+           SELECT id FROM workflow_runs
+           WHERE (status IN ('running', 'compensating') AND lease_expires_at < now())
+              OR (status = 'queued' AND updated_at < now() - make_interval(secs => $1::double precision / 1000))
+           ORDER BY updated_at
+           LIMIT 100
+           FOR UPDATE SKIP LOCKED
+         )
+         RETURNING id
+       ), expired AS (
+         UPDATE workflow_runs SET status = 'queued', waiting_for = NULL, waiting_until = NULL, updated_at = now()
+         WHERE id IN (
+           SELECT id FROM workflow_runs WHERE status = 'waiting' AND waiting_until <= now()
+           ORDER BY waiting_until
+           LIMIT 100
+           FOR UPDATE SKIP LOCKED
+         )
+         RETURNING id
        )
-       RETURNING id`,
+       SELECT id FROM stale UNION ALL SELECT id FROM expired`,
       [staleQueuedMs],
     );
     return rows.map((r) => r.id);

@@ -1,10 +1,11 @@
 import type { Workflow } from '../types.js';
-import type { RunRecord, StepRecord } from './records.js';
+import { finalStatuses, type RunRecord, type StepRecord } from './records.js';
 
 /** One node of a run, as the status endpoint shows it. */
 export interface NodeView {
   nodeId: string;
-  status: 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'compensated' | 'compensation_failed';
+  /** `waiting`: the node waits for a signal (the run's `waitingFor`, until `waitingUntil`). */
+  status: 'pending' | 'running' | 'waiting' | 'succeeded' | 'failed' | 'cancelled' | 'compensated' | 'compensation_failed';
   attempts: number;
   output: unknown;
   error: unknown;
@@ -38,6 +39,10 @@ export function buildRunView(run: RunRecord, steps: StepRecord[], workflow: Work
       if (step.status === 'succeeded') {
         view.output = step.output;
         view.next = step.next;
+        view.error = null;
+      } else if (step.status === 'waiting') {
+        // Still waiting only while the run is; woken, it runs again (or was cancelled before it could).
+        view.status = run.status === 'waiting' ? 'waiting' : finalStatuses.has(run.status) || run.status === 'compensating' ? 'cancelled' : 'running';
         view.error = null;
       } else view.error = step.error;
     } else if (step.status === 'succeeded') view.status = 'compensated';

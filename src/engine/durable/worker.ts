@@ -6,6 +6,8 @@ import type { WorkflowRegistry } from '../registry.js';
 import { DurableJournal, LeaseLostError } from './durable-journal.js';
 import { combineJournals, type EngineMetrics } from './metrics.js';
 import type { RunStore } from './store.js';
+import { RecordedTransactions, type TransactionOpener } from './transactions.js';
+import type { WaitStore } from './waits.js';
 
 /** Timing of leases, in milliseconds. */
 export interface LeaseOptions {
@@ -18,13 +20,22 @@ export interface LeaseOptions {
 export interface RunExecutorOptions extends LeaseOptions {
   registry: WorkflowRegistry;
   store: RunStore;
+  waits: WaitStore;
+  /** Opens the transactions of `ctx.transaction`. */
+  transactions: TransactionOpener;
   metrics?: EngineMetrics;
   /** Identifies this worker in `lease_owner`. Default host:pid:random. */
   owner?: string;
+  /** A run this worker executed ended, or suspended (status waiting). */
   onFinished?: (runId: string, result: RunResult) => void;
+  /** A run must be executed again at once (it was woken while it suspended): put it in the queue. */
+  requeue: (runId: string) => Promise<void>;
 }
 
-/** Executes runs under a lease: claim → resume from checkpoints → execute with heartbeats → finish. */
+/**
+ * Executes runs under a lease: claim → resume from checkpoints → execute with heartbeats → finish,
+ * or suspend (a node waits for a signal: the lease is released and no memory or timer is kept).
+ */
 export class RunExecutor {
   readonly owner: string;
   readonly leaseMs: number;
@@ -82,6 +93,7 @@ export class RunExecutor {
     const started = performance.now();
     const durable = new DurableJournal(store, runId, this.owner, this.leaseMs, attempts);
     const journal = this.options.metrics ? combineJournals(durable, this.options.metrics.journalFor(run.workflow)) : durable;
+    const transactions = new RecordedTransactions(store.sql, this.options.transactions, this.owner, run.attempt > 1);
     try {
       const result = await executeWorkflow(workflow, {
         runId,
@@ -89,9 +101,12 @@ export class RunExecutor {
         metadata: run.metadata,
         signal: controller.signal,
         journal,
+        waits: this.options.waits,
+        transactions,
         ...(completed.length > 0 ? { resume: { completed } } : {}),
       });
       if (leaseLost) return undefined;
+      if (result.status === 'waiting') return await this.suspend(runId, result, started);
       if (await store.finish(runId, this.owner, result)) {
         this.options.metrics?.runFinished(result, (performance.now() - started) / 1000);
         this.options.onFinished?.(runId, result);
@@ -105,5 +120,18 @@ export class RunExecutor {
       clearInterval(heartbeat);
       this.active.delete(runId);
     }
+  }
+
+  /** Leaves the run waiting, or queues it again when it was woken meanwhile. */
+  private async suspend(runId: string, result: RunResult, started: number): Promise<RunResult | undefined> {
+    const state = await this.options.waits.suspend(runId, this.owner, result.waits ?? []);
+    if (state === 'lost') return undefined;
+    this.options.metrics?.runFinished(result, (performance.now() - started) / 1000);
+    if (state === 'queued') {
+      await this.options.requeue(runId);
+      return result;
+    }
+    this.options.onFinished?.(runId, result);
+    return result;
   }
 }

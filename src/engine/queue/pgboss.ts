@@ -39,8 +39,11 @@ export function inProcessWakeChannel(): WakeChannel {
 }
 
 export interface PgBossQueueOptions {
-  /** Either a connection string (own pool) or shared SQL access (PGlite). */
-  connection: { connectionString: string; max?: number } | { db: PgBossSql };
+  /**
+   * Either a connection string (own pool of `max` connections, default 4; a connection attempt
+   * without an answer fails after `connectTimeoutMs`, default 3000) or shared SQL access (PGlite).
+   */
+  connection: { connectionString: string; max?: number; connectTimeoutMs?: number } | { db: PgBossSql };
   wake: WakeChannel;
   /** Fallback polling when no wake-up arrives, in ms. Default 1000. */
   pollIntervalMs?: number;
@@ -72,10 +75,17 @@ export class PgBossQueue implements WorkflowQueue {
   private readonly cronWorkers: string[] = [];
 
   constructor(options: PgBossQueueOptions) {
-    const connection =
+    // pg-boss hands these options to its node-postgres pool; the pool survives lost connections
+    // (its errors reach the 'error' listener below, its work loops retry on their own).
+    const connection: PgBoss.DatabaseOptions & { connectionTimeoutMillis?: number; keepAlive?: boolean } =
       'db' in options.connection
         ? { db: options.connection.db as PgBoss.Db }
-        : { connectionString: options.connection.connectionString, max: options.connection.max ?? 4 };
+        : {
+            connectionString: options.connection.connectionString,
+            max: options.connection.max ?? 4,
+            connectionTimeoutMillis: options.connection.connectTimeoutMs ?? 3_000,
+            keepAlive: true,
+          };
     this.boss = new PgBoss({
       ...connection,
       schema: options.schema ?? 'pgboss',

@@ -1,8 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { WorkflowEngine } from '../../engine/durable/engine.js';
-import type { RunRecord } from '../../engine/durable/records.js';
-import { EventValidationError, UnknownWorkflowError } from '../../engine/errors.js';
+import { EventValidationError, finalStatuses, UnknownWorkflowError, type RunRecord, type WorkflowEngine } from '../../engine/index.js';
 import { errorResponse } from '../../http/error-schemas.js';
 import { AppError, notFound } from '../../http/errors.js';
 import { offsetOf, pageOf, pageQuery } from '../../http/pagination.js';
@@ -34,6 +32,8 @@ function summary(run: RunRecord): z.infer<typeof runSummary> {
     error: run.error,
     attempt: run.attempt,
     idempotencyKey: run.idempotencyKey,
+    waitingFor: run.waitingFor,
+    waitingUntil: run.waitingUntil,
     createdAt: run.createdAt,
     startedAt: run.startedAt,
     finishedAt: run.finishedAt,
@@ -152,7 +152,7 @@ export const workflowRoutes =
       async (request, reply) => {
         const before = await engine.store.get(request.params.id);
         if (!before) throw notFound('Run');
-        if (['succeeded', 'failed', 'stopped', 'cancelled', 'compensated'].includes(before.status)) {
+        if (finalStatuses.has(before.status)) {
           throw new AppError('conflict', `Run is already ${before.status}`);
         }
         const run = await engine.cancel(request.params.id);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { runStatuses } from '../../engine/durable/records.js';
+import { runStatuses } from '../../engine/index.js';
 
 export const workflowName = z.object({ name: z.string().min(1).max(100) });
 export const runIdParams = z.object({ id: z.uuid() });
@@ -35,6 +35,8 @@ export const runSummary = z.object({
   error: runError,
   attempt: z.number().int().describe('How many times a worker took the run (more than 1 after a resume)'),
   idempotencyKey: z.string().nullable(),
+  waitingFor: z.array(z.string()).nullable().describe('Status waiting: the signals the run waits for; otherwise null'),
+  waitingUntil: z.string().nullable().describe('Status waiting: when the earliest of its waits times out; otherwise null'),
   createdAt: z.string(),
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
