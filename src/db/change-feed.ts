@@ -1,9 +1,20 @@
+import { reconnectDelayMs } from './availability.js';
 import type { SqlClient, Subscription } from './sql-client.js';
 
 /** The channel the triggers of migration 0012 notify; payload: the table's name. */
 export const DATA_CHANGED_CHANNEL = 'cedar_data_changed';
 
 type Handler = (payload: string) => void;
+
+/** Timing of the feed's reconnection and barriers. */
+export interface ChangeFeedOptions {
+  /** First wait before listening again after a loss, in ms. Default 200. */
+  retryMs?: number;
+  /** Longest wait between tries, in ms. Default 2000. */
+  maxRetryMs?: number;
+  /** A barrier unanswered this long counts as a lost connection, in ms. Default 5000. */
+  pingTimeoutMs?: number;
+}
 
 /**
  * This process's one LISTEN connection, shared by its caches.
@@ -15,8 +26,10 @@ type Handler = (payload: string) => void;
  *   process) has been counted. Callers waiting at the same moment share one round trip.
  * - Other channels can be followed with `on` (the user-row cache does).
  *
- * When the connection is lost the feed is not `live` (caches must not trust what they hold), it
- * tells the `onLost` handlers, and it listens again after `retryMs` (default 1000 ms).
+ * When the connection is lost (or a barrier goes unanswered for `pingTimeoutMs`, as on a cut
+ * network) the feed is not `live` (caches must not trust what they hold), it tells the `onLost`
+ * handlers, and it tries to listen again after `retryMs`, doubling each failed try up to
+ * `maxRetryMs` (with jitter, so many processes do not reconnect in step), for as long as it runs.
  */
 export class ChangeFeed {
   private subscription: Subscription | undefined;
@@ -29,11 +42,13 @@ export class ChangeFeed {
   private pingInFlight: Promise<boolean> | undefined;
   private pingQueued: Promise<boolean> | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
+  /** Failed tries to listen again since the last loss (sets the backoff). */
+  private failedRetries = 0;
   private stopped = true;
 
   constructor(
     private readonly sql: SqlClient,
-    private readonly options: { retryMs?: number } = {},
+    private readonly options: ChangeFeedOptions = {},
   ) {}
 
   /** True while notifications are being received. */
@@ -58,28 +73,41 @@ export class ChangeFeed {
     this.lostHandlers.push(handler);
   }
 
+  /** Listens; rejects when the connection cannot be made (then call `start` again, or `stop`). */
   async start(): Promise<void> {
     this.stopped = false;
     if (this.subscription) return;
-    const subscription = await this.sql.listen(
+    await this.listen();
+  }
+
+  private async listen(): Promise<void> {
+    let subscription: Subscription | undefined;
+    let lostEarly = false;
+    subscription = await this.sql.listen(
       [...this.handlers.keys()],
       (channel, payload) => {
         if (channel === DATA_CHANGED_CHANNEL) this.changes += 1;
         for (const handler of this.handlers.get(channel) ?? []) handler(payload);
       },
-      () => this.lose(),
+      () => {
+        if (subscription && this.subscription === subscription) this.lose();
+        else lostEarly = true;
+      },
     );
-    if (this.stopped) {
+    if (this.stopped || lostEarly || this.subscription) {
       await subscription.stop();
+      if (lostEarly && !this.stopped) throw new Error('the listening connection was lost as it started');
       return;
     }
     this.changes += 1; // anything read before now may have missed a change
     this.subscription = subscription;
+    this.failedRetries = 0;
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
     const subscription = this.subscription;
     this.subscription = undefined;
     this.changes += 1;
@@ -120,13 +148,28 @@ export class ChangeFeed {
     if (!subscription) return Promise.resolve(false);
     this.pingsSent += 1;
     const sent = this.pingsSent;
-    const pinging = subscription.ping().then(
-      () => {
+    let timer: NodeJS.Timeout | undefined;
+    const unanswered = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), this.options.pingTimeoutMs ?? 5_000);
+      timer.unref();
+    });
+    const pinging = Promise.race([subscription.ping(), unanswered]).then(
+      (outcome) => {
+        clearTimeout(timer);
         if (this.subscription !== subscription) return false;
+        if (outcome === 'timeout') {
+          // A connection that does not answer is as good as lost (a cut network sends no error).
+          this.lose();
+          subscription.abandon();
+          return false;
+        }
         this.lastAnswered = Math.max(this.lastAnswered, sent);
         return true;
       },
-      () => false,
+      () => {
+        clearTimeout(timer);
+        return false;
+      },
     );
     this.pingInFlight = pinging;
     void pinging.then(() => {
@@ -139,10 +182,22 @@ export class ChangeFeed {
     this.subscription = undefined;
     this.changes += 1;
     for (const handler of this.lostHandlers) handler();
-    if (this.stopped) return;
+    this.retryLater();
+  }
+
+  /** One try at a time, with backoff (see `reconnectDelayMs`). */
+  private retryLater(): void {
+    if (this.stopped || this.retryTimer) return;
+    const backoff = { firstMs: this.options.retryMs ?? 200, maxMs: this.options.maxRetryMs ?? 2_000 };
+    const delay = reconnectDelayMs(this.failedRetries, backoff);
     this.retryTimer = setTimeout(() => {
-      this.start().catch(() => this.lose());
-    }, this.options.retryMs ?? 1000);
+      this.retryTimer = undefined;
+      if (this.stopped || this.subscription) return;
+      this.listen().catch(() => {
+        this.failedRetries += 1;
+        this.retryLater();
+      });
+    }, delay);
     this.retryTimer.unref();
   }
 }

@@ -22,6 +22,8 @@ export interface Database {
   readonly orm: Orm;
   /** The PGlite instance in embedded mode (pg-boss runs on it); undefined on PostgreSQL. */
   readonly pglite: PGlite | undefined;
+  /** The node-postgres pool on PostgreSQL (the engine's transactional steps use it); undefined on PGlite. */
+  readonly pool: pg.Pool | undefined;
   /**
    * Runs `work` in one transaction whose opening round trip also runs `setup` (static SQL, e.g.
    * SET LOCAL …): BEGIN and setup cost one round trip instead of two. Commits on success.
@@ -42,6 +44,30 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 pg.types.setTypeParser(DATE_OID, keepDateText);
 
 /**
+ * How every pooled connection to PostgreSQL is made. A connection attempt that gets no answer fails
+ * after CONNECT_TIMEOUT_MS (a dead host or a cut network does not hang requests); TCP keep-alive
+ * finds a peer that vanished without closing the socket. There is no reconnect loop: each request
+ * that needs a connection makes one, so writes resume with the first request after the database is back.
+ */
+export const CONNECT_TIMEOUT_MS = 3_000;
+export const connectionOptions = { connectionTimeoutMillis: CONNECT_TIMEOUT_MS, keepAlive: true } as const;
+
+/**
+ * Makes a pool outlive its database: the server ending a connection (restart, failover,
+ * pg_terminate_backend) emits 'error' on the pooled client, which would be an uncaught exception
+ * (the process dies) for a client that is checked out between two statements, since node-postgres
+ * only listens while the client is idle. Every client gets a permanent listener: the error reaches
+ * the statement in flight, or the next one ("not queryable"), and the broken client leaves the pool
+ * when it is released.
+ */
+export function survivesConnectionLoss(pool: pg.Pool): void {
+  pool.on('error', () => undefined); // an idle client's error: the pool has already dropped it
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
+}
+
+/**
  * Opens the database. PGlite keeps its files in `<dataDir>/pglite` ("memory://" keeps it in memory);
  * PostgreSQL is reached through a pool of `poolSize` connections.
  */
@@ -50,9 +76,10 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     const pool = new pg.Pool({
       connectionString: target.url,
       max: target.poolSize,
+      ...connectionOptions,
       ...(target.preparedStatements === false ? {} : { Client: PreparingClient }),
     });
-    pool.on('error', () => undefined); // idle-client errors surface on the next query instead
+    survivesConnectionLoss(pool);
     const sql = postgresClient(pool);
     const orm = drizzlePg({ client: pool, schema }) as unknown as Orm;
     // One Drizzle handle per pooled connection (built once: Drizzle parses the schema on creation).
@@ -79,7 +106,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
         connection.release(broken);
       }
     };
-    return { kind: 'postgres', sql, orm, pglite: undefined, transactionWith, close: () => sql.close() };
+    return { kind: 'postgres', sql, orm, pglite: undefined, pool, transactionWith, close: () => sql.close() };
   }
   const location = target.dataDir === 'memory://' ? 'memory://' : path.resolve(target.dataDir, 'pglite');
   if (location !== 'memory://') mkdirSync(location, { recursive: true });
@@ -95,5 +122,5 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
       await tx.execute(drizzleSql.raw(setup));
       return work(tx as unknown as Orm);
     });
-  return { kind: 'pglite', sql, orm, pglite, transactionWith, close: () => sql.close() };
+  return { kind: 'pglite', sql, orm, pglite, pool: undefined, transactionWith, close: () => sql.close() };
 }

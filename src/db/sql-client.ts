@@ -16,8 +16,8 @@ export interface SqlClient extends SqlExecutor {
   transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
   /**
    * LISTENs on `channels`: `onNotify` gets each notification. On PostgreSQL one pooled connection is
-   * held for it; when that connection is lost `onLost` is called (notifications may have been
-   * missed) and listening stops.
+   * held for it; when that connection is lost `onLost` is called once (notifications may have been
+   * missed) and listening stops. Rejects, holding nothing, when listening cannot be set up.
    */
   listen(channels: readonly string[], onNotify: (channel: string, payload: string) => void, onLost: () => void): Promise<Subscription>;
   close(): Promise<void>;
@@ -33,13 +33,15 @@ export interface Subscription {
   ping(): Promise<void>;
   /** Stops listening and gives the connection back. */
   stop(): Promise<void>;
+  /** Gives the connection back as broken, without a round trip (it is not answering). */
+  abandon(): void;
 }
 
 const quoteIdentifier = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 
 type PgliteLike = Pick<PGlite | PGliteTransaction, 'query' | 'exec'>;
 
-function pgliteExecutor(target: PgliteLike): SqlExecutor {
+export function pgliteExecutor(target: PgliteLike): SqlExecutor {
   return {
     async query<Row>(text: string, params: readonly unknown[] = []) {
       const result = await target.query<Row>(text, params as unknown[]);
@@ -58,20 +60,22 @@ export function pgliteClient(db: PGlite): SqlClient {
     transaction: (work) => db.transaction((tx) => work(pgliteExecutor(tx))),
     async listen(channels, onNotify) {
       const unsubscribers = await Promise.all(channels.map((channel) => db.listen(channel, (payload) => onNotify(channel, payload))));
+      const stop = async (): Promise<void> => {
+        if (!db.closed) await Promise.all(unsubscribers.map((unsubscribe) => unsubscribe()));
+      };
       return {
         // PGlite runs in this process and hands notifications over (as microtasks) while it reads the
         // committing statement's answer, before that statement's caller resumes: nothing is pending.
         ping: async () => undefined,
-        async stop() {
-          if (!db.closed) await Promise.all(unsubscribers.map((unsubscribe) => unsubscribe()));
-        },
+        stop,
+        abandon: () => void stop().catch(() => undefined),
       };
     },
     close: () => db.close(),
   };
 }
 
-function pgExecutor(target: pg.Pool | pg.PoolClient): SqlExecutor {
+export function pgExecutor(target: pg.Pool | pg.PoolClient): SqlExecutor {
   return {
     async query<Row>(text: string, params: readonly unknown[] = []) {
       const result = await target.query(text, params as unknown[]);
@@ -89,36 +93,51 @@ export function postgresClient(pool: pg.Pool): SqlClient {
     ...pgExecutor(pool),
     async transaction(work) {
       const connection = await pool.connect();
+      let broken = false;
       try {
         await connection.query('BEGIN');
         const result = await work(pgExecutor(connection));
         await connection.query('COMMIT');
         return result;
       } catch (error) {
-        await connection.query('ROLLBACK').catch(() => undefined);
+        await connection.query('ROLLBACK').catch(() => {
+          broken = true; // a connection that cannot roll back leaves the pool
+        });
         throw error;
       } finally {
-        connection.release();
+        connection.release(broken);
       }
     },
     async listen(channels, onNotify, onLost) {
       const connection = await pool.connect();
       let released = false;
+      let listening = false;
       const release = (broken: boolean): void => {
         if (released) return;
         released = true;
         connection.removeListener('notification', onNotification);
+        connection.removeListener('error', onError);
         connection.release(broken);
       };
       const onNotification = (message: pg.Notification): void => {
         if (channels.includes(message.channel)) onNotify(message.channel, message.payload ?? '');
       };
-      connection.on('notification', onNotification);
-      connection.once('error', () => {
+      // Stays attached while the connection is held, so a second error never finds no listener.
+      const onError = (): void => {
+        if (released) return;
         release(true);
-        onLost();
-      });
-      await connection.query(channels.map((channel) => `LISTEN ${quoteIdentifier(channel)}`).join('; '));
+        if (listening) onLost(); // before that, the LISTEN statement itself fails and listen() rejects
+      };
+      connection.on('notification', onNotification);
+      connection.on('error', onError);
+      try {
+        await connection.query(channels.map((channel) => `LISTEN ${quoteIdentifier(channel)}`).join('; '));
+      } catch (error) {
+        release(true);
+        throw error;
+      }
+      if (released) throw new Error('the listening connection was lost while it started listening');
+      listening = true;
       return {
         async ping() {
           if (released) throw new Error('the listening connection was released');
@@ -128,6 +147,9 @@ export function postgresClient(pool: pg.Pool): SqlClient {
           if (released) return;
           await connection.query('UNLISTEN *').catch(() => undefined);
           release(false);
+        },
+        abandon() {
+          release(true);
         },
       };
     },

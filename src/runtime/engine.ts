@@ -5,6 +5,7 @@ import { WorkflowEngine } from '../engine/durable/engine.js';
 import { buildWorkflowRegistry, workflowSchedules } from '../workflows/index.js';
 import { createWorkflowQueue } from './queue.js';
 import { createServices } from './services.js';
+import { schoolTransactions } from './transaction-handle.js';
 import type { SchoolServices } from '../workflows/services.js';
 
 /**
@@ -22,6 +23,7 @@ export async function createEngine(
     registry: buildWorkflowRegistry(services),
     sql: db.sql,
     queue,
+    transactions: schoolTransactions(db),
     ...(options.metricsRegistry ? { metricsRegistry: options.metricsRegistry } : {}),
     ...(options.onError ? { onError: options.onError } : {}),
   });

@@ -1,5 +1,5 @@
 import type { AppConfig } from '../config.js';
-import type { Database } from '../db/client.js';
+import { CONNECT_TIMEOUT_MS, type Database } from '../db/client.js';
 import { BullMqQueue } from '../engine/queue/bullmq.js';
 import { inProcessWakeChannel, PgBossQueue, type PgBossSql } from '../engine/queue/pgboss.js';
 import type { WorkflowQueue } from '../engine/queue/types.js';
@@ -34,7 +34,11 @@ export function createWorkflowQueue(
   if (db.kind === 'postgres') {
     const url = options.databaseUrl;
     if (!url) throw new Error('createWorkflowQueue needs the database URL on PostgreSQL');
-    return new PgBossQueue({ connection: { connectionString: url, max: 4 }, wake: postgresWakeChannel(url), schema });
+    return new PgBossQueue({
+      connection: { connectionString: url, max: 4, connectTimeoutMs: CONNECT_TIMEOUT_MS },
+      wake: postgresWakeChannel(url, { connectTimeoutMs: CONNECT_TIMEOUT_MS }),
+      schema,
+    });
   }
   return new PgBossQueue({ connection: { db: pgliteBossSql(db) }, wake: inProcessWakeChannel(), schema });
 }

@@ -1,4 +1,3 @@
-import closeWithGrace from 'close-with-grace';
 import { buildApp } from '../app.js';
 import type { AppConfig } from '../config.js';
 import { AccessTokens } from '../modules/auth/tokens.js';
@@ -6,11 +5,13 @@ import { createMetrics } from '../modules/metrics/registry.js';
 import { announceGeneratedAdmin, prepareDatabase } from './database.js';
 import { createEngine } from './engine.js';
 import { resolveJwtSecret } from './secrets.js';
+import { shutDownGracefully } from './shutdown.js';
 
 /**
  * `serve`: migrate, seed, start the workflow engine (with an embedded worker unless
  * EMBEDDED_WORKER=false), listen. On SIGTERM/SIGINT stops accepting connections, lets in-flight
  * requests and runs finish (at most SHUTDOWN_TIMEOUT_MS), then closes the queue and the database.
+ * A database outage does not stop it: requests answer 503 `database_unavailable` meanwhile.
  */
 export async function serve(config: AppConfig): Promise<void> {
   const tokens = new AccessTokens(await resolveJwtSecret(config));
@@ -25,9 +26,7 @@ export async function serve(config: AppConfig): Promise<void> {
   reportError = (err, context) => app.log.error({ err, context }, 'workflow engine error');
   if (config.embeddedWorker) await engine.startWorker({ concurrency: config.workerConcurrency });
 
-  closeWithGrace({ delay: config.shutdownTimeoutMs }, async ({ signal, err }) => {
-    if (err) app.log.error({ err }, 'shutting down after an error');
-    else app.log.info({ signal }, 'shutting down');
+  shutDownGracefully({ delayMs: config.shutdownTimeoutMs, log: app.log, message: 'shutting down' }, async () => {
     // The app first (its own onClose hooks give back the connections they hold), then the engine,
     // then the pool, which waits for every connection to come back.
     await app.close();

@@ -1,6 +1,6 @@
 import type { AppConfig } from '../config.js';
 import type { Database } from '../db/client.js';
-import type { WorkflowEngine } from '../engine/durable/engine.js';
+import type { RunRecord, SignalResult, WorkflowEngine } from '../engine/index.js';
 import { createPaymentGateway } from '../modules/payments/gateway/index.js';
 import { createEmailTransport } from '../modules/notifications/transports/email.js';
 import { createSmsProvider } from '../modules/notifications/transports/sms.js';
@@ -14,10 +14,26 @@ export class LateBoundStarter implements WorkflowStarter {
     this.engine = engine;
   }
 
-  async start(workflow: string, event: unknown, options: { idempotencyKey?: string } = {}): Promise<{ runId: string; created: boolean }> {
+  private get bound(): WorkflowEngine {
     if (!this.engine) throw new Error('the workflow engine is not started yet');
-    const { run, created } = await this.engine.start(workflow, event, options);
+    return this.engine;
+  }
+
+  async start(workflow: string, event: unknown, options: { idempotencyKey?: string } = {}): Promise<{ runId: string; created: boolean }> {
+    const { run, created } = await this.bound.start(workflow, event, options);
     return { runId: run.id, created };
+  }
+
+  signal(runId: string, signal: string, payload?: unknown): Promise<SignalResult | undefined> {
+    return this.bound.signal(runId, signal, payload);
+  }
+
+  status(runId: string): Promise<RunRecord | undefined> {
+    return this.bound.status(runId);
+  }
+
+  waitFor(runId: string, waitMs: number): Promise<RunRecord> {
+    return this.bound.waitFor(runId, waitMs);
   }
 }
 

@@ -1,15 +1,16 @@
-import closeWithGrace from 'close-with-grace';
 import pino from 'pino';
 import type { AppConfig } from '../config.js';
 import { openDatabase } from '../db/client.js';
 import { loggerOptions } from '../logger.js';
 import { createEngine } from './engine.js';
+import { shutDownGracefully } from './shutdown.js';
 
 /**
  * `worker`: executes workflow runs from the queue, WORKER_CONCURRENCY at a time, until SIGTERM/SIGINT
  * (then it finishes running runs, at most SHUTDOWN_TIMEOUT_MS). Start as many as you like, on as
  * many machines as you like: they share the queue, and a run whose worker dies is resumed by another.
  * Needs DATABASE_URL (embedded PGlite lives inside the `serve` process; use its embedded worker).
+ * A database outage does not stop it: it reconnects, and runs whose lease lapsed meanwhile resume.
  */
 export async function work(config: AppConfig): Promise<void> {
   const options = loggerOptions(config);
@@ -21,9 +22,11 @@ export async function work(config: AppConfig): Promise<void> {
   const { engine, services } = await createEngine(config, db, { onError: (err, context) => log.error({ err, context }, 'workflow engine error') });
   await engine.startWorker({ concurrency: config.workerConcurrency });
   log.info({ queue: engine.queue.driver, concurrency: config.workerConcurrency, owner: engine.executor.owner }, 'worker started');
-  closeWithGrace({ delay: config.shutdownTimeoutMs }, async ({ signal, err }) => {
-    if (err) log.error({ err }, 'worker stopping after an error');
-    else log.info({ signal }, 'worker stopping');
+  // Runs until told to stop, even while the database is away and no connection or timer holds the
+  // event loop (the queue's own timers do not promise to).
+  const keepAlive = setInterval(() => undefined, 60_000);
+  shutDownGracefully({ delayMs: config.shutdownTimeoutMs, log, message: 'worker stopping' }, async () => {
+    clearInterval(keepAlive);
     await engine.stop({ timeoutMs: config.shutdownTimeoutMs });
     services.email.close();
     await db.close();

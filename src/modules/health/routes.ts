@@ -9,6 +9,8 @@ export interface HealthCheck {
 }
 
 const CHECK_TIMEOUT_MS = 2_000;
+/** `Retry-After` of a 503 readiness answer, in seconds: dependencies usually come back within seconds (a database restart). */
+const NOT_READY_RETRY_AFTER_SECONDS = 2;
 
 const checkResult = z.object({ status: z.enum(['ok', 'failing']), latencyMs: z.number(), error: z.string().optional() });
 const readiness = z.object({ status: z.enum(['ok', 'failing']), checks: z.record(z.string(), checkResult) });
@@ -32,7 +34,11 @@ async function runCheck(check: HealthCheck): Promise<z.infer<typeof checkResult>
   }
 }
 
-/** `/health` (liveness: the process answers) and `/health/ready` (every configured dependency works). */
+/**
+ * `/health` (liveness: the process answers, also while its database is away: restarting it would
+ * not help) and `/health/ready` (every configured dependency works; 503 with Retry-After when one
+ * does not, e.g. while the database is unreachable).
+ */
 export const healthRoutes = (checks: HealthCheck[]): FastifyPluginAsyncZod =>
   async function health(app) {
     app.get(
@@ -53,6 +59,7 @@ export const healthRoutes = (checks: HealthCheck[]): FastifyPluginAsyncZod =>
       async (_request, reply) => {
         const results = await Promise.all(checks.map(async (c) => [c.name, await runCheck(c)] as const));
         const failing = results.some(([, r]) => r.status === 'failing');
+        if (failing) reply.header('retry-after', String(NOT_READY_RETRY_AFTER_SECONDS));
         return reply.status(failing ? 503 : 200).send({ status: failing ? 'failing' : 'ok', checks: Object.fromEntries(results) });
       },
     );
