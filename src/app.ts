@@ -12,12 +12,14 @@ import {
 import type { AppConfig } from './config.js';
 import { ChangeFeed } from './db/change-feed.js';
 import type { Database } from './db/client.js';
-import type { WorkflowEngine } from './engine/durable/engine.js';
+import type { WorkflowEngine } from './engine/index.js';
 import { requireAccessDeclarations } from './http/access.js';
 import { installAuthGuard } from './http/auth-guard.js';
 import { installReadCache } from './http/read-cache.js';
 import { installSecurityHeaders } from './http/security-headers.js';
 import { installErrorHandling } from './http/error-handler.js';
+import { installNulByteGuard } from './http/nul-bytes.js';
+import { protocolErrorOptions, refuseWhileClosing } from './http/protocol-errors.js';
 import { AppError } from './http/errors.js';
 import { generateRequestId } from './http/request-id.js';
 import { loggerOptions } from './logger.js';
@@ -36,6 +38,7 @@ import { notificationRoutes } from './modules/notifications/routes.js';
 import { recordsRoutes } from './modules/records.routes.js';
 import { schedulingRoutes } from './modules/scheduling.routes.js';
 import { lessonScheduleRoutes } from './modules/lessons/schedule-route.js';
+import { enrollmentConfirmationRoutes } from './modules/enrollments/confirmation-routes.js';
 import { enrollmentRoutes } from './modules/enrollments/routes.js';
 import { paymentRoutes } from './modules/payments/routes.js';
 import { deliverQueuedMailSoon } from './modules/notifications/send.js';
@@ -71,12 +74,13 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     requestIdHeader: false,
     trustProxy: config.trustProxy === false ? false : (_address: string, hop: number) => hop < (config.trustProxy as number),
     bodyLimit: 1_048_576,
-    return503OnClosing: true,
+    ...protocolErrorOptions,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
+  installNulByteGuard(app);
   requireAccessDeclarations(app);
   const supabase = config.supabase.jwtSecret || config.supabase.url ? new SupabaseTokens(config.supabase) : undefined;
   // One LISTEN connection per app: the user-row cache and the read cache follow data changes on it.
@@ -93,6 +97,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     reply.header('x-request-id', request.id);
     done();
   });
+  refuseWhileClosing(app);
 
   installSecurityHeaders(app);
   await app.register(rateLimit, {
@@ -158,6 +163,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(lessonScheduleRoutes(services, engine));
   await app.register(notificationRoutes(services));
   await app.register(enrollmentRoutes(services));
+  await app.register(enrollmentConfirmationRoutes(services));
   await app.register(paymentRoutes(services));
 
   return app;

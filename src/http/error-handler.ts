@@ -1,6 +1,8 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { drainOversizedBody } from './body-limit.js';
 import { AppError, statusOf, validationFailed, type ErrorBody, type ErrorCode, type FieldIssue } from './errors.js';
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '../db/availability.js';
 
 /** Postgres SQLSTATEs that are the caller's fault, mapped to our codes (never leaking SQL). */
 const pgCodes: Record<string, { code: ErrorCode; message: string }> = {
@@ -9,9 +11,14 @@ const pgCodes: Record<string, { code: ErrorCode; message: string }> = {
   '23503': { code: 'conflict', message: 'A referenced record does not exist or is still in use' },
   '23514': { code: 'validation_failed', message: 'A value is outside its allowed range' },
   '22P02': { code: 'validation_failed', message: 'A value has the wrong format' },
+  '22021': { code: 'validation_failed', message: 'A text value holds a character that cannot be stored (such as NUL)' },
+  '22P05': { code: 'validation_failed', message: 'A text value holds a character that cannot be stored (such as NUL)' },
+  '22007': { code: 'validation_failed', message: 'A date or time has the wrong format' },
+  '22008': { code: 'validation_failed', message: 'A date or time is out of range' },
+  '22003': { code: 'validation_failed', message: 'A number is out of range' },
 };
 
-function fastifyErrorToAppError(error: FastifyError, request: FastifyRequest): AppError | undefined {
+function fastifyErrorToAppError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): AppError | undefined {
   if (hasZodFastifySchemaValidationErrors(error)) {
     const part = error.validationContext ?? 'body';
     const issues: FieldIssue[] = error.validation.map((v) => {
@@ -22,11 +29,13 @@ function fastifyErrorToAppError(error: FastifyError, request: FastifyRequest): A
   }
   switch (error.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return new AppError('bad_request', 'Malformed JSON body', [{ field: 'body', message: 'is not valid JSON' }]);
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return new AppError('bad_request', `Malformed JSON body: ${error.message}`, [{ field: 'body', message: error.message }]);
+      return new AppError('bad_request', 'Malformed JSON body', [{ field: 'body', message: 'is empty' }]);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new AppError('unsupported_media_type', `Unsupported content type ${request.headers['content-type'] ?? ''}`.trim());
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      drainOversizedBody(request, reply);
       return new AppError('payload_too_large', 'The request body is too large');
   }
   const status = error.statusCode ?? 500;
@@ -38,13 +47,22 @@ function fastifyErrorToAppError(error: FastifyError, request: FastifyRequest): A
   return undefined;
 }
 
+/** The driver error behind `error` (Drizzle wraps it in DrizzleQueryError's `cause`) with a mapped SQLSTATE. */
+function mappedDatabaseError(error: unknown): { code: string; constraint?: unknown } | undefined {
+  let current = error;
+  for (let depth = 0; typeof current === 'object' && current !== null && depth < 4; depth += 1) {
+    const sqlState = (current as { code?: unknown }).code;
+    if (typeof sqlState === 'string' && Object.hasOwn(pgCodes, sqlState)) return current as { code: string; constraint?: unknown };
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
 function databaseErrorToAppError(error: unknown): AppError | undefined {
-  if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;
-  const sqlState = (error as { code: unknown }).code;
-  if (typeof sqlState !== 'string') return undefined;
-  const mapped = pgCodes[sqlState];
-  if (!mapped) return undefined;
-  const constraint = (error as { constraint?: unknown }).constraint;
+  const driverError = mappedDatabaseError(error);
+  if (!driverError) return undefined;
+  const mapped = pgCodes[driverError.code]!;
+  const constraint = driverError.constraint;
   return new AppError(mapped.code, mapped.message, typeof constraint === 'string' ? { constraint } : undefined);
 }
 
@@ -59,7 +77,13 @@ export function errorBody(error: AppError, requestId: string): ErrorBody {
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const appError =
-      error instanceof AppError ? error : (fastifyErrorToAppError(error, request) ?? databaseErrorToAppError(error));
+      error instanceof AppError ? error : (fastifyErrorToAppError(error, request, reply) ?? databaseErrorToAppError(error));
+    if (!appError && isDatabaseUnavailable(error)) {
+      request.log.warn({ reason: error instanceof Error ? error.message : String(error) }, 'database unavailable');
+      reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
+      const unavailable = new AppError('database_unavailable', 'The database is unavailable; retry shortly', { retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS });
+      return reply.status(503).send(errorBody(unavailable, request.id));
+    }
     if (!appError) {
       request.log.error({ err: error }, 'unhandled error');
       return reply.status(500).send(errorBody(new AppError('internal', 'Internal server error'), request.id));

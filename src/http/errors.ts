@@ -12,9 +12,15 @@ export const errorCodes = [
   'method_not_allowed',
   'conflict',
   'payload_too_large',
+  /** The HTTP layer's own refusals (answered before routing): slow request, path segment or headers too long. */
+  'request_timeout',
+  'uri_too_long',
+  'headers_too_large',
   'unsupported_media_type',
   'rate_limited',
   'unavailable',
+  /** The database cannot be reached right now (restart, failover, network); answered with Retry-After. */
+  'database_unavailable',
   'internal',
 ] as const;
 
@@ -29,9 +35,13 @@ const statusByCode: Record<ErrorCode, number> = {
   method_not_allowed: 405,
   conflict: 409,
   payload_too_large: 413,
+  request_timeout: 408,
+  uri_too_long: 414,
+  headers_too_large: 431,
   unsupported_media_type: 415,
   rate_limited: 429,
   unavailable: 503,
+  database_unavailable: 503,
   internal: 500,
 };
 

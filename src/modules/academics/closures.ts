@@ -1,7 +1,7 @@
-import { and, asc, count, eq, gte, lte, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, gte, lte, ne, type SQL } from 'drizzle-orm';
 import type { Orm } from '../../db/client.js';
 import { academicYears, closures } from '../../db/schema/academics.js';
-import { notFound, validationFailed } from '../../http/errors.js';
+import { conflict, notFound, validationFailed } from '../../http/errors.js';
 import { offsetOf, type PageQuery } from '../../http/pagination.js';
 import { recordAudit, type AuditActor } from '../audit/record.js';
 import { ormExecutor, toIso } from '../records/common.js';
@@ -65,8 +65,21 @@ async function yearFor(tx: Orm, range: DayRange, academicYearId: number | null |
   return year.id;
 }
 
+/**
+ * 409 when another closure has the same name and first day (the table's unique key; two requests
+ * racing past this check still get a 409, from the key itself).
+ */
+async function refuseDuplicate(tx: Orm, closure: { name: string; startsOn: string }, exceptId?: number): Promise<void> {
+  const same = and(eq(closures.name, closure.name), eq(closures.startsOn, closure.startsOn), exceptId === undefined ? undefined : ne(closures.id, exceptId));
+  const [clash] = await tx.select({ id: closures.id }).from(closures).where(same).limit(1);
+  if (clash) {
+    throw conflict(`Closure "${closure.name}" starting ${closure.startsOn} already exists (id ${clash.id})`, [{ field: 'body.name', message: 'is taken for this start date' }]);
+  }
+}
+
 export async function createClosure(tx: Orm, actor: AuditActor, body: ClosureBody): Promise<ClosureView> {
   checkRange(body);
+  await refuseDuplicate(tx, body);
   const academicYearId = await yearFor(tx, body, body.academicYearId);
   const [row] = await tx.insert(closures).values({ name: body.name, startsOn: body.startsOn, endsOn: body.endsOn, academicYearId }).returning();
   const after = view(row!);
@@ -78,6 +91,7 @@ export async function updateClosure(tx: Orm, actor: AuditActor, id: number, patc
   const current = await findClosure(tx, id, true);
   const next = { name: patch.name ?? current.name, startsOn: patch.startsOn ?? current.startsOn, endsOn: patch.endsOn ?? current.endsOn };
   checkRange(next);
+  await refuseDuplicate(tx, next, id);
   const academicYearId = await yearFor(tx, next, patch.academicYearId === undefined ? current.academicYearId : patch.academicYearId);
   const [row] = await tx.update(closures).set({ ...next, academicYearId }).where(eq(closures.id, id)).returning();
   const after = view(row!);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { answerDate } from '../../http/date-schemas.js';
 import { pageQuery } from '../../http/pagination.js';
 import { idNumber, isoDate } from '../records/common.js';
 
@@ -6,15 +7,16 @@ import { idNumber, isoDate } from '../records/common.js';
 
 const name = z.string().trim().min(1).max(100);
 const range = { startsOn: isoDate, endsOn: isoDate };
+const shownRange = { startsOn: answerDate, endsOn: answerDate };
 const stamps = { createdAt: z.string(), updatedAt: z.string() };
 
 export const yearBody = z.object({ name, ...range });
 export const yearPatch = yearBody.partial();
-export const academicYear = z.object({ id: z.number().int(), name: z.string(), ...range, ...stamps });
+export const academicYear = z.object({ id: z.number().int(), name: z.string(), ...shownRange, ...stamps });
 
 export const semesterBody = z.object({ academicYearId: idNumber, name, ...range });
 export const semesterPatch = semesterBody.partial();
-export const semester = z.object({ id: z.number().int(), academicYearId: z.number().int(), name: z.string(), ...range, ...stamps });
+export const semester = z.object({ id: z.number().int(), academicYearId: z.number().int(), name: z.string(), ...shownRange, ...stamps });
 
 export const closureBody = z.object({
   name,
@@ -22,7 +24,7 @@ export const closureBody = z.object({
   academicYearId: idNumber.nullable().optional().describe('Omitted: the academic year holding the dates, if any'),
 });
 export const closurePatch = closureBody.partial();
-export const closure = z.object({ id: z.number().int(), academicYearId: z.number().int().nullable(), name: z.string(), ...range, ...stamps });
+export const closure = z.object({ id: z.number().int(), academicYearId: z.number().int().nullable(), name: z.string(), ...shownRange, ...stamps });
 
 export const yearListQuery = pageQuery;
 export const semesterListQuery = pageQuery.extend({ academicYearId: idNumber.optional() });

@@ -5,6 +5,7 @@ import type { Database } from '../../db/client.js';
 import { asCaller } from '../../db/scoped.js';
 import { auditLog } from '../../db/schema/audit.js';
 import { callerOf } from '../../http/caller.js';
+import { boundedInstant } from '../../http/date-schemas.js';
 import { offsetOf, pageOf, pageQuery } from '../../http/pagination.js';
 import { errors, idNumber, security, toIso } from '../records/common.js';
 
@@ -13,8 +14,8 @@ const auditQuery = pageQuery.extend({
   entityId: z.string().trim().min(1).max(100).optional(),
   actorId: idNumber.optional(),
   action: z.string().trim().min(1).max(50).optional().describe('create, update, delete …'),
-  from: z.iso.datetime({ offset: true }).optional().describe('At or after this instant'),
-  to: z.iso.datetime({ offset: true }).optional().describe('Before this instant'),
+  from: boundedInstant.optional().describe('At or after this instant'),
+  to: boundedInstant.optional().describe('Before this instant'),
 });
 
 const auditEntry = z.object({

@@ -79,7 +79,10 @@ export async function listFeeds(deps: LessonDeps, caller: Caller): Promise<FeedV
   return rows.map(feedView);
 }
 
-/** Revokes a feed (idempotent); another user's feed is 404. */
+/**
+ * Revokes a feed (idempotent, also when several revocations race: the one whose update takes the
+ * row writes the audit, the others find it revoked); another user's feed is 404.
+ */
 export async function revokeFeed(deps: LessonDeps, caller: Caller, actor: AuditActor, id: number): Promise<void> {
   await scoped(deps.db, caller, async (tx) => {
     const [feed] = await tx.select().from(calendarFeeds).where(eq(calendarFeeds.id, id));
@@ -90,6 +93,7 @@ export async function revokeFeed(deps: LessonDeps, caller: Caller, actor: AuditA
       .set({ revokedAt: new Date(deps.now()) })
       .where(and(eq(calendarFeeds.id, id), isNull(calendarFeeds.revokedAt)))
       .returning();
+    if (!revoked) return;
     await recordAudit(sqlOf(tx), actor, { action: 'revoke', entity: 'calendar_feed', entityId: id, before: feedView(feed), after: feedView(revoked!) });
   });
 }

@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { attendanceValues, lessonPaymentStatuses, lessonStatuses, lessonTypes } from '../../db/schema/lessons.js';
+import { answerDate, boundedDate, boundedInstant } from '../../http/date-schemas.js';
 import { pageQuery } from '../../http/pagination.js';
 import { conflictKinds } from '../scheduling/conflicts.js';
 import { recurrenceFrequencies } from '../scheduling/recurrence.js';
 
-/** An instant: ISO 8601 with an offset (Z or ±HH:MM). */
-export const instant = z.iso.datetime({ offset: true });
-export const isoDate = z.iso.date();
+/** An instant: ISO 8601 with an offset (Z or ±HH:MM), 1970 to 2100; a date 'YYYY-MM-DD', 1900 to 2100 (request fields). */
+export const instant = boundedInstant;
+export const isoDate = boundedDate;
 export const id = z.coerce.number().int().min(1).max(2_147_483_647);
 export const idParams = z.object({ id });
 
@@ -119,9 +120,9 @@ export type ScheduleViewQuery = z.infer<typeof scheduleViewQuery>;
 export const scheduleView = z.object({
   view: z.enum(['day', 'week', 'month']),
   timezone: z.string(),
-  from: isoDate,
-  to: isoDate,
-  days: z.array(z.object({ date: isoDate, lessons: z.array(lessonView) })),
+  from: answerDate,
+  to: answerDate,
+  days: z.array(z.object({ date: answerDate, lessons: z.array(lessonView) })),
 });
 
 export const patchLessonBody = z

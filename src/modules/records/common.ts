@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { Orm } from '../../db/client.js';
 import type { SqlExecutor } from '../../db/sql-client.js';
+import { boundedDate } from '../../http/date-schemas.js';
 import { errorResponse } from '../../http/error-schemas.js';
 
 // Small pieces shared by the school-records routes (students, teachers, academics, settings, audit).
@@ -20,8 +21,8 @@ export const errors = {
 export const idNumber = z.coerce.number().int().min(1).max(2_147_483_647);
 export const idParams = z.object({ id: idNumber });
 
-/** A calendar date 'YYYY-MM-DD' that exists (2025-02-30 is refused). */
-export const isoDate = z.iso.date();
+/** A calendar date 'YYYY-MM-DD' that exists (2025-02-30 is refused), 1900-01-01 to 2100-12-31 (request fields). */
+export const isoDate = boundedDate;
 
 /** `?active=true|false|all` (lists of people). */
 export const activeFilter = z.enum(['true', 'false', 'all']);

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Orm } from '../../db/client.js';
 import { teacherAvailability } from '../../db/schema/teachers.js';
 import { validationFailed, type FieldIssue } from '../../http/errors.js';
@@ -33,9 +33,18 @@ export function checkWeeklyHours(blocks: readonly WeeklyBlock[], prefix: string)
   if (issues.length > 0) throw validationFailed(issues);
 }
 
-/** Replaces every weekly block of the teacher (local school time), with one audit row. */
+/** Advisory lock class of a teacher's weekly hours (the second key is the teacher id). */
+const WEEKLY_HOURS_LOCK = 727_364_103;
+
+/**
+ * Replaces every weekly block of the teacher (local school time), with one audit row. Replacements
+ * of one teacher's hours run one after another (a transaction-level advisory lock): two at once
+ * would each delete the rows they see and insert theirs, and the later insert would hit the
+ * other's rows (a duplicate key). The last one wins, as with any PUT.
+ */
 export async function replaceWeeklyHours(tx: Orm, actor: AuditActor, teacherId: number, blocks: readonly WeeklyBlock[], prefix: string): Promise<WeeklyBlock[]> {
   checkWeeklyHours(blocks, prefix);
+  await tx.execute(sql`SELECT pg_advisory_xact_lock(${WEEKLY_HOURS_LOCK}::int, ${teacherId}::int)`);
   const before = await weeklyHoursOf(tx, teacherId);
   await tx.delete(teacherAvailability).where(eq(teacherAvailability.teacherId, teacherId));
   if (blocks.length > 0) {

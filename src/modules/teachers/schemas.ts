@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { boundedInstant } from '../../http/date-schemas.js';
 import { pageQuery } from '../../http/pagination.js';
 import { activeFilter, idNumber } from '../records/common.js';
 
@@ -80,8 +81,8 @@ export const weeklyHoursBody = z.union([z.object({ weeklyHours: blocks }), block
 export const weeklyHours = z.object({ teacherId: z.number().int(), timezone: z.string(), weeklyHours: z.array(weeklyBlock) });
 
 export const timeOffBody = z.object({
-  startsAt: z.iso.datetime({ offset: true }).describe('ISO 8601 with offset'),
-  endsAt: z.iso.datetime({ offset: true }),
+  startsAt: boundedInstant.describe('ISO 8601 with offset'),
+  endsAt: boundedInstant,
   reason: z.string().trim().max(500).nullable().optional(),
 });
 export const timeOff = z.object({ id: z.number().int(), teacherId: z.number().int(), startsAt: z.string(), endsAt: z.string(), reason: z.string().nullable() });
