@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { char, index, integer, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { char, date, index, integer, pgTable, text, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { identityId, timestamps, tstz } from './columns.js';
 import { lessons } from './lessons.js';
 import { students } from './students.js';
@@ -15,7 +15,7 @@ export const paymentStatuses = [
   'refunded',
   'partially_refunded',
 ] as const;
-export const paymentMethods = ['card', 'bank_transfer', 'cash'] as const;
+export const paymentMethods = ['card', 'bank_transfer', 'cash', 'etransfer', 'cheque'] as const;
 export const paymentGateways = ['stripe', 'simulated'] as const;
 
 export type PaymentStatus = (typeof paymentStatuses)[number];
@@ -56,6 +56,14 @@ export const payments = pgTable(
     nextRetryAt: tstz('next_retry_at'),
     dunningExhaustedAt: tstz('dunning_exhausted_at'),
     receiptNumber: text('receipt_number').unique('payments_receipt_number_key'),
+    // Settlement and offline payments (migrations/0015_payment_settlement.sql): the failed payment this
+    // one pays, the payment that claimed or paid this one, the end of automatic retries, and an offline
+    // payment's day of receipt and reference.
+    settlesPaymentId: integer('settles_payment_id').references((): AnyPgColumn => payments.id, { onDelete: 'no action' }),
+    settledByPaymentId: integer('settled_by_payment_id').references((): AnyPgColumn => payments.id, { onDelete: 'no action' }),
+    retriesCancelledAt: tstz('retries_cancelled_at'),
+    receivedOn: date('received_on', { mode: 'string' }),
+    reference: text('reference'),
   },
   (t) => [
     index('payments_parent_idx').on(t.parentId, t.createdAt.desc()),
@@ -64,6 +72,7 @@ export const payments = pgTable(
     index('payments_status_idx').on(t.status, t.createdAt),
     index('payments_workflow_run_idx').on(t.workflowRunId).where(sql`workflow_run_id IS NOT NULL`),
     index('payments_retry_due_idx').on(t.nextRetryAt).where(sql`next_retry_at IS NOT NULL`),
+    index('payments_settled_by_idx').on(t.settledByPaymentId).where(sql`settled_by_payment_id IS NOT NULL`),
   ],
 );
 

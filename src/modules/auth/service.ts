@@ -70,7 +70,6 @@ interface LoginRow {
   role: Role;
   password_hash: string | null;
   is_active: boolean;
-  locked: boolean;
   session_version: number;
 }
 
@@ -115,29 +114,31 @@ export class AuthService {
    * Checks e-mail and password. Every failure, whatever its cause (unknown e-mail, wrong password,
    * inactive or locked account), answers the same 401 so that addresses cannot be enumerated.
    * After LOCK_AFTER_FAILURES failures the account is locked for a doubling period.
+   *
+   * Race-free by reserving the attempt before the (slow, async) password check: one UPDATE counts
+   * the attempt as a failure and, when it is the LOCK_AFTER_FAILURES-th, locks the account in the
+   * same statement; a locked account reserves nothing and is refused untried. The row lock
+   * serialises these statements, so however many sign-ins are in flight at once, at most
+   * LOCK_AFTER_FAILURES passwords are ever verified before the lock (and one after each lock
+   * expires). Only a right password undoes its reservation, resetting the count and the lock
+   * (attempts still in flight then were reserved within the allowance). Reading the state first
+   * and counting after the check would let every concurrent attempt be verified.
    */
   async login(email: string, password: string, meta: RequestMeta): Promise<TokenPair & { user: Profile }> {
     const { sql } = this.options;
     const [user] = await sql.query<LoginRow>(
-      `SELECT id, email, role, password_hash, is_active, coalesce(locked_until > now(), false) AS locked,
-              ${SESSION_VERSION_SQL} AS session_version
-       FROM users WHERE lower(email) = lower($1)`,
-      [email],
+      `UPDATE users SET failed_login_count = failed_login_count + 1,
+         locked_until = CASE WHEN failed_login_count + 1 >= $2
+           THEN now() + make_interval(secs => least($4, $3 * power(2, failed_login_count + 1 - $2)))
+           ELSE locked_until END
+       WHERE lower(email) = lower($1) AND (locked_until IS NULL OR locked_until <= now())
+       RETURNING id, email, role, password_hash, is_active, ${SESSION_VERSION_SQL} AS session_version`,
+      [email, LOCK_AFTER_FAILURES, FIRST_LOCK_SECONDS, MAX_LOCK_SECONDS],
     );
+    // Unknown and locked accounts are checked against a dummy hash, so every path takes as long.
     const passwordOk = await verifyPassword(user?.password_hash ?? (await this.dummyHash), password);
-    if (!user || !user.is_active || user.locked || !user.password_hash || !passwordOk) {
-      if (user && !user.locked) {
-        await sql.query(
-          `UPDATE users SET failed_login_count = failed_login_count + 1,
-             locked_until = CASE WHEN failed_login_count + 1 >= $2
-               THEN now() + make_interval(secs => least($4, $3 * power(2, failed_login_count + 1 - $2)))
-               ELSE locked_until END
-           WHERE id = $1`,
-          [user.id, LOCK_AFTER_FAILURES, FIRST_LOCK_SECONDS, MAX_LOCK_SECONDS],
-        );
-      }
-      throw invalidCredentials();
-    }
+    // A failure keeps its reservation: it is the counted failure.
+    if (!user || !user.is_active || !user.password_hash || !passwordOk) throw invalidCredentials();
     await sql.query('UPDATE users SET failed_login_count = 0, locked_until = NULL, last_login_at = now() WHERE id = $1', [user.id]);
     if (passwordNeedsRehash(user.password_hash)) {
       // Made with weaker parameters than today's: upgrade it now that the plain password is at hand.

@@ -1,6 +1,8 @@
 /**
  * GET /api/v1/billing/{parentId} (admin; a parent their own): the family's account — balance from
- * the ledger, what is still owed, the flag, saved methods, subscriptions, invoices and receipts.
+ * the ledger, what is still owed (failed payments not settled since — a settled one is 'cancelled',
+ * a failed attempt to settle one owes nothing itself — and unpaid invoices), the flag, saved
+ * methods, subscriptions, invoices and receipts.
  * Read as the caller, so row-level security applies too.
  */
 import type { Database } from '../../db/client.js';
@@ -24,7 +26,7 @@ export async function billingOf(db: Database, gateway: string, caller: Caller, p
       `SELECT
          COALESCE((SELECT sum(amount_cents) FROM ledger_entries WHERE parent_id = $1 AND kind = 'payment'), 0)::int AS paid,
          COALESCE((SELECT -sum(amount_cents) FROM ledger_entries WHERE parent_id = $1 AND kind = 'refund'), 0)::int AS refunded,
-         COALESCE((SELECT sum(amount_cents) FROM payments WHERE parent_id = $1 AND status = 'failed'), 0)::int AS failed,
+         COALESCE((SELECT sum(amount_cents) FROM payments WHERE parent_id = $1 AND status = 'failed' AND settles_payment_id IS NULL), 0)::int AS failed,
          COALESCE((SELECT sum(amount_due_cents - amount_paid_cents) FROM invoices WHERE parent_id = $1 AND status IN ('open', 'uncollectible')), 0)::int AS unpaid_invoices`,
       [parentId],
     );

@@ -10,7 +10,8 @@ import { offsetOf } from '../../http/pagination.js';
 import type { PaymentListQuery, PaymentView } from './schemas.js';
 
 export const paymentColumns = `id, parent_id, student_id, lesson_id, amount_cents, currency, status, method, description, failure_code,
-  failure_reason, refunded_cents, attempt_count, next_retry_at, dunning_exhausted_at, receipt_number, paid_at, workflow_run_id, created_at, updated_at`;
+  failure_reason, refunded_cents, attempt_count, next_retry_at, dunning_exhausted_at, receipt_number, paid_at, workflow_run_id, created_at, updated_at,
+  settles_payment_id, settled_by_payment_id, retries_cancelled_at, received_on::text AS received_on, reference`;
 
 export interface PaymentRow {
   id: number;
@@ -33,6 +34,11 @@ export interface PaymentRow {
   workflow_run_id: string | null;
   created_at: Date;
   updated_at: Date;
+  settles_payment_id: number | null;
+  settled_by_payment_id: number | null;
+  retries_cancelled_at: Date | null;
+  received_on: string | null;
+  reference: string | null;
 }
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
@@ -43,6 +49,8 @@ export function toPaymentView(r: PaymentRow): PaymentView {
     status: r.status, method: r.method, description: r.description, failureCode: r.failure_code, failureReason: r.failure_reason,
     refundedCents: r.refunded_cents, attemptCount: r.attempt_count, nextRetryAt: iso(r.next_retry_at), dunningExhaustedAt: iso(r.dunning_exhausted_at),
     receiptNumber: r.receipt_number, paidAt: iso(r.paid_at), runId: r.workflow_run_id, createdAt: r.created_at.toISOString(), updatedAt: r.updated_at.toISOString(),
+    settlesPaymentId: r.settles_payment_id, settledByPaymentId: r.settled_by_payment_id, retriesCancelledAt: iso(r.retries_cancelled_at),
+    receivedOn: r.received_on, reference: r.reference,
   };
 }
 

@@ -1,7 +1,8 @@
 /**
  * Payments and family billing (API.md "Payments"): list and read payments, process a payment
  * through the `payment` workflow, refunds, reconciliation, a family's billing, subscriptions,
- * saved payment methods, and the gateway webhook.
+ * saved payment methods, the operations on failed payments and offline money
+ * (operations-routes.ts), and the gateway webhook.
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { actorOf, callerOf } from '../../http/caller.js';
@@ -13,6 +14,7 @@ import { billingOf } from './billing.js';
 import { billingView, paymentMethodView, savePaymentMethodBody, subscriptionBody, subscriptionView } from './billing-schemas.js';
 import { savePaymentMethod } from './customers.js';
 import { GatewayRequestError } from './gateway/types.js';
+import { paymentOperationsRoutes } from './operations-routes.js';
 import { processPayment } from './process.js';
 import { getPayment, listPayments } from './read.js';
 import { reconcile } from './reconciliation.js';
@@ -118,5 +120,6 @@ export const paymentRoutes =
       },
     );
 
+    await app.register(paymentOperationsRoutes(services));
     await app.register(webhookRoute(services));
   };

@@ -16,6 +16,11 @@ export const SCHOOL_CURRENCY: string = 'CAD';
  */
 export const DUNNING_SCHEDULE_DAYS: readonly number[] = [1, 3, 7];
 export const MAX_CHARGE_ATTEMPTS = DUNNING_SCHEDULE_DAYS.length + 1;
+/**
+ * Charges one payment may ever get: the dunning ones plus those asked for now
+ * (POST /payments/{id}/retry), which also count as attempts of the schedule.
+ */
+export const MAX_CHARGES_PER_PAYMENT = 10;
 const DAY_MS = 86_400_000;
 
 /**

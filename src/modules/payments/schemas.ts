@@ -4,11 +4,12 @@
  */
 import { z } from 'zod';
 import { paymentStatuses } from '../../db/schema/payments.js';
+import { boundedDate, boundedInstant } from '../../http/date-schemas.js';
 import { pageQuery } from '../../http/pagination.js';
 import { MAX_PAYMENT_CENTS, MIN_PAYMENT_CENTS, SCHOOL_CURRENCY } from './rules.js';
 
 export const id = z.coerce.number().int().min(1).max(2_147_483_647);
-export const instant = z.iso.datetime({ offset: true });
+export const instant = boundedInstant;
 /** Integer cents of one payment: 1 … 50000 (500.00 CAD). */
 export const paymentCents = z.number().int('must be integer cents').min(MIN_PAYMENT_CENTS).max(MAX_PAYMENT_CENTS, 'must be at most 50000 cents (500.00 CAD)');
 /** A payment method id or a test token: pm_…, tok_… (card_/src_ for older integrations). */
@@ -26,10 +27,11 @@ export const currency = z
 export const processBody = z.object({
   studentId: id,
   amountCents: paymentCents,
-  paymentMethodId: paymentMethodRef,
+  paymentMethodId: paymentMethodRef.optional().describe("Omit to charge the family's default card"),
   currency,
   description: z.string().trim().min(1).max(500),
-  lessonId: id.optional(),
+  lessonId: id.optional().describe("The lesson paid for; a failed payment of the same lesson is settled by this one (its retries end)"),
+  settlesPaymentId: id.optional().describe('A failed payment of this family that this one pays: its retries end, and it is settled once this one succeeds'),
 });
 export type ProcessBody = z.infer<typeof processBody>;
 
@@ -43,6 +45,8 @@ export const processResult = z.object({
   status: z.enum(['succeeded', 'failed', 'pending']),
   failureCode: z.string().optional(),
   retryScheduledAt: z.string().optional(),
+  /** The failed payment this one settles (named, or of the same lesson). */
+  settlesPaymentId: z.number().int().optional(),
   /** Only when the workflow is still running (202). */
   statusUrl: z.string().optional(),
 });
@@ -69,8 +73,20 @@ export const paymentView = z.object({
   runId: z.string().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
+  /** The failed payment this one pays (a settlement). */
+  settlesPaymentId: z.number().int().nullable(),
+  /** The payment that claimed this failed one to settle it (status still failed) or paid it (status cancelled). */
+  settledByPaymentId: z.number().int().nullable(),
+  /** No automatic retry of this payment will run any more (cancelled by an admin, or settled). */
+  retriesCancelledAt: z.string().nullable(),
+  /** Offline payments: the day the money was received (YYYY-MM-DD) and its cheque or transfer reference. */
+  receivedOn: z.string().nullable(),
+  reference: z.string().nullable(),
 });
 export type PaymentView = z.infer<typeof paymentView>;
+
+export const offlineResult = paymentView.extend({ receiptRunId: z.string().describe('The notification run that e-mails the receipt') });
+export type OfflineResult = z.infer<typeof offlineResult>;
 
 export const paymentListQuery = pageQuery.extend({
   studentId: id.optional(),
@@ -79,6 +95,22 @@ export const paymentListQuery = pageQuery.extend({
   to: instant.optional().describe('Payments created before this instant'),
 });
 export type PaymentListQuery = z.infer<typeof paymentListQuery>;
+
+/** How money paid outside the gateway came in. */
+export const offlineMethods = ['cash', 'etransfer', 'cheque'] as const;
+export type OfflineMethod = (typeof offlineMethods)[number];
+
+export const offlineBody = z.object({
+  parentId: id.describe('The paying parent'),
+  studentId: id.optional().describe('A child of that parent, when the payment is for one'),
+  amountCents: paymentCents,
+  method: z.enum(offlineMethods),
+  receivedOn: boundedDate.describe("The day the money was received (YYYY-MM-DD in the school's zone), not in the future"),
+  reference: z.string().trim().min(1).max(200).optional().describe('Cheque number, e-transfer reference …'),
+  settlesPaymentId: id.optional().describe('A failed payment of this family that this money pays: it is settled at once and its retries end'),
+  description: z.string().trim().min(1).max(500).optional(),
+});
+export type OfflineBody = z.infer<typeof offlineBody>;
 
 export const idParams = z.object({ id });
 export const parentParams = z.object({ parentId: id });

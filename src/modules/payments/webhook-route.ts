@@ -1,7 +1,8 @@
 /**
  * POST /api/v1/stripe/webhooks: Stripe (or the simulated gateway) delivering events. The body is
  * kept raw (an encapsulated parser for every content type) because the signature covers its exact
- * bytes. A missing or wrong `Stripe-Signature` answers 400 and writes nothing. Not rate limited:
+ * bytes. A missing or wrong `Stripe-Signature` answers 400 "Invalid webhook signature", a body that
+ * is not an event 400 "Invalid webhook payload"; neither writes anything. Not rate limited:
  * a burst of deliveries is normal, and an unsigned request costs one HMAC.
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -9,7 +10,7 @@ import { z } from 'zod';
 import { errorResponse } from '../../http/error-schemas.js';
 import { AppError } from '../../http/errors.js';
 import { WebhookSignatureError } from './gateway/types.js';
-import { receiveWebhook, type WebhookDeps } from './webhooks/receive.js';
+import { receiveWebhook, WebhookPayloadError, type WebhookDeps } from './webhooks/receive.js';
 
 const received = z.object({ received: z.literal(true), eventId: z.string(), type: z.string(), duplicate: z.boolean() });
 
@@ -36,8 +37,13 @@ export const webhookRoute =
           const result = await receiveWebhook(deps, body, signature);
           return { received: true as const, eventId: result.eventId, type: result.type, duplicate: result.duplicate };
         } catch (error) {
+          // Fixed messages: what the signature library or JSON parser said is logged, never answered.
           if (error instanceof WebhookSignatureError) {
-            throw new AppError('bad_request', `Webhook signature rejected: ${error.message}`, [{ field: 'headers.stripe-signature', message: error.message }]);
+            request.log.info({ reason: error.message }, 'webhook signature rejected');
+            throw new AppError('bad_request', 'Invalid webhook signature', [{ field: 'headers.stripe-signature', message: 'is missing or does not match the body' }]);
+          }
+          if (error instanceof WebhookPayloadError) {
+            throw new AppError('bad_request', 'Invalid webhook payload', [{ field: 'body', message: 'is not a signed gateway event' }]);
           }
           throw error;
         }

@@ -13,7 +13,7 @@ export function signWebhookPayload(payload: string, secret: string, timestamp?: 
   return Stripe.webhooks.generateTestHeaderString({ payload, secret, ...(timestamp === undefined ? {} : { timestamp }) });
 }
 
-/** Verifies a delivery with Stripe's own check and parses it; WebhookSignatureError when it fails. */
+/** Verifies a delivery with Stripe's own check and parses it: WebhookSignatureError when the signature fails, TypeError when the signed body has no `data.object`. */
 export function verifyWebhookPayload(rawBody: string | Buffer, header: string | undefined, secret: string): GatewayEvent {
   if (!header) throw new WebhookSignatureError('Missing Stripe-Signature header');
   let event: { id: string; type: string; created: number; data: { object: unknown } };
@@ -22,11 +22,8 @@ export function verifyWebhookPayload(rawBody: string | Buffer, header: string | 
   } catch (error) {
     throw new WebhookSignatureError(error instanceof Error ? error.message : 'Invalid webhook signature');
   }
-  const object = event.data.object;
-  return {
-    id: event.id,
-    type: event.type,
-    created: event.created,
-    data: { object: object !== null && typeof object === 'object' ? (object as Record<string, unknown>) : {} },
-  };
+  const object: unknown = (event.data as { object?: unknown } | null | undefined)?.object;
+  // The signature holds but the body is no event; the webhook route answers this as a bad payload.
+  if (object === null || typeof object !== 'object' || Array.isArray(object)) throw new TypeError('The signed body has no data.object');
+  return { id: event.id, type: event.type, created: event.created, data: { object: object as Record<string, unknown> } };
 }

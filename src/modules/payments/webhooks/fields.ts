@@ -14,8 +14,12 @@ export const list = (o: Json | null, key: string): Json[] => {
   const data = obj(o?.[key])?.data;
   return Array.isArray(data) ? data.map(obj).filter((x): x is Json => x !== null) : [];
 };
-/** Unix seconds → Date. */
-export const unixDate = (seconds: number | null): Date | null => (seconds === null ? null : new Date(seconds * 1000));
+/** Unix seconds → Date; null when absent or outside the dates a Date can hold. */
+export const unixDate = (seconds: number | null): Date | null => {
+  if (seconds === null) return null;
+  const date = new Date(seconds * 1000);
+  return Number.isNaN(date.getTime()) ? null : date;
+};
 export const metadataOf = (o: Json | null): Record<string, string> => {
   const m = obj(o?.metadata);
   if (!m) return {};

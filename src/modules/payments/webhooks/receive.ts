@@ -10,9 +10,9 @@
  * in one statement.
  */
 import type { SchoolServices } from '../../../workflows/services.js';
-import type { GatewayEvent } from '../gateway/types.js';
+import { WebhookSignatureError, type GatewayEvent } from '../gateway/types.js';
 import { onInvoiceEvent, onSubscriptionEvent } from './billing-events.js';
-import { ref } from './fields.js';
+import { obj, ref } from './fields.js';
 import type { EventClaim } from '../record-success.js';
 import { claimPaymentIntentSucceeded, onChargeRefunded, onPaymentIntentFailed, onPaymentIntentSucceeded } from './payment-events.js';
 
@@ -39,10 +39,74 @@ export const webhookHandlers: Readonly<Record<string, Handler>> = {
   'customer.subscription.deleted': (deps, event) => onSubscriptionEvent(deps, event, true),
 };
 
-/** Verifies (WebhookSignatureError when the signature is missing or wrong) and processes one delivery. */
+/** A delivery whose body is not a gateway event (not JSON, or without id, type, created and data.object). */
+export class WebhookPayloadError extends Error {
+  constructor() {
+    super('Invalid webhook payload');
+    this.name = 'WebhookPayloadError';
+  }
+}
+
+/** Whether `rawBody` is JSON shaped like a gateway event. */
+function isEventShaped(rawBody: string | Buffer): boolean {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(typeof rawBody === 'string' ? rawBody : rawBody.toString('utf8'));
+  } catch {
+    return false;
+  }
+  if (typeof parsed !== 'object' || parsed === null) return false;
+  const { id, type, created, data } = parsed as Record<string, unknown>;
+  const object = typeof data === 'object' && data !== null ? (data as Record<string, unknown>).object : undefined;
+  return typeof id === 'string' && typeof type === 'string' && typeof created === 'number' && typeof object === 'object' && object !== null;
+}
+
+/**
+ * Verifies a delivery: WebhookSignatureError when the signature is missing or wrong, WebhookPayloadError
+ * when the body is not a gateway event. The body is only parsed here when verification failed, to
+ * tell the two apart (the gateway parses it itself when the signature holds).
+ */
+export function verifyDelivery(deps: WebhookDeps, rawBody: string | Buffer, signatureHeader: string | undefined): GatewayEvent {
+  let event: GatewayEvent;
+  try {
+    event = deps.gateway.verifyWebhook(rawBody, signatureHeader);
+  } catch (error) {
+    if (signatureHeader && !isEventShaped(rawBody)) throw new WebhookPayloadError();
+    if (error instanceof WebhookSignatureError) throw error;
+    throw new WebhookPayloadError();
+  }
+  if (!isUsableEvent(event)) throw new WebhookPayloadError();
+  return event;
+}
+
+/** Latest `created` accepted, in Unix seconds (2100-01-01); a signed event past it is not a real one. */
+const latestCreated = 4_102_444_800;
+
+/**
+ * Whether a verified event has what processing reads: a short id and type, `created` in Unix seconds
+ * between 1970 and 2100, and `data.object` an object. A signature proves who sent a body, not that
+ * it is well formed.
+ */
+function isUsableEvent(event: GatewayEvent): boolean {
+  const { id, type, created, data } = event as unknown as Record<string, unknown>;
+  const object = obj(obj(data)?.object);
+  return (
+    typeof id === 'string' &&
+    id.length > 0 &&
+    id.length <= 255 &&
+    typeof type === 'string' &&
+    type.length > 0 &&
+    type.length <= 255 &&
+    Number.isInteger(created) &&
+    (created as number) >= 0 &&
+    (created as number) <= latestCreated &&
+    object !== null
+  );
+}
+
+/** Verifies (see verifyDelivery) and processes one delivery. */
 export async function receiveWebhook(deps: WebhookDeps, rawBody: string | Buffer, signatureHeader: string | undefined): Promise<WebhookResult> {
-  const event = deps.gateway.verifyWebhook(rawBody, signatureHeader);
-  return processWebhookEvent(deps, event);
+  return processWebhookEvent(deps, verifyDelivery(deps, rawBody, signatureHeader));
 }
 
 /**

@@ -83,16 +83,22 @@ export const prepareNode = (services: SchoolServices) =>
       const paymentId = await paymentRowOf(services, ctx, parentId);
       // Claim attempt `e.attempt` for this run: the next attempt of an unpaid payment, or this run's own
       // attempt on a resume. Another run (a second retry of the same attempt) finds nothing to claim.
+      // A failed payment is retried only while no other payment claimed it to settle it (see
+      // settlement.ts: the settlement claims it with the mirror condition, so one of the two wins),
+      // while it is not itself a failed settlement attempt, and, for the dunning schedule, while its
+      // automatic retries are not cancelled.
       const claimed = await db.sql.query(
         `UPDATE payments SET status = 'processing', attempt_count = $2, workflow_run_id = $3, next_retry_at = NULL, gateway = $4
-         WHERE id = $1 AND ((status IN ('pending', 'failed') AND attempt_count = $2 - 1)
+         WHERE id = $1 AND ((status = 'pending' AND attempt_count = $2 - 1)
+                            OR (status = 'failed' AND attempt_count = $2 - 1 AND settled_by_payment_id IS NULL AND settles_payment_id IS NULL
+                                AND (retries_cancelled_at IS NULL OR $5::boolean))
                             OR (status = 'processing' AND attempt_count = $2 AND workflow_run_id = $3))
          RETURNING id`,
-        [paymentId, e.attempt, ctx.runId, gateway.name],
+        [paymentId, e.attempt, ctx.runId, gateway.name, e.manual === true],
       );
       const base = { paymentId, parentId, attempt: e.attempt, customerId: null, paymentMethodId: null };
       if (claimed.length === 0) {
-        ctx.stop(`payment ${paymentId} is already settled or past attempt ${e.attempt}`);
+        ctx.stop(`payment ${paymentId} is paid, settled by another payment, no longer retried, or past attempt ${e.attempt}`);
         return { ...base, blocked: null };
       }
       await db.sql.query(

@@ -68,6 +68,8 @@ const failed = z.object({
   nextRetryAt: z.string().nullable(),
   exhausted: z.boolean(),
   superseded: z.boolean(),
+  /** Retries were cancelled, or the payment was an attempt to settle another one (absent in older runs). */
+  retriesEnded: z.boolean().optional(),
 });
 type Failed = z.infer<typeof failed>;
 
@@ -86,7 +88,9 @@ export const recordFailureNode = (services: SchoolServices) =>
         workflowActor(ctx.runId),
       );
       if (!outcome) throw new PermanentError(`payment ${p.paymentId} disappeared`);
-      return { failureCode, nextRetryAt: outcome.nextRetryAt?.toISOString() ?? null, exhausted: outcome.exhausted, superseded: outcome.superseded };
+      return {
+        failureCode, nextRetryAt: outcome.nextRetryAt?.toISOString() ?? null, exhausted: outcome.exhausted, superseded: outcome.superseded, retriesEnded: outcome.retriesEnded,
+      };
     },
   });
 
@@ -106,7 +110,11 @@ export const notifyFailureNode = (services: SchoolServices) =>
         { amountCents: e.amountCents, currency: e.currency, description: e.description, failureReason: reason, retryAt: f.nextRetryAt },
         `${ctx.idempotencyKey}:parent`,
       );
-      const plan = f.nextRetryAt ? `Next try: ${f.nextRetryAt}.` : 'No retry will follow: the family is flagged for follow-up.';
+      const plan = f.nextRetryAt
+        ? `Next try: ${f.nextRetryAt}.`
+        : f.retriesEnded
+          ? 'No automatic retry will follow (retries cancelled, or an attempt to settle another payment, which keeps its own schedule).'
+          : 'No retry will follow: the family is flagged for follow-up.';
       const adminRunIds = await notifyAdmins(
         services,
         {
