@@ -1,12 +1,22 @@
 import type { AppConfig } from '../config.js';
 import type { Database } from '../db/client.js';
+import type { RunRecord, SignalResult } from '../engine/index.js';
 import type { PaymentGateway } from '../modules/payments/gateway/types.js';
 import type { EmailTransport, SmsProvider } from '../modules/notifications/transports/types.js';
 
-/** Starts durable workflow runs from inside a node or a route (the engine, late-bound). */
+/** Starts, signals and reads durable workflow runs from inside a node or a route (the engine, late-bound). */
 export interface WorkflowStarter {
   /** Same idempotency key → the same run (`created: false` the second time). */
   start(workflow: string, event: unknown, options?: { idempotencyKey?: string }): Promise<{ runId: string; created: boolean }>;
+  /**
+   * Sends a signal to a run (the node waiting in `ctx.waitFor(signal)` goes on with `payload`);
+   * the first payload per run and signal wins. Undefined for an unknown run.
+   */
+  signal(runId: string, signal: string, payload?: unknown): Promise<SignalResult | undefined>;
+  /** The run as it stands; undefined for an unknown run. */
+  status(runId: string): Promise<RunRecord | undefined>;
+  /** Waits up to `waitMs` until the run is settled (final, or waiting for a signal); returns it as it then stands. */
+  waitFor(runId: string, waitMs: number): Promise<RunRecord>;
 }
 
 /**

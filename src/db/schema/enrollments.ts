@@ -8,7 +8,7 @@ import { users } from './users.js';
 import { workflowRuns } from './workflows.js';
 
 /** Stored statuses; the API adds `running`, read from the workflow run. */
-export const enrollmentStatuses = ['pending', 'completed', 'waitlisted', 'rejected', 'failed'] as const;
+export const enrollmentStatuses = ['pending', 'awaiting_confirmation', 'completed', 'waitlisted', 'rejected', 'failed'] as const;
 export type EnrollmentStoredStatus = (typeof enrollmentStatuses)[number];
 export const enrollmentSources = ['public', 'admin'] as const;
 export type EnrollmentSource = (typeof enrollmentSources)[number];
@@ -51,6 +51,13 @@ export const enrollments = pgTable(
     paymentMethodId: text('payment_method_id'),
     flags: text('flags').array().notNull().default(sql`'{}'`),
     errors: jsonb('errors').$type<EnrollmentMessage[]>().notNull().default(sql`'[]'::jsonb`),
+    /** SHA-256 (hex) of the ownership-confirmation link's token; the token itself is only mailed. */
+    confirmationTokenHash: text('confirmation_token_hash'),
+    confirmationSentAt: tstz('confirmation_sent_at'),
+    confirmationExpiresAt: tstz('confirmation_expires_at'),
+    confirmedAt: tstz('confirmed_at'),
+    /** 'email' (the link was opened) or 'admin:<user id>'. */
+    confirmedBy: text('confirmed_by'),
     welcomedAt: tstz('welcomed_at'),
     decidedAt: tstz('decided_at'),
     ...timestamps(),
@@ -62,7 +69,8 @@ export const enrollments = pgTable(
         sql`lower(regexp_replace(btrim(${t.studentFirstName}) || ' ' || btrim(${t.studentLastName}), '\\s+', ' ', 'g'))`,
         t.studentDateOfBirth,
       )
-      .where(sql`status IN ('pending', 'completed', 'waitlisted')`),
+      .where(sql`status IN ('pending', 'awaiting_confirmation', 'completed', 'waitlisted')`),
+    uniqueIndex('enrollments_confirmation_token_idx').on(t.confirmationTokenHash).where(sql`confirmation_token_hash IS NOT NULL`),
     index('enrollments_status_created_idx').on(t.status, t.createdAt.desc()),
     index('enrollments_created_idx').on(t.createdAt.desc()),
     index('enrollments_parent_idx').on(t.parentId).where(sql`parent_id IS NOT NULL`),

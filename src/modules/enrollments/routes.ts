@@ -64,7 +64,7 @@ export const enrollmentRoutes =
       },
       async (request, reply) => {
         const submitted = await service.submit(request.body, 'admin', callerOf(request).userId);
-        const { view, final } = await service.waitForOutcome(submitted.enrollmentId);
+        const { view, final } = await service.waitForOutcome(submitted);
         return reply.status(final ? 200 : 202).header('location', view.statusUrl).send(view);
       },
     );

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { enrollmentSources, paymentSetupOutcomes } from '../../db/schema/enrollments.js';
+import { boundedDate } from '../../http/date-schemas.js';
 import { pageQuery } from '../../http/pagination.js';
 
 /** Days a lesson may be preferred on (the school is closed on Sundays). */
@@ -14,7 +15,7 @@ export const dayParts = ['morning', 'afternoon', 'evening'] as const;
 export type DayPart = (typeof dayParts)[number];
 
 /** Every status the API shows; `running` is derived from the workflow run, the others are stored. */
-export const enrollmentApiStatuses = ['pending', 'running', 'completed', 'waitlisted', 'rejected', 'failed'] as const;
+export const enrollmentApiStatuses = ['pending', 'running', 'awaiting_confirmation', 'completed', 'waitlisted', 'rejected', 'failed'] as const;
 export type EnrollmentApiStatus = (typeof enrollmentApiStatuses)[number];
 
 /** "is required" for a missing field, else `message`. */
@@ -38,7 +39,7 @@ const phone = z
 export const enrollmentBody = z.object({
   studentFirstName: personName,
   studentLastName: personName,
-  studentDateOfBirth: z.iso.date({ error: say('must be a date YYYY-MM-DD') }).describe('YYYY-MM-DD; the student must be at least 5'),
+  studentDateOfBirth: boundedDate.describe('YYYY-MM-DD; the student must be at least 5'),
   studentEmail: email.nullish(),
   parentFirstName: personName,
   parentLastName: personName,
@@ -118,3 +119,10 @@ export const enrollmentAccepted = z.object({ enrollmentId: z.number().int(), run
 export const enrollmentIdParams = z.object({ id: z.coerce.number().int().min(1).max(2_147_483_647) });
 
 export const statusUrlOf = (id: number): string => `/api/v1/enrollments/${id}/status`;
+
+/** POST /public/enrollments/confirm: the token of the e-mailed link. */
+export const confirmBody = z.object({ token: z.string({ error: say('must be a string') }).min(20, 'is not a valid confirmation token').max(200, 'is not a valid confirmation token') });
+/** POST /enrollments/{id}/decline. */
+export const declineBody = z.object({ reason: z.string({ error: say('must be a string') }).trim().min(1, 'must not be empty').max(500, 'must be at most 500 characters') });
+/** The answer of a confirmation, an approval or a refusal. */
+export const confirmationAnswer = z.object({ enrollmentId: z.number().int(), statusUrl: z.string() });

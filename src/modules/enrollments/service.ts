@@ -54,21 +54,12 @@ export class EnrollmentService {
     return { enrollmentId: stored.id, runId, created: stored.created };
   }
 
-  /** The status once the workflow has decided, or as it stands after `waitMs` (then `final` is false). */
-  async waitForOutcome(enrollmentId: number, waitMs = this.options.waitMs ?? ADMIN_WAIT_MS): Promise<{ view: EnrollmentStatusView; final: boolean }> {
-    const deadline = Date.now() + waitMs;
-    // A run takes 100–200 ms: look after 30 ms, then every 30–50 ms (each look is one query).
-    let pause = 30;
-    await new Promise((resolve) => setTimeout(resolve, Math.min(pause, waitMs)));
-    for (;;) {
-      const row = await readStatus(this.services.db.sql, enrollmentId);
-      if (!row) throw notFound(`Enrollment ${enrollmentId}`);
-      const final = isSettled(row);
-      const remaining = deadline - Date.now();
-      if (final || remaining <= 0) return { view: toStatusView(row, true), final };
-      await new Promise((resolve) => setTimeout(resolve, Math.min(pause, remaining)));
-      pause = Math.min(pause + 10, 50);
-    }
+  /** The status once the workflow has settled (decided, or waiting for an answer), or as it stands after `waitMs` (then `final` is false). */
+  async waitForOutcome(submitted: Submitted, waitMs = this.options.waitMs ?? ADMIN_WAIT_MS): Promise<{ view: EnrollmentStatusView; final: boolean }> {
+    if (submitted.runId !== null) await this.services.workflows.waitFor(submitted.runId, waitMs);
+    const row = await readStatus(this.services.db.sql, submitted.enrollmentId);
+    if (!row) throw notFound(`Enrollment ${submitted.enrollmentId}`);
+    return { view: toStatusView(row, true), final: isSettled(row) };
   }
 
   /**

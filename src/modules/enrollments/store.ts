@@ -4,7 +4,7 @@
  */
 import type { EnrollmentMessage, EnrollmentSource } from '../../db/schema/enrollments.js';
 import type { SqlExecutor } from '../../db/sql-client.js';
-import type { RunError } from '../../engine/index.js';
+import { isFinal, type DurableRunStatus, type RunError } from '../../engine/index.js';
 import { offsetOf } from '../../http/pagination.js';
 import type { EnrollmentApiStatus, EnrollmentListItem, EnrollmentListQuery, EnrollmentStatusView, Submission } from './schemas.js';
 import { statusUrlOf } from './schemas.js';
@@ -35,7 +35,7 @@ export interface StatusRow {
   payment_setup: EnrollmentStatusView['paymentSetup'] | null;
   flags: string[];
   errors: EnrollmentMessage[];
-  run_status: string | null;
+  run_status: DurableRunStatus | null;
   run_error: RunError | null;
   source: EnrollmentSource;
   parent_email: string;
@@ -47,10 +47,9 @@ export interface StatusRow {
 }
 
 export const finalStatuses: ReadonlySet<EnrollmentApiStatus> = new Set(['completed', 'waitlisted', 'rejected', 'failed']);
-const finishedRuns: ReadonlySet<string> = new Set(['succeeded', 'failed', 'stopped', 'cancelled', 'compensated']);
 
 /** Decided, and its run has finished too (a failed one has undone its work and recorded why). */
-export const isSettled = (row: StatusRow): boolean => finalStatuses.has(row.api_status) && (row.run_status === null || finishedRuns.has(row.run_status));
+export const isSettled = (row: StatusRow): boolean => finalStatuses.has(row.api_status) && (row.run_status === null || isFinal(row.run_status));
 
 /** The API view. `withRunError`: add the workflow's own error to a failed one (admins only: it may be technical). */
 export function toStatusView(row: StatusRow, withRunError: boolean): EnrollmentStatusView {
@@ -105,7 +104,7 @@ export async function insertOrFind(
     const [existing] = await sql.query<{ id: number; run_id: string | null }>(
       `SELECT id, run_id FROM enrollments
        WHERE lower(parent_email) = lower($1) AND ${NAME_KEY('student_first_name', 'student_last_name')} = ${NAME_KEY('$2::text', '$3::text')}
-         AND student_date_of_birth = $4 AND status IN ('pending', 'completed', 'waitlisted')`,
+         AND student_date_of_birth = $4 AND status IN ('pending', 'awaiting_confirmation', 'completed', 'waitlisted')`,
       [s.parentEmail, s.studentFirstName, s.studentLastName, s.studentDateOfBirth],
     );
     if (existing) return { id: Number(existing.id), runId: existing.run_id, created: false };

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { Database } from '../../db/client.js';
 import type { Caller } from '../../db/scoped.js';
 import { students } from '../../db/schema/students.js';
-import type { WorkflowEngine } from '../../engine/durable/engine.js';
+import type { WorkflowEngine } from '../../engine/index.js';
 import { callerOf } from '../../http/caller.js';
 import { errorResponse } from '../../http/error-schemas.js';
 import { AppError, notFound } from '../../http/errors.js';

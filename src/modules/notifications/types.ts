@@ -15,6 +15,7 @@ export const templateNames = [
   'parent_welcome',
   'teacher_new_student',
   'enrollment_waitlisted',
+  'enrollment_confirm',
   'lesson_confirmation',
   'lesson_cancellation',
   'lesson_reminder',

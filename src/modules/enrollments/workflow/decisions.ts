@@ -15,7 +15,8 @@ type Decided = z.infer<typeof decided>;
 
 /** Stores the decision once (a re-run finds it stored). */
 async function decide(deps: NodeDeps, ctx: TaskContext<EnrollmentEvent>, status: 'rejected' | 'waitlisted'): Promise<void> {
-  const reasons = ctx.output<ValidateOutput>('validate')?.reasons ?? [];
+  // The decision after the owner's confirmation, when there was one, else validate's.
+  const reasons = (ctx.output<ValidateOutput>('confirm') ?? ctx.output<ValidateOutput>('validate'))?.reasons ?? [];
   await transaction(deps.services.db, async (tx) => {
     const row = await lockEnrollment(tx, ctx.event.enrollmentId);
     if (row.status === status) return;

@@ -3,6 +3,8 @@
  *
  *   validate → decide ─┬─ reject                                   (a rule said no; nothing created)
  *                      ├─ waitlist                                 (no free teacher; family told)
+ *                      ├─ confirm → confirmed ─┬─ reject / waitlist / family …
+ *                      │   (a public form with an existing account's e-mail: its owner confirms first)
  *                      └─ family → payment → assign → demo → welcome
  *
  * Every writing node records its work on the enrollments row in the same transaction as the work,
@@ -13,6 +15,7 @@
  */
 import { defineWorkflow, type Workflow } from '../../../engine/index.js';
 import { assignNode } from './assign.js';
+import { afterConfirmRouter, confirmNode } from './confirm.js';
 import { rejectNode, waitlistNode } from './decisions.js';
 import { demoNode } from './demo.js';
 import { ENROLLMENT_WORKFLOW, enrollmentEvent, nodeDeps, type EnrollmentEvent, type EnrollmentWorkflowDeps } from './deps.js';
@@ -33,7 +36,9 @@ export function enrollmentWorkflow(options: EnrollmentWorkflowDeps): Workflow<En
     start: 'validate',
     nodes: [
       { node: validateNode(deps), connections: ['decide'] },
-      { node: decideRouter, connections: ['reject', 'waitlist', 'family'] },
+      { node: decideRouter, connections: ['reject', 'waitlist', 'confirm', 'family'] },
+      { node: confirmNode(deps), connections: ['confirmed'] },
+      { node: afterConfirmRouter, connections: ['reject', 'waitlist', 'family'] },
       { node: rejectNode(deps) },
       { node: waitlistNode(deps) },
       { node: familyNode(deps), connections: ['payment'] },

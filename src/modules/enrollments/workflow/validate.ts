@@ -44,60 +44,71 @@ export function rejectionsOf(sub: Submission, ctx: { today: string; instruments:
 }
 
 export const validateOutput = z.object({
-  outcome: z.enum(['accepted', 'rejected', 'waitlisted']),
+  /** `confirm`: a public form with the e-mail of an existing account waits for its owner (confirm node). */
+  outcome: z.enum(['accepted', 'rejected', 'waitlisted', 'confirm']),
   reasons: z.array(z.object({ code: z.string(), message: z.string() })),
   /** Free teachers of the instrument when validated (assign decides again, under lock). */
   freeTeacherIds: z.array(z.number().int()),
 });
 export type ValidateOutput = z.infer<typeof validateOutput>;
 
+/**
+ * The decision on a stored form. With `ownerUnproven` (a public form whose e-mail belongs to an
+ * existing account) the account is not judged and no teacher is looked for: the outcome is
+ * `confirm` unless a rule about the form itself says no, so nothing about the account is revealed
+ * to whoever sent the form.
+ */
+export async function decideEnrollment(deps: NodeDeps, sub: Submission, options: { ownerUnproven: boolean }): Promise<ValidateOutput> {
+  const { db } = deps.services;
+  const settings = await settingsOf(deps.lessons);
+  const [account] = await db.sql.query<ExistingAccount>(`SELECT role, is_active AS "isActive" FROM users WHERE lower(email) = lower($1)`, [sub.parentEmail]);
+  const today = localDateOf(deps.now(), settings.timezone);
+  const waitForOwner = options.ownerUnproven && account !== undefined;
+  const reasons = rejectionsOf(sub, { today, instruments: settings.instruments, account: waitForOwner ? undefined : account });
+  if (reasons.length > 0) return { outcome: 'rejected', reasons, freeTeacherIds: [] };
+  if (waitForOwner) return { outcome: 'confirm', reasons: [], freeTeacherIds: [] };
+  const free = (await teachersOf(db.sql, sub.instrument)).filter((t) => isFree(t, sub.instrument)).map((t) => t.teacherId);
+  if (free.length === 0) return { outcome: 'waitlisted', reasons: [{ code: 'no_teacher', message: noTeacherFor(sub.instrument) }], freeTeacherIds: [] };
+  return { outcome: 'accepted', reasons: [], freeTeacherIds: free };
+}
+
 export function validateNode(deps: NodeDeps) {
   const { db } = deps.services;
   return defineNode<EnrollmentEvent, ValidateOutput>({
     id: 'validate',
-    description: 'Age (at least 5), instrument offered, terms accepted, parent e-mail usable; a free teacher for the instrument, else waitlisted',
+    description: 'Age (at least 5), instrument offered, terms accepted, parent e-mail usable (a public form with an existing account\'s e-mail waits for its owner); a free teacher for the instrument, else waitlisted',
     retry: DB_RETRY,
     output: validateOutput,
     process: async (ctx: TaskContext<EnrollmentEvent>) => {
       const row = await readEnrollment(db.orm, ctx.event.enrollmentId);
       // Decided before (a re-run after the decision committed): keep that decision.
       if (row.status === 'rejected' || row.status === 'waitlisted') return { outcome: row.status, reasons: row.errors, freeTeacherIds: [] };
+      if (row.status === 'awaiting_confirmation') return { outcome: 'confirm', reasons: [], freeTeacherIds: [] };
       if (row.status !== 'pending') throw new PermanentError(`enrollment ${row.id} is already ${row.status}`);
-      const sub = submissionOf(row);
-      const settings = await settingsOf(deps.lessons);
-      const [account] = await db.sql.query<ExistingAccount>(
-        `SELECT role, is_active AS "isActive" FROM users WHERE lower(email) = lower($1)`,
-        [sub.parentEmail],
-      );
-      const today = localDateOf(deps.now(), settings.timezone);
-      const reasons = rejectionsOf(sub, { today, instruments: settings.instruments, account });
-      if (reasons.length > 0) return { outcome: 'rejected', reasons, freeTeacherIds: [] };
-      const free = (await teachersOf(db.sql, sub.instrument)).filter((t) => isFree(t, sub.instrument)).map((t) => t.teacherId);
-      if (free.length === 0) return { outcome: 'waitlisted', reasons: [{ code: 'no_teacher', message: noTeacherFor(sub.instrument) }], freeTeacherIds: [] };
-      return { outcome: 'accepted', reasons: [], freeTeacherIds: free };
+      return decideEnrollment(deps, submissionOf(row), { ownerUnproven: row.source === 'public' });
     },
     // Last compensation of a failed run: what was made is undone by then; the row says `failed`.
     compensate: async (ctx: TaskContext<EnrollmentEvent>) => {
       const row = await readEnrollment(db.orm, ctx.event.enrollmentId);
       // `completed` too: a failure after the welcome step marked it is still a failure, now undone.
-      if (row.status !== 'pending' && row.status !== 'completed') return;
+      if (row.status !== 'pending' && row.status !== 'completed' && row.status !== 'awaiting_confirmation') return;
       const notes = withNotes(row, {
         errors: [{ code: 'enrollment_failed', message: 'The enrollment could not be completed and nothing of it was kept; please submit it again or contact the school' }],
       });
       await db.orm
         .update(enrollments)
         .set({ status: 'failed', decidedAt: new Date(deps.now()), ...notes })
-        .where(and(eq(enrollments.id, row.id), inArray(enrollments.status, ['pending', 'completed'])));
+        .where(and(eq(enrollments.id, row.id), inArray(enrollments.status, ['pending', 'completed', 'awaiting_confirmation'])));
     },
   });
 }
 
-/** Routes on validate's outcome: rejected → reject, waitlisted → waitlist, accepted → family. */
+/** Where an outcome leads: rejected → reject, waitlisted → waitlist, confirm → confirm, accepted → family. */
+export const nextOf = (outcome: ValidateOutput['outcome'] | undefined): 'reject' | 'waitlist' | 'confirm' | 'family' =>
+  outcome === 'rejected' ? 'reject' : outcome === 'waitlisted' ? 'waitlist' : outcome === 'confirm' ? 'confirm' : 'family';
+
 export const decideRouter = defineRouter<EnrollmentEvent>({
   id: 'decide',
-  description: 'rejected → reject; waitlisted → waitlist; accepted → family',
-  route: (ctx) => {
-    const outcome = ctx.output<ValidateOutput>('validate')?.outcome;
-    return outcome === 'rejected' ? 'reject' : outcome === 'waitlisted' ? 'waitlist' : 'family';
-  },
+  description: 'rejected → reject; waitlisted → waitlist; an existing account\'s e-mail on the public form → confirm; accepted → family',
+  route: (ctx) => nextOf(ctx.output<ValidateOutput>('validate')?.outcome),
 });

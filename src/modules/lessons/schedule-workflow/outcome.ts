@@ -5,8 +5,7 @@
  */
 import { z, type ZodType } from 'zod';
 import type { Caller } from '../../../db/scoped.js';
-import { finalStatuses, runStatuses } from '../../../engine/durable/records.js';
-import type { RunView } from '../../../engine/durable/view.js';
+import { finalStatuses, runStatuses, type RunView } from '../../../engine/index.js';
 import { AppError, conflict } from '../../../http/errors.js';
 import { conflictView, lessonView, seriesView } from '../schemas.js';
 import {
