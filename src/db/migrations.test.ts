@@ -40,7 +40,10 @@ const expectedTables = [
   'users',
   'webhook_events',
   'workflow_runs',
+  'workflow_signals',
   'workflow_steps',
+  'workflow_transactions',
+  'workflow_waits',
 ];
 
 const drizzleTables = Object.values(schema as Record<string, unknown>).filter((value): value is PgTable =>
@@ -72,7 +75,8 @@ describe('migrations', () => {
       'audit_log', 'billing_customers', 'calendar_feeds', 'consents', 'enrollments', 'family_flags', 'invoices', 'ledger_entries',
       'lesson_reminders', 'lesson_subscriptions', 'notification_preferences', 'notifications', 'outbox', 'password_reset_tokens',
       'payment_attempts', 'payments', 'refresh_tokens', 'saved_payment_methods', 'sim_gateway_events', 'sim_gateway_idempotency',
-      'sim_gateway_objects', 'webhook_events', 'workflow_runs', 'workflow_steps',
+      'sim_gateway_objects', 'webhook_events', 'workflow_runs', 'workflow_signals', 'workflow_steps',
+      'workflow_transactions', 'workflow_waits',
     ];
     const watched = await t.db.sql.query<{ table_name: string }>(
       `SELECT c.relname AS table_name FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid JOIN pg_proc p ON p.oid = g.tgfoid

@@ -129,7 +129,7 @@ describe('access matrix: every registered route × six callers', () => {
         if (route.access === undefined) throw new Error(`${route.method} ${route.url} has no declared access`);
         return { method: route.method, url: route.url, access: route.access };
       });
-  });
+  }, 120_000);
   afterAll(async () => {
     await t?.close();
     await engine?.stop();
@@ -252,9 +252,14 @@ describe('access matrix: every registered route × six callers', () => {
 
   /** Mutations may deactivate or demote the fixture users; put them back so later calls test access, not leftovers. */
   async function restoreFixtures(): Promise<void> {
-    for (const user of [f.parentA, f.parentB, f.teacherA, f.teacherB, f.admin]) {
-      await sql('UPDATE users SET is_active = true, tokens_valid_after = NULL, role = $2 WHERE id = $1', [user.id, user.role]);
-    }
+    // One statement, writing only the rows a call changed (usually none).
+    const users = [f.parentA, f.parentB, f.teacherA, f.teacherB, f.admin];
+    await sql(
+      `UPDATE users u SET is_active = true, tokens_valid_after = NULL, role = fixture.role
+         FROM unnest($1::int[], $2::text[]) AS fixture(id, role)
+        WHERE u.id = fixture.id AND (NOT u.is_active OR u.tokens_valid_after IS NOT NULL OR u.role <> fixture.role)`,
+      [users.map((u) => u.id), users.map((u) => u.role)],
+    );
   }
 
   it('reads the route table of the real app', () => {
@@ -335,5 +340,5 @@ describe('access matrix: every registered route × six callers', () => {
     }
     expect(failures).toEqual([]);
     expect(seen.length).toBe(routes.length * CALLERS.length);
-  });
+  }, 180_000); // ~600 requests: seconds on an idle machine, much more on a loaded one
 });

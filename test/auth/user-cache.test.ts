@@ -13,7 +13,7 @@ describe('user row cache', () => {
 
   const me = (headers: Record<string, string>) => t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers });
 
-  async function eventually(check: () => Promise<boolean>, timeoutMs = 3_000): Promise<boolean> {
+  async function eventually(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (await check()) return true;

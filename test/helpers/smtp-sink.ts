@@ -71,7 +71,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     failNext(count) {
       failures = count;
     },
-    waitFor(predicate, timeoutMs = 10_000) {
+    waitFor(predicate, timeoutMs = 25_000) {
       return new Promise((resolve, reject) => {
         const check = (): boolean => {
           const found = messages.find(predicate);

@@ -1,9 +1,9 @@
 /**
  * Exactly-once sends across a worker's death: a worker claims a notification run, checkpoints
  * `determine_channels` and `render`, sends the e-mail and writes the in-app notification, and dies
- * before checkpointing them. Another worker resumes the run after the lease expires: it finds the
- * outbox row (same idempotency key) already sent and the in-app row written, and sends nothing
- * twice. Also: mail queued outside a run (password reset) is delivered by `outbox-dispatch`.
+ * before checkpointing them. Another worker resumes the run once the test expires the lease: it
+ * finds the outbox row (same idempotency key) already sent and the in-app row written, and sends
+ * nothing twice. Also: mail queued outside a run (password reset) is delivered by `outbox-dispatch`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attemptDelivery } from '../../src/modules/notifications/delivery.js';
@@ -17,6 +17,9 @@ import { OUTBOX_DISPATCH_WORKFLOW } from '../../src/modules/notifications/workfl
 import { createTestStack, type TestStack } from '../helpers/stack.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
 import { lessonData, outboxOfRun, summaryOf, unique, userWith, WAIT_MS } from './helpers.js';
+
+/** The doomed worker's lease: far longer than the test, so only the test ends it. */
+const DOOMED_LEASE_MS = 10 * 60_000;
 
 describe('resumed and dispatched deliveries', () => {
   let sink: SmtpSink;
@@ -38,12 +41,14 @@ describe('resumed and dispatched deliveries', () => {
     const request: NotificationRequest = { userId: parent.id, template: 'lesson_reminder', data: lessonData };
     const { run } = await store.create({ workflow: 'notification', event: request, idempotencyKey: unique() });
 
-    // The doomed worker: claims with a short lease, checkpoints the first two nodes…
-    expect(await store.claim(run.id, 'dead-worker', 300)).toBeDefined();
+    // The doomed worker: claims with a lease that cannot lapse during the test (on a starved CPU a
+    // short one did, and the live worker resumed the run while this one was still sending), and
+    // checkpoints the first two nodes…
+    expect(await store.claim(run.id, 'dead-worker', DOOMED_LEASE_MS)).toBeDefined();
     const plan = await planDelivery(sql, request);
     const rendered = renderTemplate(request.template, request.data, { school: await loadSchoolContext(sql, 'America/Halifax'), recipientName: plan.recipientName });
     const checkpoint = (nodeId: string, output: unknown, next: string) =>
-      store.recordStep({ runId: run.id, nodeId, kind: 'process', attempt: 1, status: 'succeeded', output, next, durationMs: 1 }, 'dead-worker', next, 300);
+      store.recordStep({ runId: run.id, nodeId, kind: 'process', attempt: 1, status: 'succeeded', output, next, durationMs: 1 }, 'dead-worker', next, DOOMED_LEASE_MS);
     expect(await checkpoint('determine_channels', plan, 'render')).toBe(true);
     expect(await checkpoint('render', rendered, 'track')).toBe(true);
     // …does what the email and in_app nodes do, with their idempotency keys, then dies.
@@ -55,7 +60,9 @@ describe('resumed and dispatched deliveries', () => {
     const notificationId = await createInApp(sql, { userId: parent.id, kind: request.template, title: rendered.subject, body: rendered.plain, data: request.data, idempotencyKey: `${run.id}:in_app` });
     await sink.waitFor((m) => m.to.includes(parent.email));
 
-    // The sweeper of the live worker re-enqueues the run once the lease has expired.
+    // It dies: the test expires its lease now (no timer decides when), and a sweep re-enqueues the run for the live worker.
+    await sql.query(`UPDATE workflow_runs SET lease_expires_at = now() - interval '1 second' WHERE id = $1 AND lease_owner = 'dead-worker'`, [run.id]);
+    await stack.engine.sweep();
     const resumed = await stack.engine.waitFor(run.id, WAIT_MS);
     expect(resumed).toMatchObject({ status: 'succeeded', attempt: 2 });
     const summary = await summaryOf(stack, run.id);
@@ -67,7 +74,7 @@ describe('resumed and dispatched deliveries', () => {
     expect(await sql.query('SELECT 1 FROM notifications WHERE user_id = $1', [parent.id])).toHaveLength(1);
     const steps = await sql.query<{ node_id: string }>(`SELECT node_id FROM workflow_steps WHERE run_id = $1 AND status = 'succeeded' ORDER BY node_id`, [run.id]);
     expect(steps.map((s) => s.node_id)).toEqual(['determine_channels', 'email', 'in_app', 'render', 'sms', 'track']);
-  });
+  }, 90_000);
 
   it('delivers a password reset e-mail through outbox-dispatch, with retries spaced by send_after', async () => {
     const sql = stack.database.db.sql;
@@ -84,7 +91,7 @@ describe('resumed and dispatched deliveries', () => {
     };
     // The request starts an outbox-dispatch run at once (no waiting for the cron): its attempt fails.
     let queued = await readRow();
-    for (let i = 0; i < 200 && queued.status !== 'retrying'; i++) {
+    for (const deadline = Date.now() + WAIT_MS; queued.status !== 'retrying' && Date.now() < deadline; ) {
       await new Promise((resolve) => setTimeout(resolve, 25));
       queued = await readRow();
     }
@@ -111,5 +118,5 @@ describe('resumed and dispatched deliveries', () => {
     expect(mail.html).toContain('Reset my password');
     await dispatch();
     expect(sink.messages.filter((m) => m.to.includes(parent.email))).toHaveLength(1);
-  });
+  }, 90_000);
 });
