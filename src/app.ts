@@ -13,8 +13,8 @@ import type { AppConfig } from './config.js';
 import { ChangeFeed } from './db/change-feed.js';
 import type { Database } from './db/client.js';
 import type { WorkflowEngine } from './engine/index.js';
-import { requireAccessDeclarations } from './http/access.js';
-import { installAuthGuard } from './http/auth-guard.js';
+import { requireAccessDeclarations } from './modules/auth/access.js';
+import { installAuthGuard } from './modules/auth/guard.js';
 import { installReadCache } from './http/read-cache.js';
 import { installSecurityHeaders } from './http/security-headers.js';
 import { installErrorHandling } from './http/error-handler.js';
@@ -42,8 +42,7 @@ import { enrollmentConfirmationRoutes } from './modules/enrollments/confirmation
 import { enrollmentRoutes } from './modules/enrollments/routes.js';
 import { paymentRoutes } from './modules/payments/routes.js';
 import { deliverQueuedMailSoon } from './modules/notifications/send.js';
-import { createServices } from './runtime/services.js';
-import type { SchoolServices } from './workflows/services.js';
+import type { SchoolServices } from './modules/services.js';
 
 /** What the app needs from the outside world; main.ts builds it, tests build their own. */
 export interface AppDeps {
@@ -53,8 +52,8 @@ export interface AppDeps {
   tokens: AccessTokens;
   /** The durable workflow engine; its routes are mounted when given. */
   engine?: WorkflowEngine;
-  /** Gateway, transports and workflow starter; built from config when omitted (then without an engine to start runs). */
-  services?: SchoolServices;
+  /** Gateway, transports and workflow starter (runtime/services.ts builds them; tests build their own). */
+  services: SchoolServices;
   /** Extra readiness checks (queue, Redis …); the database check is always included. */
   healthChecks?: HealthCheck[];
   metrics?: Metrics;
@@ -67,7 +66,7 @@ export type App = FastifyInstance;
 /** Builds the Fastify app: plugins, error model, docs and every route. Does not listen. */
 export async function buildApp(deps: AppDeps): Promise<App> {
   const { config, db } = deps;
-  const services = deps.services ?? createServices(config, db);
+  const { services } = deps;
   const app = Fastify({
     logger: deps.logger ?? loggerOptions(config),
     genReqId: generateRequestId,

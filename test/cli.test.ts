@@ -25,7 +25,7 @@ function runCli(args: string[], env: Record<string, string>, untilHealthyThenSto
     child.once('error', reject);
     child.once('exit', (code) => resolve({ code, stdout, stderr }));
     if (untilHealthyThenStop) {
-      waitFor200(`http://127.0.0.1:${env.PORT}/health`, performance.now(), 60_000).then(
+      waitFor200(`http://127.0.0.1:${env.PORT}/health`, performance.now(), 150_000).then(
         () => child.kill('SIGTERM'),
         (error: unknown) => {
           child.kill('SIGKILL');
@@ -43,14 +43,14 @@ describe('command line', () => {
   });
   afterAll(async () => rm(dataDir, { recursive: true, force: true }));
 
-  it('stops on a bad environment value with one line naming the variable', { timeout: 60_000 }, async () => {
+  it('stops on a bad environment value with one line naming the variable', { timeout: 120_000 }, async () => {
     const result = await runCli(['serve'], { PORT: 'eighty', DATA_DIR: dataDir });
     expect(result.code).toBe(1);
     const lines = result.stderr.trim().split('\n').filter((l) => !l.startsWith('npm warn'));
     expect(lines).toEqual([expect.stringMatching(/^Invalid environment variable PORT: .*"eighty"/)]);
   });
 
-  it('rejects an unknown command with the usage', { timeout: 60_000 }, async () => {
+  it('rejects an unknown command with the usage', { timeout: 120_000 }, async () => {
     const result = await runCli(['dance'], { DATA_DIR: dataDir });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('Unknown command "dance"');
@@ -71,5 +71,5 @@ describe('command line', () => {
     const migrate = await runCli(['migrate'], { DATA_DIR: dataDir });
     expect(migrate.code).toBe(0);
     expect(migrate.stdout).toContain('Database is up to date');
-  }, 180_000);
+  }, 480_000);
 });

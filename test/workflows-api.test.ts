@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import type { WorkflowEngine } from '../src/engine/durable/engine.js';
-import { defineNode, defineRouter, defineWorkflow, PermanentError, WorkflowRegistry } from '../src/engine/index.js';
+import { defineNode, defineRouter, defineWorkflow, PermanentError, WorkflowRegistry, type WorkflowEngine } from '../src/engine/index.js';
 import { createTestApp, createUser, type TestApp } from './helpers/app.js';
 import { createTestDatabase, type TestDatabase } from './helpers/db.js';
 import { createTestEngine } from './helpers/engine.js';

@@ -74,3 +74,6 @@ export type { TransactionOpener } from './durable/transactions.js';
 export type { SignalResult } from './durable/waits.js';
 export type { NodeView, RunView } from './durable/view.js';
 export type { QueueHandlers, WorkflowQueue } from './queue/types.js';
+export { BullMqQueue, type BullMqQueueOptions } from './queue/bullmq.js';
+export { PgBossQueue, inProcessWakeChannel, type PgBossQueueOptions, type PgBossSql, type WakeChannel } from './queue/pgboss.js';
+export { postgresWakeChannel, type PostgresWakeOptions } from './queue/wake-postgres.js';

@@ -1,7 +1,7 @@
 import type { AppConfig } from '../config.js';
 import { openDatabase, type Database } from '../db/client.js';
 import { migrate } from '../db/migrate.js';
-import { seedDatabase } from '../db/seed.js';
+import { seedDatabase } from '../seed/index.js';
 
 export interface PreparedDatabase {
   db: Database;

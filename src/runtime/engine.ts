@@ -1,12 +1,12 @@
 import type { Registry } from 'prom-client';
 import type { AppConfig } from '../config.js';
 import type { Database } from '../db/client.js';
-import { WorkflowEngine } from '../engine/durable/engine.js';
-import { buildWorkflowRegistry, workflowSchedules } from '../workflows/index.js';
+import { WorkflowEngine } from '../engine/index.js';
+import { buildWorkflowRegistry, workflowSchedules } from './workflows.js';
 import { createWorkflowQueue } from './queue.js';
 import { createServices } from './services.js';
 import { schoolTransactions } from './transaction-handle.js';
-import type { SchoolServices } from '../workflows/services.js';
+import type { SchoolServices } from '../modules/services.js';
 
 /**
  * The workflow engine of a process and the services its workflows use: the school's registry,

@@ -1,9 +1,6 @@
 import type { AppConfig } from '../config.js';
 import { CONNECT_TIMEOUT_MS, type Database } from '../db/client.js';
-import { BullMqQueue } from '../engine/queue/bullmq.js';
-import { inProcessWakeChannel, PgBossQueue, type PgBossSql } from '../engine/queue/pgboss.js';
-import type { WorkflowQueue } from '../engine/queue/types.js';
-import { postgresWakeChannel } from '../engine/queue/wake-postgres.js';
+import { BullMqQueue, inProcessWakeChannel, PgBossQueue, postgresWakeChannel, type PgBossSql, type WorkflowQueue } from '../engine/index.js';
 
 /** pg-boss's SQL on the embedded PGlite: parameterised statements, or scripts without parameters. */
 export function pgliteBossSql(db: Database): PgBossSql {

@@ -4,7 +4,7 @@ import type { RunRecord, SignalResult, WorkflowEngine } from '../engine/index.js
 import { createPaymentGateway } from '../modules/payments/gateway/index.js';
 import { createEmailTransport } from '../modules/notifications/transports/email.js';
 import { createSmsProvider } from '../modules/notifications/transports/sms.js';
-import type { SchoolServices, WorkflowStarter } from '../workflows/services.js';
+import type { SchoolServices, WorkflowStarter } from '../modules/services.js';
 
 /** A WorkflowStarter whose engine is attached after the registry (which needs the services) is built. */
 export class LateBoundStarter implements WorkflowStarter {

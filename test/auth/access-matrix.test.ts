@@ -1,9 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WorkflowEngine } from '../../src/engine/durable/engine.js';
-import type { Role, RouteAccess } from '../../src/http/access.js';
-import { guardedRoutes } from '../../src/http/auth-guard.js';
-import { buildWorkflowRegistry } from '../../src/workflows/index.js';
+import type { WorkflowEngine } from '../../src/engine/index.js';
+import type { Role, RouteAccess } from '../../src/modules/auth/access.js';
+import { guardedRoutes } from '../../src/modules/auth/guard.js';
+import { buildWorkflowRegistry } from '../../src/runtime/workflows.js';
 import { createServices } from '../../src/runtime/services.js';
 import { createTestApp, testConfig, type TestApp } from '../helpers/app.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';

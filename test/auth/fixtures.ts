@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { App } from '../../src/app.js';
 import type { Database } from '../../src/db/client.js';
-import type { Role } from '../../src/http/access.js';
+import type { Role } from '../../src/modules/auth/access.js';
 import { loggerOptions } from '../../src/logger.js';
 import { hashPassword } from '../../src/modules/auth/passwords.js';
 import { createUser } from '../helpers/app.js';

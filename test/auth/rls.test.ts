@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asCaller, type Caller } from '../../src/db/scoped.js';
+import { asCaller, type Caller } from '../../src/modules/auth/scoped.js';
 import { createTestDatabase, onRealPostgres, type TestDatabase } from '../helpers/db.js';
 import { createTwoFamilies, type TwoFamilies } from './fixtures.js';
 

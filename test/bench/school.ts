@@ -14,7 +14,7 @@ import type autocannon from 'autocannon';
 import { DateTime } from 'luxon';
 import { openDatabase } from '../../src/db/client.js';
 import { migrate } from '../../src/db/migrate.js';
-import { seedDatabase } from '../../src/db/seed.js';
+import { seedDatabase } from '../../src/seed/index.js';
 import { hashPassword } from '../../src/modules/auth/passwords.js';
 import { fmt, freePort, scratchDatabase, startProcess, stopProcess, waitFor200 } from './lib.js';
 import { loadTest, type LoadFigures } from './load.js';

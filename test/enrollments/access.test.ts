@@ -4,7 +4,7 @@
  * enrollments table on its own.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asCaller } from '../../src/db/scoped.js';
+import { asCaller } from '../../src/modules/auth/scoped.js';
 import { enrollments } from '../../src/db/schema/enrollments.js';
 import { createUser } from '../helpers/app.js';
 import type { TestStack } from '../helpers/stack.js';

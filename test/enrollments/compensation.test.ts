@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PermanentError, type TaskContext } from '../../src/engine/index.js';
-import { enrollmentWorkflow, type EnrollmentEvent } from '../../src/modules/enrollments/workflow/index.js';
-import type { EnrollmentNodeId } from '../../src/modules/enrollments/workflow/deps.js';
+import { enrollmentWorkflow, type EnrollmentEvent } from '../../src/modules/enrollments/workflows/index.js';
+import type { EnrollmentNodeId } from '../../src/modules/enrollments/workflows/deps.js';
 import { createUser } from '../helpers/app.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
 import type { TestStack } from '../helpers/stack.js';

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Database } from '../../src/db/client.js';
 import { WorkflowRegistry } from '../../src/engine/index.js';
-import { enrollmentWorkflow, ENROLLMENT_WORKFLOW, type EnrollmentFaults } from '../../src/modules/enrollments/workflow/index.js';
+import { enrollmentWorkflow, ENROLLMENT_WORKFLOW, type EnrollmentFaults } from '../../src/modules/enrollments/workflows/index.js';
 import type { PaymentGateway } from '../../src/modules/payments/gateway/types.js';
-import { buildWorkflowRegistry } from '../../src/workflows/index.js';
+import { buildWorkflowRegistry } from '../../src/runtime/workflows.js';
 import { createUser } from '../helpers/app.js';
 import type { TestDatabase } from '../helpers/db.js';
 import { createTestStack, type TestStack } from '../helpers/stack.js';

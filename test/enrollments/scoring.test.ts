@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { rankTeachers, scoreTeacher, SCORE, type TeacherCandidate } from '../../src/modules/enrollments/scoring.js';
 import { chooseDemoStart, localClock } from '../../src/modules/enrollments/slots.js';
-import { rejectionsOf, TOO_YOUNG } from '../../src/modules/enrollments/workflow/validate.js';
+import { rejectionsOf, TOO_YOUNG } from '../../src/modules/enrollments/workflows/validate.js';
 import type { Submission } from '../../src/modules/enrollments/schemas.js';
 
 const weekdays = (span: [string, string], days = [1, 2, 3, 4, 5, 6]) => days.map((weekday) => ({ weekday, startTime: span[0], endTime: span[1] }));

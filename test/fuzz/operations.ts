@@ -3,7 +3,7 @@
  * /openapi.json), plus the routes the document hides (e.g. /metrics), which get schema-less fuzzing.
  */
 import type { App } from '../../src/app.js';
-import { guardedRoutes } from '../../src/http/auth-guard.js';
+import { guardedRoutes } from '../../src/modules/auth/guard.js';
 
 /** The subset of JSON Schema (draft 2020-12, as Zod 4 emits it) the generators understand. */
 export interface JsonSchema {

@@ -1,8 +1,9 @@
 import { buildApp, type App, type AppDeps } from '../../src/app.js';
 import { loadConfig, type AppConfig } from '../../src/config.js';
-import type { Role } from '../../src/http/access.js';
+import type { Role } from '../../src/modules/auth/access.js';
 import { AccessTokens } from '../../src/modules/auth/tokens.js';
 import type { Database } from '../../src/db/client.js';
+import { createServices } from '../../src/runtime/services.js';
 import { createTestDatabase, type TestDatabase } from './db.js';
 
 /** Token service of every test app (fixed secret). */
@@ -57,7 +58,9 @@ export async function createTestApp(
 ): Promise<TestApp> {
   const database = await createTestDatabase();
   const config = testConfig(options.env);
-  const app = await buildApp({ config, db: database.db, logger: false, tokens: testTokens, ...options.deps });
+  const db = options.deps?.db ?? database.db;
+  const services = options.deps?.services ?? createServices(config, db);
+  const app = await buildApp({ config, db, logger: false, tokens: testTokens, services, ...options.deps });
   options.beforeReady?.(app);
   await app.ready();
   return {

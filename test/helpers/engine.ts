@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Registry } from 'prom-client';
-import { WorkflowEngine } from '../../src/engine/durable/engine.js';
-import type { WorkflowRegistry } from '../../src/engine/index.js';
+import { WorkflowEngine, type WorkflowRegistry } from '../../src/engine/index.js';
 import { createWorkflowQueue } from '../../src/runtime/queue.js';
 import { schoolTransactions } from '../../src/runtime/transaction-handle.js';
 import type { TestDatabase } from './db.js';

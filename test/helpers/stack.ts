@@ -1,10 +1,9 @@
 import { buildApp, type App } from '../../src/app.js';
 import type { AppConfig } from '../../src/config.js';
-import type { WorkflowEngine } from '../../src/engine/durable/engine.js';
-import type { WorkflowRegistry } from '../../src/engine/index.js';
+import type { WorkflowEngine, WorkflowRegistry } from '../../src/engine/index.js';
 import { createServices } from '../../src/runtime/services.js';
-import { buildWorkflowRegistry } from '../../src/workflows/index.js';
-import type { SchoolServices } from '../../src/workflows/services.js';
+import { buildWorkflowRegistry } from '../../src/runtime/workflows.js';
+import type { SchoolServices } from '../../src/modules/services.js';
 import { testConfig, testTokens } from './app.js';
 import { createTestDatabase, type TestDatabase } from './db.js';
 import { createTestEngine } from './engine.js';

@@ -1,5 +1,5 @@
 /** Shared pieces of the notification tests: stacks, users with addresses, run and outbox readers. */
-import type { RunRecord } from '../../src/engine/durable/records.js';
+import type { RunRecord } from '../../src/engine/index.js';
 import { sendNotification } from '../../src/modules/notifications/send.js';
 import type { NotificationRequest } from '../../src/modules/notifications/types.js';
 import type { NotificationSummary } from '../../src/modules/notifications/workflows/summary.js';

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type App } from '../../src/app.js';
 import { openDatabase, type Database } from '../../src/db/client.js';
+import { createServices } from '../../src/runtime/services.js';
 import { freePort } from '../bench/lib.js';
 import { bearerFor, testConfig, testTokens } from '../helpers/app.js';
 
@@ -16,7 +17,8 @@ describe('while the database cannot be reached', () => {
   beforeAll(async () => {
     db = await openDatabase({ kind: 'postgres', url: `postgresql://postgres@127.0.0.1:${await freePort()}/cedar`, poolSize: 2 });
     // The change feed needs a connection at start; the caches are off here, as behind a transaction pooler.
-    app = await buildApp({ config: testConfig({ READ_CACHE_TTL_MS: '0' }), db, logger: false, tokens: testTokens });
+    const config = testConfig({ READ_CACHE_TTL_MS: '0' });
+    app = await buildApp({ config, db, logger: false, tokens: testTokens, services: createServices(config, db) });
     await app.ready();
   });
   afterAll(async () => {

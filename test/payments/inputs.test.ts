@@ -3,7 +3,7 @@
  * gateway; callers may only pay for, save cards for and see their own family.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EventValidationError } from '../../src/engine/errors.js';
+import { EventValidationError } from '../../src/engine/index.js';
 import { PAYMENT_WORKFLOW } from '../../src/modules/payments/workflows/index.js';
 import { createPaymentWorld, gatewayKinds, type Family, type PaymentWorld } from './fixture.js';
 

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { Role } from '../../src/http/access.js';
+import type { Role } from '../../src/modules/auth/access.js';
 import { createTestApp, createUser, type TestApp } from '../helpers/app.js';
 
 export type TestUser = Awaited<ReturnType<typeof createUser>>;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDatabase } from '../../src/db/seed.js';
+import { seedDatabase } from '../../src/seed/index.js';
 import { createTestApp, createUser, type TestApp } from '../helpers/app.js';
 import { call, fieldsOf, type TestUser } from './helpers.js';
 

@@ -94,6 +94,36 @@ describe('read cache', () => {
     expect(after.body).toContain('4321');
   });
 
+  it('sends a hit byte for byte as the miss, multi-byte characters, length and headers included', async () => {
+    const url = `/api/v1/students/${studentId}`;
+    expect((await call(w.t, w.admin, 'PATCH', url, { notes: 'Zoë 🎹 jeudi, 李' })).status).toBe(200);
+    const miss = await w.t.app.inject({ method: 'GET', url, headers: w.admin.headers });
+    const hit = await w.t.app.inject({ method: 'GET', url, headers: w.admin.headers });
+    expect([miss.headers[READ_CACHE_HEADER], hit.headers[READ_CACHE_HEADER]]).toEqual(['miss', 'hit']);
+    expect(hit.rawPayload.equals(miss.rawPayload)).toBe(true);
+    expect(JSON.parse(hit.body).notes).toBe('Zoë 🎹 jeudi, 李');
+    for (const answer of [miss, hit]) {
+      expect(answer.headers['content-length']).toBe(String(answer.rawPayload.length));
+      expect(answer.headers['content-type']).toBe('application/json; charset=utf-8');
+    }
+  });
+
+  it('keeps the cache-control of a public answer on its hits (public timeslots)', async () => {
+    const hours = await call(w.t, w.admin, 'PUT', `/api/v1/teachers/${w.teacher.teacherId}/availability`,
+      [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: '09:00', end: '17:00' })),
+    );
+    expect(hours.status).toBe(200);
+    const url = `/api/v1/public/timeslots?teacherId=${w.teacher.teacherId}&duration=30`;
+    const miss = await w.t.app.inject({ method: 'GET', url });
+    const hit = await w.t.app.inject({ method: 'GET', url });
+    expect([miss.statusCode, hit.statusCode]).toEqual([200, 200]);
+    expect(hit.headers[READ_CACHE_HEADER]).toBe('hit');
+    expect(JSON.parse(miss.body).data.length).toBeGreaterThan(0);
+    expect(hit.rawPayload.equals(miss.rawPayload)).toBe(true);
+    expect(hit.headers['cache-control']).toBe('public, max-age=10');
+    expect(hit.headers['content-type']).toBe(miss.headers['content-type']);
+  });
+
   it('reads once for many identical requests arriving together (single flight)', async () => {
     const url = '/api/v1/teachers?pageSize=50';
     const answers = await Promise.all(Array.from({ length: 12 }, () => w.t.app.inject({ method: 'GET', url, headers: w.admin.headers })));

@@ -120,7 +120,7 @@ describe('students: access', () => {
   });
 
   it('row-level security hides other families even from a query without the app filter', async () => {
-    const { asCaller } = await import('../../src/db/scoped.js');
+    const { asCaller } = await import('../../src/modules/auth/scoped.js');
     const { students } = await import('../../src/db/schema/students.js');
     const rows = await asCaller(w.t.database.db, { userId: w.parent.id, role: 'parent' }, (tx) => tx.select({ id: students.id }).from(students));
     expect(rows.map((r) => r.id).sort()).toEqual([ids.ava, ids.ben].sort());

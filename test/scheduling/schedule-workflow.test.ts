@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executeWorkflow } from '../../src/engine/index.js';
-import type { Role } from '../../src/http/access.js';
+import type { Role } from '../../src/modules/auth/access.js';
 import { createUser } from '../helpers/app.js';
 import { createTestStack, type TestStack } from '../helpers/stack.js';
 import { call, fieldsOf, insertLesson, insertStudent, nextMonday, setHours, zone, type TestUser } from './helpers.js';

@@ -2,7 +2,7 @@ import { integer, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
 import { tstz } from './columns.js';
 import { users } from './users.js';
 
-/** School-wide settings, one JSON value per key; the seed inserts the defaults (src/db/seed/settings.ts). */
+/** School-wide settings, one JSON value per key; the seed inserts the defaults (src/modules/settings/defaults.ts). */
 export const settings = pgTable('settings', {
   key: text('key').primaryKey(),
   value: jsonb('value').$type<unknown>().notNull(),

@@ -1,7 +1,7 @@
 import { decodeJwt } from 'jose';
 import type { ChangeFeed } from '../../db/change-feed.js';
 import type { SqlClient } from '../../db/sql-client.js';
-import type { Role } from '../../http/access.js';
+import type { Role } from './access.js';
 import type { SupabaseTokens } from './supabase.js';
 import { SESSION_VERSION_SQL, TOKEN_ISSUER, type AccessTokens, type Principal } from './tokens.js';
 import { registerUserAuthCache, UserAuthCache } from './user-cache.js';

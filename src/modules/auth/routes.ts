@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { principalOf } from '../../http/auth-guard.js';
+import { principalOf } from './guard.js';
 import { errorResponse } from '../../http/error-schemas.js';
 import { AppError } from '../../http/errors.js';
 import type { Authenticator } from './authenticator.js';

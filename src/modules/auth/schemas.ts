@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { roles } from '../../http/access.js';
+import { roles } from './access.js';
 
 /** New passwords: 12 to 200 characters. */
 export const newPassword = z.string().min(12, 'must be at least 12 characters').max(200, 'must be at most 200 characters');

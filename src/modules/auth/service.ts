@@ -1,5 +1,5 @@
 import type { SqlClient, SqlExecutor } from '../../db/sql-client.js';
-import type { Role } from '../../http/access.js';
+import type { Role } from './access.js';
 import { AppError } from '../../http/errors.js';
 import { queueTemplatedEmail } from '../notifications/mail.js';
 import type { TemplateData } from '../notifications/types.js';

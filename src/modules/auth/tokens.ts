@@ -1,7 +1,7 @@
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { jwtVerify, SignJWT, errors as joseErrors } from 'jose';
-import { roles, type Role } from '../../http/access.js';
+import { roles, type Role } from './access.js';
 
 /** Who is calling, from a verified access token. */
 export interface Principal {

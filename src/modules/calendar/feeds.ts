@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { and, desc, eq, isNull } from 'drizzle-orm';
-import type { Caller } from '../../db/scoped.js';
+import type { Caller } from '../auth/scoped.js';
 import { calendarFeeds, type CalendarFeed, type CalendarFeedOwnerKind } from '../../db/schema/calendar.js';
 import { forbidden, notFound } from '../../http/errors.js';
 import { recordAudit, type AuditActor } from '../audit/record.js';

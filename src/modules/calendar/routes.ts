@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { calendarFeedOwnerKinds } from '../../db/schema/calendar.js';
-import { actorOf, callerOf } from '../../http/caller.js';
+import { actorOf, callerOf } from '../auth/caller.js';
 import { errorResponse } from '../../http/error-schemas.js';
 import { notFound } from '../../http/errors.js';
 import type { LessonDeps } from '../lessons/deps.js';

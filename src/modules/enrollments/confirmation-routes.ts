@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { actorOf } from '../../http/caller.js';
+import { actorOf } from '../auth/caller.js';
 import { errorResponse } from '../../http/error-schemas.js';
-import type { SchoolServices } from '../../workflows/services.js';
+import type { SchoolServices } from '../services.js';
 import { answerAsOffice, confirmByLink } from './confirmation.js';
 import { confirmBody, confirmationAnswer, declineBody, enrollmentIdParams } from './schemas.js';
-import { CONFIRMATION_TTL_HOURS } from './workflow/confirm.js';
+import { CONFIRMATION_TTL_HOURS } from './workflows/confirm.js';
 
 const tags = ['enrollments'];
 const security = [{ bearerAuth: [] }];

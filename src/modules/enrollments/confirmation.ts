@@ -5,10 +5,10 @@
  */
 import type { SqlExecutor } from '../../db/sql-client.js';
 import { conflict, notFound, validationFailed } from '../../http/errors.js';
-import type { WorkflowStarter } from '../../workflows/services.js';
+import type { WorkflowStarter } from '../services.js';
 import { recordAudit, type AuditActor } from '../audit/record.js';
 import { statusUrlOf } from './schemas.js';
-import { OWNER_CONFIRMED, tokenHashOf, type OwnerAnswer } from './workflow/confirm.js';
+import { OWNER_CONFIRMED, tokenHashOf, type OwnerAnswer } from './workflows/confirm.js';
 
 export interface Confirmed {
   enrollmentId: number;

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { callerOf } from '../../http/caller.js';
+import { callerOf } from '../auth/caller.js';
 import { errorResponse } from '../../http/error-schemas.js';
 import { pageOf } from '../../http/pagination.js';
-import type { SchoolServices } from '../../workflows/services.js';
+import type { SchoolServices } from '../services.js';
 import {
   enrollmentAccepted,
   enrollmentBody,

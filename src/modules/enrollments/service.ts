@@ -1,13 +1,13 @@
 import { sql } from 'drizzle-orm';
 import type { EnrollmentSource } from '../../db/schema/enrollments.js';
-import { asCaller, type Caller } from '../../db/scoped.js';
+import { asCaller, type Caller } from '../auth/scoped.js';
 import { notFound, validationFailed } from '../../http/errors.js';
 import { settingsOf, type LessonDeps } from '../lessons/deps.js';
-import type { SchoolServices } from '../../workflows/services.js';
+import type { SchoolServices } from '../services.js';
 import type { EnrollmentBody, EnrollmentListQuery, EnrollmentStatusView } from './schemas.js';
 import { attachRun, insertOrFind, isSettled, listEnrollments, readStatus, toStatusView } from './store.js';
 import { checkSubmission, normalise } from './submission.js';
-import { ENROLLMENT_WORKFLOW, type EnrollmentEvent } from './workflow/index.js';
+import { ENROLLMENT_WORKFLOW, type EnrollmentEvent } from './workflows/index.js';
 
 /** How long the admin submission waits for the workflow before answering 202, ms. */
 export const ADMIN_WAIT_MS = 10_000;

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { callerOf } from '../../http/caller.js';
+import { callerOf } from '../auth/caller.js';
 import { errorResponse } from '../../http/error-schemas.js';
 import { publicTimeslots, teacherAvailability } from './availability.js';
 import type { LessonDeps } from './deps.js';

@@ -1,4 +1,4 @@
-import type { Caller } from '../../db/scoped.js';
+import type { Caller } from '../auth/scoped.js';
 import type { KnownSettings } from '../../db/schema/settings.js';
 import { notFound } from '../../http/errors.js';
 import { formatSlots, freeSlotStarts } from '../scheduling/availability.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import type { Caller } from '../../db/scoped.js';
+import type { Caller } from '../auth/scoped.js';
 import { LESSON_OVERLAP_CONSTRAINTS, lessons, type Lesson } from '../../db/schema/lessons.js';
 import { students } from '../../db/schema/students.js';
 import { teachers } from '../../db/schema/teachers.js';

@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import type { Caller } from '../../db/scoped.js';
+import type { Caller } from '../auth/scoped.js';
 import { lessons } from '../../db/schema/lessons.js';
 import { conflict } from '../../http/errors.js';
 import { recordAudit, type AuditActor } from '../audit/record.js';

@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import type { Caller } from '../../db/scoped.js';
+import type { Caller } from '../auth/scoped.js';
 import { students } from '../../db/schema/students.js';
 import { notFound } from '../../http/errors.js';
 import { nextFreeSlots } from '../scheduling/availability.js';

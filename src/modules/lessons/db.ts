@@ -1,6 +1,6 @@
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Database, Orm } from '../../db/client.js';
-import { asCaller, type Caller } from '../../db/scoped.js';
+import { asCaller, type Caller } from '../auth/scoped.js';
 import { EXCLUSION_VIOLATION, lessons, type Lesson } from '../../db/schema/lessons.js';
 import { students } from '../../db/schema/students.js';
 import { teachers } from '../../db/schema/teachers.js';

@@ -1,6 +1,6 @@
 import type { AppConfig } from '../../config.js';
 import type { Database } from '../../db/client.js';
-import type { Caller } from '../../db/scoped.js';
+import type { Caller } from '../auth/scoped.js';
 import type { KnownSettings } from '../../db/schema/settings.js';
 import { validationFailed, type AppError } from '../../http/errors.js';
 import { loadSettings } from '../settings/read.js';

@@ -1,7 +1,7 @@
 import { and, asc, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Orm } from '../../db/client.js';
-import type { Caller } from '../../db/scoped.js';
+import type { Caller } from '../auth/scoped.js';
 import { lessons, type Lesson } from '../../db/schema/lessons.js';
 import { offsetOf } from '../../http/pagination.js';
 import { localDateOf } from '../scheduling/local-time.js';

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { callerOf, actorOf } from '../../http/caller.js';
+import { callerOf, actorOf } from '../auth/caller.js';
 import { errorResponse } from '../../http/error-schemas.js';
 import { pageOf } from '../../http/pagination.js';
 import { createLessons } from './booking.js';

@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import type { Caller } from '../../db/scoped.js';
+import type { Caller } from '../auth/scoped.js';
 import { lessons, type Attendance } from '../../db/schema/lessons.js';
 import { conflict, forbidden } from '../../http/errors.js';
 import { recordAudit, type AuditActor } from '../audit/record.js';

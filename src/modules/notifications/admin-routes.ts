@@ -1,10 +1,10 @@
 /** Staff routes of notifications: the outbox (admin) and direct messages (admin, teacher). */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
-import { actorOf, callerOf } from '../../http/caller.js';
+import { actorOf, callerOf } from '../auth/caller.js';
 import { errorResponse } from '../../http/error-schemas.js';
 import { offsetOf, pageOf } from '../../http/pagination.js';
-import type { SchoolServices } from '../../workflows/services.js';
+import type { SchoolServices } from '../services.js';
 import { sendDirectMessage } from './messages.js';
 import { messageAccepted, messageBody, outboxListQuery, outboxView } from './schemas.js';
 import { withCaller } from './scoped-sql.js';

@@ -5,10 +5,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import type { Caller } from '../../db/scoped.js';
+import type { Caller } from '../auth/scoped.js';
 import { AppError, forbidden, notFound, validationFailed } from '../../http/errors.js';
 import { recordAudit, type AuditActor } from '../audit/record.js';
-import type { SchoolServices } from '../../workflows/services.js';
+import type { SchoolServices } from '../services.js';
 import type { messageBody } from './schemas.js';
 import { sendNotification } from './send.js';
 

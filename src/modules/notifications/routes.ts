@@ -5,12 +5,12 @@
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { actorOf, callerOf } from '../../http/caller.js';
+import { actorOf, callerOf } from '../auth/caller.js';
 import { recordAudit } from '../audit/record.js';
 import { errorResponse } from '../../http/error-schemas.js';
 import { notFound, validationFailed } from '../../http/errors.js';
 import { offsetOf } from '../../http/pagination.js';
-import type { SchoolServices } from '../../workflows/services.js';
+import type { SchoolServices } from '../services.js';
 import { staffNotificationRoutes } from './admin-routes.js';
 import { listInApp, markRead } from './in-app.js';
 import { preferencesOf, savePreferences } from './preferences.js';

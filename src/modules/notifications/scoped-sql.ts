@@ -1,5 +1,5 @@
 import type { Database } from '../../db/client.js';
-import { REQUEST_ROLE, type Caller } from '../../db/scoped.js';
+import { REQUEST_ROLE, type Caller } from '../auth/scoped.js';
 import type { SqlExecutor } from '../../db/sql-client.js';
 
 /**

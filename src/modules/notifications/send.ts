@@ -1,4 +1,4 @@
-import type { WorkflowStarter } from '../../workflows/services.js';
+import type { WorkflowStarter } from '../services.js';
 import { NOTIFICATION_WORKFLOW, type NotificationRequest } from './types.js';
 import { OUTBOX_DISPATCH_WORKFLOW } from './workflows/dispatch.js';
 

@@ -6,7 +6,7 @@
  * Read as the caller, so row-level security applies too.
  */
 import type { Database } from '../../db/client.js';
-import type { Caller } from '../../db/scoped.js';
+import type { Caller } from '../auth/scoped.js';
 import { forbidden, notFound } from '../../http/errors.js';
 import type { BillingView } from './billing-schemas.js';
 import { asCallerSql } from './read.js';

@@ -5,7 +5,7 @@
  */
 import type { SqlExecutor } from '../../db/sql-client.js';
 import { recordAudit, type AuditActor } from '../audit/record.js';
-import type { SchoolServices } from '../../workflows/services.js';
+import type { SchoolServices } from '../services.js';
 import { GatewayRequestError, type GatewayPaymentMethod } from './gateway/types.js';
 
 export type BillingDeps = Pick<SchoolServices, 'db' | 'gateway'>;

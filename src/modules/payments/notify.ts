@@ -2,7 +2,7 @@
  * Payment messages through the durable `notification` workflow, each exactly once (the key is
  * derived from the calling node's idempotency key).
  */
-import type { SchoolServices } from '../../workflows/services.js';
+import type { SchoolServices } from '../services.js';
 import { sendNotification } from '../notifications/send.js';
 import type { TemplateData, TemplateName } from '../notifications/types.js';
 

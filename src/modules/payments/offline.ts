@@ -8,9 +8,9 @@
  * Idempotency-Key header a repeated request returns the same payment and sends no second receipt.
  */
 import { DateTime } from 'luxon';
-import type { Caller } from '../../db/scoped.js';
+import type { Caller } from '../auth/scoped.js';
 import { AppError, conflict, validationFailed } from '../../http/errors.js';
-import type { SchoolServices } from '../../workflows/services.js';
+import type { SchoolServices } from '../services.js';
 import { recordAudit, type AuditActor } from '../audit/record.js';
 import { loadSettings } from '../settings/read.js';
 import { notifyUser } from './notify.js';

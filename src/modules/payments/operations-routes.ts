@@ -3,9 +3,9 @@
  * retries, and record money received outside the gateway.
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { actorOf, callerOf } from '../../http/caller.js';
+import { actorOf, callerOf } from '../auth/caller.js';
 import { errorResponse } from '../../http/error-schemas.js';
-import type { SchoolServices } from '../../workflows/services.js';
+import type { SchoolServices } from '../services.js';
 import { recordOfflinePayment } from './offline.js';
 import { cancelRetries, retryPayment } from './retry.js';
 import { idParams, offlineBody, offlineResult, paymentView, processHeaders, processResult } from './schemas.js';

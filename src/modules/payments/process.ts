@@ -7,10 +7,10 @@
  * `settlesPaymentId`, or a failed payment of the same lesson) claims it in the same transaction
  * (settlement.ts), which ends its retries.
  */
-import type { Caller } from '../../db/scoped.js';
-import { EventValidationError } from '../../engine/errors.js';
+import type { Caller } from '../auth/scoped.js';
+import { EventValidationError, isFinal, type DurableRunStatus } from '../../engine/index.js';
 import { AppError, conflict, forbidden, validationFailed } from '../../http/errors.js';
-import type { SchoolServices } from '../../workflows/services.js';
+import type { SchoolServices } from '../services.js';
 import { recordAudit, type AuditActor } from '../audit/record.js';
 import { defaultMethodOf, ownerOfMethod } from './customers.js';
 import type { ProcessBody, ProcessResult } from './schemas.js';
@@ -21,7 +21,6 @@ type Deps = Pick<SchoolServices, 'db' | 'gateway' | 'workflows'>;
 
 /** How long the request waits for the run before answering 202. */
 export const PROCESS_WAIT_MS = 2_000;
-const finalRunStatuses = new Set(['succeeded', 'failed', 'stopped', 'cancelled', 'compensated']);
 
 interface Existing {
   id: number;
@@ -49,30 +48,27 @@ async function checkRequest(deps: Deps, caller: Caller, body: ProcessBody): Prom
   return { parentId: student.parent_id, paymentMethodId };
 }
 
-/** Waits for the run to end (or `waitMs`), then reads the payment's state. */
-export async function awaitPaymentRun(deps: Deps, paymentId: number, runId: string, waitMs: number): Promise<{ done: boolean; result: ProcessResult }> {
-  const deadline = Date.now() + waitMs;
-  let pause = 5;
-  for (;;) {
-    const [row] = await deps.db.sql.query<{ run_status: string | null; status: string; failure_code: string | null; next_retry_at: Date | null; settles_payment_id: number | null }>(
-      `SELECT r.status AS run_status, p.status, p.failure_code, p.next_retry_at, p.settles_payment_id
-       FROM payments p LEFT JOIN workflow_runs r ON r.id = $2 WHERE p.id = $1`,
-      [paymentId, runId],
-    );
-    if (!row) throw new Error(`payment ${paymentId} disappeared`);
-    const done = row.run_status !== null && finalRunStatuses.has(row.run_status);
-    if (done || Date.now() >= deadline) {
-      const status = ['succeeded', 'refunded', 'partially_refunded'].includes(row.status) ? 'succeeded' : row.status === 'failed' ? 'failed' : 'pending';
-      const result: ProcessResult = { runId, paymentId, status };
-      if (status === 'failed' && row.failure_code) result.failureCode = row.failure_code;
-      if (status === 'failed' && row.next_retry_at) result.retryScheduledAt = row.next_retry_at.toISOString();
-      if (row.settles_payment_id !== null) result.settlesPaymentId = row.settles_payment_id;
-      if (!done) result.statusUrl = `/api/v1/payments/${paymentId}`;
-      return { done, result };
-    }
-    await new Promise((resolve) => setTimeout(resolve, Math.min(pause, Math.max(1, deadline - Date.now()))));
-    pause = Math.min(pause * 2, 50);
-  }
+/** Waits for the run to end (or `waitMs`), then reads the payment's state; `runStatus` is the run's as it then stands. */
+export async function awaitPaymentRun(
+  deps: Deps,
+  paymentId: number,
+  runId: string,
+  waitMs: number,
+): Promise<{ done: boolean; result: ProcessResult; runStatus: DurableRunStatus }> {
+  const run = await deps.workflows.waitFor(runId, waitMs);
+  const done = isFinal(run.status);
+  const [row] = await deps.db.sql.query<{ status: string; failure_code: string | null; next_retry_at: Date | null; settles_payment_id: number | null }>(
+    'SELECT status, failure_code, next_retry_at, settles_payment_id FROM payments WHERE id = $1',
+    [paymentId],
+  );
+  if (!row) throw new Error(`payment ${paymentId} disappeared`);
+  const status = ['succeeded', 'refunded', 'partially_refunded'].includes(row.status) ? 'succeeded' : row.status === 'failed' ? 'failed' : 'pending';
+  const result: ProcessResult = { runId, paymentId, status };
+  if (status === 'failed' && row.failure_code) result.failureCode = row.failure_code;
+  if (status === 'failed' && row.next_retry_at) result.retryScheduledAt = row.next_retry_at.toISOString();
+  if (row.settles_payment_id !== null) result.settlesPaymentId = row.settles_payment_id;
+  if (!done) result.statusUrl = `/api/v1/payments/${paymentId}`;
+  return { done, result, runStatus: run.status };
 }
 
 export async function processPayment(
@@ -81,7 +77,7 @@ export async function processPayment(
   actor: AuditActor,
   body: ProcessBody,
   options: { idempotencyKey?: string | undefined; waitMs?: number } = {},
-): Promise<{ done: boolean; result: ProcessResult }> {
+): Promise<{ done: boolean; result: ProcessResult; runStatus: DurableRunStatus }> {
   const { parentId, paymentMethodId } = await checkRequest(deps, caller, body);
   const { settlesPaymentId, ...charge } = body;
   const key = options.idempotencyKey ? `api:${caller.userId}:${options.idempotencyKey}` : null;

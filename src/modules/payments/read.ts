@@ -3,7 +3,7 @@
  * filter, with row-level security as the second wall).
  */
 import type { Database } from '../../db/client.js';
-import { REQUEST_ROLE, type Caller } from '../../db/scoped.js';
+import { REQUEST_ROLE, type Caller } from '../auth/scoped.js';
 import type { SqlExecutor } from '../../db/sql-client.js';
 import { notFound } from '../../http/errors.js';
 import { offsetOf } from '../../http/pagination.js';

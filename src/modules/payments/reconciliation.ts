@@ -5,7 +5,7 @@
  * period must exist at the gateway in a state that moved money. Each mismatch is listed.
  * Both sides are compared at the gateway's one-second resolution.
  */
-import type { SchoolServices } from '../../workflows/services.js';
+import type { SchoolServices } from '../services.js';
 import type { GatewayPaymentIntent, GatewayRefund } from './gateway/types.js';
 import { countsAsRefunded } from './record-refund.js';
 import { SCHOOL_CURRENCY } from './rules.js';

@@ -5,7 +5,7 @@
  * Idempotency-Key), so a retried request refunds once while a second partial refund is new.
  */
 import { AppError, conflict, notFound, validationFailed } from '../../http/errors.js';
-import type { SchoolServices } from '../../workflows/services.js';
+import type { SchoolServices } from '../services.js';
 import type { AuditActor } from '../audit/record.js';
 import { GatewayRequestError } from './gateway/types.js';
 import { recordRefund } from './record-refund.js';

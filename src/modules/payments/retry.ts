@@ -7,9 +7,9 @@
  * - POST /api/v1/payments/{id}/cancel-retries (admin): no automatic retry will run any more; the
  *   debt stays owed (settle it with another payment, or charge it now with a retry request).
  */
-import type { Caller } from '../../db/scoped.js';
+import type { Caller } from '../auth/scoped.js';
 import { AppError, conflict, notFound } from '../../http/errors.js';
-import type { SchoolServices } from '../../workflows/services.js';
+import type { SchoolServices } from '../services.js';
 import { recordAudit, type AuditActor } from '../audit/record.js';
 import { defaultMethodOf } from './customers.js';
 import { awaitPaymentRun, PROCESS_WAIT_MS } from './process.js';
@@ -86,8 +86,7 @@ export async function retryPayment(
     await recordAudit(deps.db.sql, actor, { action: 'payment.retry_requested', entity: 'payment', entityId: p.id, after: { attempt, runId: started.runId, paymentMethodId: card } });
   }
   const outcome = await awaitPaymentRun(deps, p.id, started.runId, waitMs);
-  const [run] = await deps.db.sql.query<{ status: string }>('SELECT status FROM workflow_runs WHERE id = $1', [started.runId]);
-  if (run?.status === 'stopped') {
+  if (outcome.runStatus === 'stopped') {
     // The run found nothing to charge: a settlement, a cancellation or another charge came first.
     const [now] = await deps.db.sql.query<Pick<RetryRow, 'id' | 'status' | 'settled_by_payment_id' | 'settles_payment_id'>>(
       'SELECT id, status, settled_by_payment_id, settles_payment_id FROM payments WHERE id = $1',

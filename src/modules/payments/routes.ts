@@ -5,11 +5,11 @@
  * (operations-routes.ts), and the gateway webhook.
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { actorOf, callerOf } from '../../http/caller.js';
+import { actorOf, callerOf } from '../auth/caller.js';
 import { errorResponse } from '../../http/error-schemas.js';
 import { forbidden, notFound, validationFailed } from '../../http/errors.js';
 import { pageOf } from '../../http/pagination.js';
-import type { SchoolServices } from '../../workflows/services.js';
+import type { SchoolServices } from '../services.js';
 import { billingOf } from './billing.js';
 import { billingView, paymentMethodView, savePaymentMethodBody, subscriptionBody, subscriptionView } from './billing-schemas.js';
 import { savePaymentMethod } from './customers.js';

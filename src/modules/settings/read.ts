@@ -1,5 +1,5 @@
 import type { SqlExecutor } from '../../db/sql-client.js';
-import { defaultSettings } from '../../db/seed/settings.js';
+import { defaultSettings } from './defaults.js';
 import type { KnownSettings } from '../../db/schema/settings.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { actorOf, callerOf } from '../../http/caller.js';
+import { actorOf, callerOf } from '../auth/caller.js';
 import { errors, security } from '../records/common.js';
 import { putSettingBody, setting, settingKeyParams } from './schemas.js';
 import type { SettingsService } from './service.js';

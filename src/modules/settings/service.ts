@@ -1,9 +1,9 @@
 import { eq } from 'drizzle-orm';
 import type { Database, Orm } from '../../db/client.js';
-import { asCaller, type Caller } from '../../db/scoped.js';
+import { asCaller, type Caller } from '../auth/scoped.js';
 import { settings } from '../../db/schema/settings.js';
 import type { KnownSettings, SettingKey } from '../../db/schema/settings.js';
-import { defaultSettings } from '../../db/seed/settings.js';
+import { defaultSettings } from './defaults.js';
 import { notFound, validationFailed } from '../../http/errors.js';
 import { recordAudit, type AuditActor } from '../audit/record.js';
 import { ormExecutor, toIso } from '../records/common.js';

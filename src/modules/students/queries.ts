@@ -1,6 +1,6 @@
 import { aliasedTable, and, asc, count, desc, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
 import type { Orm } from '../../db/client.js';
-import type { Caller } from '../../db/scoped.js';
+import type { Caller } from '../auth/scoped.js';
 import { students } from '../../db/schema/students.js';
 import { teachers } from '../../db/schema/teachers.js';
 import { users } from '../../db/schema/users.js';

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { actorOf, callerOf } from '../../http/caller.js';
+import { actorOf, callerOf } from '../auth/caller.js';
 import { pageOf } from '../../http/pagination.js';
 import { errors, idParams, noContent, security } from '../records/common.js';
 import { student, studentBody, studentListQuery, studentPatch } from './schemas.js';

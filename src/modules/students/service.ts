@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import type { Database, Orm } from '../../db/client.js';
-import { asCaller, type Caller } from '../../db/scoped.js';
+import { asCaller, type Caller } from '../auth/scoped.js';
 import { students } from '../../db/schema/students.js';
 import { teachers } from '../../db/schema/teachers.js';
 import { notFound } from '../../http/errors.js';

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import type { Orm } from '../../db/client.js';
-import type { Caller } from '../../db/scoped.js';
+import type { Caller } from '../auth/scoped.js';
 import { teachers } from '../../db/schema/teachers.js';
 import { forbidden, notFound } from '../../http/errors.js';
 

@@ -1,6 +1,6 @@
 import { and, asc, count, eq, gt, ilike, or, sql, type SQL } from 'drizzle-orm';
 import type { Orm } from '../../db/client.js';
-import type { Caller } from '../../db/scoped.js';
+import type { Caller } from '../auth/scoped.js';
 import { teacherAvailability, teachers, teacherTimeOff } from '../../db/schema/teachers.js';
 import { users } from '../../db/schema/users.js';
 import { notFound } from '../../http/errors.js';

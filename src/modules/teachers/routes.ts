@@ -1,9 +1,9 @@
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Database, Orm } from '../../db/client.js';
-import { asCaller, type Caller } from '../../db/scoped.js';
+import { asCaller, type Caller } from '../auth/scoped.js';
 import type { KnownSettings } from '../../db/schema/settings.js';
-import { actorOf, callerOf } from '../../http/caller.js';
+import { actorOf, callerOf } from '../auth/caller.js';
 import { pageOf } from '../../http/pagination.js';
 import { errors, idParams, noContent, ormExecutor, security } from '../records/common.js';
 import { loadSettings } from '../settings/read.js';

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Database } from '../../db/client.js';
-import { principalOf } from '../../http/auth-guard.js';
+import { principalOf } from '../auth/guard.js';
 import { errorResponse } from '../../http/error-schemas.js';
 import { pageOf } from '../../http/pagination.js';
 import type { AuthService } from '../auth/service.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { roles } from '../../http/access.js';
+import { roles } from '../auth/access.js';
 import { pageQuery } from '../../http/pagination.js';
 import { newPassword } from '../auth/schemas.js';
 

@@ -1,8 +1,8 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
-import { asCaller } from '../../db/scoped.js';
+import { asCaller } from '../auth/scoped.js';
 import type { SqlExecutor } from '../../db/sql-client.js';
-import type { Role } from '../../http/access.js';
+import type { Role } from '../auth/access.js';
 import { AppError, conflict, forbidden, notFound, validationFailed, type FieldIssue } from '../../http/errors.js';
 import { offsetOf } from '../../http/pagination.js';
 import { hashPassword } from '../auth/passwords.js';

@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { defineNode, defineWorkflow } from '../../../engine/index.js';
-import type { SchoolServices } from '../../../workflows/services.js';
+import type { SchoolServices } from '../../services.js';
 import { attemptDelivery, DeliveryRetryError } from '../delivery.js';
 
 export const OUTBOX_DISPATCH_WORKFLOW = 'outbox-dispatch';

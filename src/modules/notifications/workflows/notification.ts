@@ -10,7 +10,7 @@
  * `track` summarises every channel (sent | kept | failed | skipped).
  */
 import { defineNode, defineWorkflow, PermanentError, type RetryPolicy, type TaskContext } from '../../../engine/index.js';
-import type { SchoolServices } from '../../../workflows/services.js';
+import type { SchoolServices } from '../../services.js';
 import { attemptDelivery, type DeliveryOutcome } from '../delivery.js';
 import { createInApp } from '../in-app.js';
 import { ensureOutboxRow } from '../outbox.js';

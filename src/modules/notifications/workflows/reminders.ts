@@ -10,7 +10,7 @@
  */
 import { z } from 'zod';
 import { defineNode, defineWorkflow, type TaskContext } from '../../../engine/index.js';
-import type { SchoolServices } from '../../../workflows/services.js';
+import type { SchoolServices } from '../../services.js';
 import { loadSettings } from '../../settings/read.js';
 import { sendNotification } from '../send.js';
 

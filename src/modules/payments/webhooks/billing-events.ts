@@ -3,7 +3,7 @@
  * changes. Updates are ordered by the event's time (an older event never overwrites a newer one),
  * a paid invoice stays paid and a cancelled subscription stays cancelled.
  */
-import type { SchoolServices } from '../../../workflows/services.js';
+import type { SchoolServices } from '../../services.js';
 import type { GatewayEvent } from '../gateway/types.js';
 import { recordAudit } from '../../audit/record.js';
 import { parentOfCustomer } from '../customers.js';

@@ -3,7 +3,7 @@
  * the payment workflow and the refund route, so any delivery order, and any number of
  * deliveries, ends in the same state; a settled payment never goes back to failed.
  */
-import type { SchoolServices } from '../../../workflows/services.js';
+import type { SchoolServices } from '../../services.js';
 import type { GatewayEvent } from '../gateway/types.js';
 import { countsAsRefunded, recordRefund } from '../record-refund.js';
 import { recordPaymentFailed } from '../record-failure.js';

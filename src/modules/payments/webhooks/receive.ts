@@ -9,7 +9,7 @@
  * every handler is idempotent on its own. The hot path (a payment succeeded) claims and records
  * in one statement.
  */
-import type { SchoolServices } from '../../../workflows/services.js';
+import type { SchoolServices } from '../../services.js';
 import { WebhookSignatureError, type GatewayEvent } from '../gateway/types.js';
 import { onInvoiceEvent, onSubscriptionEvent } from './billing-events.js';
 import { obj, ref } from './fields.js';

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { defineNode, PermanentError, type TaskContext } from '../../../engine/index.js';
-import type { SchoolServices } from '../../../workflows/services.js';
+import type { SchoolServices } from '../../services.js';
 import { recordAudit } from '../../audit/record.js';
 import { defaultMethodOf, ensureCustomer, ownerOfMethod } from '../customers.js';
 import { GatewayRequestError } from '../gateway/types.js';

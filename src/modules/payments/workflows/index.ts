@@ -5,7 +5,7 @@
  * process reach the same processing as POST /api/v1/stripe/webhooks.
  */
 import type { WorkflowRegistry } from '../../../engine/index.js';
-import type { SchoolServices } from '../../../workflows/services.js';
+import type { SchoolServices } from '../../services.js';
 import { SimulatedGateway } from '../gateway/index.js';
 import { receiveWebhook } from '../webhooks/receive.js';
 import { PAYMENT_RETRIES_WORKFLOW } from './event.js';

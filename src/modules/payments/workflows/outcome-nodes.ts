@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { defineNode, defineRouter, PermanentError } from '../../../engine/index.js';
-import type { SchoolServices } from '../../../workflows/services.js';
+import type { SchoolServices } from '../../services.js';
 import { notifyAdmins, notifyUser } from '../notify.js';
 import { recordPaymentFailed } from '../record-failure.js';
 import { recordPaymentSucceeded } from '../record-success.js';

@@ -8,7 +8,7 @@
  * payment (attempt 2, 3, 4), started by the `payment-retries` cron when they fall due.
  */
 import { defineWorkflow } from '../../../engine/index.js';
-import type { SchoolServices } from '../../../workflows/services.js';
+import type { SchoolServices } from '../../services.js';
 import { chargeNode, prepareNode } from './charge-nodes.js';
 import { PAYMENT_WORKFLOW, paymentEvent } from './event.js';
 import { notifyFailureNode, outcomeRouter, recordFailureNode, recordSuccessNode, sendReceiptNode } from './outcome-nodes.js';

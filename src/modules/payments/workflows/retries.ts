@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { defineNode, defineWorkflow } from '../../../engine/index.js';
-import type { SchoolServices } from '../../../workflows/services.js';
+import type { SchoolServices } from '../../services.js';
 import { attemptRunKey, PAYMENT_RETRIES_WORKFLOW, PAYMENT_VERSION_SQL, PAYMENT_WORKFLOW, type PaymentEvent } from './event.js';
 
 export const PAYMENT_RETRIES_CRON = '*/15 * * * *';

@@ -1,6 +1,6 @@
 import pg from 'pg';
-import type { Role } from '../http/access.js';
-import type { Database, Orm } from './client.js';
+import type { Role } from './access.js';
+import type { Database, Orm } from '../../db/client.js';
 
 /** The signed-in user on whose behalf queries run. */
 export interface Caller {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
-import { hashPassword } from '../../modules/auth/passwords.js';
-import type { SqlExecutor } from '../sql-client.js';
+import { hashPassword } from '../modules/auth/passwords.js';
+import type { SqlExecutor } from '../db/sql-client.js';
 import {
   DEMO_LESSONS_PER_STUDENT,
   DEMO_PASSWORD,
@@ -10,7 +10,7 @@ import {
   demoTeachers,
   type DemoTeacher,
 } from './demo-data.js';
-import { defaultSettings } from './settings.js';
+import { defaultSettings } from '../modules/settings/defaults.js';
 
 type Closure = { startsOn: string; endsOn: string };
 

@@ -3,7 +3,7 @@
  * finishes and parsed again when the route reads a run, so nothing is cast).
  */
 import { z } from 'zod';
-import { roles } from '../../../http/access.js';
+import { roles } from '../../auth/access.js';
 import { AppError, errorCodes } from '../../../http/errors.js';
 import { conflictView, createLessonBody, lessonView, slot } from '../schemas.js';
 

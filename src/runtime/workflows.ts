@@ -1,11 +1,11 @@
 import { WorkflowRegistry } from '../engine/index.js';
-import { lessonScheduleWorkflow } from '../modules/lessons/schedule-workflow/workflow.js';
+import { lessonScheduleWorkflow } from '../modules/lessons/workflows/workflow.js';
 import { buildOutboxDispatchWorkflow, OUTBOX_DISPATCH_WORKFLOW } from '../modules/notifications/workflows/dispatch.js';
 import { buildNotificationWorkflow } from '../modules/notifications/workflows/notification.js';
 import { buildLessonRemindersWorkflow, LESSON_REMINDERS_WORKFLOW } from '../modules/notifications/workflows/reminders.js';
-import { enrollmentWorkflow } from '../modules/enrollments/workflow/index.js';
+import { enrollmentWorkflow } from '../modules/enrollments/workflows/index.js';
 import { paymentSchedules, registerPaymentWorkflows } from '../modules/payments/workflows/index.js';
-import type { SchoolServices } from './services.js';
+import type { SchoolServices } from '../modules/services.js';
 
 /**
  * Every business workflow of the school, registered (and validated) in one place.

@@ -1,5 +1,5 @@
 import { defineNode, PermanentError } from '../../../engine/index.js';
-import type { SchoolServices } from '../../../workflows/services.js';
+import type { SchoolServices } from '../../services.js';
 import { sendNotification } from '../../notifications/send.js';
 import { confirmOutput, NODE, type BookedResult, type BookOutput, type ConfirmOutput, type ScheduleEvent } from './contracts.js';
 

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
-import type { Caller } from '../db/scoped.js';
-import type { AuditActor } from '../modules/audit/record.js';
-import { principalOf } from './auth-guard.js';
+import type { Caller } from './scoped.js';
+import type { AuditActor } from '../audit/record.js';
+import { principalOf } from './guard.js';
 
 /** The signed-in caller of a non-public route, for `asCaller`. */
 export function callerOf(request: FastifyRequest): Caller {

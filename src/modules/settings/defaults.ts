@@ -1,4 +1,4 @@
-import type { KnownSettings } from '../schema/settings.js';
+import type { KnownSettings } from '../../db/schema/settings.js';
 
 /**
  * The settings every school starts with. The seed inserts each key that is missing and never

@@ -1,4 +1,4 @@
-import type { SkillLevel } from '../schema/students.js';
+import type { SkillLevel } from '../db/schema/students.js';
 
 // The demo school: fictional people (example.com addresses, 555 numbers) in Halifax, Nova Scotia.
 

@@ -4,7 +4,7 @@
  * running" (202). Used by POST /lessons/schedule and by its poll route.
  */
 import { z, type ZodType } from 'zod';
-import type { Caller } from '../../../db/scoped.js';
+import type { Caller } from '../../auth/scoped.js';
 import { finalStatuses, runStatuses, type RunView } from '../../../engine/index.js';
 import { AppError, conflict } from '../../../http/errors.js';
 import { conflictView, lessonView, seriesView } from '../schemas.js';

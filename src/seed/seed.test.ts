@@ -2,9 +2,9 @@ import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/helpers/db.js';
 import { hashPassword, passwordNeedsRehash, verifyPassword } from '../modules/auth/passwords.js';
-import { DEMO_PASSWORD, seedDatabase } from './seed.js';
-import { upcomingWeeklyStarts } from './seed/demo.js';
-import type { SqlExecutor } from './sql-client.js';
+import { DEMO_PASSWORD, seedDatabase } from './index.js';
+import { upcomingWeeklyStarts } from './demo.js';
+import type { SqlExecutor } from '../db/sql-client.js';
 
 const zone = 'America/Halifax';
 const adminEmail = 'Admin@CedarHeights.local';

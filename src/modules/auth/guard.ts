@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Authenticator } from '../modules/auth/authenticator.js';
-import type { Principal } from '../modules/auth/tokens.js';
+import type { Authenticator } from './authenticator.js';
+import type { Principal } from './tokens.js';
 import type { RouteAccess } from './access.js';
-import { AppError } from './errors.js';
+import { AppError } from '../../http/errors.js';
 
 declare module 'fastify' {
   interface FastifyRequest {

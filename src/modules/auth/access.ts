@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
+import { userRoles } from '../../db/schema/users.js';
 
-export const roles = ['admin', 'teacher', 'parent'] as const;
+/** The roles a user may have: the values of `users.role`. */
+export const roles = userRoles;
 export type Role = (typeof roles)[number];
 
 /**

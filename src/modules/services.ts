@@ -1,8 +1,8 @@
 import type { AppConfig } from '../config.js';
 import type { Database } from '../db/client.js';
 import type { RunRecord, SignalResult } from '../engine/index.js';
-import type { PaymentGateway } from '../modules/payments/gateway/types.js';
-import type { EmailTransport, SmsProvider } from '../modules/notifications/transports/types.js';
+import type { PaymentGateway } from './payments/gateway/types.js';
+import type { EmailTransport, SmsProvider } from './notifications/transports/types.js';
 
 /** Starts, signals and reads durable workflow runs from inside a node or a route (the engine, late-bound). */
 export interface WorkflowStarter {

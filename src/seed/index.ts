@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { hashPassword } from '../modules/auth/passwords.js';
-import type { Database } from './client.js';
-import { insertDemoSchool } from './seed/demo.js';
-import { DEMO_MARKER_KEY, defaultSettings } from './seed/settings.js';
-import type { SqlExecutor } from './sql-client.js';
+import type { Database } from '../db/client.js';
+import { insertDemoSchool } from './demo.js';
+import { DEMO_MARKER_KEY, defaultSettings } from '../modules/settings/defaults.js';
+import type { SqlExecutor } from '../db/sql-client.js';
 
-export { DEMO_PASSWORD } from './seed/demo-data.js';
-export { defaultSettings } from './seed/settings.js';
+export { DEMO_PASSWORD } from './demo-data.js';
+export { defaultSettings } from '../modules/settings/defaults.js';
 
 export interface SeedOptions {
   /** E-mail of the first admin (stored lower case). */

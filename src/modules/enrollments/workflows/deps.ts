@@ -3,8 +3,8 @@
  * forced failures, and who the workflow acts as.
  */
 import { z } from 'zod';
-import type { Caller } from '../../../db/scoped.js';
-import type { SchoolServices } from '../../../workflows/services.js';
+import type { Caller } from '../../auth/scoped.js';
+import type { SchoolServices } from '../../services.js';
 import type { AuditActor } from '../../audit/record.js';
 import type { LessonDeps } from '../../lessons/deps.js';
 

@@ -10,7 +10,7 @@
  * a student the caller may not book) stops the run at check_availability.
  */
 import { defineWorkflow, type Workflow } from '../../../engine/index.js';
-import type { SchoolServices } from '../../../workflows/services.js';
+import type { SchoolServices } from '../../services.js';
 import type { LessonDeps } from '../deps.js';
 import { buildBookNode } from './book.js';
 import { buildConfirmNode } from './confirm.js';
@@ -22,7 +22,7 @@ export function lessonDepsOf(services: SchoolServices): LessonDeps {
   return { db: services.db, config: services.config, now: Date.now, settingsTtlMs: services.config.env === 'test' ? 0 : 1_000 };
 }
 
-/** Builds the workflow on the process's services; register it once (src/workflows/index.ts). */
+/** Builds the workflow on the process's services; register it once (src/runtime/workflows.ts). */
 export function lessonScheduleWorkflow(services: SchoolServices): Workflow<ScheduleEvent> {
   const deps = lessonDepsOf(services);
   const { checkAvailability, detectConflicts, router, suggestAlternatives } = buildDecisionNodes(deps);
