@@ -13,7 +13,6 @@ describe.each(gatewayKinds)('bad input and access on the %s gateway', (kind) => 
   let w: PaymentWorld;
   let a: Family;
   let b: Family;
-  let lessonA: number;
   let lessonB: number;
   let paidA: number;
 
@@ -21,7 +20,7 @@ describe.each(gatewayKinds)('bad input and access on the %s gateway', (kind) => 
     w = await createPaymentWorld(kind);
     a = await w.family(2);
     b = await w.family();
-    lessonA = await w.lesson(a.children[0]!);
+    await w.lesson(a.children[0]!);
     lessonB = await w.lesson(b.children[0]!);
     const res = await w.process(a.parent, { studentId: a.children[0], amountCents: 4500, paymentMethodId: 'pm_card_visa', description: 'Lesson' });
     paidA = res.json().paymentId;

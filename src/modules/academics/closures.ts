@@ -4,9 +4,10 @@ import { academicYears, closures } from '../../db/schema/academics.js';
 import { conflict, notFound, validationFailed } from '../../http/errors.js';
 import { offsetOf, type PageQuery } from '../../http/pagination.js';
 import { recordAudit, type AuditActor } from '../audit/record.js';
-import { ormExecutor, toIso } from '../records/common.js';
+import { toIso } from '../records/common.js';
 import { checkRange, describeRange, within, type DayRange } from './range.js';
 import type { ClosureBody, ClosureView } from './schemas.js';
+import { sqlExecutorOf } from '../../db/orm-sql.js';
 
 type Row = typeof closures.$inferSelect;
 const view = (r: Row): ClosureView => ({
@@ -83,7 +84,7 @@ export async function createClosure(tx: Orm, actor: AuditActor, body: ClosureBod
   const academicYearId = await yearFor(tx, body, body.academicYearId);
   const [row] = await tx.insert(closures).values({ name: body.name, startsOn: body.startsOn, endsOn: body.endsOn, academicYearId }).returning();
   const after = view(row!);
-  await recordAudit(ormExecutor(tx), actor, { action: 'create', entity: 'closure', entityId: after.id, after });
+  await recordAudit(sqlExecutorOf(tx), actor, { action: 'create', entity: 'closure', entityId: after.id, after });
   return after;
 }
 
@@ -95,12 +96,12 @@ export async function updateClosure(tx: Orm, actor: AuditActor, id: number, patc
   const academicYearId = await yearFor(tx, next, patch.academicYearId === undefined ? current.academicYearId : patch.academicYearId);
   const [row] = await tx.update(closures).set({ ...next, academicYearId }).where(eq(closures.id, id)).returning();
   const after = view(row!);
-  await recordAudit(ormExecutor(tx), actor, { action: 'update', entity: 'closure', entityId: id, before: view(current), after });
+  await recordAudit(sqlExecutorOf(tx), actor, { action: 'update', entity: 'closure', entityId: id, before: view(current), after });
   return after;
 }
 
 export async function deleteClosure(tx: Orm, actor: AuditActor, id: number): Promise<void> {
   const current = await findClosure(tx, id, true);
   await tx.delete(closures).where(eq(closures.id, id));
-  await recordAudit(ormExecutor(tx), actor, { action: 'delete', entity: 'closure', entityId: id, before: view(current) });
+  await recordAudit(sqlExecutorOf(tx), actor, { action: 'delete', entity: 'closure', entityId: id, before: view(current) });
 }

@@ -4,9 +4,10 @@ import { academicYears, semesters } from '../../db/schema/academics.js';
 import { conflict, notFound, validationFailed } from '../../http/errors.js';
 import { offsetOf, type PageQuery } from '../../http/pagination.js';
 import { recordAudit, type AuditActor } from '../audit/record.js';
-import { ormExecutor, toIso } from '../records/common.js';
+import { toIso } from '../records/common.js';
 import { checkRange, describeRange, within } from './range.js';
 import type { SemesterBody, SemesterView } from './schemas.js';
+import { sqlExecutorOf } from '../../db/orm-sql.js';
 
 type Row = typeof semesters.$inferSelect;
 const view = (r: Row): SemesterView => ({
@@ -55,7 +56,7 @@ export async function createSemester(tx: Orm, actor: AuditActor, body: SemesterB
   await checkSemester(tx, body, 0);
   const [row] = await tx.insert(semesters).values(body).returning();
   const after = view(row!);
-  await recordAudit(ormExecutor(tx), actor, { action: 'create', entity: 'semester', entityId: after.id, after });
+  await recordAudit(sqlExecutorOf(tx), actor, { action: 'create', entity: 'semester', entityId: after.id, after });
   return after;
 }
 
@@ -70,13 +71,13 @@ export async function updateSemester(tx: Orm, actor: AuditActor, id: number, pat
   await checkSemester(tx, next, id);
   const [row] = await tx.update(semesters).set(next).where(eq(semesters.id, id)).returning();
   const after = view(row!);
-  await recordAudit(ormExecutor(tx), actor, { action: 'update', entity: 'semester', entityId: id, before: view(current), after });
+  await recordAudit(sqlExecutorOf(tx), actor, { action: 'update', entity: 'semester', entityId: id, before: view(current), after });
   return after;
 }
 
 export async function deleteSemester(tx: Orm, actor: AuditActor, id: number): Promise<void> {
   const current = await findSemester(tx, id, true);
   await tx.delete(semesters).where(eq(semesters.id, id));
-  await recordAudit(ormExecutor(tx), actor, { action: 'delete', entity: 'semester', entityId: id, before: view(current) });
+  await recordAudit(sqlExecutorOf(tx), actor, { action: 'delete', entity: 'semester', entityId: id, before: view(current) });
 }
 

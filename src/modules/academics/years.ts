@@ -4,9 +4,10 @@ import { academicYears, closures, semesters } from '../../db/schema/academics.js
 import { conflict, notFound } from '../../http/errors.js';
 import { offsetOf, type PageQuery } from '../../http/pagination.js';
 import { recordAudit, type AuditActor } from '../audit/record.js';
-import { ormExecutor, toIso } from '../records/common.js';
+import { toIso } from '../records/common.js';
 import { checkRange, describeRange, within } from './range.js';
 import type { AcademicYearView, YearBody } from './schemas.js';
+import { sqlExecutorOf } from '../../db/orm-sql.js';
 
 type Row = typeof academicYears.$inferSelect;
 const view = (r: Row): AcademicYearView => ({ id: r.id, name: r.name, startsOn: r.startsOn, endsOn: r.endsOn, createdAt: toIso(r.createdAt), updatedAt: toIso(r.updatedAt) });
@@ -43,7 +44,7 @@ export async function createYear(tx: Orm, actor: AuditActor, body: YearBody): Pr
   await checkYear(tx, body, 0);
   const [row] = await tx.insert(academicYears).values(body).returning();
   const after = view(row!);
-  await recordAudit(ormExecutor(tx), actor, { action: 'create', entity: 'academic_year', entityId: after.id, after });
+  await recordAudit(sqlExecutorOf(tx), actor, { action: 'create', entity: 'academic_year', entityId: after.id, after });
   return after;
 }
 
@@ -61,7 +62,7 @@ export async function updateYear(tx: Orm, actor: AuditActor, id: number, patch: 
   }
   const [row] = await tx.update(academicYears).set(next).where(eq(academicYears.id, id)).returning();
   const after = view(row!);
-  await recordAudit(ormExecutor(tx), actor, { action: 'update', entity: 'academic_year', entityId: id, before: view(current), after });
+  await recordAudit(sqlExecutorOf(tx), actor, { action: 'update', entity: 'academic_year', entityId: id, before: view(current), after });
   return after;
 }
 
@@ -74,5 +75,5 @@ export async function deleteYear(tx: Orm, actor: AuditActor, id: number): Promis
     throw conflict(`Academic year ${describeRange(current)} still has ${s?.n ?? 0} semester(s) and ${c?.n ?? 0} closure(s); delete them first`);
   }
   await tx.delete(academicYears).where(eq(academicYears.id, id));
-  await recordAudit(ormExecutor(tx), actor, { action: 'delete', entity: 'academic_year', entityId: id, before: view(current) });
+  await recordAudit(sqlExecutorOf(tx), actor, { action: 'delete', entity: 'academic_year', entityId: id, before: view(current) });
 }

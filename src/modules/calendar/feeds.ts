@@ -4,9 +4,10 @@ import type { Caller } from '../auth/scoped.js';
 import { calendarFeeds, type CalendarFeed, type CalendarFeedOwnerKind } from '../../db/schema/calendar.js';
 import { forbidden, notFound } from '../../http/errors.js';
 import { recordAudit, type AuditActor } from '../audit/record.js';
-import { scoped, sqlOf, teacherIdOf } from '../lessons/db.js';
+import { scoped, teacherIdOf } from '../lessons/db.js';
 import { badField, type LessonDeps } from '../lessons/deps.js';
 import { feedCalendar, type FeedLesson } from './ics.js';
+import { sqlExecutorOf } from '../../db/orm-sql.js';
 
 const DAY = 86_400_000;
 /** A feed shows lessons from this many days ago up to this many days ahead. */
@@ -48,7 +49,7 @@ export async function createFeed(
     if (caller.role === 'admin') {
       if (!body.ownerKind || body.ownerId === undefined) throw badField('body.ownerId', 'an admin names the owner: ownerKind and ownerId');
       const exists = body.ownerKind === 'teacher' ? 'SELECT 1 FROM teachers WHERE id = $1' : "SELECT 1 FROM users WHERE id = $1 AND role = 'parent'";
-      if ((await sqlOf(tx).query(exists, [body.ownerId])).length === 0) throw badField('body.ownerId', `No ${body.ownerKind} ${body.ownerId}`);
+      if ((await sqlExecutorOf(tx).query(exists, [body.ownerId])).length === 0) throw badField('body.ownerId', `No ${body.ownerKind} ${body.ownerId}`);
       owner = { kind: body.ownerKind, id: body.ownerId };
     } else {
       const self = caller.role === 'teacher' ? { kind: 'teacher' as const, id: (await teacherIdOf(tx, caller)) ?? 0 } : { kind: 'parent' as const, id: caller.userId };
@@ -67,7 +68,7 @@ export async function createFeed(
         createdBy: caller.userId,
       })
       .returning();
-    await recordAudit(sqlOf(tx), actor, { action: 'create', entity: 'calendar_feed', entityId: created!.id, after: feedView(created!) });
+    await recordAudit(sqlExecutorOf(tx), actor, { action: 'create', entity: 'calendar_feed', entityId: created!.id, after: feedView(created!) });
     return created!;
   });
   return { ...feedView(row), token };
@@ -94,7 +95,7 @@ export async function revokeFeed(deps: LessonDeps, caller: Caller, actor: AuditA
       .where(and(eq(calendarFeeds.id, id), isNull(calendarFeeds.revokedAt)))
       .returning();
     if (!revoked) return;
-    await recordAudit(sqlOf(tx), actor, { action: 'revoke', entity: 'calendar_feed', entityId: id, before: feedView(feed), after: feedView(revoked!) });
+    await recordAudit(sqlExecutorOf(tx), actor, { action: 'revoke', entity: 'calendar_feed', entityId: id, before: feedView(feed), after: feedView(revoked!) });
   });
 }
 

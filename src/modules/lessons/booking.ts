@@ -12,10 +12,11 @@ import { expandSeries, type SeriesExpansion } from '../scheduling/recurrence.js'
 import type { SchedulingRules } from '../scheduling/types.js';
 import { alternativesFor, conflictsIn } from './check.js';
 import { loadSchedulingData } from './context.js';
-import { overlapError, scoped, sqlOf, teacherIdOf, toLessonView } from './db.js';
+import { overlapError, scoped, teacherIdOf, toLessonView } from './db.js';
 import { badField, rulesOf, settingsOf, type LessonDeps } from './deps.js';
 import { useCredit } from './makeup.js';
 import type { CreateLessonBody, LessonView } from './schemas.js';
+import { sqlExecutorOf } from '../../db/orm-sql.js';
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -142,7 +143,7 @@ export async function createLessons(deps: LessonDeps, caller: Caller, actor: Aud
       const inserted = await tx.insert(lessons).values(values).returning();
       if (body.lessonType === 'makeup') await useCredit(tx, body.studentId, inserted[0]!.id);
       for (const row of inserted) {
-        await recordAudit(sqlOf(tx), actor, { action: 'create', entity: 'lesson', entityId: row.id, after: toLessonView(row, rules.zone) });
+        await recordAudit(sqlExecutorOf(tx), actor, { action: 'create', entity: 'lesson', entityId: row.id, after: toLessonView(row, rules.zone) });
       }
       return inserted;
     });

@@ -4,10 +4,11 @@ import { lessons } from '../../db/schema/lessons.js';
 import { conflict } from '../../http/errors.js';
 import { recordAudit, type AuditActor } from '../audit/record.js';
 import { isoInZone } from '../scheduling/local-time.js';
-import { findOwnLesson, scoped, sqlOf, toLessonView } from './db.js';
+import { findOwnLesson, scoped, toLessonView } from './db.js';
 import { settingsOf, type LessonDeps } from './deps.js';
 import { grantCredit } from './makeup.js';
 import type { LessonView } from './schemas.js';
+import { sqlExecutorOf } from '../../db/orm-sql.js';
 
 const HOUR = 3_600_000;
 
@@ -54,7 +55,7 @@ export async function cancelLesson(
     const why = initiatedBy === 'school' ? 'Cancelled by the school' : 'Cancelled by the family in time';
     const makeupCreditId = grants ? await grantCredit(tx, cancelled!, input.reason ? `${why}: ${input.reason}` : why) : null;
     const after = { ...toLessonView(cancelled!, zone), makeupCreditId };
-    await recordAudit(sqlOf(tx), actor, {
+    await recordAudit(sqlExecutorOf(tx), actor, {
       action: 'cancel',
       entity: 'lesson',
       entityId: id,

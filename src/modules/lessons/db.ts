@@ -1,26 +1,12 @@
-import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, type SQL } from 'drizzle-orm';
 import type { Database, Orm } from '../../db/client.js';
 import { asCaller, type Caller } from '../auth/scoped.js';
 import { EXCLUSION_VIOLATION, lessons, type Lesson } from '../../db/schema/lessons.js';
 import { students } from '../../db/schema/students.js';
 import { teachers } from '../../db/schema/teachers.js';
-import type { SqlExecutor } from '../../db/sql-client.js';
 import { notFound } from '../../http/errors.js';
 import { isoInZone } from '../scheduling/local-time.js';
 import type { LessonView } from './schemas.js';
-
-/** Raw SQL ($1 placeholders) inside a Drizzle transaction, for `recordAudit` and friends. */
-export function sqlOf(tx: Orm): SqlExecutor {
-  return {
-    async query<Row>(text: string, params: readonly unknown[] = []) {
-      const chunks: SQL[] = text.split(/\$(\d+)/).map((part, i) => (i % 2 === 0 ? sql.raw(part) : sql`${params[Number(part) - 1]}`));
-      return ((await tx.execute(sql.join(chunks))) as unknown as { rows: Row[] }).rows;
-    },
-    async exec(script: string) {
-      await tx.execute(sql.raw(script));
-    },
-  };
-}
 
 /** The API view of a lesson; its start and end carry the school's UTC offset. */
 export function toLessonView(row: Lesson, zone: string): LessonView {

@@ -8,10 +8,11 @@ import { isoInZone } from '../scheduling/local-time.js';
 import type { SchedulingRules } from '../scheduling/types.js';
 import { alternativesFor, conflictsIn } from './check.js';
 import { loadSchedulingData } from './context.js';
-import { findOwnLesson, overlapError, scoped, sqlOf, toLessonView } from './db.js';
+import { findOwnLesson, overlapError, scoped, toLessonView } from './db.js';
 import { badField, rulesOf, settingsOf, type LessonDeps } from './deps.js';
 import { moveCredit } from './makeup.js';
 import type { LessonView } from './schemas.js';
+import { sqlExecutorOf } from '../../db/orm-sql.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -100,7 +101,7 @@ export async function rescheduleLesson(
         .returning();
       if (lesson.lessonType === 'makeup') await moveCredit(tx, lesson.id, created!.id);
       const views = { lesson: toLessonView(created!, rules.zone), previous: toLessonView(previous!, rules.zone) };
-      const audit = sqlOf(tx);
+      const audit = sqlExecutorOf(tx);
       await recordAudit(audit, actor, { action: 'reschedule', entity: 'lesson', entityId: id, before: toLessonView(lesson, rules.zone), after: views });
       await recordAudit(audit, actor, { action: 'create', entity: 'lesson', entityId: created!.id, after: views.lesson });
       return views;

@@ -3,9 +3,10 @@ import type { Caller } from '../auth/scoped.js';
 import { lessons, type Attendance } from '../../db/schema/lessons.js';
 import { conflict, forbidden } from '../../http/errors.js';
 import { recordAudit, type AuditActor } from '../audit/record.js';
-import { findOwnLesson, scoped, sqlOf, toLessonView } from './db.js';
+import { findOwnLesson, scoped, toLessonView } from './db.js';
 import { settingsOf, type LessonDeps } from './deps.js';
 import type { LessonView, PatchLessonBody } from './schemas.js';
+import { sqlExecutorOf } from '../../db/orm-sql.js';
 
 /** PATCH /lessons/{id}: admins change notes and payment status; the lesson's teacher only notes. */
 export async function patchLesson(deps: LessonDeps, caller: Caller, actor: AuditActor, id: number, body: PatchLessonBody): Promise<LessonView> {
@@ -20,7 +21,7 @@ export async function patchLesson(deps: LessonDeps, caller: Caller, actor: Audit
     };
     const [updated] = await tx.update(lessons).set(set).where(eq(lessons.id, id)).returning();
     const after = toLessonView(updated!, zone);
-    await recordAudit(sqlOf(tx), actor, { action: 'update', entity: 'lesson', entityId: id, before: toLessonView(lesson, zone), after });
+    await recordAudit(sqlExecutorOf(tx), actor, { action: 'update', entity: 'lesson', entityId: id, before: toLessonView(lesson, zone), after });
     return after;
   });
 }
@@ -49,7 +50,7 @@ export async function completeLesson(
       .where(eq(lessons.id, id))
       .returning();
     const after = toLessonView(updated!, zone);
-    await recordAudit(sqlOf(tx), actor, { action: 'complete', entity: 'lesson', entityId: id, before: toLessonView(lesson, zone), after });
+    await recordAudit(sqlExecutorOf(tx), actor, { action: 'complete', entity: 'lesson', entityId: id, before: toLessonView(lesson, zone), after });
     return after;
   });
 }

@@ -7,7 +7,8 @@ import { offsetOf, pageOf } from '../../http/pagination.js';
 import type { SchoolServices } from '../services.js';
 import { sendDirectMessage } from './messages.js';
 import { messageAccepted, messageBody, outboxListQuery, outboxView } from './schemas.js';
-import { withCaller } from './scoped-sql.js';
+import { sqlExecutorOf } from '../../db/orm-sql.js';
+import { asCaller } from '../auth/scoped.js';
 
 const security = [{ bearerAuth: [] }];
 const errors = { 400: errorResponse, 401: errorResponse, 403: errorResponse, 404: errorResponse };
@@ -37,7 +38,8 @@ export const staffNotificationRoutes =
         const q = request.query;
         const params = [q.channel ?? null, q.status ?? null];
         const where = 'WHERE ($1::text IS NULL OR channel = $1) AND ($2::text IS NULL OR status = $2)';
-        return withCaller(services.db, callerOf(request), async (tx) => {
+        return asCaller(services.db, callerOf(request), async (orm) => {
+          const tx = sqlExecutorOf(orm);
           const data = await tx.query<z.infer<typeof outboxView>>(
             `SELECT ${outboxColumns} FROM outbox ${where} ORDER BY created_at DESC, id DESC LIMIT $3 OFFSET $4`,
             [...params, q.pageSize, offsetOf(q)],

@@ -1,7 +1,7 @@
 /**
  * Notification routes. Any signed-in user: their own in-app notifications (list, mark read) and
  * channel preferences. Staff: the outbox and direct messages (admin-routes.ts). Reads and writes
- * of own rows run under row-level security (withCaller) on top of the explicit user filter.
+ * of own rows run under row-level security (asCaller) on top of the explicit user filter.
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -15,7 +15,8 @@ import { staffNotificationRoutes } from './admin-routes.js';
 import { listInApp, markRead } from './in-app.js';
 import { preferencesOf, savePreferences } from './preferences.js';
 import { idParams, notificationListQuery, notificationPage, notificationView, preferencesBody, preferencesView } from './schemas.js';
-import { withCaller } from './scoped-sql.js';
+import { sqlExecutorOf } from '../../db/orm-sql.js';
+import { asCaller } from '../auth/scoped.js';
 
 const anyone = { access: 'authenticated' as const };
 const tags = ['notifications'];
@@ -34,7 +35,7 @@ export const notificationRoutes =
       async (request) => {
         const caller = callerOf(request);
         const q = request.query;
-        const page = await withCaller(db, caller, (tx) => listInApp(tx, caller.userId, { unread: q.unread, limit: q.pageSize, offset: offsetOf(q) }));
+        const page = await asCaller(db, caller, (orm) => listInApp(sqlExecutorOf(orm), caller.userId, { unread: q.unread, limit: q.pageSize, offset: offsetOf(q) }));
         return { data: page.rows, page: q.page, pageSize: q.pageSize, total: page.total, unread: page.unread };
       },
     );
@@ -44,7 +45,7 @@ export const notificationRoutes =
       { config: anyone, schema: { tags, security, summary: 'Mark an own notification read (idempotent)', params: idParams, response: { 200: notificationView, ...errors } } },
       async (request) => {
         const caller = callerOf(request);
-        const row = await withCaller(db, caller, (tx) => markRead(tx, caller.userId, request.params.id));
+        const row = await asCaller(db, caller, (orm) => markRead(sqlExecutorOf(orm), caller.userId, request.params.id));
         if (!row) throw notFound('Notification');
         return row;
       },
@@ -55,7 +56,7 @@ export const notificationRoutes =
       { config: anyone, schema: { tags, security, summary: 'Own channel preferences (defaults until saved)', response: { 200: preferencesView, ...errors } } },
       async (request) => {
         const caller = callerOf(request);
-        const prefs = await withCaller(db, caller, (tx) => preferencesOf(tx, caller.userId));
+        const prefs = await asCaller(db, caller, (orm) => preferencesOf(sqlExecutorOf(orm), caller.userId));
         if (!prefs) throw notFound('User');
         return prefs;
       },
@@ -66,7 +67,8 @@ export const notificationRoutes =
       { config: anyone, schema: { tags, security, summary: 'Set own channel preferences (audited)', body: preferencesBody, response: { 200: preferencesView, ...errors } } },
       async (request) => {
         const caller = callerOf(request);
-        return withCaller(db, caller, async (tx) => {
+        return asCaller(db, caller, async (orm) => {
+          const tx = sqlExecutorOf(orm);
           const current = await preferencesOf(tx, caller.userId);
           if (!current) throw notFound('User');
           if (request.body.sms && !current.hasPhone) {

@@ -1,8 +1,5 @@
-import { sql, type SQL } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import type { Orm } from '../../db/client.js';
-import type { SqlExecutor } from '../../db/sql-client.js';
 import { boundedDate } from '../../http/date-schemas.js';
 import { errorResponse } from '../../http/error-schemas.js';
 
@@ -39,19 +36,3 @@ export const todayIn = (zone: string): string => DateTime.now().setZone(zone).to
 /** A `%q%` ILIKE pattern with the wildcards of `q` escaped. */
 export const containsPattern = (q: string): string => `%${q.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
-/**
- * A SqlExecutor over a Drizzle transaction (the one `asCaller` opens), so helpers written for raw
- * SQL (`recordAudit`, `loadSettings`) run inside the same transaction and under the same role.
- */
-export function ormExecutor(tx: Orm): SqlExecutor {
-  return {
-    async query<Row>(text: string, params: readonly unknown[] = []) {
-      const chunks: SQL[] = text.split(/\$(\d+)/).map((part, i) => (i % 2 === 0 ? sql.raw(part) : sql`${params[Number(part) - 1]}`));
-      const result = (await tx.execute(sql.join(chunks))) as unknown as { rows: Row[] };
-      return result.rows;
-    },
-    async exec(script: string) {
-      await tx.execute(sql.raw(script));
-    },
-  };
-}

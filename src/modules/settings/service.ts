@@ -6,8 +6,9 @@ import type { KnownSettings, SettingKey } from '../../db/schema/settings.js';
 import { defaultSettings } from './defaults.js';
 import { notFound, validationFailed } from '../../http/errors.js';
 import { recordAudit, type AuditActor } from '../audit/record.js';
-import { ormExecutor, toIso } from '../records/common.js';
+import { toIso } from '../records/common.js';
 import { isSettingKey, settingSchemas, type SettingView } from './schemas.js';
+import { sqlExecutorOf } from '../../db/orm-sql.js';
 
 type Row = typeof settings.$inferSelect;
 const view = (row: Row): SettingView => ({ key: row.key, value: row.value, updatedAt: toIso(row.updatedAt), updatedBy: row.updatedBy });
@@ -75,7 +76,7 @@ export class SettingsService {
       .values({ key, value, updatedBy: caller.userId })
       .onConflictDoUpdate({ target: settings.key, set: { value, updatedBy: caller.userId, updatedAt: new Date() } })
       .returning();
-    await recordAudit(ormExecutor(tx), actor, { action: before ? 'update' : 'create', entity: 'setting', entityId: key, before: before?.value ?? null, after: value });
+    await recordAudit(sqlExecutorOf(tx), actor, { action: before ? 'update' : 'create', entity: 'setting', entityId: key, before: before?.value ?? null, after: value });
     return view(row!);
   }
 }

@@ -5,11 +5,12 @@ import { students } from '../../db/schema/students.js';
 import { teachers } from '../../db/schema/teachers.js';
 import { notFound } from '../../http/errors.js';
 import { recordAudit, type AuditActor } from '../audit/record.js';
-import { ormExecutor, todayIn } from '../records/common.js';
+import { todayIn } from '../records/common.js';
 import { loadSettings } from '../settings/read.js';
 import { findStudent, listStudents, toView } from './queries.js';
 import { checkStudent, type RuleContext } from './rules.js';
 import type { StudentBody, StudentListQuery, StudentPatch, StudentView } from './schemas.js';
+import { sqlExecutorOf } from '../../db/orm-sql.js';
 
 type StudentRow = typeof students.$inferSelect;
 
@@ -21,7 +22,7 @@ export class StudentsService {
   ) {}
 
   private async context(tx: Orm): Promise<RuleContext> {
-    const settings = await loadSettings(ormExecutor(tx), this.fallbackTimezone);
+    const settings = await loadSettings(sqlExecutorOf(tx), this.fallbackTimezone);
     return { instruments: settings.instruments, today: todayIn(settings.timezone) };
   }
 
@@ -54,7 +55,7 @@ export class StudentsService {
       await checkStudent(tx, values, ctx);
       const [created] = await tx.insert(students).values(values).returning({ id: students.id });
       const after = toView(await findStudent(tx, created!.id), ctx.today);
-      await recordAudit(ormExecutor(tx), actor, { action: 'create', entity: 'student', entityId: after.id, after });
+      await recordAudit(sqlExecutorOf(tx), actor, { action: 'create', entity: 'student', entityId: after.id, after });
       return after;
     });
   }
@@ -100,7 +101,7 @@ export class StudentsService {
       await checkStudent(tx, next, ctx, current);
       await tx.update(students).set(next).where(eq(students.id, id));
       const after = toView(await findStudent(tx, id), ctx.today);
-      await recordAudit(ormExecutor(tx), actor, { action, entity: 'student', entityId: id, before, after });
+      await recordAudit(sqlExecutorOf(tx), actor, { action, entity: 'student', entityId: id, before, after });
       return after;
     });
   }

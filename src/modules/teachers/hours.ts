@@ -3,9 +3,9 @@ import type { Orm } from '../../db/client.js';
 import { teacherAvailability } from '../../db/schema/teachers.js';
 import { validationFailed, type FieldIssue } from '../../http/errors.js';
 import { recordAudit, type AuditActor } from '../audit/record.js';
-import { ormExecutor } from '../records/common.js';
 import { weeklyHoursOf } from './queries.js';
 import type { WeeklyBlock } from './schemas.js';
+import { sqlExecutorOf } from '../../db/orm-sql.js';
 
 const dayNames = ['', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 const label = (b: WeeklyBlock): string => `${dayNames[b.weekday]} ${b.start}–${b.end}`;
@@ -51,6 +51,6 @@ export async function replaceWeeklyHours(tx: Orm, actor: AuditActor, teacherId: 
     await tx.insert(teacherAvailability).values(blocks.map((b) => ({ teacherId, weekday: b.weekday, startTime: `${b.start}:00`, endTime: `${b.end}:00` })));
   }
   const after = await weeklyHoursOf(tx, teacherId);
-  await recordAudit(ormExecutor(tx), actor, { action: 'update', entity: 'teacher_availability', entityId: teacherId, before, after });
+  await recordAudit(sqlExecutorOf(tx), actor, { action: 'update', entity: 'teacher_availability', entityId: teacherId, before, after });
   return after;
 }

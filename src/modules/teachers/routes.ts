@@ -5,7 +5,7 @@ import { asCaller, type Caller } from '../auth/scoped.js';
 import type { KnownSettings } from '../../db/schema/settings.js';
 import { actorOf, callerOf } from '../auth/caller.js';
 import { pageOf } from '../../http/pagination.js';
-import { errors, idParams, noContent, ormExecutor, security } from '../records/common.js';
+import { errors, idParams, noContent, security } from '../records/common.js';
 import { loadSettings } from '../settings/read.js';
 import { requireAdminOrSelf } from './access.js';
 import { replaceWeeklyHours } from './hours.js';
@@ -13,6 +13,7 @@ import { detailOf, listTeachers } from './queries.js';
 import * as s from './schemas.js';
 import { createTeacher, patchTeacher } from './service.js';
 import { addTimeOff, removeTimeOff } from './time-off.js';
+import { sqlExecutorOf } from '../../db/orm-sql.js';
 
 const admin = { access: ['admin'] as const };
 const staff = { access: ['admin', 'teacher'] as const };
@@ -29,7 +30,7 @@ export const teacherRoutes =
   async (app) => {
     const run = <T>(request: FastifyRequest, work: (tx: Orm, caller: Caller, settings: KnownSettings) => Promise<T>): Promise<T> => {
       const caller = callerOf(request);
-      return asCaller(db, caller, async (tx) => work(tx, caller, await loadSettings(ormExecutor(tx), fallbackTimezone)));
+      return asCaller(db, caller, async (tx) => work(tx, caller, await loadSettings(sqlExecutorOf(tx), fallbackTimezone)));
     };
 
     app.get(

@@ -6,10 +6,10 @@ import { teachers } from '../../db/schema/teachers.js';
 import { users } from '../../db/schema/users.js';
 import { conflict, forbidden, validationFailed } from '../../http/errors.js';
 import { recordAudit, type AuditActor } from '../audit/record.js';
-import { ormExecutor } from '../records/common.js';
 import { requireAdminOrSelf } from './access.js';
 import { detailOf } from './queries.js';
 import type { CreateTeacherBody, PatchTeacherBody, TeacherDetail } from './schemas.js';
+import { sqlExecutorOf } from '../../db/orm-sql.js';
 
 /** 400 naming each instrument the school does not offer (only those in `added`). */
 function checkOffered(added: readonly string[], all: readonly string[], offered: readonly string[]): void {
@@ -42,7 +42,7 @@ async function teacherUser(tx: Orm, actor: AuditActor, body: CreateTeacherBody):
     .values({ email, firstName: fields.firstName, lastName: fields.lastName, phone: fields.phone ?? null, role: 'teacher' })
     .returning();
   const { passwordHash: _hash, ...after } = user!;
-  await recordAudit(ormExecutor(tx), actor, { action: 'create', entity: 'user', entityId: user!.id, after });
+  await recordAudit(sqlExecutorOf(tx), actor, { action: 'create', entity: 'user', entityId: user!.id, after });
   return user!.id;
 }
 
@@ -54,7 +54,7 @@ export async function createTeacher(tx: Orm, actor: AuditActor, body: CreateTeac
     .values({ userId, instruments: body.instruments, hourlyRateCents: body.hourlyRateCents, maxStudents: body.maxStudents ?? 30, isAvailable: body.isAvailable ?? true, bio: body.bio ?? null })
     .returning({ id: teachers.id });
   const after = await detailOf(tx, row!.id, timezone);
-  await recordAudit(ormExecutor(tx), actor, { action: 'create', entity: 'teacher', entityId: after.id, after });
+  await recordAudit(sqlExecutorOf(tx), actor, { action: 'create', entity: 'teacher', entityId: after.id, after });
   return after;
 }
 
@@ -83,6 +83,6 @@ export async function patchTeacher(tx: Orm, caller: Caller, actor: AuditActor, i
   if (Object.keys(set).length === 0) return before;
   await tx.update(teachers).set(set).where(eq(teachers.id, id));
   const after = await detailOf(tx, id, timezone);
-  await recordAudit(ormExecutor(tx), actor, { action: 'update', entity: 'teacher', entityId: id, before, after });
+  await recordAudit(sqlExecutorOf(tx), actor, { action: 'update', entity: 'teacher', entityId: id, before, after });
   return after;
 }

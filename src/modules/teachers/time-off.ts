@@ -4,9 +4,10 @@ import { lessons } from '../../db/schema/lessons.js';
 import { teacherTimeOff } from '../../db/schema/teachers.js';
 import { notFound, validationFailed } from '../../http/errors.js';
 import { recordAudit, type AuditActor } from '../audit/record.js';
-import { ormExecutor, toIso } from '../records/common.js';
+import { toIso } from '../records/common.js';
 import type { z } from 'zod';
 import type { createdTimeOff, timeOffBody } from './schemas.js';
+import { sqlExecutorOf } from '../../db/orm-sql.js';
 
 const MAX_DAYS = 366;
 type Row = typeof teacherTimeOff.$inferSelect;
@@ -25,7 +26,7 @@ export async function addTimeOff(tx: Orm, actor: AuditActor, teacherId: number, 
   if (endsAt.getTime() - startsAt.getTime() > MAX_DAYS * 86_400_000) throw validationFailed([{ field: 'body.endsAt', message: `time off lasts at most ${MAX_DAYS} days` }]);
   const [row] = await tx.insert(teacherTimeOff).values({ teacherId, startsAt, endsAt, reason: body.reason ?? null }).returning();
   const after = view(row!);
-  await recordAudit(ormExecutor(tx), actor, { action: 'create', entity: 'teacher_time_off', entityId: after.id, after });
+  await recordAudit(sqlExecutorOf(tx), actor, { action: 'create', entity: 'teacher_time_off', entityId: after.id, after });
   const affected = await tx
     .select({ id: lessons.id, studentId: lessons.studentId, scheduledAt: lessons.scheduledAt })
     .from(lessons)
@@ -37,5 +38,5 @@ export async function addTimeOff(tx: Orm, actor: AuditActor, teacherId: number, 
 export async function removeTimeOff(tx: Orm, actor: AuditActor, teacherId: number, timeOffId: number): Promise<void> {
   const [row] = await tx.delete(teacherTimeOff).where(and(eq(teacherTimeOff.id, timeOffId), eq(teacherTimeOff.teacherId, teacherId))).returning();
   if (!row) throw notFound(`Time off ${timeOffId} of teacher ${teacherId}`);
-  await recordAudit(ormExecutor(tx), actor, { action: 'delete', entity: 'teacher_time_off', entityId: timeOffId, before: view(row) });
+  await recordAudit(sqlExecutorOf(tx), actor, { action: 'delete', entity: 'teacher_time_off', entityId: timeOffId, before: view(row) });
 }

@@ -12,6 +12,7 @@ import type { Principal } from '../auth/tokens.js';
 import { recordAudit, type AuditActor } from '../audit/record.js';
 import type { CreateUserInput, UpdateUserInput, UserListQuery, UserView } from './schemas.js';
 import { invalidateUserAuth } from '../auth/user-cache.js';
+import { rowsOf } from '../../db/orm-sql.js';
 
 const iso = (column: string): string => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
@@ -57,7 +58,6 @@ const toView = (row: ViewRow): UserView => ({
 /** The audit actor of a request made by `caller`. */
 const actorOf = (caller: Principal, requestId: string): AuditActor => ({ userId: caller.userId, role: caller.role, requestId });
 
-const rowsOf = <T>(result: unknown): T[] => (result as { rows: T[] }).rows;
 
 /** `%term%` for ILIKE, with the pattern characters of `term` taken literally. */
 const containsPattern = (term: string): string => `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

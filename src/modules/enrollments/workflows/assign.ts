@@ -9,7 +9,6 @@ import { students } from '../../../db/schema/students.js';
 import { defineNode, PermanentError, type TaskContext } from '../../../engine/index.js';
 import { AppError } from '../../../http/errors.js';
 import { recordAudit } from '../../audit/record.js';
-import { ormExecutor } from '../../records/common.js';
 import { localDateOf } from '../../scheduling/local-time.js';
 import { settingsOf } from '../../lessons/deps.js';
 import { checkStudent } from '../../students/rules.js';
@@ -18,6 +17,7 @@ import { teachersOf } from '../teachers.js';
 import { checkpointFault, DB_RETRY, systemActor, type EnrollmentEvent, type NodeDeps } from './deps.js';
 import { lockEnrollment, submissionOf, transaction, updateEnrollment } from './row.js';
 import { unassignTeacher } from './undo.js';
+import { sqlExecutorOf } from '../../../db/orm-sql.js';
 
 export const assignOutput = z.object({
   teacherId: z.number().int(),
@@ -53,7 +53,7 @@ export function assignNode(deps: NodeDeps) {
         if (student.teacherId !== null) return keep(student.teacherId, { teacherId: student.teacherId, score: null, preferred: false, changed: false });
 
         const rules = { instruments: settings.instruments, today: localDateOf(deps.now(), settings.timezone) };
-        const ranked = rankTeachers(await teachersOf(ormExecutor(tx), sub.instrument), {
+        const ranked = rankTeachers(await teachersOf(sqlExecutorOf(tx), sub.instrument), {
           instrument: sub.instrument,
           durationMinutes: sub.lessonDuration,
           preferredTeacherId: sub.preferredTeacherId,
@@ -69,7 +69,7 @@ export function assignNode(deps: NodeDeps) {
             throw error;
           }
           await tx.update(students).set({ teacherId: choice.teacherId }).where(eq(students.id, student.id));
-          await recordAudit(ormExecutor(tx), systemActor(row.id), {
+          await recordAudit(sqlExecutorOf(tx), systemActor(row.id), {
             action: 'update',
             entity: 'student',
             entityId: student.id,

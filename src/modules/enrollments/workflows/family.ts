@@ -12,7 +12,6 @@ import { students } from '../../../db/schema/students.js';
 import { defineNode, PermanentError, type TaskContext } from '../../../engine/index.js';
 import { AppError } from '../../../http/errors.js';
 import { recordAudit, type AuditActor } from '../../audit/record.js';
-import { ormExecutor } from '../../records/common.js';
 import { localDateOf } from '../../scheduling/local-time.js';
 import { settingsOf } from '../../lessons/deps.js';
 import { checkStudent } from '../../students/rules.js';
@@ -20,8 +19,8 @@ import type { Submission } from '../schemas.js';
 import { checkpointFault, DB_RETRY, systemActor, type EnrollmentEvent, type NodeDeps } from './deps.js';
 import { lockEnrollment, submissionOf, transaction, updateEnrollment, withNotes } from './row.js';
 import { customerKept, deleteDemoLessons, deleteParentIfUnused, deleteStudent } from './undo.js';
+import { rowsOf, sqlExecutorOf } from '../../../db/orm-sql.js';
 
-const rowsOf = <T>(result: unknown): T[] => (result as { rows: T[] }).rows;
 
 export const familyOutput = z.object({
   parentId: z.number().int(),
@@ -47,7 +46,7 @@ async function parentFor(tx: Orm, sub: Submission, actor: AuditActor): Promise<{
   // Another enrollment of the same family created the account a moment ago: a retry reuses it.
   if (!created) throw new Error(`the account of ${sub.parentEmail} is being created by another enrollment`);
   const id = Number(created.id);
-  await recordAudit(ormExecutor(tx), actor, { action: 'create', entity: 'user', entityId: id, after: { id, ...after } });
+  await recordAudit(sqlExecutorOf(tx), actor, { action: 'create', entity: 'user', entityId: id, after: { id, ...after } });
   return { id, created: true };
 }
 
@@ -74,7 +73,7 @@ async function studentFor(tx: Orm, sub: Submission, parentId: number, settings: 
     .values({ ...draft, firstName: sub.studentFirstName, lastName: sub.studentLastName, email: sub.studentEmail ?? null, lessonRateCents })
     .returning();
   if (!row) throw new Error('the student insert returned nothing');
-  await recordAudit(ormExecutor(tx), actor, { action: 'create', entity: 'student', entityId: row.id, after: row });
+  await recordAudit(sqlExecutorOf(tx), actor, { action: 'create', entity: 'student', entityId: row.id, after: row });
   return { id: row.id, created: true };
 }
 

@@ -6,10 +6,9 @@ import { sql } from 'drizzle-orm';
 import type { Orm } from '../../../db/client.js';
 import type { EnrollmentMessage } from '../../../db/schema/enrollments.js';
 import { recordAudit, type AuditActor } from '../../audit/record.js';
-import { ormExecutor } from '../../records/common.js';
 import { demoMarker } from './row.js';
+import { rowsOf, sqlExecutorOf } from '../../../db/orm-sql.js';
 
-const rowsOf = <T>(result: unknown): T[] => (result as { rows: T[] }).rows;
 
 /** The note that the gateway customer stays (the gateway interface cannot delete customers). */
 export const customerKept = (customerId: string): EnrollmentMessage => ({
@@ -24,7 +23,7 @@ export async function deleteDemoLessons(tx: Orm, enrollmentId: number, studentId
       WHERE student_id = ${studentId} AND lesson_type = 'demo' AND (id = ${lessonId ?? -1} OR notes = ${demoMarker(enrollmentId)})
       RETURNING id, student_id, teacher_id, scheduled_at, duration_minutes, lesson_type, status, notes`),
   );
-  for (const lesson of deleted) await recordAudit(ormExecutor(tx), actor, { action: 'delete', entity: 'lesson', entityId: lesson.id, before: lesson });
+  for (const lesson of deleted) await recordAudit(sqlExecutorOf(tx), actor, { action: 'delete', entity: 'lesson', entityId: lesson.id, before: lesson });
   return deleted.length;
 }
 
@@ -34,14 +33,14 @@ export async function unassignTeacher(tx: Orm, studentId: number, teacherId: num
     await tx.execute(sql`UPDATE students SET teacher_id = NULL WHERE id = ${studentId} AND teacher_id = ${teacherId} RETURNING id`),
   );
   if (changed.length > 0) {
-    await recordAudit(ormExecutor(tx), actor, { action: 'update', entity: 'student', entityId: studentId, before: { teacherId }, after: { teacherId: null } });
+    await recordAudit(sqlExecutorOf(tx), actor, { action: 'update', entity: 'student', entityId: studentId, before: { teacherId }, after: { teacherId: null } });
   }
 }
 
 /** Deletes the student the enrollment created (its lessons go with it). */
 export async function deleteStudent(tx: Orm, studentId: number, actor: AuditActor): Promise<void> {
   const [before] = rowsOf<Record<string, unknown>>(await tx.execute(sql`DELETE FROM students WHERE id = ${studentId} RETURNING *`));
-  if (before) await recordAudit(ormExecutor(tx), actor, { action: 'delete', entity: 'student', entityId: studentId, before });
+  if (before) await recordAudit(sqlExecutorOf(tx), actor, { action: 'delete', entity: 'student', entityId: studentId, before });
 }
 
 /**
@@ -65,7 +64,7 @@ export async function deleteParentIfUnused(tx: Orm, parentId: number, enrollment
       await sp.execute(sql`DELETE FROM billing_customers WHERE parent_id = ${parentId}`);
       return rowsOf<Record<string, unknown>>(await sp.execute(sql`DELETE FROM users WHERE id = ${parentId} AND role = 'parent' RETURNING id, email, first_name, last_name, phone, role`));
     });
-    if (before[0]) await recordAudit(ormExecutor(tx), actor, { action: 'delete', entity: 'user', entityId: parentId, before: before[0] });
+    if (before[0]) await recordAudit(sqlExecutorOf(tx), actor, { action: 'delete', entity: 'user', entityId: parentId, before: before[0] });
     return undefined;
   } catch (error) {
     const code = (error as { code?: unknown; cause?: { code?: unknown } }).code ?? (error as { cause?: { code?: unknown } }).cause?.code;

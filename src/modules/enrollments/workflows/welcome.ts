@@ -11,9 +11,9 @@ import { issuePasswordLink } from '../../auth/service.js';
 import { settingsOf } from '../../lessons/deps.js';
 import { deliverQueuedMailSoon } from '../../notifications/send.js';
 import { sendNotification } from '../../notifications/send.js';
-import { ormExecutor } from '../../records/common.js';
 import { checkpointFault, SERVICE_RETRY, type EnrollmentEvent, type NodeDeps } from './deps.js';
 import { lockEnrollment, noted, parentNameOf, readEnrollment, studentNameOf, submissionOf, transaction, updateEnrollment } from './row.js';
+import { sqlExecutorOf } from '../../../db/orm-sql.js';
 
 export const WELCOME_FAILED = 'welcome_email_failed';
 
@@ -53,7 +53,7 @@ export function welcomeNode(deps: NodeDeps) {
         const current = await lockEnrollment(tx, id);
         if (current.status === 'completed') return;
         if (current.createdParent) {
-          await issuePasswordLink(ormExecutor(tx), { id: parentId, email: sub.parentEmail, firstName: sub.parentFirstName }, 'set_password', {
+          await issuePasswordLink(sqlExecutorOf(tx), { id: parentId, email: sub.parentEmail, firstName: sub.parentFirstName }, 'set_password', {
             publicAppUrl: config.publicAppUrl,
             schoolName: settings.school.name,
           });

@@ -9,7 +9,7 @@ import { recordAudit } from '../../audit/record.js';
 import { parentOfCustomer } from '../customers.js';
 import { notifyAdmins, notifyUser } from '../notify.js';
 import { webhookActor } from '../rules.js';
-import { bool, list, metadataOf, metaId, num, obj, ref, str, unixDate, type Json } from './fields.js';
+import { bool, list, metadataOf, num, obj, ref, str, unixDate, type Json } from './fields.js';
 
 type Deps = Pick<SchoolServices, 'db' | 'gateway' | 'workflows'>;
 
