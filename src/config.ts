@@ -49,6 +49,8 @@ const envSchema = z.object({
   DATABASE_PREPARED_STATEMENTS: booleanFromEnv.default(true),
   /** How long a signed-in or public read may be served from the read cache, in ms (answers are exact: any data change drops them at once). Default 10000; 0 turns the cache off. */
   READ_CACHE_TTL_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
+  /** How long workflows and scheduling rules reuse the school's settings, in ms (a change made in another process shows after at most this). Default 1000; 0 reads them every time. */
+  SETTINGS_CACHE_MS: z.coerce.number().int().min(0).max(600_000).default(1_000),
   /** Memory for cached read answers, in MiB. Default 64. */
   READ_CACHE_MAX_MB: z.coerce.number().int().min(1).max(8192).default(64),
   /** Folder for PGlite files and generated secrets. Default ./data. "memory://" keeps PGlite in memory. */
@@ -130,6 +132,8 @@ export interface AppConfig {
   dataDir: string;
   /** Read cache of marked GET routes (src/http/read-cache.ts): reuse limit in ms (0 = off) and size in bytes. */
   readCache: { ttlMs: number; maxBytes: number };
+  /** SETTINGS_CACHE_MS: how long the workflows' and scheduling rules' copy of the settings is reused, ms (0 = every read). */
+  settingsCacheMs: number;
   redisUrl: string | undefined;
   jwtSecret: string | undefined;
   admin: { email: string; password: string | undefined };
@@ -193,6 +197,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       : { kind: 'pglite', dataDir: env.DATA_DIR },
     dataDir: env.DATA_DIR,
     readCache: { ttlMs: env.READ_CACHE_TTL_MS, maxBytes: env.READ_CACHE_MAX_MB * 1024 * 1024 },
+    settingsCacheMs: env.SETTINGS_CACHE_MS,
     redisUrl: env.REDIS_URL,
     jwtSecret: env.JWT_SECRET,
     admin: { email: env.ADMIN_EMAIL.toLowerCase(), password: env.ADMIN_PASSWORD },

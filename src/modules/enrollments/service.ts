@@ -30,8 +30,7 @@ export class EnrollmentService {
     private readonly services: SchoolServices,
     private readonly options: { now?: () => number; waitMs?: number } = {},
   ) {
-    const testing = services.config.env === 'test';
-    this.lessons = { db: services.db, config: services.config, now: options.now ?? Date.now, settingsTtlMs: testing ? 0 : 1000 };
+    this.lessons = { db: services.db, config: services.config, now: options.now ?? Date.now, settingsTtlMs: services.config.settingsCacheMs };
   }
 
   /**

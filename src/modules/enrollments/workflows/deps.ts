@@ -47,9 +47,7 @@ export interface NodeDeps {
 export function nodeDeps(deps: EnrollmentWorkflowDeps): NodeDeps {
   const now = deps.now ?? Date.now;
   const { config, db } = deps.services;
-  // Settings are re-read at most once a second (every read in tests), as the scheduling routes do.
-  const settingsTtlMs = config.env === 'test' ? 0 : 1000;
-  return { services: deps.services, now, faults: deps.faults ?? {}, lessons: { db, config, now, settingsTtlMs } };
+  return { services: deps.services, now, faults: deps.faults ?? {}, lessons: { db, config, now, settingsTtlMs: config.settingsCacheMs } };
 }
 
 /** Calls the fault seam, if any. */

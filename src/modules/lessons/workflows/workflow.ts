@@ -19,7 +19,7 @@ import { buildDecisionNodes } from './nodes.js';
 
 /** The lessons module's dependencies inside a worker: the clock is real; settings cached as the routes do. */
 export function lessonDepsOf(services: SchoolServices): LessonDeps {
-  return { db: services.db, config: services.config, now: Date.now, settingsTtlMs: services.config.env === 'test' ? 0 : 1_000 };
+  return { db: services.db, config: services.config, now: Date.now, settingsTtlMs: services.config.settingsCacheMs };
 }
 
 /** Builds the workflow on the process's services; register it once (src/runtime/workflows.ts). */
