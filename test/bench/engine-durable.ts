@@ -13,10 +13,16 @@
  * (test/engine/fixtures/worker-process.ts), this process only starting runs.
  * Targets: p95 < 100 ms on an idle queue; ≥ 200 runs/s on PostgreSQL with 2 worker processes.
  *
+ * On PostgreSQL both phases also measure what the database wrote (test/bench/db-cost.ts): write
+ * transactions and WAL bytes per run, exactly from the WAL, and the throughput phase every
+ * committed transaction (read-only included) from pg_stat_database.
+ *
  * `npx tsx test/bench/engine-durable.ts`. Env: BENCH_DATABASE_URL (PostgreSQL, default local),
  * REDIS_URL (default redis://127.0.0.1:6379; BullMQ rows skipped when unreachable),
  * BENCH_DURABLE_ONLY=pglite,pgboss,bullmq (or pgboss1, pgboss2, bullmq1, bullmq2), BENCH_LATENCY_RUNS, BENCH_THROUGHPUT_RUNS,
- * BENCH_WORKER_CONCURRENCY (per worker process, default 16).
+ * BENCH_WORKER_CONCURRENCY (per worker process, default 16), BENCH_STATS_SETTLE_MS (wait for
+ * pg_stat_database's counters, default 11500 on PostgreSQL 15+), BENCH_WAL_DETAIL=1 (WAL by table
+ * and index).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -28,6 +34,8 @@ import type { WorkflowQueue } from '../../src/engine/queue/types.js';
 import { createWorkflowQueue } from '../../src/runtime/queue.js';
 import { deleteRedisKeys, spawnWorker, type WorkerProcess } from '../engine/harness.js';
 import { fixtureRegistry } from '../engine/fixtures/workflows.js';
+import { DbCostMeter, type WalCost } from './db-cost.js';
+import { printDbCosts, walKibPerRun, writesPerRun } from './db-cost-print.js';
 import { benchPostgresUrl, fmt, scratchDatabase } from './lib.js';
 
 export interface Figures {
@@ -44,18 +52,47 @@ export interface Figures {
   runsPerSecond: number;
   /** Where the CPU went during the throughput phase. */
   profile: Profile;
+  /** What the database wrote (PostgreSQL only): the latency runs (one at a time) and the throughput phase. */
+  latencyCost?: WalCost;
+  throughputCost?: WalCost;
 }
 
 const WORKFLOW = 'bench-linear6';
 const LATENCY_RUNS = Number(process.env.BENCH_LATENCY_RUNS ?? 200);
 const THROUGHPUT_RUNS = Number(process.env.BENCH_THROUGHPUT_RUNS ?? 2000);
 const WORKER_CONCURRENCY = Number(process.env.BENCH_WORKER_CONCURRENCY ?? 16);
+/** BENCH_WAL_DETAIL=1: also print each phase's WAL by table and index. */
+const WAL_DETAIL = process.env.BENCH_WAL_DETAIL === '1';
 const redisUrl = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 
 const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? NaN;
 
-async function latency(engine: WorkflowEngine, db: Database, runs: number): Promise<Pick<Figures, 'latencyP50Ms' | 'latencyP95Ms' | 'engineP50Ms' | 'engineP95Ms'>> {
-  for (let i = 0; i < 20; i++) await engine.startAndWait(WORKFLOW, { n: i }, { waitMs: 10_000, metadata: { phase: 'warmup' } }); // warm-up
+async function warmUp(engine: WorkflowEngine): Promise<void> {
+  for (let i = 0; i < 20; i++) await engine.startAndWait(WORKFLOW, { n: i }, { waitMs: 10_000, metadata: { phase: 'warmup' } });
+}
+
+type Latency = Pick<Figures, 'latencyP50Ms' | 'latencyP95Ms' | 'engineP50Ms' | 'engineP95Ms'>;
+
+/** The latency runs (after `warmUp`), inside the meter's WAL window when there is a meter. */
+async function latency(engine: WorkflowEngine, db: Database, runs: number, meter?: DbCostMeter): Promise<{ figures: Latency; cost?: WalCost }> {
+  const { result: { times, ids }, window } = meter ? await meter.window(() => latencyRuns(engine, runs)) : { result: await latencyRuns(engine, runs), window: undefined };
+  const cost = meter && window ? await meter.walCost(window, WAL_DETAIL) : undefined;
+  const rows = await db.sql.query<{ ms: number }>(
+    `SELECT extract(epoch FROM finished_at - created_at) * 1000 AS ms FROM workflow_runs WHERE id = ANY($1::uuid[])`,
+    [ids],
+  );
+  const engineTimes = rows.map((r) => Number(r.ms)).sort((a, b) => a - b);
+  times.sort((a, b) => a - b);
+  const figures = {
+    latencyP50Ms: percentile(times, 50),
+    latencyP95Ms: percentile(times, 95),
+    engineP50Ms: percentile(engineTimes, 50),
+    engineP95Ms: percentile(engineTimes, 95),
+  };
+  return cost ? { figures, cost } : { figures };
+}
+
+async function latencyRuns(engine: WorkflowEngine, runs: number): Promise<{ times: number[]; ids: string[] }> {
   const times: number[] = [];
   const ids: string[] = [];
   for (let i = 0; i < runs; i++) {
@@ -65,18 +102,7 @@ async function latency(engine: WorkflowEngine, db: Database, runs: number): Prom
     if (run.status !== 'succeeded') throw new Error(`latency run ${run.id} ended ${run.status}`);
     ids.push(run.id);
   }
-  const rows = await db.sql.query<{ ms: number }>(
-    `SELECT extract(epoch FROM finished_at - created_at) * 1000 AS ms FROM workflow_runs WHERE id = ANY($1::uuid[])`,
-    [ids],
-  );
-  const engineTimes = rows.map((r) => Number(r.ms)).sort((a, b) => a - b);
-  times.sort((a, b) => a - b);
-  return {
-    latencyP50Ms: percentile(times, 50),
-    latencyP95Ms: percentile(times, 95),
-    engineP50Ms: percentile(engineTimes, 50),
-    engineP95Ms: percentile(engineTimes, 95),
-  };
+  return { times, ids };
 }
 
 /** CPU seconds (user + system) of the processes whose command line matches, from /proc (Linux). */
@@ -102,25 +128,39 @@ export interface Profile {
   postgres: number;
   workers: number;
   client: number;
-  /** Committed transactions per run (pg_stat_database). */
+  /**
+   * Committed transactions per run, read-only ones included (pg_stat_database.xact_commit of the
+   * bench database, counters settled before and after; the window also holds the settling time
+   * after the phase, when only the idle pollers run). NaN without a meter (PGlite).
+   */
   transactionsPerRun: number;
 }
 
-async function profiled<T>(db: Database, workerPids: number[], runs: number, work: () => Promise<T>): Promise<{ result: T; profile: Profile }> {
+/**
+ * CPU of the phase `work`, and with a meter (PostgreSQL) its WAL and its transactions. The
+ * meter's statements run on their own connections, outside the bench database's counters.
+ */
+async function profiled<T>(
+  workerPids: number[],
+  runs: number,
+  work: () => Promise<T>,
+  meter?: DbCostMeter,
+): Promise<{ result: T; profile: Profile; cost?: WalCost }> {
   const isPostgres = (cmd: string): boolean => cmd.startsWith('postgres');
   const isWorker = (_cmd: string, pid: number): boolean => workerPids.includes(pid);
   const isClient = (_cmd: string, pid: number): boolean => pid === process.pid;
-  const commits = async (): Promise<number> =>
-    Number((await db.sql.query<{ n: number }>('SELECT xact_commit AS n FROM pg_stat_database WHERE datname = current_database()'))[0]?.n ?? 0);
-  const before = [cpuSeconds(isPostgres), cpuSeconds(isWorker), cpuSeconds(isClient), db.kind === 'postgres' ? await commits() : 0];
-  const result = await work();
-  await new Promise((r) => setTimeout(r, 600)); // pg_stat_database is updated at most every 500 ms
-  const after = [cpuSeconds(isPostgres), cpuSeconds(isWorker), cpuSeconds(isClient), db.kind === 'postgres' ? await commits() : 0];
+  const cpu = (): number[] => [cpuSeconds(isPostgres), cpuSeconds(isWorker), cpuSeconds(isClient)];
+  await meter?.settle(); // the transactions of the phases before are reported by now
+  const commitsBefore = meter ? await meter.commits() : NaN;
+  const before = cpu();
+  const { result, window } = meter ? await meter.window(work) : { result: await work(), window: undefined };
+  const after = cpu();
+  await meter?.settle();
+  const commitsAfter = meter ? await meter.commits() : NaN;
+  const cost = meter && window ? await meter.walCost(window, WAL_DETAIL) : undefined;
   const per1000 = (i: number): number => (((after[i] as number) - (before[i] as number)) * 1000) / runs;
-  return {
-    result,
-    profile: { postgres: per1000(0), workers: per1000(1), client: per1000(2), transactionsPerRun: ((after[3] as number) - (before[3] as number)) / runs },
-  };
+  const profile = { postgres: per1000(0), workers: per1000(1), client: per1000(2), transactionsPerRun: (commitsAfter - commitsBefore) / runs };
+  return cost ? { result, profile, cost } : { result, profile };
 }
 
 async function throughput(engine: WorkflowEngine, db: Database, runs: number): Promise<number> {
@@ -164,8 +204,9 @@ async function benchPglite(): Promise<Figures> {
   const engine = new WorkflowEngine({ registry: fixtureRegistry(db.sql), sql: db.sql, queue });
   try {
     await engine.startWorker({ concurrency: WORKER_CONCURRENCY });
-    const lat = await latency(engine, db, LATENCY_RUNS);
-    const { result: runsPerSecond, profile } = await profiled(db, [], THROUGHPUT_RUNS, () => throughput(engine, db, THROUGHPUT_RUNS));
+    await warmUp(engine);
+    const { figures: lat } = await latency(engine, db, LATENCY_RUNS);
+    const { result: runsPerSecond, profile } = await profiled([], THROUGHPUT_RUNS, () => throughput(engine, db, THROUGHPUT_RUNS));
     return { config: 'pg-boss on PGlite, worker in-process', workerProcesses: 0, latencyRuns: LATENCY_RUNS, ...lat, throughputRuns: THROUGHPUT_RUNS, runsPerSecond, profile };
   } finally {
     await engine.stop();
@@ -180,6 +221,7 @@ async function benchProcesses(driver: 'pg-boss' | 'bullmq', processes: number): 
   const workers: WorkerProcess[] = [];
   let db: Database | undefined;
   let queue: WorkflowQueue | undefined;
+  let meter: DbCostMeter | undefined;
   try {
     const database = await openDatabase({ kind: 'postgres', url: scratch.url, poolSize: 16 });
     db = database;
@@ -200,12 +242,29 @@ async function benchProcesses(driver: 'pg-boss' | 'bullmq', processes: number): 
     }
     await Promise.all(workers.map((w) => w.ready));
     const engine = new WorkflowEngine({ registry: fixtureRegistry(database.sql), sql: database.sql, queue });
-    const lat = await latency(engine, database, LATENCY_RUNS);
+    meter = await DbCostMeter.open(scratch.url, benchPostgresUrl);
+    await warmUp(engine);
+    const { figures: lat, cost: latencyCost } = await latency(engine, database, LATENCY_RUNS, meter);
     const pids = workers.map((w) => w.child.pid ?? -1);
-    const { result: runsPerSecond, profile } = await profiled(database, pids, THROUGHPUT_RUNS, () => throughput(engine, database, THROUGHPUT_RUNS));
+    const {
+      result: runsPerSecond,
+      profile,
+      cost: throughputCost,
+    } = await profiled(pids, THROUGHPUT_RUNS, () => throughput(engine, database, THROUGHPUT_RUNS), meter);
     const config = driver === 'bullmq' ? 'BullMQ on Redis + PostgreSQL' : 'pg-boss on PostgreSQL';
-    return { config, workerProcesses: processes, latencyRuns: LATENCY_RUNS, ...lat, throughputRuns: THROUGHPUT_RUNS, runsPerSecond, profile };
+    return {
+      config,
+      workerProcesses: processes,
+      latencyRuns: LATENCY_RUNS,
+      ...lat,
+      throughputRuns: THROUGHPUT_RUNS,
+      runsPerSecond,
+      profile,
+      ...(latencyCost ? { latencyCost } : {}),
+      ...(throughputCost ? { throughputCost } : {}),
+    };
   } finally {
+    await meter?.close();
     await Promise.all(workers.map((w) => w.stop()));
     await queue?.stop().catch(() => undefined);
     await db?.close().catch(() => undefined);
@@ -246,23 +305,36 @@ export async function benchEngineDurable(): Promise<Figures[]> {
 export function printEngineDurable(figures: Figures[]): void {
   console.log('\n### Durable engine, 6-node linear workflow (targets: p95 < 100 ms idle; ≥ 200 runs/s on PostgreSQL with 2 worker processes)\n');
   console.log(`PostgreSQL: ${new URL(benchPostgresUrl).host}; worker concurrency ${WORKER_CONCURRENCY} per process\n`);
-  console.log('| configuration | worker processes | startAndWait p50 | p95 | engine p50 | engine p95 | runs/s |');
-  console.log('|---|---:|---:|---:|---:|---:|---:|');
+  console.log('| configuration | worker processes | startAndWait p50 | p95 | engine p50 | engine p95 | write transactions per run | WAL KiB per run | runs/s |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const f of figures) {
     const workers = f.workerProcesses === 0 ? 'in-process' : String(f.workerProcesses);
     console.log(
-      `| ${f.config} | ${workers} | ${fmt(f.latencyP50Ms)} ms | ${fmt(f.latencyP95Ms)} ms | ${fmt(f.engineP50Ms)} ms | ${fmt(f.engineP95Ms)} ms | ${fmt(f.runsPerSecond, 0)} |`,
+      `| ${f.config} | ${workers} | ${fmt(f.latencyP50Ms)} ms | ${fmt(f.latencyP95Ms)} ms | ${fmt(f.engineP50Ms)} ms | ${fmt(f.engineP95Ms)} ms | ${writesPerRun(f.latencyCost, f.latencyRuns)} | ${walKibPerRun(f.latencyCost, f.latencyRuns)} | ${fmt(f.runsPerSecond, 0)} |`,
     );
   }
-  console.log('\nCPU seconds per 1000 runs during the throughput phase (all processes share 2 cores):\n');
-  console.log('| configuration | worker processes | PostgreSQL | workers | client | transactions per run |');
-  console.log('|---|---:|---:|---:|---:|---:|');
+  console.log('\n(write transactions and WAL per run of the latency runs, one at a time on an idle queue: the client\'s polling included, warm-up excluded)');
+  console.log('\nThroughput phase: CPU seconds per 1000 runs (all processes share 2 cores; PostgreSQL: every backend of the server) and database work per run:\n');
+  console.log('| configuration | worker processes | PostgreSQL | workers | client | transactions (all) per run | write transactions per run | WAL KiB per run |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
   for (const f of figures) {
     const workers = f.workerProcesses === 0 ? 'in-process' : String(f.workerProcesses);
     const p = f.profile;
-    console.log(`| ${f.config} | ${workers} | ${fmt(p.postgres, 2)} | ${fmt(p.workers, 2)} | ${fmt(p.client, 2)} | ${f.config.includes('PGlite') ? 'n/a' : fmt(p.transactionsPerRun, 1)} |`);
+    const all = Number.isNaN(p.transactionsPerRun) ? 'n/a' : fmt(p.transactionsPerRun, 1);
+    console.log(
+      `| ${f.config} | ${workers} | ${fmt(p.postgres, 2)} | ${fmt(p.workers, 2)} | ${fmt(p.client, 2)} | ${all} | ${writesPerRun(f.throughputCost, f.throughputRuns)} | ${walKibPerRun(f.throughputCost, f.throughputRuns)} |`,
+    );
   }
   console.log(`\n(${figures[0]?.latencyRuns ?? LATENCY_RUNS} latency runs, ${figures[0]?.throughputRuns ?? THROUGHPUT_RUNS} throughput runs per configuration)`);
+  const phases = figures.flatMap((f) =>
+    (
+      [
+        ['one at a time', f.latencyCost, f.latencyRuns],
+        ['throughput', f.throughputCost, f.throughputRuns],
+      ] as const
+    ).flatMap(([phase, cost, runs]) => (cost ? [{ config: f.config, workers: String(f.workerProcesses), phase, cost, runs }] : [])),
+  );
+  printDbCosts(phases);
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {

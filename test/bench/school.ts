@@ -7,8 +7,11 @@
  * Targets: p95 < 20 ms for each read, public timeslots < 50 ms.
  *
  * `npx tsx test/bench/school.ts`. Env: BENCH_DATABASE_URL (default local PostgreSQL),
- * BENCH_CONNECTIONS (100), BENCH_SECONDS (5), BENCH_READ_CACHE (`off`: every read reaches PostgreSQL).
+ * BENCH_CONNECTIONS (100), BENCH_SECONDS (5), BENCH_READ_CACHE (`off`: every read reaches PostgreSQL),
+ * BENCH_SCHOOL_ONLY (ids of the reads to run, e.g. `timeslots,student`; the /health ceiling always
+ * runs first: me, students, student, week, own-week, timeslots, conflicts).
  */
+import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import type autocannon from 'autocannon';
 import { DateTime } from 'luxon';
@@ -26,8 +29,23 @@ export interface SchoolFigures {
   seconds: number;
   /** READ_CACHE_TTL_MS of the server (0: every read reaches PostgreSQL). */
   readCacheTtlMs: number;
-  /** Per row: the share of the measured run's answers served from the read cache (NaN: route not cacheable). */
-  rows: (LoadFigures & { name: string; target: number | null; note?: string; cacheHits?: number; ceilingP95?: number })[];
+  /**
+   * Per row: the share of the measured run's answers served from the read cache (NaN: route not
+   * cacheable), the p95 and req/s of the 2 s /health run just before it, and the server process's
+   * CPU time (user + system) per answered request in µs (NaN where /proc is missing). CPU per
+   * request varies less than req/s on this shared machine, whose speed drifts.
+   */
+  rows: (LoadFigures & { name: string; target: number | null; note?: string; cacheHits?: number; ceilingP95?: number; ceilingRps?: number; cpuUsPerRequest?: number })[];
+}
+
+/** CPU seconds (user + system) of process `pid` so far, from /proc (Linux); NaN elsewhere. */
+function cpuSecondsOf(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks of 10 ms
+  } catch {
+    return NaN;
+  }
 }
 
 const zone = 'America/Halifax';
@@ -45,6 +63,8 @@ interface Ids {
 }
 
 interface Scenario {
+  /** Short name for BENCH_SCHOOL_ONLY. */
+  id: string;
   name: string;
   target: number | null;
   requests: autocannon.Request[];
@@ -59,22 +79,25 @@ function scenarios(ids: Ids, token: string, teacherToken: string): Scenario[] {
   const week = (t: number) =>
     `/api/v1/lessons?teacherId=${t}&from=${encodeURIComponent(monday.toISO()!)}&to=${encodeURIComponent(monday.plus({ weeks: 1 }).toISO()!)}&pageSize=100`;
   return [
-    { name: 'GET /health (ceiling)', target: null, requests: [{ method: 'GET', path: '/health' }] },
-    { name: 'GET /api/v1/auth/me (signed-in ceiling)', target: null, requests: [{ method: 'GET', path: '/api/v1/auth/me', headers: auth }] },
-    { name: 'list students (instrument, page of 50)', target: 20, requests: [{ method: 'GET', path: '/api/v1/students?instrument=piano&pageSize=50', headers: auth }] },
-    { name: 'get student', target: 20, requests: ids.students.slice(0, 50).map((id) => ({ method: 'GET', path: `/api/v1/students/${id}`, headers: auth })) },
-    { name: "a teacher's week of lessons", target: 20, requests: ids.teachers.map((t) => ({ method: 'GET', path: week(t), headers: auth })) },
+    { id: 'health', name: 'GET /health (ceiling)', target: null, requests: [{ method: 'GET', path: '/health' }] },
+    { id: 'me', name: 'GET /api/v1/auth/me (signed-in ceiling)', target: null, requests: [{ method: 'GET', path: '/api/v1/auth/me', headers: auth }] },
+    { id: 'students', name: 'list students (instrument, page of 50)', target: 20, requests: [{ method: 'GET', path: '/api/v1/students?instrument=piano&pageSize=50', headers: auth }] },
+    { id: 'student', name: 'get student', target: 20, requests: ids.students.slice(0, 50).map((id) => ({ method: 'GET', path: `/api/v1/students/${id}`, headers: auth })) },
+    { id: 'week', name: "a teacher's week of lessons", target: 20, requests: ids.teachers.map((t) => ({ method: 'GET', path: week(t), headers: auth })) },
     {
+      id: 'own-week',
       name: "a teacher's own week, as that teacher (RLS)",
       target: 20,
       requests: [{ method: 'GET', path: week(ids.ownTeacher), headers: { authorization: `Bearer ${teacherToken}` } }],
     },
     {
+      id: 'timeslots',
       name: 'public timeslots (piano, 4 weeks)',
       target: 50,
       requests: [{ method: 'GET', path: `/api/v1/public/timeslots?instrument=piano&from=${from}&to=${to4}&duration=30` }],
     },
     {
+      id: 'conflicts',
       name: 'check conflicts',
       target: 20,
       requests: ids.teachers.map((teacherId, i) => ({
@@ -140,8 +163,10 @@ export async function benchSchool(): Promise<SchoolFigures> {
     const token = await signIn(admin);
     const teacherToken = await signIn(teacher);
 
+    const only = (process.env.BENCH_SCHOOL_ONLY ?? '').split(',').filter(Boolean);
+    const wanted = (scenario: Scenario): boolean => scenario.id === 'health' || only.length === 0 || only.includes(scenario.id);
     const rows: SchoolFigures['rows'] = [];
-    for (const scenario of scenarios(ids, token, teacherToken)) {
+    for (const scenario of scenarios(ids, token, teacherToken).filter(wanted)) {
       const probe = scenario.requests[0]!;
       const check = await fetch(`${base}${probe.path}`, { method: probe.method ?? 'GET', headers: probe.headers as Record<string, string>, ...(probe.body ? { body: probe.body as string } : {}) });
       if (check.status === 404 && scenario.name.includes('student')) {
@@ -154,10 +179,13 @@ export async function benchSchool(): Promise<SchoolFigures> {
       // what the same server could do at that moment.
       const ceiling = scenario.target === null ? undefined : await loadTest({ url: base, connections, durationSeconds: 2, requests: [{ method: 'GET', path: '/health' }] });
       const before = await readCacheCounts(base);
+      const cpuBefore = cpuSecondsOf(child.pid);
       const figures = await loadTest({ url: base, connections, durationSeconds: seconds, requests: scenario.requests });
+      const cpuUsPerRequest = ((cpuSecondsOf(child.pid) - cpuBefore) * 1e6) / figures.requests;
       const after = await readCacheCounts(base);
       const answered = after.hit + after.miss + after.bypass - (before.hit + before.miss + before.bypass);
-      rows.push({ name: scenario.name, target: scenario.target, ...figures, cacheHits: answered > 0 ? (after.hit - before.hit) / answered : NaN, ...(ceiling ? { ceilingP95: ceiling.p95 } : {}) });
+      const cacheHits = answered > 0 ? (after.hit - before.hit) / answered : NaN;
+      rows.push({ name: scenario.name, target: scenario.target, ...figures, cacheHits, cpuUsPerRequest, ...(ceiling ? { ceilingP95: ceiling.p95, ceilingRps: ceiling.rps } : {}) });
     }
     return { lessons, connections, seconds, readCacheTtlMs, rows };
   } finally {
@@ -176,17 +204,22 @@ async function readCacheCounts(base: string): Promise<{ hit: number; miss: numbe
 export function printSchool(figures: SchoolFigures): void {
   const cache = figures.readCacheTtlMs > 0 ? `read cache on (${figures.readCacheTtlMs} ms)` : 'read cache off';
   console.log(`\n### School reads (PostgreSQL, ${figures.lessons} lessons, ${figures.connections} connections, ${figures.seconds} s each, ${cache})\n`);
-  console.log('| endpoint | req/s | p50 ms | p95 ms | p99 ms | target p95 | errors | from cache | /health p95 just before |');
-  console.log('|---|---:|---:|---:|---:|---|---:|---:|---:|');
+  const health = figures.rows.find((r) => r.target === null && r.name.includes('/health'));
+  const share = (rps: number, of: number | undefined): string => (of === undefined || !(of > 0) ? '–' : `${fmt((rps / of) * 100, 0)} %`);
+  console.log('| endpoint | req/s | ÷ /health req/s (start of run) | p50 ms | p95 ms | p99 ms | target p95 | errors | from cache | /health p95 just before | ÷ /health req/s just before | server CPU µs per request |');
+  console.log('|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|');
   for (const r of figures.rows) {
     if (r.note) {
-      console.log(`| ${r.name} | – | – | – | – | ${r.target} ms | ${r.note} | – | – |`);
+      console.log(`| ${r.name} | – | – | – | – | – | ${r.target} ms | ${r.note} | – | – | – | – |`);
       continue;
     }
+    const cpu = r.cpuUsPerRequest === undefined || Number.isNaN(r.cpuUsPerRequest) ? '–' : fmt(r.cpuUsPerRequest, 0);
     const verdict = r.target === null ? 'ceiling' : `${r.target} ms ${r.p95 < r.target ? 'met' : 'MISSED'}`;
     const hits = r.cacheHits === undefined || Number.isNaN(r.cacheHits) ? '–' : `${fmt(r.cacheHits * 100)} %`;
     const ceiling = r.ceilingP95 === undefined ? '–' : fmt(r.ceilingP95);
-    console.log(`| ${r.name} | ${fmt(r.rps, 0)} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.p99)} | ${verdict} | ${r.failures} | ${hits} | ${ceiling} |`);
+    console.log(
+      `| ${r.name} | ${fmt(r.rps, 0)} | ${share(r.rps, health?.rps)} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.p99)} | ${verdict} | ${r.failures} | ${hits} | ${ceiling} | ${share(r.rps, r.ceilingRps)} | ${cpu} |`,
+    );
   }
 }
 
