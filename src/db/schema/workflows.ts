@@ -68,7 +68,7 @@ export const workflowRuns = pgTable(
   },
   (t) => [
     unique('workflow_runs_idempotency_key').on(t.workflowName, t.idempotencyKey),
-    index('workflow_runs_status_lease_idx').on(t.status, t.leaseExpiresAt),
+    index('workflow_runs_status_idx').on(t.status),
     index('workflow_runs_name_created_idx').on(t.workflowName, t.createdAt.desc()),
     index('workflow_runs_created_idx').on(t.createdAt.desc()),
     index('workflow_runs_retry_of_idx').on(t.retryOf).where(sql`retry_of IS NOT NULL`),
@@ -102,7 +102,6 @@ export const workflowSteps = pgTable(
   },
   (t) => [
     unique('workflow_steps_attempt_key').on(t.runId, t.nodeId, t.kind, t.attempt),
-    index('workflow_steps_run_idx').on(t.runId, t.id),
   ],
 );
 
