@@ -8,22 +8,23 @@ import { z } from 'zod';
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-const booleanFromEnv = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const booleanFromEnv = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 const optionalUrl = (protocols: string[]) =>
   z
     .string()
     .trim()
     .min(1)
-    .refine((value) => {
-      try {
-        return protocols.includes(new URL(value).protocol);
-      } catch {
-        return false;
-      }
-    }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`)
+    .refine(
+      (value) => {
+        try {
+          return protocols.includes(new URL(value).protocol);
+        } catch {
+          return false;
+        }
+      },
+      `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`,
+    )
     .optional();
 
 const isValidTimeZone = (zone: string): boolean => {
@@ -64,11 +65,7 @@ const envSchema = z.object({
   /** Password of the first admin; when unset a random one is generated and printed once. */
   ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
   /** IANA time zone of the school; wall-clock rules are expanded in it. */
-  SCHOOL_TIMEZONE: z
-    .string()
-    .trim()
-    .refine(isValidTimeZone, 'must be an IANA time zone such as America/Halifax')
-    .default('America/Halifax'),
+  SCHOOL_TIMEZONE: z.string().trim().refine(isValidTimeZone, 'must be an IANA time zone such as America/Halifax').default('America/Halifax'),
   /** pino log level. Default info. */
   LOG_LEVEL: z.enum(logLevels).default('info'),
   /** Comma-separated list of allowed browser origins; empty → CORS disabled. "*" allows any origin. */
@@ -103,7 +100,11 @@ const envSchema = z.object({
   /** Milliseconds to wait for in-flight work on SIGTERM/SIGINT before exiting. Default 10000. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   /** Stripe secret key (sk_test_… / sk_live_…); when set, payments go through Stripe instead of the simulated gateway. */
-  STRIPE_SECRET_KEY: z.string().trim().regex(/^(sk|rk)_(test|live)_\w+$/, 'must look like sk_test_… or sk_live_…').optional(),
+  STRIPE_SECRET_KEY: z
+    .string()
+    .trim()
+    .regex(/^(sk|rk)_(test|live)_\w+$/, 'must look like sk_test_… or sk_live_…')
+    .optional(),
   /** Signing secret of the Stripe webhook endpoint (whsec_…). Also signs the simulated gateway's events. */
   STRIPE_WEBHOOK_SECRET: z.string().trim().min(16, 'must be at least 16 characters').optional(),
   /** Base URL of the Stripe API (tests point it at a local stand-in or stripe-mock). Default https://api.stripe.com. */
@@ -113,11 +114,19 @@ const envSchema = z.object({
   /** Sender of the school's e-mail. Default "Cedar Heights Music <office@cedarheights.local>". */
   MAIL_FROM: z.string().trim().min(3).default('Cedar Heights Music <office@cedarheights.local>'),
   /** Twilio account SID; with TWILIO_AUTH_TOKEN and TWILIO_FROM_NUMBER, SMS go through Twilio, else stay in the outbox. */
-  TWILIO_ACCOUNT_SID: z.string().trim().regex(/^AC\w+$/, 'must start with AC').optional(),
+  TWILIO_ACCOUNT_SID: z
+    .string()
+    .trim()
+    .regex(/^AC\w+$/, 'must start with AC')
+    .optional(),
   /** Twilio auth token. */
   TWILIO_AUTH_TOKEN: z.string().trim().min(8).optional(),
   /** Sender number of SMS, E.164 (+19025550100). */
-  TWILIO_FROM_NUMBER: z.string().trim().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +19025550100').optional(),
+  TWILIO_FROM_NUMBER: z
+    .string()
+    .trim()
+    .regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +19025550100')
+    .optional(),
   /** Base URL of the Twilio API (tests point it at a local stand-in). Default https://api.twilio.com. */
   TWILIO_API_URL: optionalUrl(['https:', 'http:']),
 });

@@ -9,11 +9,9 @@ describe('HTTP skeleton', () => {
       env: { CORS_ORIGINS: 'https://school.example,https://admin.example' },
       beforeReady: (app) => {
         // A probe route standing in for any JSON endpoint: the body rules are global.
-        app.post(
-          '/probe',
-          { config: { access: 'public' }, schema: { body: z.object({ name: z.string().min(1), age: z.number().int().min(5) }) } },
-          async (request) => ({ received: request.body }),
-        );
+        app.post('/probe', { config: { access: 'public' }, schema: { body: z.object({ name: z.string().min(1), age: z.number().int().min(5) }) } }, async (request) => ({
+          received: request.body,
+        }));
         app.get('/boom', { config: { access: 'public' } }, async () => {
           throw new Error('secret SQL detail: SELECT * FROM users');
         });

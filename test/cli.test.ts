@@ -46,7 +46,10 @@ describe('command line', () => {
   it('stops on a bad environment value with one line naming the variable', { timeout: 120_000 }, async () => {
     const result = await runCli(['serve'], { PORT: 'eighty', DATA_DIR: dataDir });
     expect(result.code).toBe(1);
-    const lines = result.stderr.trim().split('\n').filter((l) => !l.startsWith('npm warn'));
+    const lines = result.stderr
+      .trim()
+      .split('\n')
+      .filter((l) => !l.startsWith('npm warn'));
     expect(lines).toEqual([expect.stringMatching(/^Invalid environment variable PORT: .*"eighty"/)]);
   });
 

@@ -30,7 +30,14 @@ const failing = defineWorkflow({
   start: 'first',
   nodes: [
     { node: defineNode({ id: 'first', process: () => ({ ok: true }) }), connections: ['second'] },
-    { node: defineNode({ id: 'second', process: () => { throw new PermanentError('card declined'); } }) },
+    {
+      node: defineNode({
+        id: 'second',
+        process: () => {
+          throw new PermanentError('card declined');
+        },
+      }),
+    },
   ],
 });
 
@@ -199,7 +206,12 @@ describe('workflows API', () => {
     expect(none.statusCode).toBe(401);
     expect(none.json().error.code).toBe('unauthenticated');
     for (const role of ['parent', 'teacher'] as const) {
-      const res = await t.app.inject({ method: 'POST', url: '/api/v1/workflows/greeting/runs', headers: (await createUser(database.db, role)).headers, payload: { event: { name: 'x' } } });
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/workflows/greeting/runs',
+        headers: (await createUser(database.db, role)).headers,
+        payload: { event: { name: 'x' } },
+      });
       expect(res.statusCode).toBe(403);
       expect(res.json().error.code).toBe('forbidden');
     }

@@ -50,7 +50,14 @@ describe('isDatabaseUnavailable', () => {
 describe('reconnectDelayMs', () => {
   it('doubles per failure up to the cap, between half and all of the step', () => {
     const backoff = { firstMs: 200, maxMs: 2_000 };
-    for (const [failures, ceiling] of [[0, 200], [1, 400], [2, 800], [3, 1_600], [4, 2_000], [50, 2_000]] as const) {
+    for (const [failures, ceiling] of [
+      [0, 200],
+      [1, 400],
+      [2, 800],
+      [3, 1_600],
+      [4, 2_000],
+      [50, 2_000],
+    ] as const) {
       for (let i = 0; i < 20; i += 1) {
         const delay = reconnectDelayMs(failures, backoff);
         expect(delay).toBeGreaterThanOrEqual(ceiling / 2);

@@ -17,22 +17,17 @@ let seq = 0;
 const unique = (label: string) => `${label}-${process.pid}-${++seq}`;
 
 async function createParent(sql: SqlExecutor): Promise<number> {
-  const [row] = await sql.query<{ id: number }>(
-    `INSERT INTO users (email, first_name, last_name, role) VALUES ($1, 'Pat', 'Parent', 'parent') RETURNING id`,
-    [`${unique('parent')}@example.com`],
-  );
+  const [row] = await sql.query<{ id: number }>(`INSERT INTO users (email, first_name, last_name, role) VALUES ($1, 'Pat', 'Parent', 'parent') RETURNING id`, [
+    `${unique('parent')}@example.com`,
+  ]);
   return row!.id;
 }
 
 async function createTeacher(sql: SqlExecutor): Promise<number> {
-  const [user] = await sql.query<{ id: number }>(
-    `INSERT INTO users (email, first_name, last_name, role) VALUES ($1, 'Tess', 'Teacher', 'teacher') RETURNING id`,
-    [`${unique('teacher')}@example.com`],
-  );
-  const [row] = await sql.query<{ id: number }>(
-    `INSERT INTO teachers (user_id, instruments, hourly_rate_cents) VALUES ($1, '{piano}', 6000) RETURNING id`,
-    [user!.id],
-  );
+  const [user] = await sql.query<{ id: number }>(`INSERT INTO users (email, first_name, last_name, role) VALUES ($1, 'Tess', 'Teacher', 'teacher') RETURNING id`, [
+    `${unique('teacher')}@example.com`,
+  ]);
+  const [row] = await sql.query<{ id: number }>(`INSERT INTO teachers (user_id, instruments, hourly_rate_cents) VALUES ($1, '{piano}', 6000) RETURNING id`, [user!.id]);
   return row!.id;
 }
 
@@ -47,10 +42,7 @@ async function createStudent(sql: SqlExecutor, parentId?: number): Promise<numbe
 }
 
 /** Inserts a lesson; ends_at is derived from scheduled_at + duration like the application does. */
-function insertLesson(
-  sql: SqlExecutor,
-  lesson: { teacherId: number; studentId: number; at: string; minutes?: number; status?: string },
-) {
+function insertLesson(sql: SqlExecutor, lesson: { teacherId: number; studentId: number; at: string; minutes?: number; status?: string }) {
   return sql.query<{ id: number }>(
     `INSERT INTO lessons (teacher_id, student_id, scheduled_at, duration_minutes, ends_at, status)
      VALUES ($1, $2, $3::timestamptz, $4::int, $3::timestamptz + make_interval(mins => $4::int), $5) RETURNING id`,
@@ -71,14 +63,10 @@ describe('the database refuses double bookings', () => {
     const sql = t.db.sql;
     const teacherId = await createTeacher(sql);
     await insertLesson(sql, { teacherId, studentId: await createStudent(sql), at: '2030-01-07T20:00:00Z' });
-    const error = await pgError(
-      insertLesson(sql, { teacherId, studentId: await createStudent(sql), at: '2030-01-07T20:15:00Z' }),
-    );
+    const error = await pgError(insertLesson(sql, { teacherId, studentId: await createStudent(sql), at: '2030-01-07T20:15:00Z' }));
     expect(error).toEqual({ code: '23P01', constraint: 'lessons_no_teacher_overlap' });
     // A lesson that contains another is an overlap too.
-    const containing = await pgError(
-      insertLesson(sql, { teacherId, studentId: await createStudent(sql), at: '2030-01-07T19:30:00Z', minutes: 120 }),
-    );
+    const containing = await pgError(insertLesson(sql, { teacherId, studentId: await createStudent(sql), at: '2030-01-07T19:30:00Z', minutes: 120 }));
     expect(containing.code).toBe('23P01');
   });
 
@@ -86,9 +74,7 @@ describe('the database refuses double bookings', () => {
     const sql = t.db.sql;
     const studentId = await createStudent(sql);
     await insertLesson(sql, { teacherId: await createTeacher(sql), studentId, at: '2030-01-08T20:00:00Z', minutes: 60 });
-    const error = await pgError(
-      insertLesson(sql, { teacherId: await createTeacher(sql), studentId, at: '2030-01-08T20:59:00Z' }),
-    );
+    const error = await pgError(insertLesson(sql, { teacherId: await createTeacher(sql), studentId, at: '2030-01-08T20:59:00Z' }));
     expect(error).toEqual({ code: '23P01', constraint: 'lessons_no_student_overlap' });
   });
 
@@ -115,9 +101,7 @@ describe('the database refuses double bookings', () => {
     expect(revived.code).toBe('23P01');
     // A completed lesson still occupies its time.
     await sql.query(`UPDATE lessons SET status = 'completed' WHERE teacher_id = $1 AND status = 'scheduled'`, [teacherId]);
-    const overCompleted = await pgError(
-      insertLesson(sql, { teacherId, studentId: await createStudent(sql), at: '2030-01-10T20:20:00Z' }),
-    );
+    const overCompleted = await pgError(insertLesson(sql, { teacherId, studentId: await createStudent(sql), at: '2030-01-10T20:20:00Z' }));
     expect(overCompleted.code).toBe('23P01');
   });
 
@@ -144,16 +128,9 @@ describe('CHECK and UNIQUE constraints', () => {
 
   it('rejects a teacher rate out of 3000–20000 cents, max_students out of 1–50, no instruments', async () => {
     const sql = t.db.sql;
-    const [user] = await sql.query<{ id: number }>(
-      `INSERT INTO users (email, first_name, last_name, role) VALUES ('t1@example.com', 'T', 'One', 'teacher') RETURNING id`,
-    );
+    const [user] = await sql.query<{ id: number }>(`INSERT INTO users (email, first_name, last_name, role) VALUES ('t1@example.com', 'T', 'One', 'teacher') RETURNING id`);
     const insert = (rate: number, max = 30, instruments = '{piano}') =>
-      sql.query('INSERT INTO teachers (user_id, instruments, hourly_rate_cents, max_students) VALUES ($1, $2, $3, $4)', [
-        user!.id,
-        instruments,
-        rate,
-        max,
-      ]);
+      sql.query('INSERT INTO teachers (user_id, instruments, hourly_rate_cents, max_students) VALUES ($1, $2, $3, $4)', [user!.id, instruments, rate, max]);
     expect(await pgError(insert(2999))).toEqual({ code: '23514', constraint: 'teachers_hourly_rate_cents_check' });
     expect(await pgError(insert(20001))).toEqual({ code: '23514', constraint: 'teachers_hourly_rate_cents_check' });
     expect((await pgError(insert(5000, 51))).constraint).toBe('teachers_max_students_check');
@@ -194,10 +171,7 @@ describe('CHECK and UNIQUE constraints', () => {
     const sql = t.db.sql;
     const parentId = await createParent(sql);
     const insert = (amount: number, currency = 'CAD', refunded = 0) =>
-      sql.query(
-        `INSERT INTO payments (parent_id, amount_cents, currency, method, refunded_cents) VALUES ($1, $2, $3, 'card', $4)`,
-        [parentId, amount, currency, refunded],
-      );
+      sql.query(`INSERT INTO payments (parent_id, amount_cents, currency, method, refunded_cents) VALUES ($1, $2, $3, 'card', $4)`, [parentId, amount, currency, refunded]);
     expect(await pgError(insert(0))).toEqual({ code: '23514', constraint: 'payments_amount_cents_check' });
     expect(await pgError(insert(-4500))).toEqual({ code: '23514', constraint: 'payments_amount_cents_check' });
     expect((await pgError(insert(4500, 'cad'))).constraint).toBe('payments_currency_check');
@@ -208,8 +182,7 @@ describe('CHECK and UNIQUE constraints', () => {
 
   it('rejects a bad role and a duplicate e-mail in another case', async () => {
     const sql = t.db.sql;
-    const insert = (email: string, role: string) =>
-      sql.query(`INSERT INTO users (email, first_name, last_name, role) VALUES ($1, 'A', 'B', $2)`, [email, role]);
+    const insert = (email: string, role: string) => sql.query(`INSERT INTO users (email, first_name, last_name, role) VALUES ($1, 'A', 'B', $2)`, [email, role]);
     expect(await pgError(insert('student@example.com', 'student'))).toEqual({
       code: '23514',
       constraint: 'users_role_check',
@@ -225,36 +198,22 @@ describe('CHECK and UNIQUE constraints', () => {
     const sql = t.db.sql;
     const teacherId = await createTeacher(sql);
     const hours = (weekday: number, start: string, end: string) =>
-      sql.query('INSERT INTO teacher_availability (teacher_id, weekday, start_time, end_time) VALUES ($1, $2, $3, $4)', [
-        teacherId,
-        weekday,
-        start,
-        end,
-      ]);
+      sql.query('INSERT INTO teacher_availability (teacher_id, weekday, start_time, end_time) VALUES ($1, $2, $3, $4)', [teacherId, weekday, start, end]);
     expect((await pgError(hours(0, '15:00', '18:00'))).constraint).toBe('teacher_availability_weekday_check');
     expect((await pgError(hours(8, '15:00', '18:00'))).constraint).toBe('teacher_availability_weekday_check');
     expect((await pgError(hours(1, '18:00', '18:00'))).constraint).toBe('teacher_availability_time_check');
     await hours(7, '10:00', '12:00');
     expect((await pgError(hours(7, '10:00', '13:00'))).code).toBe('23505');
-    const timeOff = await pgError(
-      sql.query(`INSERT INTO teacher_time_off (teacher_id, starts_at, ends_at) VALUES ($1, '2030-01-02', '2030-01-01')`, [
-        teacherId,
-      ]),
-    );
+    const timeOff = await pgError(sql.query(`INSERT INTO teacher_time_off (teacher_id, starts_at, ends_at) VALUES ($1, '2030-01-02', '2030-01-01')`, [teacherId]));
     expect(timeOff.constraint).toBe('teacher_time_off_range_check');
-    const closure = await pgError(
-      sql.query(`INSERT INTO closures (name, starts_on, ends_on) VALUES ('Oops', '2030-01-02', '2030-01-01')`),
-    );
+    const closure = await pgError(sql.query(`INSERT INTO closures (name, starts_on, ends_on) VALUES ('Oops', '2030-01-02', '2030-01-01')`));
     expect(closure.constraint).toBe('closures_range_check');
   });
 
   it('keeps workflow idempotency keys unique per workflow and cascades steps with their run', async () => {
     const sql = t.db.sql;
     const insertRun = (name: string, key: string | null) =>
-      sql.query<{ id: string }>(`INSERT INTO workflow_runs (workflow_name, idempotency_key) VALUES ($1, $2) RETURNING id`, [
-        name,
-        key,
-      ]);
+      sql.query<{ id: string }>(`INSERT INTO workflow_runs (workflow_name, idempotency_key) VALUES ($1, $2) RETURNING id`, [name, key]);
     const [run] = await insertRun('enrollment', 'key-1');
     await insertRun('payment', 'key-1');
     await insertRun('enrollment', null);
@@ -263,21 +222,11 @@ describe('CHECK and UNIQUE constraints', () => {
       code: '23505',
       constraint: 'workflow_runs_idempotency_key',
     });
-    await sql.query(`INSERT INTO workflow_steps (run_id, node_id, kind, attempt) VALUES ($1, 'validate', 'process', 1)`, [
-      run!.id,
-    ]);
-    expect(
-      (
-        await pgError(
-          sql.query(`INSERT INTO workflow_steps (run_id, node_id, kind, attempt) VALUES ($1, 'validate', 'process', 1)`, [
-            run!.id,
-          ]),
-        )
-      ).constraint,
-    ).toBe('workflow_steps_attempt_key');
-    expect((await pgError(sql.query(`UPDATE workflow_runs SET status = 'done' WHERE id = $1`, [run!.id]))).constraint).toBe(
-      'workflow_runs_status_check',
+    await sql.query(`INSERT INTO workflow_steps (run_id, node_id, kind, attempt) VALUES ($1, 'validate', 'process', 1)`, [run!.id]);
+    expect((await pgError(sql.query(`INSERT INTO workflow_steps (run_id, node_id, kind, attempt) VALUES ($1, 'validate', 'process', 1)`, [run!.id]))).constraint).toBe(
+      'workflow_steps_attempt_key',
     );
+    expect((await pgError(sql.query(`UPDATE workflow_runs SET status = 'done' WHERE id = $1`, [run!.id]))).constraint).toBe('workflow_runs_status_check');
     await sql.query('DELETE FROM workflow_runs WHERE id = $1', [run!.id]);
     expect(await sql.query('SELECT 1 FROM workflow_steps WHERE run_id = $1', [run!.id])).toHaveLength(0);
   });
@@ -346,12 +295,8 @@ describe.runIf(onRealPostgres)('double booking under concurrency (real PostgreSQ
     const sql = t.db.sql;
     const studentId = await createStudent(sql);
     const teachers = await Promise.all(Array.from({ length: 20 }, () => createTeacher(sql)));
-    const { succeeded, failures } = await race(
-      teachers.map((teacherId) => (tx) => insertLesson(tx, { teacherId, studentId, at: '2030-04-02T20:00:00Z' })),
-    );
+    const { succeeded, failures } = await race(teachers.map((teacherId) => (tx) => insertLesson(tx, { teacherId, studentId, at: '2030-04-02T20:00:00Z' })));
     expect(succeeded).toBe(1);
-    expect(failures.map((f) => `${f.code} ${f.constraint}`)).toEqual(
-      Array.from({ length: 19 }, () => '23P01 lessons_no_student_overlap'),
-    );
+    expect(failures.map((f) => `${f.code} ${f.constraint}`)).toEqual(Array.from({ length: 19 }, () => '23P01 lessons_no_student_overlap'));
   });
 });

@@ -46,9 +46,7 @@ const expectedTables = [
   'workflow_waits',
 ];
 
-const drizzleTables = Object.values(schema as Record<string, unknown>).filter((value): value is PgTable =>
-  is(value, PgTable),
-);
+const drizzleTables = Object.values(schema as Record<string, unknown>).filter((value): value is PgTable => is(value, PgTable));
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -72,11 +70,33 @@ describe('migrations', () => {
 
   it('announce changes of every table but the unwatched ones (read caches rely on it)', async () => {
     const unwatched = [
-      'audit_log', 'billing_customers', 'calendar_feeds', 'consents', 'enrollments', 'family_flags', 'invoices', 'ledger_entries',
-      'lesson_reminders', 'lesson_subscriptions', 'notification_preferences', 'notifications', 'outbox', 'password_reset_tokens',
-      'payment_attempts', 'payments', 'refresh_tokens', 'saved_payment_methods', 'sim_gateway_events', 'sim_gateway_idempotency',
-      'sim_gateway_objects', 'webhook_events', 'workflow_runs', 'workflow_signals', 'workflow_steps',
-      'workflow_transactions', 'workflow_waits',
+      'audit_log',
+      'billing_customers',
+      'calendar_feeds',
+      'consents',
+      'enrollments',
+      'family_flags',
+      'invoices',
+      'ledger_entries',
+      'lesson_reminders',
+      'lesson_subscriptions',
+      'notification_preferences',
+      'notifications',
+      'outbox',
+      'password_reset_tokens',
+      'payment_attempts',
+      'payments',
+      'refresh_tokens',
+      'saved_payment_methods',
+      'sim_gateway_events',
+      'sim_gateway_idempotency',
+      'sim_gateway_objects',
+      'webhook_events',
+      'workflow_runs',
+      'workflow_signals',
+      'workflow_steps',
+      'workflow_transactions',
+      'workflow_waits',
     ];
     const watched = await t.db.sql.query<{ table_name: string }>(
       `SELECT c.relname AS table_name FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid JOIN pg_proc p ON p.oid = g.tgfoid
@@ -99,10 +119,9 @@ describe('migrations', () => {
       `INSERT INTO users (email, first_name, last_name, role, updated_at)
        VALUES ('stamp@example.com', 'A', 'B', 'parent', now() - interval '1 day') RETURNING id`,
     );
-    const [after] = await t.db.sql.query<{ fresh: boolean }>(
-      `UPDATE users SET phone = '+19025550000' WHERE id = $1 RETURNING updated_at > now() - interval '1 minute' AS fresh`,
-      [row?.id],
-    );
+    const [after] = await t.db.sql.query<{ fresh: boolean }>(`UPDATE users SET phone = '+19025550000' WHERE id = $1 RETURNING updated_at > now() - interval '1 minute' AS fresh`, [
+      row?.id,
+    ]);
     expect(after?.fresh).toBe(true);
   });
 });
@@ -138,9 +157,7 @@ describe('drizzle schema mirrors the SQL', () => {
     );
     const line = (column: string, type: string, notNull: boolean, hasDefault: boolean, pk: boolean) =>
       `${column} ${type}${notNull ? ' not null' : ''}${hasDefault ? ' default' : ''}${pk ? ' pk' : ''}`;
-    const fromDb = rows
-      .map((r) => line(`${r.table_name}.${r.column_name}`, r.type, r.not_null, r.has_default, r.is_pk))
-      .sort();
+    const fromDb = rows.map((r) => line(`${r.table_name}.${r.column_name}`, r.type, r.not_null, r.has_default, r.is_pk)).sort();
     const fromDrizzle = drizzleTables
       .flatMap((table) => {
         const config = getTableConfig(table);
@@ -197,18 +214,12 @@ describe('drizzle schema mirrors the SQL', () => {
 describe('the ORM over the schema', () => {
   it('round-trips rows: instants as Date, calendar dates as YYYY-MM-DD, relations', async () => {
     const orm = t.db.orm;
-    const [teacherUser] = await orm
-      .insert(schema.users)
-      .values({ email: 'orm.teacher@example.com', firstName: 'Orm', lastName: 'Teacher', role: 'teacher' })
-      .returning();
+    const [teacherUser] = await orm.insert(schema.users).values({ email: 'orm.teacher@example.com', firstName: 'Orm', lastName: 'Teacher', role: 'teacher' }).returning();
     const [teacher] = await orm
       .insert(schema.teachers)
       .values({ userId: teacherUser!.id, instruments: ['piano', 'voice'], hourlyRateCents: 6000 })
       .returning();
-    const [parent] = await orm
-      .insert(schema.users)
-      .values({ email: 'orm.parent@example.com', firstName: 'Orm', lastName: 'Parent', role: 'parent' })
-      .returning();
+    const [parent] = await orm.insert(schema.users).values({ email: 'orm.parent@example.com', firstName: 'Orm', lastName: 'Parent', role: 'parent' }).returning();
     const [student] = await orm
       .insert(schema.students)
       .values({

@@ -9,8 +9,7 @@ import type { NodeDefinition } from './types.js';
 const tick = (ms = 1) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Resolves when the signal fires, rejecting with its reason. */
-const untilAborted = (signal: AbortSignal) =>
-  new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
+const untilAborted = (signal: AbortSignal) => new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
 
 function fanOut(children: NodeDefinition[], limit?: number, after: string[] = []) {
   const ids = children.map((c) => c.id);
@@ -37,14 +36,14 @@ describe('concurrent nodes', () => {
         id,
         process: async (ctx: TaskContext) => {
           await tick();
-          return { channel: id, key: ctx.idempotencyKey, parentSeen: ctx.nodes['parent'] !== undefined };
+          return { channel: id, key: ctx.idempotencyKey, parentSeen: ctx.nodes.parent !== undefined };
         },
       }),
     );
     const after: string[] = [];
     const result = await executeWorkflow(fanOut(kids, undefined, after), { runId: 'r', event: null });
     expect(result.status).toBe('succeeded');
-    expect(result.nodes['parent']).toEqual({ parent: true });
+    expect(result.nodes.parent).toEqual({ parent: true });
     for (const id of ['email', 'sms', 'push']) {
       expect(result.nodes[id]).toEqual({ channel: id, key: `r:${id}`, parentSeen: true });
     }
@@ -107,9 +106,9 @@ describe('concurrent nodes', () => {
     expect(result.status).toBe('failed');
     expect(result.error).toMatchObject({ nodeId: 'boom', name: 'PermanentError', message: 'card declined', attempts: 1 });
     expect(started.sort()).toEqual(['boom', 'w1', 'w2']);
-    expect(signals['w1']?.aborted).toBe(true);
-    expect(signals['w2']?.aborted).toBe(true);
-    expect(signals['w1']?.reason).toBeInstanceOf(SiblingFailedError);
+    expect(signals.w1?.aborted).toBe(true);
+    expect(signals.w2?.aborted).toBe(true);
+    expect(signals.w1?.reason).toBeInstanceOf(SiblingFailedError);
     expect(after).toEqual([]);
     expect(result.path).toEqual(['parent']);
   });

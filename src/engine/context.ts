@@ -43,9 +43,7 @@ export interface TaskContext<Event = unknown> {
    */
   stop(reason: string): void;
   /** The output of a finished node, typed from its definition; undefined if it has not run. */
-  output<N extends { readonly id: string; readonly process: (ctx: never) => unknown }>(
-    node: N,
-  ): Awaited<ReturnType<N['process']>> | undefined;
+  output<N extends { readonly id: string; readonly process: (ctx: never) => unknown }>(node: N): Awaited<ReturnType<N['process']>> | undefined;
   /** The output of a finished node by id; undefined if it has not run. */
   output<T = unknown>(nodeId: string): T | undefined;
   /**

@@ -5,8 +5,7 @@ import { WorkflowDefinitionError, type WorkflowDefinitionErrorCode } from './err
 import type { NodeConfig } from './types.js';
 
 const Event = z.object({ id: z.number() });
-const n = (id: string, extra: Partial<Parameters<typeof defineNode>[0]> = {}) =>
-  defineNode({ id, process: () => ({ id }), ...extra });
+const n = (id: string, extra: Partial<Parameters<typeof defineNode>[0]> = {}) => defineNode({ id, process: () => ({ id }), ...extra });
 const r = (id: string) => defineRouter({ id, route: () => 'x' });
 
 function build(nodes: NodeConfig[], start = 'a') {
@@ -99,21 +98,12 @@ describe('defineWorkflow validation', () => {
   });
 
   it('rejects a concurrent child with connections of its own', () => {
-    const fn = build([
-      { node: n('a'), connections: ['b'], concurrent: { nodes: ['k'] } },
-      { node: n('k'), connections: ['b'] },
-      { node: n('b') },
-    ]);
+    const fn = build([{ node: n('a'), connections: ['b'], concurrent: { nodes: ['k'] } }, { node: n('k'), connections: ['b'] }, { node: n('b') }]);
     expectDefinitionError(fn, 'concurrent_child_conflict', 'a');
   });
 
   it('rejects concurrent nodes on a router', () => {
-    const fn = build([
-      { node: n('a'), connections: ['route'] },
-      { node: r('route'), connections: ['b'], concurrent: { nodes: ['k'] } },
-      { node: n('b') },
-      { node: n('k') },
-    ]);
+    const fn = build([{ node: n('a'), connections: ['route'] }, { node: r('route'), connections: ['b'], concurrent: { nodes: ['k'] } }, { node: n('b') }, { node: n('k') }]);
     expectDefinitionError(fn, 'router_concurrent', 'route');
   });
 

@@ -17,16 +17,12 @@ import { compile, planOf } from './plan.js';
 import type { NodeDefinition, RouterDefinition, Workflow, WorkflowSpec } from './types.js';
 
 /** Defines a node. See NodeDefinition for the fields. */
-export function defineNode<Event = unknown, Output = unknown>(
-  spec: Omit<NodeDefinition<Event, Output>, 'kind'>,
-): NodeDefinition<Event, Output> {
+export function defineNode<Event = unknown, Output = unknown>(spec: Omit<NodeDefinition<Event, Output>, 'kind'>): NodeDefinition<Event, Output> {
   return Object.freeze({ ...spec, kind: 'node' as const });
 }
 
 /** Defines a router: `route` returns the id of the connection to follow. */
-export function defineRouter<Event = unknown>(
-  spec: Omit<RouterDefinition<Event>, 'kind'>,
-): RouterDefinition<Event> {
+export function defineRouter<Event = unknown>(spec: Omit<RouterDefinition<Event>, 'kind'>): RouterDefinition<Event> {
   return Object.freeze({ ...spec, kind: 'router' as const });
 }
 
@@ -35,9 +31,7 @@ export function defineRouter<Event = unknown>(
  * the node: duplicate ids, unknown start or targets, a non-router with several connections, a
  * router without connections, invalid concurrent lists or options, cycles, unreachable nodes).
  */
-export function defineWorkflow<Schema extends ZodType>(
-  spec: WorkflowSpec<Schema>,
-): Workflow<z.output<Schema>> {
+export function defineWorkflow<Schema extends ZodType>(spec: WorkflowSpec<Schema>): Workflow<z.output<Schema>> {
   const workflow: Workflow<z.output<Schema>> = Object.freeze({
     name: spec.name,
     description: spec.description ?? '',

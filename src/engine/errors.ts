@@ -57,10 +57,7 @@ export class RouterTargetError extends PermanentError {
     readonly target: unknown,
     readonly allowed: readonly string[],
   ) {
-    super(
-      `router "${node}" returned ${JSON.stringify(target) ?? String(target)}, ` +
-        `which is not one of its connections (${allowed.join(', ')})`,
-    );
+    super(`router "${node}" returned ${JSON.stringify(target) ?? String(target)}, ` + `which is not one of its connections (${allowed.join(', ')})`);
   }
 }
 

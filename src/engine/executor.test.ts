@@ -29,18 +29,14 @@ describe('linear workflow', () => {
     id: 'notify',
     process: (ctx: TaskContext<Event>) => {
       seen.push('notify');
-      return { to: ctx.event.email, charged: ctx.output(charge)?.charged, meta: ctx.metadata['tenant'] };
+      return { to: ctx.event.email, charged: ctx.output(charge)?.charged, meta: ctx.metadata.tenant };
     },
   });
   const wf = defineWorkflow({
     name: 'linear',
     event: Event,
     start: 'validate',
-    nodes: [
-      { node: validate, connections: ['charge'] },
-      { node: charge, connections: ['notify'] },
-      { node: notify },
-    ],
+    nodes: [{ node: validate, connections: ['charge'] }, { node: charge, connections: ['notify'] }, { node: notify }],
   });
 
   it('runs every node in order and collects outputs by node id', async () => {
@@ -135,7 +131,7 @@ describe('routing', () => {
     expect(result.status).toBe('succeeded');
     expect(result.path).toEqual(['intake', 'route', 'welcome', 'done']);
     expect(ran).toEqual(['intake', 'welcome', 'done']);
-    expect(result.nodes['route']).toBeUndefined();
+    expect(result.nodes.route).toBeUndefined();
   });
 
   it('follows the branch the router picks (second branch)', async () => {
@@ -172,7 +168,7 @@ describe('stop', () => {
     expect(result.status).toBe('stopped');
     expect(result.stopReason).toBe('student is too young');
     expect(ran).toEqual(['gate']);
-    expect(result.nodes['gate']).toEqual({ checked: true, shouldStop: true });
+    expect(result.nodes.gate).toEqual({ checked: true, shouldStop: true });
     expect(result.path).toEqual(['gate']);
   });
 });

@@ -20,15 +20,7 @@ import {
   SiblingFailedError,
   isPermanent,
 } from './errors.js';
-import type {
-  Checkpoint,
-  Journal,
-  ResumeState,
-  RunError,
-  RunResult,
-  RunStatus,
-  StepKind,
-} from './journal.js';
+import type { Checkpoint, Journal, ResumeState, RunError, RunResult, RunStatus, StepKind } from './journal.js';
 import { planOf, type Plan, type PlanNode } from './plan.js';
 import { backoffDelay, sleep } from './retry.js';
 import { Scope } from './scope.js';
@@ -109,10 +101,7 @@ class RunState implements RunView {
 }
 
 function isThenable(v: unknown): v is PromiseLike<unknown> {
-  return (
-    v instanceof Promise ||
-    (v !== null && typeof v === 'object' && typeof (v as { then?: unknown }).then === 'function')
-  );
+  return v instanceof Promise || (v !== null && typeof v === 'object' && typeof (v as { then?: unknown }).then === 'function');
 }
 
 /** Calls a journal method; wraps whatever it throws or rejects with in JournalFailure. */
@@ -136,10 +125,7 @@ function emit<K extends keyof Journal>(j: Journal, key: K, event: Parameters<Non
  * method fails (or on an engine bug). A bad event gives status 'failed' with an
  * EventValidationError (nodeId null) and no node runs.
  */
-export async function executeWorkflow<Event>(
-  workflow: Workflow<Event>,
-  options: ExecuteOptions,
-): Promise<RunResult> {
+export async function executeWorkflow<Event>(workflow: Workflow<Event>, options: ExecuteOptions): Promise<RunResult> {
   const run = new RunState(planOf(workflow), options);
   const j = run.journal;
   const signal = options.signal;
@@ -156,7 +142,8 @@ export async function executeWorkflow<Event>(
     }
     let failure = prepare(run, options);
     if (failure === null && signal !== undefined) {
-      const cancel = (run.cancel = new Scope(null));
+      const cancel = new Scope(null);
+      run.cancel = cancel;
       if (signal.aborted) cancel.abort(new RunCancelledError(signal.reason));
       else {
         onAbort = () => cancel.abort(new RunCancelledError(signal.reason));
@@ -173,10 +160,7 @@ export async function executeWorkflow<Event>(
         else throw error;
       }
     }
-    const result =
-      failure !== null ? await fail(run, failure)
-      : suspension !== null ? suspended(run, suspension)
-      : finished(run);
+    const result = failure !== null ? await fail(run, failure) : suspension !== null ? suspended(run, suspension) : finished(run);
     if (j !== null && j.runFinished !== undefined) await emit(j, 'runFinished', result);
     return result;
   } catch (error) {
@@ -199,13 +183,15 @@ function prepare(run: RunState, options: ExecuteOptions): NodeFailure | null {
   const map = new Map<string, Checkpoint>();
   for (const cp of completed) {
     const pn = run.plan.nodes.get(cp.nodeId);
-    const expected: readonly (string | null)[] =
-      pn === undefined ? [] : pn.router !== null ? pn.connections : [pn.isChild ? null : (pn.next?.id ?? null)];
+    const expected: readonly (string | null)[] = pn === undefined ? [] : pn.router !== null ? pn.connections : [pn.isChild ? null : (pn.next?.id ?? null)];
     const problem =
-      pn === undefined ? 'is not a node of this workflow'
-      : map.has(cp.nodeId) ? 'appears twice'
-      : !expected.includes(cp.next) && !(cp.next === null && cp.stopReason !== undefined) ? `has an impossible next "${cp.next}"`
-      : null;
+      pn === undefined
+        ? 'is not a node of this workflow'
+        : map.has(cp.nodeId)
+          ? 'appears twice'
+          : !expected.includes(cp.next) && !(cp.next === null && cp.stopReason !== undefined)
+            ? `has an impossible next "${cp.next}"`
+            : null;
     if (problem !== null) {
       return new NodeFailure(cp.nodeId, 'process', new ResumeStateError(`checkpoint of node "${cp.nodeId}" ${problem}`), true, 0);
     }
@@ -256,7 +242,7 @@ function restore(run: RunState, pn: PlanNode, cp: Checkpoint): void {
  * a router) synchronously when it can, else a promise; throws/rejects NodeFailure.
  */
 function runSteps(run: RunState, pn: PlanNode, kind: StepKind, parent: Scope | null, compensateOf: unknown): unknown {
-  if (parent !== null && parent.aborted) throw new NodeFailure(pn.id, kind, parent.reason, true, 0);
+  if (parent?.aborted) throw new NodeFailure(pn.id, kind, parent.reason, true, 0);
   if (run.journal !== null) return stepsLoop(run, pn, kind, parent, compensateOf, null, undefined, false);
   const own = pn.timeoutMs === null ? null : new Scope(parent);
   const ctx = new NodeContext(run, pn.id, 1, own ?? parent, kind === 'compensate');
@@ -293,7 +279,7 @@ async function stepsLoop(
       outcome = firstOutcome;
       threw = firstThrew;
     } else {
-      if (parent !== null && parent.aborted) throw new NodeFailure(pn.id, kind, parent.reason, true, n - 1);
+      if (parent?.aborted) throw new NodeFailure(pn.id, kind, parent.reason, true, n - 1);
       if (j !== null && j.nodeStarted !== undefined) {
         await emit(j, 'nodeStarted', { runId: run.runId, nodeId: pn.id, attempt: n, kind });
       }
@@ -328,7 +314,7 @@ async function stepsLoop(
       return isThenable(committed) ? await committed : committed;
     }
     const permanent = isPermanent(outcome);
-    const interrupted = parent !== null && parent.aborted;
+    const interrupted = parent?.aborted;
     const willRetry = !permanent && !interrupted && n < policy.maxAttempts;
     const delay = willRetry ? backoffDelay(n, policy, run.random) : null;
     if (j !== null && j.nodeFailed !== undefined) {
@@ -399,8 +385,14 @@ function race(p: PromiseLike<unknown>, pn: PlanNode, own: Scope | null, cancel: 
       own?.dispose();
     };
     p.then(
-      (v) => (settle(), resolve(v)),
-      (e: unknown) => (settle(), reject(e)),
+      (v) => {
+        settle();
+        resolve(v);
+      },
+      (e: unknown) => {
+        settle();
+        reject(e);
+      },
     );
     const ms = pn.timeoutMs;
     if (own !== null && ms !== null) {
@@ -415,7 +407,11 @@ function race(p: PromiseLike<unknown>, pn: PlanNode, own: Scope | null, cancel: 
       if (cancel.aborted) {
         settle();
         reject(cancel.reason);
-      } else unsubscribe = cancel.subscribe((reason) => (settle(), reject(reason)));
+      } else
+        unsubscribe = cancel.subscribe((reason) => {
+          settle();
+          reject(reason);
+        });
     }
   });
 }
@@ -435,10 +431,7 @@ function commit(run: RunState, pn: PlanNode, kind: StepKind, ctx: NodeContext, v
   if (pn.router === null) run.nodes[pn.id] = value;
   run.done.push(pn);
   if (j === null || j.nodeSucceeded === undefined) return value;
-  const next =
-    pn.isChild || stopReason !== undefined ? null
-    : pn.router !== null ? (value as string)
-    : (pn.next?.id ?? null);
+  const next = pn.isChild || stopReason !== undefined ? null : pn.router !== null ? (value as string) : (pn.next?.id ?? null);
   const r = emit(j, 'nodeSucceeded', {
     runId: run.runId,
     nodeId: pn.id,
@@ -552,8 +545,7 @@ class GroupRun {
 
 function toRunError(f: NodeFailure): RunError {
   const e = f.error;
-  const details =
-    e instanceof OutputValidationError || e instanceof EventValidationError ? { details: e.issues } : {};
+  const details = e instanceof OutputValidationError || e instanceof EventValidationError ? { details: e.issues } : {};
   return {
     nodeId: f.nodeId,
     kind: f.kind,
@@ -608,12 +600,8 @@ async function fail(run: RunState, failure: NodeFailure): Promise<RunResult> {
       compensationError = toRunError(error);
     }
   }
-  const cancelled = run.cancel !== null && run.cancel.aborted;
-  const status: RunStatus =
-    compensationError !== undefined ? 'failed'
-    : cancelled ? 'cancelled'
-    : compensated.length > 0 ? 'compensated'
-    : 'failed';
+  const cancelled = run.cancel?.aborted;
+  const status: RunStatus = compensationError !== undefined ? 'failed' : cancelled ? 'cancelled' : compensated.length > 0 ? 'compensated' : 'failed';
   return {
     runId: run.runId,
     workflow: run.plan.name,

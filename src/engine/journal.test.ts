@@ -87,18 +87,13 @@ describe('resume', () => {
     const { calls, node } = counting();
     const c = node('c', (ctx) => {
       if (failC.fail) throw new Error('c is down');
-      return { sawB: ctx.nodes['b'] };
+      return { sawB: ctx.nodes.b };
     });
     const wf = defineWorkflow({
       name: 'resumable',
       event: z.unknown(),
       start: 'a',
-      nodes: [
-        { node: node('a'), connections: ['b'] },
-        { node: node('b'), connections: ['c'] },
-        { node: c, connections: ['d'] },
-        { node: node('d') },
-      ],
+      nodes: [{ node: node('a'), connections: ['b'] }, { node: node('b'), connections: ['c'] }, { node: c, connections: ['d'] }, { node: node('d') }],
     });
     return { wf, calls };
   }
@@ -121,7 +116,7 @@ describe('resume', () => {
     expect(result.status).toBe('succeeded');
     expect(calls).toEqual({ a: 1, b: 1, c: 2, d: 1 });
     expect(result.path).toEqual(['a', 'b', 'c', 'd']);
-    expect(result.nodes['c']).toEqual({ sawB: { from: 'b', prev: ['a'] } });
+    expect(result.nodes.c).toEqual({ sawB: { from: 'b', prev: ['a'] } });
     expect(second.lines[0]).toBe('run:resumable:2');
     expect(second.lines.filter((l) => l.startsWith('start:'))).toEqual(['start:c#1:process', 'start:d#1:process']);
   });
@@ -153,7 +148,12 @@ describe('resume', () => {
     const result = await executeWorkflow(wf, {
       runId: 'r',
       event: {},
-      resume: { completed: [{ nodeId: 'a', output: { from: 'a' }, next: 'route' }, { nodeId: 'route', output: undefined, next: 'right' }] },
+      resume: {
+        completed: [
+          { nodeId: 'a', output: { from: 'a' }, next: 'route' },
+          { nodeId: 'route', output: undefined, next: 'right' },
+        ],
+      },
     });
     expect(result.path).toEqual(['a', 'route', 'right']);
     expect(routed).toBe(0);
@@ -177,11 +177,16 @@ describe('resume', () => {
     const result = await executeWorkflow(wf, {
       runId: 'r',
       event: {},
-      resume: { completed: [{ nodeId: 'p', output: 'P', next: 'end' }, { nodeId: 'k2', output: 'K2', next: null }] },
+      resume: {
+        completed: [
+          { nodeId: 'p', output: 'P', next: 'end' },
+          { nodeId: 'k2', output: 'K2', next: null },
+        ],
+      },
     });
     expect(result.status).toBe('succeeded');
     expect(calls).toEqual({ k1: 1, k3: 1, end: 1 });
-    expect(result.nodes['k2']).toBe('K2');
+    expect(result.nodes.k2).toBe('K2');
     expect(result.path).toEqual(['p', 'k2', 'k1', 'k3', 'end']);
   });
 

@@ -87,8 +87,7 @@ export function compile(wf: WorkflowShape): Plan {
       fail(id, 'router_mismatch', config.router ? 'flagged router but not made by defineRouter' : 'a router flagged router: false');
     const problem = retryPolicyProblem(resolveRetryPolicy(def.retry));
     if (problem !== null) fail(id, 'invalid_option', problem);
-    if (def.timeoutMs !== undefined && !(def.timeoutMs > 0 && Number.isFinite(def.timeoutMs)))
-      fail(id, 'invalid_option', 'timeoutMs must be a finite number > 0');
+    if (def.timeoutMs !== undefined && !(def.timeoutMs > 0 && Number.isFinite(def.timeoutMs))) fail(id, 'invalid_option', 'timeoutMs must be a finite number > 0');
     nodes.set(id, new PlanNode(id, def as NodeDefinition | RouterDefinition, [...(config.connections ?? [])]));
     configOf.set(id, config);
   }
@@ -109,8 +108,7 @@ export function compile(wf: WorkflowShape): Plan {
       if (pn.connections.length === 0) fail(pn.id, 'router_without_connections', 'a router needs at least one connection');
       pn.targets = new Map(pn.connections.map((t) => [t, nodes.get(t) as PlanNode]));
     } else {
-      if (pn.connections.length > 1)
-        fail(pn.id, 'multiple_connections', `a node that is not a router has ${pn.connections.length} connections`);
+      if (pn.connections.length > 1) fail(pn.id, 'multiple_connections', `a node that is not a router has ${pn.connections.length} connections`);
       const only = pn.connections[0];
       pn.next = only === undefined ? null : (nodes.get(only) ?? null);
     }
@@ -130,14 +128,21 @@ export function compile(wf: WorkflowShape): Plan {
       const child = nodes.get(childId);
       if (child === undefined) return fail(pn.id, 'unknown_concurrent_node', `concurrent node "${childId}" is not declared`);
       const conflict =
-        childId === pn.id ? 'it is the node itself'
-        : parentOf.has(childId) ? `it is already a concurrent node of "${parentOf.get(childId)}"`
-        : childId === start.id ? 'it is the start node'
-        : targeted.has(childId) ? 'it is also the target of a connection'
-        : child.connections.length > 0 ? 'it has connections of its own'
-        : child.router !== null ? 'it is a router'
-        : configOf.get(childId)?.concurrent !== undefined ? 'it has concurrent nodes of its own'
-        : null;
+        childId === pn.id
+          ? 'it is the node itself'
+          : parentOf.has(childId)
+            ? `it is already a concurrent node of "${parentOf.get(childId)}"`
+            : childId === start.id
+              ? 'it is the start node'
+              : targeted.has(childId)
+                ? 'it is also the target of a connection'
+                : child.connections.length > 0
+                  ? 'it has connections of its own'
+                  : child.router !== null
+                    ? 'it is a router'
+                    : configOf.get(childId)?.concurrent !== undefined
+                      ? 'it has concurrent nodes of its own'
+                      : null;
       if (conflict !== null) fail(pn.id, 'concurrent_child_conflict', `concurrent node "${childId}" is invalid: ${conflict}`);
       parentOf.set(childId, pn.id);
       child.isChild = true;
@@ -167,10 +172,7 @@ export function compile(wf: WorkflowShape): Plan {
 }
 
 /** Depth-first search for a cycle over connections; reports the first one found. */
-function findCycle(
-  nodes: ReadonlyMap<string, PlanNode>,
-  fail: (node: string, code: WorkflowDefinitionErrorCode, detail: string) => never,
-): void {
+function findCycle(nodes: ReadonlyMap<string, PlanNode>, fail: (node: string, code: WorkflowDefinitionErrorCode, detail: string) => never): void {
   const state = new Map<string, 1 | 2>(); // 1 = on the stack, 2 = done
   const stack: string[] = [];
   const visit = (id: string): void => {

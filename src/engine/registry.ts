@@ -57,9 +57,7 @@ export class WorkflowRegistry {
 
   /** Every workflow, sorted by name. */
   list(): WorkflowSummary[] {
-    return [...this.workflows.values()]
-      .map((w) => ({ name: w.name, description: w.description, nodeCount: w.nodes.length }))
-      .sort((a, b) => a.name.localeCompare(b.name));
+    return [...this.workflows.values()].map((w) => ({ name: w.name, description: w.description, nodeCount: w.nodes.length })).sort((a, b) => a.name.localeCompare(b.name));
   }
 
   /** Nodes, edges, policies and diagram of a workflow; throws UnknownWorkflowError. */

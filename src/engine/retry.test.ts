@@ -59,7 +59,7 @@ describe('node retries', () => {
     });
     expect(result.status).toBe('succeeded');
     expect(attempts).toBe(5);
-    expect(result.nodes['flaky']).toEqual({ attempt: 5, key: 'r:flaky' });
+    expect(result.nodes.flaky).toEqual({ attempt: 5, key: 'r:flaky' });
     // 2, 6, 18→10, 54→10 ms, times the injected jitter 0.5
     expect(failures.map((f) => f.retryDelayMs)).toEqual([1, 3, 5, 5]);
     expect(failures.every((f) => f.willRetry && !f.permanent)).toBe(true);
@@ -129,7 +129,7 @@ describe('timeouts', () => {
     const failures: NodeFailedEvent[] = [];
     const result = await executeWorkflow(single(slowThenFast), { runId: 'r', event: null, journal: { nodeFailed: (e) => void failures.push(e) } });
     expect(result.status).toBe('succeeded');
-    expect(result.nodes['slow']).toEqual({ attempt: 2 });
+    expect(result.nodes.slow).toEqual({ attempt: 2 });
     expect(failures).toHaveLength(1);
     expect(failures[0]?.error).toBeInstanceOf(NodeTimeoutError);
     expect(failures[0]?.willRetry).toBe(true);

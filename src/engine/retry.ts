@@ -50,12 +50,8 @@ export function retryPolicyProblem(p: ResolvedRetryPolicy): string | null {
  * `min(maxDelayMs, initialDelayMs * backoffFactor^(failedAttempt-1))`, multiplied by `random()`
  * (in [0, 1)) when jitter is on ("full jitter").
  */
-export function backoffDelay(
-  failedAttempt: number,
-  policy: ResolvedRetryPolicy,
-  random: () => number = Math.random,
-): number {
-  const exp = policy.initialDelayMs * Math.pow(policy.backoffFactor, failedAttempt - 1);
+export function backoffDelay(failedAttempt: number, policy: ResolvedRetryPolicy, random: () => number = Math.random): number {
+  const exp = policy.initialDelayMs * policy.backoffFactor ** (failedAttempt - 1);
   const capped = Math.min(policy.maxDelayMs, exp);
   return policy.jitter ? capped * random() : capped;
 }

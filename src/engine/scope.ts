@@ -56,7 +56,8 @@ export class Scope {
 
   /** Calls `listener` when the scope aborts; returns the unsubscribe function. */
   subscribe(listener: Listener): () => void {
-    (this.listeners ??= new Set()).add(listener);
+    this.listeners ??= new Set();
+    this.listeners.add(listener);
     return () => {
       this.listeners?.delete(listener);
     };

@@ -19,6 +19,7 @@ import type { StepKind } from './journal.js';
  * Without an opener the durable engine gives `{ sql }` (its own EngineSqlExecutor on the
  * transaction's connection).
  */
+// biome-ignore lint/suspicious/noEmptyInterface: an interface, so an application can augment it with its own handles
 export interface TransactionHandle {}
 
 /** Identifies one `ctx.transaction` call: the seq-th call within one execution of a node (or of its compensation). */

@@ -80,11 +80,7 @@ function approvalWorkflow(runs: string[], options: { swallow?: boolean } = {}) {
     name: 'approval',
     event: Event,
     start: 'book',
-    nodes: [
-      { node: book, connections: ['approve'] },
-      { node: approve, connections: ['finish'] },
-      { node: finish },
-    ],
+    nodes: [{ node: book, connections: ['approve'] }, { node: approve, connections: ['finish'] }, { node: finish }],
   });
 }
 
@@ -105,7 +101,11 @@ describe('ctx.waitFor', () => {
     waits.advance(400);
     waits.send('approved', { ok: true });
     const resumed = await executeWorkflow(approvalWorkflow(runs), {
-      runId: 'r1', event: {}, journal: j, waits: waits.provider, resume: { completed: checkpoints },
+      runId: 'r1',
+      event: {},
+      journal: j,
+      waits: waits.provider,
+      resume: { completed: checkpoints },
     });
     expect(resumed.status).toBe('succeeded');
     expect(resumed.nodes.approve).toEqual({ ok: true, at: new Date(400).toISOString() });
@@ -211,7 +211,14 @@ describe('ctx.waitFor', () => {
       start: 'a',
       nodes: [
         { node: defineNode({ id: 'a', process: () => 1, compensate: (ctx) => ctx.waitFor('s', { timeoutMs: 5 }) }), connections: ['b'] },
-        { node: defineNode({ id: 'b', process: () => { throw new PermanentError('no'); } }) },
+        {
+          node: defineNode({
+            id: 'b',
+            process: () => {
+              throw new PermanentError('no');
+            },
+          }),
+        },
       ],
     });
     const undone = await executeWorkflow(undo, { runId: 'r8', event: {}, waits: memoryWaits().provider });
@@ -275,7 +282,14 @@ describe('ctx.transaction', () => {
           }),
           connections: ['b'],
         },
-        { node: defineNode({ id: 'b', process: () => { throw new PermanentError('stop'); } }) },
+        {
+          node: defineNode({
+            id: 'b',
+            process: () => {
+              throw new PermanentError('stop');
+            },
+          }),
+        },
       ],
     });
     const result = await executeWorkflow(wf, { runId: 'r10', event: {}, transactions: runner });

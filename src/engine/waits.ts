@@ -7,7 +7,7 @@
 
 /** What `ctx.waitFor` resolves with: the signal's payload, or `received: false` when the wait timed out. */
 export type WaitOutcome<T = unknown> =
-  | { readonly received: true; readonly payload: T; /** When the signal was stored (ISO). */ readonly receivedAt: string }
+  | { readonly received: true; readonly payload: T /** When the signal was stored (ISO). */; readonly receivedAt: string }
   | { readonly received: false };
 
 export interface WaitOptions {
@@ -35,9 +35,7 @@ export interface PendingWait {
 }
 
 /** The state of a wait: settled with its outcome, or pending until `deadline`. */
-export type WaitState =
-  | { readonly settled: true; readonly outcome: WaitOutcome<unknown> }
-  | { readonly settled: false; readonly deadline: string };
+export type WaitState = { readonly settled: true; readonly outcome: WaitOutcome<unknown> } | { readonly settled: false; readonly deadline: string };
 
 /**
  * Answers waits for the executor (ExecuteOptions.waits). `wait` records the wait's deadline the

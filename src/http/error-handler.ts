@@ -76,8 +76,7 @@ export function errorBody(error: AppError, requestId: string): ErrorBody {
 /** Installs the error and not-found handlers so every failure answers with the one error model. */
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-    const appError =
-      error instanceof AppError ? error : (fastifyErrorToAppError(error, request, reply) ?? databaseErrorToAppError(error));
+    const appError = error instanceof AppError ? error : (fastifyErrorToAppError(error, request, reply) ?? databaseErrorToAppError(error));
     if (!appError && isDatabaseUnavailable(error)) {
       request.log.warn({ reason: error instanceof Error ? error.message : String(error) }, 'database unavailable');
       reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));

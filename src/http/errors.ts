@@ -79,12 +79,7 @@ export class AppError extends Error {
 }
 
 export const notFound = (what: string): AppError => new AppError('not_found', `${what} not found`);
-export const conflict = (message: string, details?: unknown): AppError =>
-  new AppError('conflict', message, details);
+export const conflict = (message: string, details?: unknown): AppError => new AppError('conflict', message, details);
 export const forbidden = (message = 'You may not do this'): AppError => new AppError('forbidden', message);
 export const validationFailed = (issues: FieldIssue[]): AppError =>
-  new AppError(
-    'validation_failed',
-    issues.map((i) => `${i.field}: ${i.message}`).join('; ') || 'Invalid input',
-    issues,
-  );
+  new AppError('validation_failed', issues.map((i) => `${i.field}: ${i.message}`).join('; ') || 'Invalid input', issues);

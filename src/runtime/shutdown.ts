@@ -31,15 +31,12 @@ export interface ShutdownOptions {
 export function shutDownGracefully(options: ShutdownOptions, close: () => Promise<void>): void {
   const { log, message } = options;
   let failure: { error: unknown } | undefined;
-  const closer = closeWithGrace(
-    { delay: options.delayMs, skip: ['uncaughtException', 'unhandledRejection'] },
-    async ({ signal }) => {
-      if (failure) log.error({ err: failure.error }, `${message} after an error`);
-      else log.info({ signal }, message);
-      await close();
-      if (failure) process.exit(1);
-    },
-  );
+  const closer = closeWithGrace({ delay: options.delayMs, skip: ['uncaughtException', 'unhandledRejection'] }, async ({ signal }) => {
+    if (failure) log.error({ err: failure.error }, `${message} after an error`);
+    else log.info({ signal }, message);
+    await close();
+    if (failure) process.exit(1);
+  });
   const onUncaught = (error: unknown): void => {
     if (isDatabaseUnavailable(error)) {
       log.warn({ err: error }, 'database connection lost outside a request; still running');

@@ -2,14 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { hashPassword } from '../modules/auth/passwords.js';
 import type { SqlExecutor } from '../db/sql-client.js';
-import {
-  DEMO_LESSONS_PER_STUDENT,
-  DEMO_PASSWORD,
-  demoAcademicYear,
-  demoFamilies,
-  demoTeachers,
-  type DemoTeacher,
-} from './demo-data.js';
+import { DEMO_LESSONS_PER_STUDENT, DEMO_PASSWORD, demoAcademicYear, demoFamilies, demoTeachers, type DemoTeacher } from './demo-data.js';
 import { defaultSettings } from '../modules/settings/defaults.js';
 
 type Closure = { startsOn: string; endsOn: string };
@@ -25,14 +18,7 @@ const minutesOf = (time: string): number => {
  * `weekday`, each at `minuteOfDay` local time, as UTC instants. Local wall-clock times are kept
  * across daylight-saving changes because each date is resolved in the zone separately.
  */
-export function upcomingWeeklyStarts(options: {
-  now: DateTime;
-  zone: string;
-  weekday: number;
-  minuteOfDay: number;
-  count: number;
-  closures: readonly Closure[];
-}): Date[] {
+export function upcomingWeeklyStarts(options: { now: DateTime; zone: string; weekday: number; minuteOfDay: number; count: number; closures: readonly Closure[] }): Date[] {
   const starts: Date[] = [];
   let day = options.now.setZone(options.zone).startOf('day').plus({ days: 2 });
   for (let guard = 0; starts.length < options.count && guard < 366; guard += 1, day = day.plus({ days: 1 })) {
@@ -76,17 +62,21 @@ async function insertTeachers(tx: SqlExecutor, passwordHash: string): Promise<Ma
   const seeded = new Map<string, SeededTeacher>();
   for (const teacher of demoTeachers) {
     const userId = await insertUser(tx, teacher, 'teacher', passwordHash);
-    const [row] = await tx.query<{ id: number }>(
-      `INSERT INTO teachers (user_id, instruments, hourly_rate_cents, bio) VALUES ($1, $2::text[], $3, $4) RETURNING id`,
-      [userId, teacher.instruments, teacher.hourlyRateCents, teacher.bio],
-    );
+    const [row] = await tx.query<{ id: number }>(`INSERT INTO teachers (user_id, instruments, hourly_rate_cents, bio) VALUES ($1, $2::text[], $3, $4) RETURNING id`, [
+      userId,
+      teacher.instruments,
+      teacher.hourlyRateCents,
+      teacher.bio,
+    ]);
     if (!row) throw new Error(`demo seed: could not insert teacher ${teacher.email}`);
     seeded.set(teacher.key, { id: row.id, teacher });
     for (const slot of teacher.hours) {
-      await tx.query(
-        'INSERT INTO teacher_availability (teacher_id, weekday, start_time, end_time) VALUES ($1, $2, $3::time, $4::time)',
-        [row.id, slot.weekday, slot.start, slot.end],
-      );
+      await tx.query('INSERT INTO teacher_availability (teacher_id, weekday, start_time, end_time) VALUES ($1, $2, $3::time, $4::time)', [
+        row.id,
+        slot.weekday,
+        slot.start,
+        slot.end,
+      ]);
     }
   }
   return seeded;
@@ -95,10 +85,7 @@ async function insertTeachers(tx: SqlExecutor, passwordHash: string): Promise<Ma
 /** The academic year with its semesters and closures (kept if an admin already made them). */
 async function insertAcademicYear(tx: SqlExecutor): Promise<void> {
   const year = demoAcademicYear;
-  await tx.query(
-    `INSERT INTO academic_years (name, starts_on, ends_on) VALUES ($1, $2::date, $3::date) ON CONFLICT (name) DO NOTHING`,
-    [year.name, year.startsOn, year.endsOn],
-  );
+  await tx.query(`INSERT INTO academic_years (name, starts_on, ends_on) VALUES ($1, $2::date, $3::date) ON CONFLICT (name) DO NOTHING`, [year.name, year.startsOn, year.endsOn]);
   const [yearRow] = await tx.query<{ id: number }>('SELECT id FROM academic_years WHERE name = $1', [year.name]);
   if (!yearRow) throw new Error('demo seed: could not insert the academic year');
   for (const semester of year.semesters) {
@@ -132,10 +119,7 @@ async function insertFamilies(
   for (const [familyIndex, family] of demoFamilies.entries()) {
     const parentId = await insertUser(tx, family, 'parent', ctx.passwordHash);
     for (const kind of ['terms', 'privacy']) {
-      await tx.query(`INSERT INTO consents (user_id, kind, granted, version) VALUES ($1, $2, true, '2026-09')`, [
-        parentId,
-        kind,
-      ]);
+      await tx.query(`INSERT INTO consents (user_id, kind, granted, version) VALUES ($1, $2, true, '2026-09')`, [parentId, kind]);
     }
     for (const [childIndex, child] of family.children.entries()) {
       const assigned = ctx.teachers.get(child.teacher);

@@ -64,9 +64,7 @@ export async function seedDatabase(db: Database, options: SeedOptions): Promise<
 
     if (options.demo && (await schoolIsEmpty(tx))) {
       await insertDemoSchool(tx, { timezone: options.timezone });
-      await tx.query(`INSERT INTO settings (key, value) VALUES ($1, to_jsonb(now())) ON CONFLICT (key) DO NOTHING`, [
-        DEMO_MARKER_KEY,
-      ]);
+      await tx.query(`INSERT INTO settings (key, value) VALUES ($1, to_jsonb(now())) ON CONFLICT (key) DO NOTHING`, [DEMO_MARKER_KEY]);
       result.demoSeeded = true;
     }
     return result;
@@ -76,10 +74,7 @@ export async function seedDatabase(db: Database, options: SeedOptions): Promise<
 /** Inserts each setting that does not exist yet; never overwrites. */
 async function insertMissingSettings(tx: SqlExecutor, values: object): Promise<void> {
   for (const [key, value] of Object.entries(values)) {
-    await tx.query('INSERT INTO settings (key, value) VALUES ($1, $2::jsonb) ON CONFLICT (key) DO NOTHING', [
-      key,
-      JSON.stringify(value),
-    ]);
+    await tx.query('INSERT INTO settings (key, value) VALUES ($1, $2::jsonb) ON CONFLICT (key) DO NOTHING', [key, JSON.stringify(value)]);
   }
 }
 

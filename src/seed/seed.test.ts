@@ -9,18 +9,7 @@ import type { SqlExecutor } from '../db/sql-client.js';
 const zone = 'America/Halifax';
 const adminEmail = 'Admin@CedarHeights.local';
 
-const tables = [
-  'users',
-  'teachers',
-  'teacher_availability',
-  'students',
-  'lessons',
-  'academic_years',
-  'semesters',
-  'closures',
-  'settings',
-  'consents',
-];
+const tables = ['users', 'teachers', 'teacher_availability', 'students', 'lessons', 'academic_years', 'semesters', 'closures', 'settings', 'consents'];
 
 async function rowCounts(sql: SqlExecutor): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
@@ -113,9 +102,7 @@ describe('seedDatabase with the demo school', () => {
     );
     expect(year?.semesters).toBe(2);
     expect(year?.closures).toBeGreaterThanOrEqual(3);
-    const christmas = await t.db.sql.query(
-      `SELECT 1 FROM closures WHERE starts_on <= '2026-12-25' AND ends_on >= '2027-01-01'`,
-    );
+    const christmas = await t.db.sql.query(`SELECT 1 FROM closures WHERE starts_on <= '2026-12-25' AND ends_on >= '2027-01-01'`);
     expect(christmas).toHaveLength(1);
   });
 
@@ -141,9 +128,7 @@ describe('seedDatabase with the demo school', () => {
       [zone],
     );
     expect(onClosures).toEqual([]);
-    const wrongTeacher = await t.db.sql.query(
-      `SELECT l.id FROM lessons l JOIN students s ON s.id = l.student_id WHERE s.teacher_id <> l.teacher_id`,
-    );
+    const wrongTeacher = await t.db.sql.query(`SELECT l.id FROM lessons l JOIN students s ON s.id = l.student_id WHERE s.teacher_id <> l.teacher_id`);
     expect(wrongTeacher).toEqual([]);
   });
 
@@ -163,9 +148,7 @@ describe('seedDatabase with the demo school', () => {
   });
 
   it('lets demo users sign in with the documented demo password', async () => {
-    const [parent] = await t.db.sql.query<{ password_hash: string }>(
-      `SELECT password_hash FROM users WHERE role = 'parent' LIMIT 1`,
-    );
+    const [parent] = await t.db.sql.query<{ password_hash: string }>(`SELECT password_hash FROM users WHERE role = 'parent' LIMIT 1`);
     expect(await verifyPassword(parent!.password_hash, DEMO_PASSWORD)).toBe(true);
   });
 
@@ -173,9 +156,7 @@ describe('seedDatabase with the demo school', () => {
     const before = await rowCounts(t.db.sql);
     const adminBefore = await adminRow(t.db.sql);
     await t.db.sql.query(`UPDATE settings SET value = '48' WHERE key = 'cancellationWindowHours'`);
-    await t.db.sql.query(
-      `UPDATE settings SET value = jsonb_set(value, '{name}', '"Cedar Heights Conservatory"') WHERE key = 'school'`,
-    );
+    await t.db.sql.query(`UPDATE settings SET value = jsonb_set(value, '{name}', '"Cedar Heights Conservatory"') WHERE key = 'school'`);
 
     const again = await seedDatabase(t.db, { adminEmail, timezone: zone, demo: true });
     expect(again).toEqual({ adminCreated: false, demoSeeded: false });
@@ -220,9 +201,7 @@ describe('seedDatabase without the demo school', () => {
     await t.db.sql.query(`DELETE FROM settings WHERE key = 'bufferMinutes'`);
     await t.db.sql.query(`UPDATE settings SET value = '["piano","cello"]' WHERE key = 'instruments'`);
     await seedDatabase(t.db, { adminEmail, adminPassword: 'another password 123', timezone: zone, demo: false });
-    const rows = await t.db.sql.query<{ key: string; value: unknown }>(
-      `SELECT key, value FROM settings WHERE key IN ('bufferMinutes', 'instruments') ORDER BY key`,
-    );
+    const rows = await t.db.sql.query<{ key: string; value: unknown }>(`SELECT key, value FROM settings WHERE key IN ('bufferMinutes', 'instruments') ORDER BY key`);
     expect(rows).toEqual([
       { key: 'bufferMinutes', value: 0 },
       { key: 'instruments', value: ['piano', 'cello'] },
@@ -237,10 +216,7 @@ describe('seedDatabase without the demo school', () => {
       `INSERT INTO users (email, first_name, last_name, role)
        VALUES ('real.teacher@example.org', 'Real', 'Teacher', 'teacher') RETURNING id`,
     );
-    await t.db.sql.query(
-      `INSERT INTO teachers (user_id, instruments, hourly_rate_cents) VALUES ($1, '{cello}', 7000)`,
-      [user!.id],
-    );
+    await t.db.sql.query(`INSERT INTO teachers (user_id, instruments, hourly_rate_cents) VALUES ($1, '{cello}', 7000)`, [user!.id]);
     const result = await seedDatabase(t.db, { adminEmail, timezone: zone, demo: true });
     expect(result.demoSeeded).toBe(false);
     const [row] = await t.db.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM teachers');
@@ -269,21 +245,15 @@ describe('seedDatabase edge cases', () => {
   });
 
   it('leaves an existing user with the admin e-mail alone', async () => {
-    await t.db.sql.query(
-      `INSERT INTO users (email, first_name, last_name, role) VALUES ('taken@example.com', 'Already', 'Here', 'parent')`,
-    );
+    await t.db.sql.query(`INSERT INTO users (email, first_name, last_name, role) VALUES ('taken@example.com', 'Already', 'Here', 'parent')`);
     const result = await seedDatabase(t.db, { adminEmail: 'TAKEN@example.com', timezone: zone, demo: false });
     expect(result.adminCreated).toBe(false);
-    const [row] = await t.db.sql.query<{ role: string; password_hash: string | null }>(
-      `SELECT role, password_hash FROM users WHERE email = 'taken@example.com'`,
-    );
+    const [row] = await t.db.sql.query<{ role: string; password_hash: string | null }>(`SELECT role, password_hash FROM users WHERE email = 'taken@example.com'`);
     expect(row).toEqual({ role: 'parent', password_hash: null });
   });
 
   it('refuses an empty admin password', async () => {
-    await expect(
-      seedDatabase(t.db, { adminEmail: 'empty@example.com', adminPassword: '', timezone: zone, demo: false }),
-    ).rejects.toThrow(/must not be empty/);
+    await expect(seedDatabase(t.db, { adminEmail: 'empty@example.com', adminPassword: '', timezone: zone, demo: false })).rejects.toThrow(/must not be empty/);
   });
 });
 

@@ -10,7 +10,14 @@ describe('module graph', () => {
       ['c', ['a']],
     ]);
     expect(cyclesOf(graph)).toEqual([['a', 'b', 'c', 'a']]);
-    expect(cyclesOf(new Map([['a', ['b']], ['b', []]]))).toEqual([]);
+    expect(
+      cyclesOf(
+        new Map([
+          ['a', ['b']],
+          ['b', []],
+        ]),
+      ),
+    ).toEqual([]);
   });
 
   it('has no cycle between the top-level parts of src/, and the README shows it as it is', { timeout: 120_000 }, async () => {

@@ -95,8 +95,7 @@ const contract: Record<string, RouteAccess> = {
 };
 
 /** 'public', or the sorted roles a declaration admits ('authenticated' = every role). */
-const admitted = (access: RouteAccess): string =>
-  access === 'public' ? 'public' : (access === 'authenticated' ? ['admin', 'parent', 'teacher'] : [...access].sort()).join(',');
+const admitted = (access: RouteAccess): string => (access === 'public' ? 'public' : (access === 'authenticated' ? ['admin', 'parent', 'teacher'] : [...access].sort()).join(','));
 
 describe('access matrix: every registered route × six callers', () => {
   let database: TestDatabase;
@@ -172,10 +171,7 @@ describe('access matrix: every registered route × six callers', () => {
       })),
     notifications: () =>
       once('notification', async () => ({
-        value: await insertId(`INSERT INTO notifications (user_id, kind, title, body) VALUES ($1, 'info', 'For family A', $2) RETURNING id`, [
-          f.parentA.id,
-          f.familyAMarkers[0],
-        ]),
+        value: await insertId(`INSERT INTO notifications (user_id, kind, title, body) VALUES ($1, 'info', 'For family A', $2) RETURNING id`, [f.parentA.id, f.familyAMarkers[0]]),
         owners: ['admin', 'parentA'],
       })),
     'calendar/feeds': () =>
@@ -236,12 +232,13 @@ describe('access matrix: every registered route × six callers', () => {
         continue;
       }
       const [, param, suffix] = match as unknown as [string, string, string];
-      const resource = segments.slice(0, index).join('/').replace(/^\/api\/v1\//, '');
+      const resource = segments
+        .slice(0, index)
+        .join('/')
+        .replace(/^\/api\/v1\//, '');
       const make = param === 'id' ? idByResource[resource] : byName[param];
       if (!make) {
-        throw new Error(
-          `${route.method} ${route.url}: no substitution for :${param}${param === 'id' ? ` of "${resource}"` : ''}; add one to the access matrix table`,
-        );
+        throw new Error(`${route.method} ${route.url}: no substitution for :${param}${param === 'id' ? ` of "${resource}"` : ''}; add one to the access matrix table`);
       }
       const substitution = await make();
       owners = owners.filter((caller) => substitution.owners.includes(caller));

@@ -131,10 +131,9 @@ describe('auth flows', () => {
       // The lock has passed: one more failure locks again, for twice as long.
       await t.database.db.sql.query(`UPDATE users SET locked_until = now() - interval '1 second' WHERE id = $1`, [user.id]);
       expect((await post('/api/v1/auth/login', { email: user.email, password: 'wrong-password-123' })).statusCode).toBe(401);
-      const [relocked] = await t.database.db.sql.query<{ seconds: number }>(
-        'SELECT extract(epoch FROM locked_until - now())::float8 AS seconds FROM users WHERE id = $1',
-        [user.id],
-      );
+      const [relocked] = await t.database.db.sql.query<{ seconds: number }>('SELECT extract(epoch FROM locked_until - now())::float8 AS seconds FROM users WHERE id = $1', [
+        user.id,
+      ]);
       expect(relocked!.seconds).toBeGreaterThan(90);
       expect(relocked!.seconds).toBeLessThanOrEqual(120);
 

@@ -19,10 +19,12 @@ describe(`sign-in lockout under concurrent attempts (${onRealPostgres ? 'Postgre
 
   const signIn = (email: string, password: string) => t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password } });
   const lockState = async (userId: number) =>
-    (await t.database.db.sql.query<{ failed_login_count: number; locked: boolean }>(
-      'SELECT failed_login_count, coalesce(locked_until > now(), false) AS locked FROM users WHERE id = $1',
-      [userId],
-    ))[0]!;
+    (
+      await t.database.db.sql.query<{ failed_login_count: number; locked: boolean }>(
+        'SELECT failed_login_count, coalesce(locked_until > now(), false) AS locked FROM users WHERE id = $1',
+        [userId],
+      )
+    )[0]!;
 
   it('20 sign-ins at once with the right password 16th: none signs in, only the allowed attempts count, the account is locked', async () => {
     const password = strongPassword();

@@ -18,7 +18,12 @@ describe('rate limits', () => {
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
 
     // Another client address has its own budget.
-    const other = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress: '198.51.100.8', payload: { email: 'someone@test.example', password: 'whatever-password' } });
+    const other = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      remoteAddress: '198.51.100.8',
+      payload: { email: 'someone@test.example', password: 'whatever-password' },
+    });
     expect(other.statusCode).toBe(401);
   });
 

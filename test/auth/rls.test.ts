@@ -45,9 +45,7 @@ describe(`row-level security alone blocks cross-family reads (${onRealPostgres ?
   });
 
   it('asCaller really runs as cedar_app with the caller in request.jwt.claims', async () => {
-    const result = await asCaller(database.db, callerOf(f.parentA), (tx) =>
-      tx.execute(sql`SELECT current_user AS role, app.uid() AS uid, app.role() AS app_role`),
-    );
+    const result = await asCaller(database.db, callerOf(f.parentA), (tx) => tx.execute(sql`SELECT current_user AS role, app.uid() AS uid, app.role() AS app_role`));
     expect((result as unknown as { rows: unknown[] }).rows[0]).toEqual({ role: 'cedar_app', uid: f.parentA.id, app_role: 'parent' });
   });
 
@@ -91,9 +89,7 @@ describe(`row-level security alone blocks cross-family reads (${onRealPostgres ?
   });
 
   it("a parent's UPDATE of another family's lesson changes 0 rows, and a bare UPDATE only touches their own", async () => {
-    const targeted = await asCaller(database.db, callerOf(f.parentA), (tx) =>
-      tx.execute(sql`UPDATE lessons SET notes = 'changed by A' WHERE id = ${f.lessonB} RETURNING id`),
-    );
+    const targeted = await asCaller(database.db, callerOf(f.parentA), (tx) => tx.execute(sql`UPDATE lessons SET notes = 'changed by A' WHERE id = ${f.lessonB} RETURNING id`));
     expect((targeted as unknown as { rows: unknown[] }).rows).toHaveLength(0);
     const bare = await asCaller(database.db, callerOf(f.parentA), (tx) => tx.execute(sql`UPDATE lessons SET notes = 'changed by A' RETURNING id`));
     expect((bare as unknown as { rows: Array<{ id: number }> }).rows.map((r) => r.id)).toEqual([f.lessonA]);
@@ -105,15 +101,11 @@ describe(`row-level security alone blocks cross-family reads (${onRealPostgres ?
     const deleted = await asCaller(database.db, callerOf(f.parentB), (tx) => tx.execute(sql`DELETE FROM students RETURNING id`));
     expect((deleted as unknown as { rows: unknown[] }).rows).toHaveLength(0);
     const insert = await failure(
-      asCaller(database.db, callerOf(f.parentB), (tx) =>
-        tx.execute(sql`INSERT INTO payments (parent_id, amount_cents, status) VALUES (${f.parentA.id}, 100, 'succeeded')`),
-      ),
+      asCaller(database.db, callerOf(f.parentB), (tx) => tx.execute(sql`INSERT INTO payments (parent_id, amount_cents, status) VALUES (${f.parentA.id}, 100, 'succeeded')`)),
     );
     expect(insert.code).toBe('42501');
     expect(insert.message).toMatch(/row-level security/);
-    const updated = await asCaller(database.db, callerOf(f.parentB), (tx) =>
-      tx.execute(sql`UPDATE payments SET status = 'refunded' RETURNING id`),
-    );
+    const updated = await asCaller(database.db, callerOf(f.parentB), (tx) => tx.execute(sql`UPDATE payments SET status = 'refunded' RETURNING id`));
     expect((updated as unknown as { rows: unknown[] }).rows).toHaveLength(0);
     expect(await database.db.sql.query('SELECT id FROM students')).toHaveLength(2);
   });

@@ -30,8 +30,7 @@ async function supabaseToken(options: {
 }
 
 const linkOf = async (t: TestApp, userId: number): Promise<string | null> =>
-  (await t.database.db.sql.query<{ supabase_user_id: string | null }>('SELECT supabase_user_id FROM users WHERE id = $1', [userId]))[0]!
-    .supabase_user_id;
+  (await t.database.db.sql.query<{ supabase_user_id: string | null }>('SELECT supabase_user_id FROM users WHERE id = $1', [userId]))[0]!.supabase_user_id;
 
 describe('Supabase mode (HS256 project secret)', () => {
   let t: TestApp;

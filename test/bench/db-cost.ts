@@ -81,10 +81,12 @@ export class DbCostMeter {
     admin.on('error', () => undefined);
     await inspect.connect();
     await admin.connect();
-    const [info] = (await inspect.query<{ name: string; oid: number; version: number }>(
-      `SELECT current_database() AS name, oid::int AS oid, current_setting('server_version_num')::int AS version
+    const [info] = (
+      await inspect.query<{ name: string; oid: number; version: number }>(
+        `SELECT current_database() AS name, oid::int AS oid, current_setting('server_version_num')::int AS version
        FROM pg_database WHERE datname = current_database()`,
-    )).rows;
+      )
+    ).rows;
     if (!info) throw new Error('current database not found in pg_database');
     let walInspect = false;
     try {

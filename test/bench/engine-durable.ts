@@ -75,12 +75,12 @@ type Latency = Pick<Figures, 'latencyP50Ms' | 'latencyP95Ms' | 'engineP50Ms' | '
 
 /** The latency runs (after `warmUp`), inside the meter's WAL window when there is a meter. */
 async function latency(engine: WorkflowEngine, db: Database, runs: number, meter?: DbCostMeter): Promise<{ figures: Latency; cost?: WalCost }> {
-  const { result: { times, ids }, window } = meter ? await meter.window(() => latencyRuns(engine, runs)) : { result: await latencyRuns(engine, runs), window: undefined };
+  const {
+    result: { times, ids },
+    window,
+  } = meter ? await meter.window(() => latencyRuns(engine, runs)) : { result: await latencyRuns(engine, runs), window: undefined };
   const cost = meter && window ? await meter.walCost(window, WAL_DETAIL) : undefined;
-  const rows = await db.sql.query<{ ms: number }>(
-    `SELECT extract(epoch FROM finished_at - created_at) * 1000 AS ms FROM workflow_runs WHERE id = ANY($1::uuid[])`,
-    [ids],
-  );
+  const rows = await db.sql.query<{ ms: number }>(`SELECT extract(epoch FROM finished_at - created_at) * 1000 AS ms FROM workflow_runs WHERE id = ANY($1::uuid[])`, [ids]);
   const engineTimes = rows.map((r) => Number(r.ms)).sort((a, b) => a - b);
   times.sort((a, b) => a - b);
   const figures = {
@@ -140,12 +140,7 @@ export interface Profile {
  * CPU of the phase `work`, and with a meter (PostgreSQL) its WAL and its transactions. The
  * meter's statements run on their own connections, outside the bench database's counters.
  */
-async function profiled<T>(
-  workerPids: number[],
-  runs: number,
-  work: () => Promise<T>,
-  meter?: DbCostMeter,
-): Promise<{ result: T; profile: Profile; cost?: WalCost }> {
+async function profiled<T>(workerPids: number[], runs: number, work: () => Promise<T>, meter?: DbCostMeter): Promise<{ result: T; profile: Profile; cost?: WalCost }> {
   const isPostgres = (cmd: string): boolean => cmd.startsWith('postgres');
   const isWorker = (_cmd: string, pid: number): boolean => workerPids.includes(pid);
   const isClient = (_cmd: string, pid: number): boolean => pid === process.pid;
@@ -188,9 +183,7 @@ async function throughput(engine: WorkflowEngine, db: Database, runs: number): P
     await new Promise((r) => setTimeout(r, 50));
   }
   const elapsed = performance.now() - t0;
-  const [bad] = await db.sql.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM workflow_runs WHERE metadata->>'phase' = 'throughput' AND status <> 'succeeded'`,
-  );
+  const [bad] = await db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM workflow_runs WHERE metadata->>'phase' = 'throughput' AND status <> 'succeeded'`);
   if (Number(bad?.n) > 0) throw new Error(`${bad?.n} throughput runs did not succeed`);
   return (runs / elapsed) * 1000;
 }
@@ -246,11 +239,7 @@ async function benchProcesses(driver: 'pg-boss' | 'bullmq', processes: number): 
     await warmUp(engine);
     const { figures: lat, cost: latencyCost } = await latency(engine, database, LATENCY_RUNS, meter);
     const pids = workers.map((w) => w.child.pid ?? -1);
-    const {
-      result: runsPerSecond,
-      profile,
-      cost: throughputCost,
-    } = await profiled(pids, THROUGHPUT_RUNS, () => throughput(engine, database, THROUGHPUT_RUNS), meter);
+    const { result: runsPerSecond, profile, cost: throughputCost } = await profiled(pids, THROUGHPUT_RUNS, () => throughput(engine, database, THROUGHPUT_RUNS), meter);
     const config = driver === 'bullmq' ? 'BullMQ on Redis + PostgreSQL' : 'pg-boss on PostgreSQL';
     return {
       config,
@@ -313,7 +302,7 @@ export function printEngineDurable(figures: Figures[]): void {
       `| ${f.config} | ${workers} | ${fmt(f.latencyP50Ms)} ms | ${fmt(f.latencyP95Ms)} ms | ${fmt(f.engineP50Ms)} ms | ${fmt(f.engineP95Ms)} ms | ${writesPerRun(f.latencyCost, f.latencyRuns)} | ${walKibPerRun(f.latencyCost, f.latencyRuns)} | ${fmt(f.runsPerSecond, 0)} |`,
     );
   }
-  console.log('\n(write transactions and WAL per run of the latency runs, one at a time on an idle queue: the client\'s polling included, warm-up excluded)');
+  console.log("\n(write transactions and WAL per run of the latency runs, one at a time on an idle queue: the client's polling included, warm-up excluded)");
   console.log('\nThroughput phase: CPU seconds per 1000 runs (all processes share 2 cores; PostgreSQL: every backend of the server) and database work per run:\n');
   console.log('| configuration | worker processes | PostgreSQL | workers | client | transactions (all) per run | write transactions per run | WAL KiB per run |');
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|');

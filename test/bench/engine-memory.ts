@@ -98,8 +98,7 @@ export async function benchEngineMemory(): Promise<EngineMemoryFigures> {
 }
 
 export function printEngineMemory(figures: EngineMemoryFigures): void {
-  const row = (name: string, nodes: number, f: EngineFigures): void =>
-    console.log(`| ${name} | ${nodes} | ${f.runsPerSecond} | ${f.perNodeMicros.toFixed(2)} |`);
+  const row = (name: string, nodes: number, f: EngineFigures): void => console.log(`| ${name} | ${nodes} | ${f.runsPerSecond} | ${f.perNodeMicros.toFixed(2)} |`);
   console.log('\n### Engine, in memory (target ≤ 3 µs per node)\n');
   console.log('| workflow | nodes/run | runs/s | µs per node |');
   console.log('|---|---:|---:|---:|');

@@ -53,13 +53,15 @@ async function blast(url: string, bodies: string[], signatureOf: (body: string) 
         url,
         connections: IN_FLIGHT,
         amount: bodies.length,
-        requests: [{
-          method: 'POST',
-          setupRequest: (request) => {
-            const body = bodies[next++ % bodies.length]!;
-            return { ...request, body, headers: { 'content-type': 'application/json', 'stripe-signature': signatureOf(body) } };
+        requests: [
+          {
+            method: 'POST',
+            setupRequest: (request) => {
+              const body = bodies[next++ % bodies.length]!;
+              return { ...request, body, headers: { 'content-type': 'application/json', 'stripe-signature': signatureOf(body) } };
+            },
           },
-        }],
+        ],
       },
       (error) => (error ? reject(error) : resolve()),
     );
@@ -99,11 +101,25 @@ async function unrecordedCharges(client: pg.Client, fams: Array<{ parentId: numb
   await client.query('INSERT INTO payment_attempts (payment_id, attempt) SELECT unnest($1::int[]), 1', [rows.map((r) => r.id)]);
   return rows.map((r) =>
     JSON.stringify({
-      id: `evt_bench_${r.id}`, object: 'event', type: 'payment_intent.succeeded', created: now,
-      data: { object: {
-        id: `pi_bench_${r.id}`, object: 'payment_intent', amount: 4500, amount_received: 4500, currency: 'cad', status: 'succeeded', created: now,
-        latest_charge: `ch_bench_${r.id}`, payment_method: 'pm_bench', customer: null, metadata: { paymentId: String(r.id), attempt: '1', parentId: String(r.parent_id) },
-      } },
+      id: `evt_bench_${r.id}`,
+      object: 'event',
+      type: 'payment_intent.succeeded',
+      created: now,
+      data: {
+        object: {
+          id: `pi_bench_${r.id}`,
+          object: 'payment_intent',
+          amount: 4500,
+          amount_received: 4500,
+          currency: 'cad',
+          status: 'succeeded',
+          created: now,
+          latest_charge: `ch_bench_${r.id}`,
+          payment_method: 'pm_bench',
+          customer: null,
+          metadata: { paymentId: String(r.id), attempt: '1', parentId: String(r.parent_id) },
+        },
+      },
     }),
   );
 }
@@ -113,8 +129,15 @@ export async function benchPayments(): Promise<PaymentFigures> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const child = startProcess('serve', {
-    DATABASE_URL: db.url, JWT_SECRET, PORT: String(port), HOST: '127.0.0.1', SEED_DEMO: 'false', RATE_LIMIT_MAX: '0',
-    STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, WORKER_CONCURRENCY: '16', ACCESS_TOKEN_TTL_SECONDS: '3600',
+    DATABASE_URL: db.url,
+    JWT_SECRET,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    SEED_DEMO: 'false',
+    RATE_LIMIT_MAX: '0',
+    STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    WORKER_CONCURRENCY: '16',
+    ACCESS_TOKEN_TTL_SECONDS: '3600',
   });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -126,7 +149,9 @@ export async function benchPayments(): Promise<PaymentFigures> {
     await client.connect();
     const fams = await families(client);
     const tokens = new AccessTokens(JWT_SECRET);
-    const headers = await Promise.all(fams.map(async (f) => ({ 'content-type': 'application/json', authorization: `Bearer ${await tokens.sign({ userId: f.parentId, role: 'parent', email: f.email })}` })));
+    const headers = await Promise.all(
+      fams.map(async (f) => ({ 'content-type': 'application/json', authorization: `Bearer ${await tokens.sign({ userId: f.parentId, role: 'parent', email: f.email })}` })),
+    );
 
     const pay = async (i: number): Promise<{ ms: number; runId: string; status: string }> => {
       const f = fams[i % fams.length]!;
@@ -143,10 +168,9 @@ export async function benchPayments(): Promise<PaymentFigures> {
     const expectedDeclines = results.filter((_r, i) => i % 10 === 9).length;
     const declined = results.filter((r) => r.status === 'failed').length;
     if (declined !== expectedDeclines || results.some((r, i) => r.status !== (i % 10 === 9 ? 'failed' : 'succeeded'))) throw new Error('unexpected payment outcomes');
-    const runTimes = await client.query<{ ms: number }>(
-      `SELECT extract(epoch FROM finished_at - created_at) * 1000 AS ms FROM workflow_runs WHERE id = ANY($1::uuid[])`,
-      [results.map((r) => r.runId)],
-    );
+    const runTimes = await client.query<{ ms: number }>(`SELECT extract(epoch FROM finished_at - created_at) * 1000 AS ms FROM workflow_runs WHERE id = ANY($1::uuid[])`, [
+      results.map((r) => r.runId),
+    ]);
     const requestTimes = sorted(results.map((r) => r.ms));
     const runs = sorted(runTimes.rows.map((r) => Number(r.ms)));
 
@@ -158,10 +182,15 @@ export async function benchPayments(): Promise<PaymentFigures> {
     const [check] = (await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ledger_entries WHERE gateway_object_id LIKE 'pi_bench_%'`)).rows;
     if (check?.n !== events.length) throw new Error(`expected ${events.length} ledger entries from the webhooks, found ${check?.n}`);
     return {
-      runs: results.length, declined,
-      requestP50Ms: percentile(requestTimes, 50), requestP95Ms: percentile(requestTimes, 95),
-      runP50Ms: percentile(runs, 50), runP95Ms: percentile(runs, 95),
-      webhookEvents: events.length, webhookPerSecond: events.length / firstSeconds, duplicatePerSecond: events.length / duplicateSeconds,
+      runs: results.length,
+      declined,
+      requestP50Ms: percentile(requestTimes, 50),
+      requestP95Ms: percentile(requestTimes, 95),
+      runP50Ms: percentile(runs, 50),
+      runP95Ms: percentile(runs, 95),
+      webhookEvents: events.length,
+      webhookPerSecond: events.length / firstSeconds,
+      duplicatePerSecond: events.length / duplicateSeconds,
     };
   } finally {
     await client.end().catch(() => undefined);
@@ -174,7 +203,9 @@ export function printPayments(f: PaymentFigures): void {
   console.log(`\nPayments on PostgreSQL, simulated gateway, server process with its embedded worker (targets: workflow p95 < 300 ms; ≥ 500 webhook events/s)`);
   console.log('| measure | p50 | p95 |');
   console.log('|---|---:|---:|');
-  console.log(`| POST /api/v1/payments/process, answered when the run ends (${f.runs} sequential, ${f.declined} declined) | ${fmt(f.requestP50Ms)} ms | ${fmt(f.requestP95Ms)} ms |`);
+  console.log(
+    `| POST /api/v1/payments/process, answered when the run ends (${f.runs} sequential, ${f.declined} declined) | ${fmt(f.requestP50Ms)} ms | ${fmt(f.requestP95Ms)} ms |`,
+  );
   console.log(`| payment run itself (created → finished) | ${fmt(f.runP50Ms)} ms | ${fmt(f.runP95Ms)} ms |`);
   console.log('\n| webhook events (signed, 32 connections) | events | events/s |');
   console.log('|---|---:|---:|');

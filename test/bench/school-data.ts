@@ -52,10 +52,7 @@ export async function generateSchool(sql: SqlClient, shape: SchoolShape): Promis
        FROM generate_series(0, $1::int - 1) g JOIN p ON p.n = g % $2::int JOIN t ON t.n = g % $3::int`,
       [shape.students, shape.parents, shape.teachers],
     );
-    await tx.query(
-      `INSERT INTO closures (name, starts_on, ends_on) VALUES ('Winter break', $1::date + 7 * 16, $1::date + 7 * 16 + 9)`,
-      [shape.firstMonday],
-    );
+    await tx.query(`INSERT INTO closures (name, starts_on, ends_on) VALUES ('Winter break', $1::date + 7 * 16, $1::date + 7 * 16 + 9)`, [shape.firstMonday]);
     // The k-th child of a teacher: weekday k mod 5 (Mon–Fri), 15:00 + 30 min × (k div 5).
     await tx.query(
       `WITH s AS (SELECT id, teacher_id, gen_random_uuid() AS series,

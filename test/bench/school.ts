@@ -81,7 +81,12 @@ function scenarios(ids: Ids, token: string, teacherToken: string): Scenario[] {
   return [
     { id: 'health', name: 'GET /health (ceiling)', target: null, requests: [{ method: 'GET', path: '/health' }] },
     { id: 'me', name: 'GET /api/v1/auth/me (signed-in ceiling)', target: null, requests: [{ method: 'GET', path: '/api/v1/auth/me', headers: auth }] },
-    { id: 'students', name: 'list students (instrument, page of 50)', target: 20, requests: [{ method: 'GET', path: '/api/v1/students?instrument=piano&pageSize=50', headers: auth }] },
+    {
+      id: 'students',
+      name: 'list students (instrument, page of 50)',
+      target: 20,
+      requests: [{ method: 'GET', path: '/api/v1/students?instrument=piano&pageSize=50', headers: auth }],
+    },
     { id: 'student', name: 'get student', target: 20, requests: ids.students.slice(0, 50).map((id) => ({ method: 'GET', path: `/api/v1/students/${id}`, headers: auth })) },
     { id: 'week', name: "a teacher's week of lessons", target: 20, requests: ids.teachers.map((t) => ({ method: 'GET', path: week(t), headers: auth })) },
     {
@@ -104,7 +109,15 @@ function scenarios(ids: Ids, token: string, teacherToken: string): Scenario[] {
         method: 'POST',
         path: '/api/v1/lessons/check-conflicts',
         headers: json,
-        body: JSON.stringify({ teacherId, studentId: ids.students[i], scheduledAt: monday.plus({ days: i % 5 }).set({ hour: 17, minute: 30 }).toISO(), durationMinutes: 30 }),
+        body: JSON.stringify({
+          teacherId,
+          studentId: ids.students[i],
+          scheduledAt: monday
+            .plus({ days: i % 5 })
+            .set({ hour: 17, minute: 30 })
+            .toISO(),
+          durationMinutes: 30,
+        }),
       })),
     },
   ];
@@ -168,7 +181,11 @@ export async function benchSchool(): Promise<SchoolFigures> {
     const rows: SchoolFigures['rows'] = [];
     for (const scenario of scenarios(ids, token, teacherToken).filter(wanted)) {
       const probe = scenario.requests[0]!;
-      const check = await fetch(`${base}${probe.path}`, { method: probe.method ?? 'GET', headers: probe.headers as Record<string, string>, ...(probe.body ? { body: probe.body as string } : {}) });
+      const check = await fetch(`${base}${probe.path}`, {
+        method: probe.method ?? 'GET',
+        headers: probe.headers as Record<string, string>,
+        ...(probe.body ? { body: probe.body as string } : {}),
+      });
       if (check.status === 404 && scenario.name.includes('student')) {
         rows.push({ name: scenario.name, target: scenario.target, requests: 0, rps: NaN, p50: NaN, p95: NaN, p99: NaN, failures: 0, note: 'route not available yet (404)' });
         continue;
@@ -206,7 +223,9 @@ export function printSchool(figures: SchoolFigures): void {
   console.log(`\n### School reads (PostgreSQL, ${figures.lessons} lessons, ${figures.connections} connections, ${figures.seconds} s each, ${cache})\n`);
   const health = figures.rows.find((r) => r.target === null && r.name.includes('/health'));
   const share = (rps: number, of: number | undefined): string => (of === undefined || !(of > 0) ? '–' : `${fmt((rps / of) * 100, 0)} %`);
-  console.log('| endpoint | req/s | ÷ /health req/s (start of run) | p50 ms | p95 ms | p99 ms | target p95 | errors | from cache | /health p95 just before | ÷ /health req/s just before | server CPU µs per request |');
+  console.log(
+    '| endpoint | req/s | ÷ /health req/s (start of run) | p50 ms | p95 ms | p99 ms | target p95 | errors | from cache | /health p95 just before | ÷ /health req/s just before | server CPU µs per request |',
+  );
   console.log('|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|');
   for (const r of figures.rows) {
     if (r.note) {

@@ -38,8 +38,7 @@ describe.each(drivers)('transactional steps on %s', (driver) => {
     await h?.close();
   });
 
-  const ledgerRows = async (runId: string) =>
-    (await h.query<{ n: number }>('SELECT count(*)::int AS n FROM ledger WHERE run_id = $1', [runId]))[0]?.n;
+  const ledgerRows = async (runId: string) => (await h.query<{ n: number }>('SELECT count(*)::int AS n FROM ledger WHERE run_id = $1', [runId]))[0]?.n;
   const recorded = (runId: string) =>
     h.query<{ node_id: string; kind: string; seq: number; result: { rows: number; token: string } }>(
       'SELECT node_id, kind, seq, result FROM workflow_transactions WHERE run_id = $1',

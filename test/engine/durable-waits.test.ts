@@ -23,8 +23,7 @@ describe.each(drivers)('durable waits on %s', (driver) => {
     await h?.close();
   });
 
-  const effectsOf = async (runId: string) =>
-    (await h.query<{ node_id: string }>('SELECT node_id FROM effects WHERE run_id = $1 ORDER BY node_id', [runId])).map((r) => r.node_id);
+  const effectsOf = async (runId: string) => (await h.query<{ node_id: string }>('SELECT node_id FROM effects WHERE run_id = $1 ORDER BY node_id', [runId])).map((r) => r.node_id);
   const deadlineOf = async (runId: string) =>
     (await h.query<{ deadline: Date }>(`SELECT deadline FROM workflow_waits WHERE run_id = $1`, [runId])).map((r) => r.deadline.toISOString());
 
@@ -49,7 +48,10 @@ describe.each(drivers)('durable waits on %s', (driver) => {
       ['prepare', 'succeeded'],
       ['approval', 'waiting'],
     ]);
-    expect(view?.attemptsLog.find((s) => s.nodeId === 'approval')).toMatchObject({ status: 'waiting', output: { waits: [{ signal: 'approved', deadline: waiting.waitingUntil }] } });
+    expect(view?.attemptsLog.find((s) => s.nodeId === 'approval')).toMatchObject({
+      status: 'waiting',
+      output: { waits: [{ signal: 'approved', deadline: waiting.waitingUntil }] },
+    });
 
     expect(await engine.signal(waiting.id, 'approved', { by: 'office' })).toEqual({ delivered: true, status: 'queued' });
     const done = await engine.waitFor(waiting.id, WAIT);

@@ -34,7 +34,9 @@ describe.each(drivers)('workers on %s', (driver) => {
     expect(await store.claim(run.id, 'dead-worker', 200)).toMatchObject({ status: 'running', leaseOwner: 'dead-worker' });
     const asDead = (step: Parameters<RunStore['recordStep']>[0], next: string) => store.recordStep(step, 'dead-worker', next, 200);
     expect(await asDead({ runId: run.id, nodeId: 'n1', kind: 'process', attempt: 1, status: 'succeeded', output: { node: 'n1' }, next: 'n2', durationMs: 1 }, 'n2')).toBe(true);
-    expect(await asDead({ runId: run.id, nodeId: 'n2', kind: 'process', attempt: 1, status: 'failed', error: { name: 'Error', message: 'crash' }, durationMs: 1 }, 'n2')).toBe(true);
+    expect(await asDead({ runId: run.id, nodeId: 'n2', kind: 'process', attempt: 1, status: 'failed', error: { name: 'Error', message: 'crash' }, durationMs: 1 }, 'n2')).toBe(
+      true,
+    );
     // the run's queue job is gone with the worker: only the sweeper can bring it back
     const { engine } = await h.engine({ namespace: h.namespace(), sweepIntervalMs: 100, staleQueuedMs: 60_000 });
     const done = await engine.waitFor(run.id, WAIT);
@@ -145,9 +147,7 @@ describe.each(drivers)('workers on %s', (driver) => {
     if (driver === 'pg-boss') {
       await h.stopEngines(); // flushes the batched completions
       const { pgBossSchema } = h.queueLocation(namespace);
-      const jobs = await h.query<{ state: string; n: number }>(
-        `SELECT state, count(*)::int AS n FROM ${pgBossSchema}.job WHERE name = 'workflow-runs' GROUP BY state`,
-      );
+      const jobs = await h.query<{ state: string; n: number }>(`SELECT state, count(*)::int AS n FROM ${pgBossSchema}.job WHERE name = 'workflow-runs' GROUP BY state`);
       expect(jobs).toEqual([{ state: 'completed', n: 50 }]);
     }
   });

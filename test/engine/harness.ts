@@ -27,7 +27,6 @@ export const redisUrl = process.env.REDIS_URL || undefined;
 /** The queue drivers this environment can exercise. */
 export const drivers: Driver[] = redisUrl ? ['pg-boss', 'bullmq'] : ['pg-boss'];
 
-
 /** A queue that remembers the handlers it was given, so tests can drive the cron path directly. */
 export class CapturingQueue implements WorkflowQueue {
   handlers: QueueHandlers | undefined;
@@ -168,10 +167,10 @@ export async function openHarness(driver: Driver): Promise<Harness> {
       return run;
     },
     async executions(runId, kind = 'process') {
-      const rows = await sql.query<{ node_id: string; n: number }>(
-        'SELECT node_id, count(*)::int AS n FROM executions WHERE run_id = $1 AND kind = $2 GROUP BY node_id',
-        [runId, kind],
-      );
+      const rows = await sql.query<{ node_id: string; n: number }>('SELECT node_id, count(*)::int AS n FROM executions WHERE run_id = $1 AND kind = $2 GROUP BY node_id', [
+        runId,
+        kind,
+      ]);
       return Object.fromEntries(rows.map((r) => [r.node_id, Number(r.n)]));
     },
     async eventually(check, what, timeoutMs = 15_000) {

@@ -84,7 +84,11 @@ describe('admin-only routes', () => {
   });
 
   it('refuses the admin form to parents, teachers and anonymous callers, before reading it', async () => {
-    for (const [user, code] of [[parentA, 403], [teacher, 403], [undefined, 401]] as const) {
+    for (const [user, code] of [
+      [parentA, 403],
+      [teacher, 403],
+      [undefined, 401],
+    ] as const) {
       const res = await s.app.inject({ method: 'POST', url: '/api/v1/enrollments', headers: user?.headers ?? {}, payload: enrollmentForm() });
       expect(res.statusCode).toBe(code);
     }

@@ -77,17 +77,20 @@ describe('a failure forced after the family was created', () => {
 
     expect(await leftovers()).toEqual(before);
     expect(await sql('SELECT 1 FROM users WHERE lower(email) = lower($1)', [form.parentEmail])).toEqual([]);
-    const [row] = await sql('SELECT status, parent_id, student_id, teacher_id, demo_lesson_id, created_parent, created_student FROM enrollments WHERE id = $1', [body.enrollmentId]);
+    const [row] = await sql('SELECT status, parent_id, student_id, teacher_id, demo_lesson_id, created_parent, created_student FROM enrollments WHERE id = $1', [
+      body.enrollmentId,
+    ]);
     expect(row).toEqual({ status: 'failed', parent_id: null, student_id: null, teacher_id: null, demo_lesson_id: null, created_parent: false, created_student: false });
 
     const run = await s.engine.view(body.runId);
     expect(run?.status).toBe('compensated');
-    const compensations = await sql<{ node_id: string }>(
-      `SELECT node_id FROM workflow_steps WHERE run_id = $1 AND kind = 'compensate' AND status = 'succeeded' ORDER BY id`,
-      [body.runId],
-    );
+    const compensations = await sql<{ node_id: string }>(`SELECT node_id FROM workflow_steps WHERE run_id = $1 AND kind = 'compensate' AND status = 'succeeded' ORDER BY id`, [
+      body.runId,
+    ]);
     expect(compensations.map((c) => c.node_id)).toEqual(undone);
-    const deletions = await sql<{ entity: string }>(`SELECT entity FROM audit_log WHERE request_id = $1 AND action = 'delete' ORDER BY entity`, [`enrollment:${body.enrollmentId}`]);
+    const deletions = await sql<{ entity: string }>(`SELECT entity FROM audit_log WHERE request_id = $1 AND action = 'delete' ORDER BY entity`, [
+      `enrollment:${body.enrollmentId}`,
+    ]);
     expect(deletions.map((d) => d.entity)).toEqual(node === 'demo' || node === 'welcome' ? ['lesson', 'student', 'user'] : ['student', 'user']);
   });
 

@@ -60,7 +60,10 @@ async function submitAsStranger(email: string): Promise<{ enrollmentId: number; 
 async function linkTokenFor(email: string): Promise<string> {
   let body = '';
   await eventually(async () => {
-    const [mail] = await sql<{ body_text: string }>(`SELECT body_text FROM outbox WHERE template = 'enrollment_confirm' AND lower(recipient) = lower($1) ORDER BY id DESC LIMIT 1`, [email]);
+    const [mail] = await sql<{ body_text: string }>(
+      `SELECT body_text FROM outbox WHERE template = 'enrollment_confirm' AND lower(recipient) = lower($1) ORDER BY id DESC LIMIT 1`,
+      [email],
+    );
     body = mail?.body_text ?? '';
     return body.length > 0;
   }, 'the confirmation e-mail');

@@ -61,11 +61,15 @@ describe.runIf(onRealPostgres)('a worker killed mid-enrollment', () => {
     const accepted = (await s.app.inject({ method: 'POST', url: '/api/v1/public/enrollments', payload: form })).json();
 
     // The first worker is inside `assign`, waiting for the teacher's lock, family and payment done.
-    await eventually(async () => {
-      const [run] = await sql<{ current_node: string | null }>('SELECT current_node FROM workflow_runs WHERE id = $1', [accepted.runId]);
-      const [waiting] = await sql<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
-      return run?.current_node === 'assign' && (waiting?.n ?? 0) > 0;
-    }, 'the first worker to block in assign', 30_000).catch(async (error: unknown) => {
+    await eventually(
+      async () => {
+        const [run] = await sql<{ current_node: string | null }>('SELECT current_node FROM workflow_runs WHERE id = $1', [accepted.runId]);
+        const [waiting] = await sql<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
+        return run?.current_node === 'assign' && (waiting?.n ?? 0) > 0;
+      },
+      'the first worker to block in assign',
+      30_000,
+    ).catch(async (error: unknown) => {
       const runs = await sql('SELECT workflow_name, status, current_node, error FROM workflow_runs');
       const steps = await sql('SELECT node_id, status, error FROM workflow_steps ORDER BY id');
       throw new Error(`${String(error)}\n${JSON.stringify({ runs, steps, log: first.output() }, null, 1)}`);

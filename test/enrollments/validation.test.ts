@@ -94,7 +94,12 @@ describe.each(endpoints)('POST $url', (endpoint) => {
       payload: enrollmentForm({ parentEmail: 'nope', lessonDuration: 5, agreedToTerms: false }),
     });
     expect(res.statusCode).toBe(400);
-    expect(res.json().error.details.map((d: { field: string }) => d.field).sort()).toEqual(['body.agreedToTerms', 'body.lessonDuration', 'body.parentEmail']);
+    expect(
+      res
+        .json()
+        .error.details.map((d: { field: string }) => d.field)
+        .sort(),
+    ).toEqual(['body.agreedToTerms', 'body.lessonDuration', 'body.parentEmail']);
   });
 
   it('refuses a body that is not a form', async () => {
@@ -110,7 +115,14 @@ it('accepts a student under 5 (the workflow rejects it) and optional fields give
   const res = await s.app.inject({
     method: 'POST',
     url: '/api/v1/public/enrollments',
-    payload: enrollmentForm({ studentDateOfBirth: bornYearsAgo(3), studentEmail: null, preferredTeacherId: null, preferredLessonDay: null, preferredLessonTime: null, paymentToken: null }),
+    payload: enrollmentForm({
+      studentDateOfBirth: bornYearsAgo(3),
+      studentEmail: null,
+      preferredTeacherId: null,
+      preferredLessonDay: null,
+      preferredLessonTime: null,
+      paymentToken: null,
+    }),
   });
   expect(res.statusCode).toBe(202);
 });
@@ -119,7 +131,8 @@ it('rate limits the public form per client', async () => {
   const limited = await enrollmentStack({ startWorker: false, env: { PUBLIC_RATE_LIMIT_MAX: '2' } });
   try {
     const codes: number[] = [];
-    for (let i = 0; i < 3; i += 1) codes.push((await limited.app.inject({ method: 'POST', url: '/api/v1/public/enrollments', payload: enrollmentForm({ instrument: 'kazoo' }) })).statusCode);
+    for (let i = 0; i < 3; i += 1)
+      codes.push((await limited.app.inject({ method: 'POST', url: '/api/v1/public/enrollments', payload: enrollmentForm({ instrument: 'kazoo' }) })).statusCode);
     expect(codes).toEqual([400, 400, 429]);
     const refused = await limited.app.inject({ method: 'POST', url: '/api/v1/public/enrollments', payload: enrollmentForm() });
     expect(refused.statusCode).toBe(429);
@@ -136,5 +149,10 @@ it('gives the status so far when the workflow takes longer than the wait (the ad
   const submitted = await service.submit(enrollmentBody.parse(enrollmentForm()), 'admin', admin.id);
   const { view, final } = await service.waitForOutcome(submitted);
   expect(final).toBe(false);
-  expect(view).toMatchObject({ enrollmentId: submitted.enrollmentId, runId: submitted.runId, status: 'pending', statusUrl: `/api/v1/enrollments/${submitted.enrollmentId}/status` });
+  expect(view).toMatchObject({
+    enrollmentId: submitted.enrollmentId,
+    runId: submitted.runId,
+    status: 'pending',
+    statusUrl: `/api/v1/enrollments/${submitted.enrollmentId}/status`,
+  });
 });

@@ -31,7 +31,9 @@ afterAll(async () => {
 const sql = <T = Record<string, unknown>>(text: string, params: unknown[] = []) => s.database.db.sql.query<T>(text, params);
 const enrollAsAdmin = (form: Record<string, unknown>) => s.app.inject({ method: 'POST', url: '/api/v1/enrollments', headers: admin.headers, payload: form });
 const notificationRuns = async (enrollmentId: number) =>
-  (await sql<{ key: string }>(`SELECT idempotency_key AS key FROM workflow_runs WHERE idempotency_key LIKE $1 ORDER BY 1`, [`notify:enrollment:${enrollmentId}:%`])).map((r) => r.key);
+  (await sql<{ key: string }>(`SELECT idempotency_key AS key FROM workflow_runs WHERE idempotency_key LIKE $1 ORDER BY 1`, [`notify:enrollment:${enrollmentId}:%`])).map(
+    (r) => r.key,
+  );
 
 describe('the happy path', () => {
   it('enrolls through the admin endpoint: parent account, student, payment, teacher, demo lesson, welcome mails', async () => {
@@ -84,7 +86,10 @@ describe('the happy path', () => {
     expect(welcome.text).toContain('Clara Tester');
     const teacherMail = await sink.waitFor((m) => m.to.includes(clara.email) && m.subject.includes(String(form.studentLastName)));
     expect(teacherMail.subject).toBe(`New student: ${form.studentFirstName} ${form.studentLastName} (piano)`);
-    expect(await notificationRuns(body.enrollmentId)).toEqual([`notify:enrollment:${body.enrollmentId}:parent_welcome`, `notify:enrollment:${body.enrollmentId}:teacher_new_student`]);
+    expect(await notificationRuns(body.enrollmentId)).toEqual([
+      `notify:enrollment:${body.enrollmentId}:parent_welcome`,
+      `notify:enrollment:${body.enrollmentId}:teacher_new_student`,
+    ]);
 
     // The set-password link (no temporary password is ever mailed): delivered by the outbox
     // dispatcher, it lets the parent sign in and follow the enrollment.

@@ -24,7 +24,9 @@ describe('verdict', () => {
 
   it('refuses a 5xx, a 4xx outside the envelope, a foreign request id and library text', () => {
     expect(verdictOf({ statusCode: 500, headers: json, body: envelope() })).toMatch(/server error/);
-    expect(verdictOf({ statusCode: 431, headers: json, body: '{"error":"Request Header Fields Too Large","message":"Client Error","statusCode":431}' })).toMatch(/outside the error envelope/);
+    expect(verdictOf({ statusCode: 431, headers: json, body: '{"error":"Request Header Fields Too Large","message":"Client Error","statusCode":431}' })).toMatch(
+      /outside the error envelope/,
+    );
     expect(verdictOf({ statusCode: 400, headers: { 'content-type': 'text/plain' }, body: 'Bad Request' })).toMatch(/content type/);
     expect(verdictOf({ statusCode: 400, headers: json, body: envelope('other') })).toMatch(/requestId/);
     const echo = JSON.stringify({ error: { code: 'bad_request', message: 'See https://docs.example/webhooks', requestId: 'r1' } });

@@ -95,7 +95,12 @@ export async function runCampaign(world: FuzzWorld, options: CampaignOptions): P
     for (const caller of options.callers ?? allCallers) {
       const samples = fc.sample(requestArbitrary(op, caller, world), { seed: seedFor(options.seed, op.key, caller), numRuns: options.runs });
       for (const [index, request] of samples.entries()) {
-        const res = await app.inject({ method: request.method, url: request.url, headers: request.headers, ...(request.payload === undefined ? {} : { payload: request.payload }) });
+        const res = await app.inject({
+          method: request.method,
+          url: request.url,
+          headers: request.headers,
+          ...(request.payload === undefined ? {} : { payload: request.payload }),
+        });
         if (request.method !== 'GET') await world.restoreCallers();
         record(op.key, caller, index, request.mutation, describeRequest(request), { statusCode: res.statusCode, headers: res.headers, body: res.body });
       }

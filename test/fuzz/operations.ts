@@ -71,8 +71,7 @@ interface OpenApiDocument {
 const methods = new Set(['get', 'post', 'put', 'patch', 'delete']);
 
 /** Routes served by third-party plugins (docs UI assets) or answering only HEAD/OPTIONS: not the API. */
-const notApi = (method: string, url: string): boolean =>
-  method === 'HEAD' || method === 'OPTIONS' || url === '/docs' || url.startsWith('/docs/');
+const notApi = (method: string, url: string): boolean => method === 'HEAD' || method === 'OPTIONS' || url === '/docs' || url.startsWith('/docs/');
 
 /** Every operation of the document, then every hidden route of the app, sorted by key. */
 export function operationsOf(app: App): Operation[] {
@@ -82,8 +81,7 @@ export function operationsOf(app: App): Operation[] {
     for (const [method, op] of Object.entries(entries)) {
       if (!methods.has(method)) continue;
       const params = op.parameters ?? [];
-      const pick = (where: string): Parameter[] =>
-        params.filter((p) => p.in === where).map((p) => ({ name: p.name, required: p.required === true, schema: p.schema ?? {} }));
+      const pick = (where: string): Parameter[] => params.filter((p) => p.in === where).map((p) => ({ name: p.name, required: p.required === true, schema: p.schema ?? {} }));
       const upper = method.toUpperCase();
       operations.push({
         method: upper,

@@ -45,7 +45,17 @@ const encode = (text: string): string => {
 /** Already-encoded path segments that are not ids: bad percent-encoding, NUL, too long, number-ish. */
 const hostileSegments: readonly string[] = [
   ...['abc', '-1', '0', '1.5', '1e3', '0x10', '99999999999999999999', '2147483648', '9007199254740993', ' 1', 'null', 'x'.repeat(101), 'é', '١٢٣'].map(encode),
-  '%00', '1%00', '%E0%A4%A', '%ZZ', '%', '..', '%2e%2e', '%2F', '1;drop', encode('\uD800'), 'a'.repeat(2000),
+  '%00',
+  '1%00',
+  '%E0%A4%A',
+  '%ZZ',
+  '%',
+  '..',
+  '%2e%2e',
+  '%2F',
+  '1;drop',
+  encode('\uD800'),
+  'a'.repeat(2000),
 ];
 
 const segmentArb = (op: Operation, name: string, schema: JsonSchema, fixtures: FuzzFixtures): fc.Arbitrary<string> => {
@@ -60,7 +70,9 @@ function pathArb(op: Operation, fixtures: FuzzFixtures, focus: boolean): fc.Arbi
   return hostileIndex.chain((index) =>
     fc.tuple(...params.map((p, i) => (i === index ? fc.constantFrom(...hostileSegments) : segmentArb(op, p.name, p.schema, fixtures)))).map((values) => {
       let path = op.path;
-      params.forEach((p, i) => (path = path.replace(`{${p.name}}`, values[i]!)));
+      params.forEach((p, i) => {
+        path = path.replace(`{${p.name}}`, values[i]!);
+      });
       return { path, ...(index >= 0 ? { mutation: `path:${params[index]!.name}` } : {}) };
     }),
   );
@@ -70,26 +82,32 @@ const queryValue = (schema: JsonSchema, value: unknown): Pair[] =>
   Array.isArray(value) ? value.map((v) => ['', asText(v)] as Pair) : [['', asText(value ?? schema.default ?? '')]];
 
 function queryArb(op: Operation, hints: Hints, focus: boolean): fc.Arbitrary<{ query: string; mutation?: string }> {
-  const normal = fc.tuple(
-    ...op.query.map((p) => {
-      const value = conformingNamed(p.name, p.schema, hints).map((v) => queryValue(p.schema, v).map(([, text]) => [p.name, text] as Pair));
-      return p.required ? value : fc.option(value, { nil: [] as Pair[] });
-    }),
-  ).map((lists) => lists.flat());
+  const normal = fc
+    .tuple(
+      ...op.query.map((p) => {
+        const value = conformingNamed(p.name, p.schema, hints).map((v) => queryValue(p.schema, v).map(([, text]) => [p.name, text] as Pair));
+        return p.required ? value : fc.option(value, { nil: [] as Pair[] });
+      }),
+    )
+    .map((lists) => lists.flat());
   const join = (pairs: Pair[], raw: string[] = []): string => [...pairs.map(([k, v]) => `${encode(k)}=${encode(v)}`), ...raw].join('&');
   if (!focus) return normal.map((pairs) => ({ query: join(pairs) }));
   const names = op.query.length > 0 ? op.query.map((p) => p.name) : ['page'];
   const schemaOf = (name: string): JsonSchema => op.query.find((p) => p.name === name)?.schema ?? {};
   const mutations: Array<fc.Arbitrary<{ query: string; mutation: string }>> = [
-    fc.tuple(normal, fc.constantFrom(...names)).chain(([pairs, name]) =>
-      hostile(schemaOf(name)).map((v) => ({ query: join([...pairs.filter(([k]) => k !== name), [name, asText(v)]]), mutation: `query.value:${name}` })),
-    ),
+    fc
+      .tuple(normal, fc.constantFrom(...names))
+      .chain(([pairs, name]) => hostile(schemaOf(name)).map((v) => ({ query: join([...pairs.filter(([k]) => k !== name), [name, asText(v)]]), mutation: `query.value:${name}` }))),
     fc.tuple(normal, fc.constantFrom(...names)).map(([pairs, name]) => ({ query: join([...pairs, [name, '1'], [name, '2']]), mutation: `query.array:${name}` })),
-    fc.tuple(normal, fc.constantFrom(...names)).map(([pairs, name]) => ({ query: join(pairs, [`${encode(name)}[]=1`, `${encode(name)}[a]=2`]), mutation: `query.brackets:${name}` })),
+    fc
+      .tuple(normal, fc.constantFrom(...names))
+      .map(([pairs, name]) => ({ query: join(pairs, [`${encode(name)}[]=1`, `${encode(name)}[a]=2`]), mutation: `query.brackets:${name}` })),
     fc.tuple(normal, fc.constantFrom(...names)).map(([pairs, name]) => ({ query: join(pairs, [encode(name), `${encode(name)}=`]), mutation: `query.empty:${name}` })),
-    fc.tuple(normal, fc.constantFrom(...names), fc.constantFrom('%00', '%E0%A4%A', '%ZZ', '%', encode('\u0000'.repeat(10)), 'x'.repeat(HUGE)))
+    fc
+      .tuple(normal, fc.constantFrom(...names), fc.constantFrom('%00', '%E0%A4%A', '%ZZ', '%', encode('\u0000'.repeat(10)), 'x'.repeat(HUGE)))
       .map(([pairs, name, raw]) => ({ query: join(pairs, [`${encode(name)}=${raw}`]), mutation: `query.raw:${name}` })),
-    fc.tuple(normal, fc.constantFrom('unknown', '__proto__', 'constructor', '', 'a'.repeat(1000)), fc.constantFrom(...nastyStrings.slice(0, 20), ...numberishStrings))
+    fc
+      .tuple(normal, fc.constantFrom('unknown', '__proto__', 'constructor', '', 'a'.repeat(1000)), fc.constantFrom(...nastyStrings.slice(0, 20), ...numberishStrings))
       .map(([pairs, key, value]) => ({ query: join([...pairs, [key, value]]), mutation: 'query.extra' })),
   ];
   return fc.oneof(...mutations);
@@ -137,9 +155,9 @@ function bodyArb(schema: JsonSchema, hints: Hints): fc.Arbitrary<{ payload: stri
   ];
   if (paths.length > 0) {
     variants.push(
-      fc.tuple(valid, fc.constantFrom(...paths)).chain(([value, target]) =>
-        hostile(target.schema).map((bad) => ({ value: setAt(value, target.path, bad), mutation: `body.field:${target.path.join('.')}` })),
-      ),
+      fc
+        .tuple(valid, fc.constantFrom(...paths))
+        .chain(([value, target]) => hostile(target.schema).map((bad) => ({ value: setAt(value, target.path, bad), mutation: `body.field:${target.path.join('.')}` }))),
     );
   }
   if (required.length > 0) {
@@ -155,13 +173,22 @@ function bodyArb(schema: JsonSchema, hints: Hints): fc.Arbitrary<{ payload: stri
 }
 
 const badAuthorizations: readonly string[] = [
-  'Bearer', 'Bearer ', 'Bearer x.y.z', 'Basic Zm9vOmJhcg==', `Bearer ${'a'.repeat(HUGE)}`, 'Bearer eyJhbGciOiJub25lIn0.eyJ1c2VySWQiOjF9.',
-  'bearer\u0000token', 'Bearer ' + 'eyJ'.repeat(10),
+  'Bearer',
+  'Bearer ',
+  'Bearer x.y.z',
+  'Basic Zm9vOmJhcg==',
+  `Bearer ${'a'.repeat(HUGE)}`,
+  'Bearer eyJhbGciOiJub25lIn0.eyJ1c2VySWQiOjF9.',
+  'bearer\u0000token',
+  `Bearer ${'eyJ'.repeat(10)}`,
 ];
 
 function callerHeaders(caller: Caller, fixtures: FuzzFixtures): fc.Arbitrary<Record<string, string>> {
   if (caller !== 'anonymous') return fc.constant(fixtures.headersOf(caller));
-  return fc.oneof({ weight: 4, arbitrary: fc.constant({}) }, fc.constantFrom(...badAuthorizations).map((authorization) => ({ authorization })));
+  return fc.oneof(
+    { weight: 4, arbitrary: fc.constant({}) },
+    fc.constantFrom(...badAuthorizations).map((authorization) => ({ authorization })),
+  );
 }
 
 type Focus = 'none' | 'path' | 'query' | 'body' | 'transport';
@@ -178,7 +205,11 @@ export function requestArbitrary(op: Operation, caller: Caller, fixtures: FuzzFi
       .record({
         path: pathArb(op, fixtures, focus === 'path'),
         query: queryArb(op, fixtures.hints, focus === 'query'),
-        body: op.body ? (focus === 'body' ? bodyArb(op.body, fixtures.hints) : conforming(op.body, fixtures.hints).map((v) => ({ payload: JSON.stringify(v) ?? 'null', headers: json, mutation: '' }))) : fc.constant(undefined),
+        body: op.body
+          ? focus === 'body'
+            ? bodyArb(op.body, fixtures.hints)
+            : conforming(op.body, fixtures.hints).map((v) => ({ payload: JSON.stringify(v) ?? 'null', headers: json, mutation: '' }))
+          : fc.constant(undefined),
         webhook: rawBody ? webhookDeliveries : fc.constant(undefined),
         transport: focus === 'transport' ? transportArb(op) : fc.constant(undefined),
         auth: callerHeaders(caller, fixtures),

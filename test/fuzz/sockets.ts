@@ -21,7 +21,10 @@ const probes: ReadonlyArray<{ name: string; raw: string }> = [
   { name: 'NUL byte in the URL', raw: 'GET /api/v1/public/teachers?q=a\u0000b HTTP/1.1\r\nHost: fuzz\r\nConnection: close\r\n\r\n' },
   { name: 'control byte in a header', raw: 'GET /health HTTP/1.1\r\nHost: fuzz\r\nX-Bad: a\u0001b\r\nConnection: close\r\n\r\n' },
   { name: 'bad percent-encoding in the path', raw: 'GET /api/v1/students/%E0%A4%A HTTP/1.1\r\nHost: fuzz\r\nConnection: close\r\n\r\n' },
-  { name: 'non-numeric Content-Length', raw: 'POST /api/v1/auth/login HTTP/1.1\r\nHost: fuzz\r\nContent-Type: application/json\r\nContent-Length: abc\r\nConnection: close\r\n\r\n{}' },
+  {
+    name: 'non-numeric Content-Length',
+    raw: 'POST /api/v1/auth/login HTTP/1.1\r\nHost: fuzz\r\nContent-Type: application/json\r\nContent-Length: abc\r\nConnection: close\r\n\r\n{}',
+  },
   {
     name: 'Content-Length and Transfer-Encoding together',
     raw: 'POST /api/v1/auth/login HTTP/1.1\r\nHost: fuzz\r\nContent-Type: application/json\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n0\r\n\r\n',

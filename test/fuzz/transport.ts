@@ -10,12 +10,35 @@ import { conforming } from './values.js';
 const json = { 'content-type': 'application/json' };
 
 const malformedJson: readonly string[] = [
-  '{', '{"a":1,}', "{'a':1}", '[1,2', '\u0000', '{"a":"\\u0000"}', 'nul', '1e400', '-0', '"text"', '\uFEFF{}', '{"a":1}{"b":2}',
-  '{"a":1,"a":2}', '['.repeat(50_000), '{"a":'.repeat(10_000), '{"__proto__":{"isAdmin":true}}', '{"constructor":{"prototype":{"x":1}}}',
+  '{',
+  '{"a":1,}',
+  "{'a':1}",
+  '[1,2',
+  '\u0000',
+  '{"a":"\\u0000"}',
+  'nul',
+  '1e400',
+  '-0',
+  '"text"',
+  '\uFEFF{}',
+  '{"a":1}{"b":2}',
+  '{"a":1,"a":2}',
+  '['.repeat(50_000),
+  '{"a":'.repeat(10_000),
+  '{"__proto__":{"isAdmin":true}}',
+  '{"constructor":{"prototype":{"x":1}}}',
 ];
 const contentTypes: readonly string[] = [
-  'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=fuzz', 'application/xml', 'application/json; charset=utf-16',
-  'application/json; charset=latin1', 'application/jsonx', 'application/json, text/plain', '*/*', 'application/merge-patch+json',
+  'text/plain',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=fuzz',
+  'application/xml',
+  'application/json; charset=utf-16',
+  'application/json; charset=latin1',
+  'application/jsonx',
+  'application/json, text/plain',
+  '*/*',
+  'application/merge-patch+json',
 ];
 
 /** Transport changes for `op` (the method replaces the operation's own when set). */

@@ -35,6 +35,7 @@ export const nastyStrings: readonly string[] = [
   '"; DROP TABLE users; --',
   '<script>alert(1)</script>',
   '{{constructor.constructor}}',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a template-injection probe, sent as text
   '${process.env}',
   '../../etc/passwd',
   '%00',
@@ -48,21 +49,54 @@ export const nastyStrings: readonly string[] = [
 ];
 
 /** Numbers at the edges of doubles and of the database's integer types. */
-export const extremeNumbers: readonly number[] = [
-  0, -0, 1, -1, 0.5, -1.5, 2 ** 31 - 1, 2 ** 31, -(2 ** 31) - 1, 2 ** 53 + 1, -(2 ** 53) - 1, 1e308, -1e308, 5e-324, 1e-7,
-];
+export const extremeNumbers: readonly number[] = [0, -0, 1, -1, 0.5, -1.5, 2 ** 31 - 1, 2 ** 31, -(2 ** 31) - 1, 2 ** 53 + 1, -(2 ** 53) - 1, 1e308, -1e308, 5e-324, 1e-7];
 
 /** Strings a lenient parser might read as numbers. */
 export const numberishStrings: readonly string[] = [
-  'NaN', 'Infinity', '-Infinity', '1e308', '-1e308', '-0', '0x1F', '1_000', ' 1', '1 ', '1,5', '+1', '.5', '1.',
-  '9007199254740993', '99999999999999999999999', '2147483648', '-2147483649', '1e3', '٣',
+  'NaN',
+  'Infinity',
+  '-Infinity',
+  '1e308',
+  '-1e308',
+  '-0',
+  '0x1F',
+  '1_000',
+  ' 1',
+  '1 ',
+  '1,5',
+  '+1',
+  '.5',
+  '1.',
+  '9007199254740993',
+  '99999999999999999999999',
+  '2147483648',
+  '-2147483649',
+  '1e3',
+  '٣',
 ];
 
 /** Malformed or out-of-range calendar dates and instants. */
 export const badDates: readonly string[] = [
-  '2026-02-30', '2026-02-29', '2026-13-01', '2026-00-10', '2026-04-31', '2026-1-1', '20260101', '0000-00-00',
-  '10000-01-01', '-0001-01-01', '+002026-01-01', '2026-02-30T10:00:00Z', '2026-01-01T24:00:00Z', '2026-01-01T10:00:00+25:00',
-  '2026-01-01T10:60:00Z', '2026-03-08T02:30:00', '1970-01-01T00:00:00.0000000000001Z', 'tomorrow', 'now', '',
+  '2026-02-30',
+  '2026-02-29',
+  '2026-13-01',
+  '2026-00-10',
+  '2026-04-31',
+  '2026-1-1',
+  '20260101',
+  '0000-00-00',
+  '10000-01-01',
+  '-0001-01-01',
+  '+002026-01-01',
+  '2026-02-30T10:00:00Z',
+  '2026-01-01T24:00:00Z',
+  '2026-01-01T10:00:00+25:00',
+  '2026-01-01T10:60:00Z',
+  '2026-03-08T02:30:00',
+  '1970-01-01T00:00:00.0000000000001Z',
+  'tomorrow',
+  'now',
+  '',
 ];
 
 /** Dates the date schema accepts that a calendar or the database may not. */
@@ -79,15 +113,14 @@ const edgeInstants = [
 ];
 
 /** Instants of the next few years on a quarter hour: what real requests carry. */
-const ordinaryInstants = fc
-  .integer({ min: Date.UTC(2026, 0, 1) / 900_000, max: Date.UTC(2031, 11, 31) / 900_000 })
-  .map((quarters) => new Date(quarters * 900_000));
+const ordinaryInstants = fc.integer({ min: Date.UTC(2026, 0, 1) / 900_000, max: Date.UTC(2031, 11, 31) / 900_000 }).map((quarters) => new Date(quarters * 900_000));
 
-const typesOf = (schema: JsonSchema): string[] =>
-  schema.type === undefined ? (schema.properties ? ['object'] : []) : [schema.type].flat();
+const typesOf = (schema: JsonSchema): string[] => (schema.type === undefined ? (schema.properties ? ['object'] : []) : [schema.type].flat());
 
-const lengthOk = (schema: JsonSchema) => (s: string): boolean =>
-  s.length >= (schema.minLength ?? 0) && s.length <= (schema.maxLength ?? Infinity);
+const lengthOk =
+  (schema: JsonSchema) =>
+  (s: string): boolean =>
+    s.length >= (schema.minLength ?? 0) && s.length <= (schema.maxLength ?? Infinity);
 
 function patternArbitrary(pattern: string): fc.Arbitrary<string> | undefined {
   try {
@@ -100,8 +133,18 @@ function patternArbitrary(pattern: string): fc.Arbitrary<string> | undefined {
 function conformingString(schema: JsonSchema): fc.Arbitrary<string> {
   const fits = lengthOk(schema);
   const options: Array<fc.Arbitrary<string>> = [];
-  if (schema.format === 'date') options.push(ordinaryInstants.map((d) => d.toISOString().slice(0, 10)), ordinaryInstants.map((d) => d.toISOString().slice(0, 10)), fc.constantFrom(...edgeDates));
-  else if (schema.format === 'date-time') options.push(ordinaryInstants.map((d) => d.toISOString()), ordinaryInstants.map((d) => d.toISOString()), fc.constantFrom(...edgeInstants));
+  if (schema.format === 'date')
+    options.push(
+      ordinaryInstants.map((d) => d.toISOString().slice(0, 10)),
+      ordinaryInstants.map((d) => d.toISOString().slice(0, 10)),
+      fc.constantFrom(...edgeDates),
+    );
+  else if (schema.format === 'date-time')
+    options.push(
+      ordinaryInstants.map((d) => d.toISOString()),
+      ordinaryInstants.map((d) => d.toISOString()),
+      fc.constantFrom(...edgeInstants),
+    );
   else if (schema.format === 'email') options.push(fc.constantFrom('a@b.co', `${'l'.repeat(64)}@example.com`, 'Fuzz.Parent+tag@Example.COM'), fc.emailAddress());
   else if (schema.format === 'uuid') options.push(fc.uuid());
   const matching = schema.pattern && options.length === 0 ? patternArbitrary(schema.pattern) : undefined;
@@ -206,7 +249,13 @@ export function hostile(schema: JsonSchema): fc.Arbitrary<unknown> {
     if (schema.maximum !== undefined) pools.push(schema.maximum + 1);
   }
   if (types.has('boolean')) pools.push('true', 'false', 1, 0, 'yes');
-  if (types.has('array')) pools.push(Array.from({ length: 10_000 }, () => 1), [null], [[[[[]]]]], 'a,b');
+  if (types.has('array'))
+    pools.push(
+      Array.from({ length: 10_000 }, () => 1),
+      [null],
+      [[[[[]]]]],
+      'a,b',
+    );
   if (types.has('object')) pools.push([{}], 'object', JSON.parse('{"__proto__":{"polluted":true}}'));
   return fc.constantFrom(...pools);
 }

@@ -27,7 +27,11 @@ const amount = fc.oneof(fc.integer({ min: -1000, max: 1_000_000 }), fc.constantF
 const unix = fc.oneof(fc.integer({ min: 0, max: 2 ** 31 }), fc.constantFrom<unknown>(...extremeNumbers, -62_167_219_200, 253_402_300_800, '1700000000'));
 const metadata = fc.oneof(
   fc.record(
-    { paymentId: fc.oneof(fc.constantFrom('1', '2', '0', '01', '4294967296', '9999999999'), anyOdd), parentId: fc.oneof(fc.constantFrom('1', '3'), anyOdd), subscriptionId: fc.oneof(fc.constantFrom('1'), anyOdd) },
+    {
+      paymentId: fc.oneof(fc.constantFrom('1', '2', '0', '01', '4294967296', '9999999999'), anyOdd),
+      parentId: fc.oneof(fc.constantFrom('1', '3'), anyOdd),
+      subscriptionId: fc.oneof(fc.constantFrom('1'), anyOdd),
+    },
     { requiredKeys: [] },
   ),
   anyOdd,
@@ -57,14 +61,20 @@ const eventObject = fc.record(
     canceled_at: unix,
     attempt_count: amount,
     metadata,
-    refunds: fc.oneof(fc.record({ data: fc.array(fc.record({ id: idLike('re'), amount, created: unix, status: fc.constantFrom('succeeded', 'pending') }), { maxLength: 2 }) }), anyOdd),
+    refunds: fc.oneof(
+      fc.record({ data: fc.array(fc.record({ id: idLike('re'), amount, created: unix, status: fc.constantFrom('succeeded', 'pending') }), { maxLength: 2 }) }),
+      anyOdd,
+    ),
     last_payment_error: fc.oneof(fc.record({ code: fc.constantFrom('card_declined'), message: fc.constantFrom(...nastyStrings.slice(0, 12)) }), anyOdd),
   },
   { requiredKeys: [] },
 );
 
 const event = fc.record({
-  id: fc.oneof(fc.string({ minLength: 1, maxLength: 30 }).map((s) => `evt_${s}`), anyOdd),
+  id: fc.oneof(
+    fc.string({ minLength: 1, maxLength: 30 }).map((s) => `evt_${s}`),
+    anyOdd,
+  ),
   type: fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...eventTypes) }, anyOdd),
   created: unix,
   data: fc.oneof({ weight: 4, arbitrary: fc.record({ object: eventObject }) }, anyOdd),
@@ -96,9 +106,24 @@ export interface WebhookDelivery {
  * check refuses signatures older than 5 minutes), so requests should be sent soon after sampling.
  */
 export const webhookDeliveries: fc.Arbitrary<WebhookDelivery> = fc.oneof(
-  fc.tuple(fc.oneof(event.map((e) => JSON.stringify(e)), rawBodies), badSignatures).map(([payload, signature]) => ({ payload, signature, mutation: 'webhook:bad-signature' })),
-  fc.oneof(event.map((e) => JSON.stringify(e)), rawBodies).map((payload) => ({ payload, signature: undefined, mutation: 'webhook:no-signature' })),
+  fc
+    .tuple(
+      fc.oneof(
+        event.map((e) => JSON.stringify(e)),
+        rawBodies,
+      ),
+      badSignatures,
+    )
+    .map(([payload, signature]) => ({ payload, signature, mutation: 'webhook:bad-signature' })),
+  fc
+    .oneof(
+      event.map((e) => JSON.stringify(e)),
+      rawBodies,
+    )
+    .map((payload) => ({ payload, signature: undefined, mutation: 'webhook:no-signature' })),
   event.map((e) => JSON.stringify(e)).map((payload) => ({ payload, signature: signWebhookPayload(payload, FUZZ_WEBHOOK_SECRET), mutation: 'webhook:signed-event' })),
   rawBodies.map((payload) => ({ payload, signature: signWebhookPayload(payload, FUZZ_WEBHOOK_SECRET), mutation: 'webhook:signed-raw' })),
-  event.map((e) => JSON.stringify(e)).map((payload) => ({ payload, signature: signWebhookPayload(payload, FUZZ_WEBHOOK_SECRET, 1_000_000_000), mutation: 'webhook:stale-signature' })),
+  event
+    .map((e) => JSON.stringify(e))
+    .map((payload) => ({ payload, signature: signWebhookPayload(payload, FUZZ_WEBHOOK_SECRET, 1_000_000_000), mutation: 'webhook:stale-signature' })),
 );

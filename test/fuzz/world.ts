@@ -37,7 +37,9 @@ async function createRecords(db: Database, f: TwoFamilies): Promise<Record<strin
   const year = await insertId(db, `INSERT INTO academic_years (name, starts_on, ends_on) VALUES ('Fuzz year', '2030-09-01', '2031-06-30') RETURNING id`);
   return {
     year,
-    semester: await insertId(db, `INSERT INTO semesters (academic_year_id, name, starts_on, ends_on) VALUES ($1, 'Fuzz fall', '2030-09-01', '2030-12-20') RETURNING id`, [Number(year)]),
+    semester: await insertId(db, `INSERT INTO semesters (academic_year_id, name, starts_on, ends_on) VALUES ($1, 'Fuzz fall', '2030-09-01', '2030-12-20') RETURNING id`, [
+      Number(year),
+    ]),
     closure: await insertId(db, `INSERT INTO closures (name, starts_on, ends_on) VALUES ('Fuzz break', '2030-12-21', '2031-01-04') RETURNING id`),
     notification: await insertId(db, `INSERT INTO notifications (user_id, kind, title, body) VALUES ($1, 'info', 'Fuzz', 'Fuzz') RETURNING id`, [f.parentA.id]),
     feed: await insertId(db, `INSERT INTO calendar_feeds (owner_kind, parent_id, token_hash, created_by) VALUES ('parent', $1, $2, $1) RETURNING id`, [
@@ -134,16 +136,19 @@ export async function createFuzzWorld(database: TestDatabase): Promise<FuzzWorld
     hints,
     pathValues(op: Operation, param: string): string[] {
       if (param !== 'id') return byName[param] ?? hints(param).map(String);
-      const before = op.path.slice(0, op.path.indexOf('{id}')).replace(/^\/api\/v1\//, '').replace(/\/$/, '');
+      const before = op.path
+        .slice(0, op.path.indexOf('{id}'))
+        .replace(/^\/api\/v1\//, '')
+        .replace(/\/$/, '');
       return byResource[before] ?? [];
     },
     headersOf: (caller: Exclude<Caller, 'anonymous'>) => callersUsers[caller].headers,
     async restoreCallers() {
       for (const user of [f.parentA, f.admin]) {
-        await db.sql.query('UPDATE users SET is_active = true, tokens_valid_after = NULL, role = $2 WHERE id = $1 AND (NOT is_active OR tokens_valid_after IS NOT NULL OR role <> $2)', [
-          user.id,
-          user.role,
-        ]);
+        await db.sql.query(
+          'UPDATE users SET is_active = true, tokens_valid_after = NULL, role = $2 WHERE id = $1 AND (NOT is_active OR tokens_valid_after IS NOT NULL OR role <> $2)',
+          [user.id, user.role],
+        );
       }
     },
     close: () => stack.close(),

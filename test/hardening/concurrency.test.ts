@@ -25,7 +25,9 @@ describe('PUT /teachers/{id}/availability, several at once', () => {
       { weekday: 1, start: '09:00', end: `1${i % 10}:30` },
       { weekday: 3, start: '13:00', end: '17:00' },
     ]);
-    const responses = await Promise.all(weeks.map((week, i) => inject('PUT', `/api/v1/teachers/${teacherId}/availability`, i % 2 ? s.admin.headers : s.mondayTeacher.headers, week)));
+    const responses = await Promise.all(
+      weeks.map((week, i) => inject('PUT', `/api/v1/teachers/${teacherId}/availability`, i % 2 ? s.admin.headers : s.mondayTeacher.headers, week)),
+    );
     expect(responses.map((r) => r.statusCode)).toEqual(weeks.map(() => 200));
     const stored = await s.db.sql.query<{ weekday: number; start: string; end: string }>(
       `SELECT weekday, to_char(start_time, 'HH24:MI') AS start, to_char(end_time, 'HH24:MI') AS end FROM teacher_availability WHERE teacher_id = $1 ORDER BY weekday`,
@@ -44,7 +46,9 @@ describe('DELETE /calendar/feeds/{id}, several at once', () => {
     const url = `/api/v1/calendar/feeds/${created.body.id}`;
     const responses = await Promise.all(Array.from({ length: AT_ONCE }, (_, i) => inject('DELETE', url, i % 2 ? s.admin.headers : s.parent.headers)));
     expect(responses.map((r) => r.statusCode)).toEqual(responses.map(() => 204));
-    const [audit] = await s.db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log WHERE entity = 'calendar_feed' AND entity_id = $1 AND action = 'revoke'`, [String(created.body.id)]);
+    const [audit] = await s.db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log WHERE entity = 'calendar_feed' AND entity_id = $1 AND action = 'revoke'`, [
+      String(created.body.id),
+    ]);
     expect(audit!.n).toBe(1);
     const unknown = await Promise.all(Array.from({ length: 3 }, () => inject('DELETE', '/api/v1/calendar/feeds/999999', s.admin.headers)));
     expect(unknown.map((r) => r.statusCode)).toEqual([404, 404, 404]);

@@ -53,13 +53,20 @@ describe('dates (YYYY-MM-DD)', () => {
 });
 
 describe('instants (ISO 8601 with offset)', () => {
-  it.each(['0000-01-01T10:00:00Z', '1969-12-31T23:59:59Z', '2101-01-01T00:00:00Z', '9999-12-31T23:00:00Z'])('refuses %s in conflict checks, reschedules, time off and lists', async (at) => {
-    expectRefused(await call(s.t, s.admin, 'POST', '/api/v1/lessons/check-conflicts', { teacherId: s.teacher.teacherId, scheduledAt: at }), 'body.scheduledAt', INSTANT_MESSAGE);
-    expectRefused(await call(s.t, s.admin, 'POST', `/api/v1/lessons/${lessonId}/reschedule`, { scheduledAt: at }), 'body.scheduledAt', INSTANT_MESSAGE);
-    expectRefused(await call(s.t, s.admin, 'POST', `/api/v1/teachers/${s.teacher.teacherId}/time-off`, { startsAt: at, endsAt: '2030-01-01T00:00:00Z' }), 'body.startsAt', INSTANT_MESSAGE);
-    expectRefused(await call(s.t, s.admin, 'GET', `/api/v1/lessons?from=${encodeURIComponent(at)}`), 'querystring.from', INSTANT_MESSAGE);
-    expectRefused(await call(s.t, s.admin, 'GET', `/api/v1/audit?to=${encodeURIComponent(at)}`), 'querystring.to', INSTANT_MESSAGE);
-  });
+  it.each(['0000-01-01T10:00:00Z', '1969-12-31T23:59:59Z', '2101-01-01T00:00:00Z', '9999-12-31T23:00:00Z'])(
+    'refuses %s in conflict checks, reschedules, time off and lists',
+    async (at) => {
+      expectRefused(await call(s.t, s.admin, 'POST', '/api/v1/lessons/check-conflicts', { teacherId: s.teacher.teacherId, scheduledAt: at }), 'body.scheduledAt', INSTANT_MESSAGE);
+      expectRefused(await call(s.t, s.admin, 'POST', `/api/v1/lessons/${lessonId}/reschedule`, { scheduledAt: at }), 'body.scheduledAt', INSTANT_MESSAGE);
+      expectRefused(
+        await call(s.t, s.admin, 'POST', `/api/v1/teachers/${s.teacher.teacherId}/time-off`, { startsAt: at, endsAt: '2030-01-01T00:00:00Z' }),
+        'body.startsAt',
+        INSTANT_MESSAGE,
+      );
+      expectRefused(await call(s.t, s.admin, 'GET', `/api/v1/lessons?from=${encodeURIComponent(at)}`), 'querystring.from', INSTANT_MESSAGE);
+      expectRefused(await call(s.t, s.admin, 'GET', `/api/v1/audit?to=${encodeURIComponent(at)}`), 'querystring.to', INSTANT_MESSAGE);
+    },
+  );
 
   it('keeps naming a malformed instant once, without the range message', async () => {
     const res = await call(s.t, s.admin, 'POST', '/api/v1/lessons/check-conflicts', { teacherId: s.teacher.teacherId, scheduledAt: 'soon' });

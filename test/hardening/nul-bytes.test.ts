@@ -61,7 +61,12 @@ describe('NUL characters in JSON bodies', () => {
 describe('nulFields', () => {
   it('walks arrays and objects without recursion and stops after ten fields', () => {
     expect(nulFields('body', { a: ['x', 'y\u0000'], b: { c: 1, d: null } })).toEqual(['body.a.1']);
-    expect(nulFields('body', Array.from({ length: 50 }, () => '\u0000'))).toHaveLength(10);
+    expect(
+      nulFields(
+        'body',
+        Array.from({ length: 50 }, () => '\u0000'),
+      ),
+    ).toHaveLength(10);
     let deep: unknown = 'end\u0000';
     for (let i = 0; i < 100_000; i += 1) deep = [deep];
     expect(nulFields('body', deep)).toHaveLength(1);

@@ -24,17 +24,16 @@ export async function createUser(
 ): Promise<{ id: number; role: Role; email: string; teacherId: number | null; headers: { authorization: string } }> {
   userCounter += 1;
   const email = fields.email ?? `${role}.${process.pid}.${userCounter}.${Date.now()}@test.example`;
-  const [user] = await db.sql.query<{ id: number }>(
-    `INSERT INTO users (email, password_hash, first_name, last_name, role) VALUES ($1, $2, $3, 'Tester', $4) RETURNING id`,
-    [email, fields.passwordHash ?? null, fields.firstName ?? role, role],
-  );
+  const [user] = await db.sql.query<{ id: number }>(`INSERT INTO users (email, password_hash, first_name, last_name, role) VALUES ($1, $2, $3, 'Tester', $4) RETURNING id`, [
+    email,
+    fields.passwordHash ?? null,
+    fields.firstName ?? role,
+    role,
+  ]);
   const id = user!.id;
   let teacherId: number | null = null;
   if (role === 'teacher') {
-    const [teacher] = await db.sql.query<{ id: number }>(
-      `INSERT INTO teachers (user_id, instruments, hourly_rate_cents) VALUES ($1, ARRAY['piano'], 6000) RETURNING id`,
-      [id],
-    );
+    const [teacher] = await db.sql.query<{ id: number }>(`INSERT INTO teachers (user_id, instruments, hourly_rate_cents) VALUES ($1, ARRAY['piano'], 6000) RETURNING id`, [id]);
     teacherId = teacher!.id;
   }
   return { id, role, email, teacherId, headers: await bearerFor({ id, role, email }) };
@@ -53,9 +52,7 @@ export function testConfig(overrides: Record<string, string> = {}): AppConfig {
 }
 
 /** A real app on a fresh test database, for `app.inject()`. Call `close()` in afterAll. */
-export async function createTestApp(
-  options: { env?: Record<string, string>; deps?: Partial<AppDeps>; beforeReady?: (app: App) => void } = {},
-): Promise<TestApp> {
+export async function createTestApp(options: { env?: Record<string, string>; deps?: Partial<AppDeps>; beforeReady?: (app: App) => void } = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   const config = testConfig(options.env);
   const db = options.deps?.db ?? database.db;

@@ -31,7 +31,7 @@ export interface StandInHooks {
   /** Runs before a request is handled; a returned promise delays the handling. */
   onRequest?: (req: StandInRequest) => void | Promise<void>;
   /** Runs after a request was handled (its effects are in the database), before the answer is written. */
-  beforeRespond?: (req: StandInRequest, res: StandInResponse) => void | RespondDecision | Promise<void | RespondDecision>;
+  beforeRespond?: (req: StandInRequest, res: StandInResponse) => undefined | RespondDecision | Promise<undefined | RespondDecision>;
 }
 
 export interface HeldResponse {
@@ -126,7 +126,12 @@ export async function startStripeStandIn(sql: SimulatedSql, options: { webhookSe
     },
     gateway(gatewayOptions = {}) {
       const webhookSecret = gatewayOptions.webhookSecret ?? options.webhookSecret;
-      return new StripeGateway({ secretKey: 'sk_test_standin', apiUrl: url, ...(webhookSecret ? { webhookSecret } : {}), ...(gatewayOptions.timeoutMs ? { timeoutMs: gatewayOptions.timeoutMs } : {}) });
+      return new StripeGateway({
+        secretKey: 'sk_test_standin',
+        apiUrl: url,
+        ...(webhookSecret ? { webhookSecret } : {}),
+        ...(gatewayOptions.timeoutMs ? { timeoutMs: gatewayOptions.timeoutMs } : {}),
+      });
     },
     async close() {
       await sim.deliveriesIdle();

@@ -80,7 +80,13 @@ describe('channels, preferences and the SMS provider', () => {
 
   it('notifies an address without an account (greeting by name) and skips a deactivated user', async () => {
     const phone = '+19025550114';
-    const run = await notify(stack, { email: 'waitlisted@family.example', phone, name: 'Sam', template: 'enrollment_waitlisted', data: { studentName: 'Kim', instrument: 'cello' } });
+    const run = await notify(stack, {
+      email: 'waitlisted@family.example',
+      phone,
+      name: 'Sam',
+      template: 'enrollment_waitlisted',
+      data: { studentName: 'Kim', instrument: 'cello' },
+    });
     const summary = await summaryOf(stack, run.id);
     expect(summary.channels.in_app).toMatchObject({ status: 'skipped', reason: 'no user account' });
     const rows = await outboxOfRun(stack, run.id);

@@ -17,10 +17,9 @@ describe('notification e-mail over SMTP', () => {
   beforeAll(async () => {
     sink = await startSmtpSink();
     stack = await createTestStack({ env: { SMTP_URL: sink.url, MAIL_FROM: 'Cedar Heights <office@cedar.example>' } });
-    await stack.database.db.sql.query(
-      `INSERT INTO settings (key, value) VALUES ('school', $1) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`,
-      [JSON.stringify({ name: 'Maple & Cedar Music', timezone: 'America/Halifax', currency: 'CAD', email: 'office@maple.example', phone: '+19025550100' })],
-    );
+    await stack.database.db.sql.query(`INSERT INTO settings (key, value) VALUES ('school', $1) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`, [
+      JSON.stringify({ name: 'Maple & Cedar Music', timezone: 'America/Halifax', currency: 'CAD', email: 'office@maple.example', phone: '+19025550100' }),
+    ]);
   });
   afterAll(async () => {
     await stack?.close();

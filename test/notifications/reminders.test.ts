@@ -60,7 +60,9 @@ describe('lesson reminders', () => {
 
   /** Waits until every notification run has finished. */
   async function settle(): Promise<void> {
-    const pending = await sql<{ id: string }>(`SELECT id FROM workflow_runs WHERE workflow_name = 'notification' AND status NOT IN ('succeeded', 'failed', 'compensated', 'cancelled', 'stopped')`);
+    const pending = await sql<{ id: string }>(
+      `SELECT id FROM workflow_runs WHERE workflow_name = 'notification' AND status NOT IN ('succeeded', 'failed', 'compensated', 'cancelled', 'stopped')`,
+    );
     for (const { id } of pending) await a.engine.waitFor(id, WAIT_MS);
   }
 
@@ -73,10 +75,9 @@ describe('lesson reminders', () => {
     const runs = await fireTwice();
     expect(runs.map((r) => r.status)).toEqual(['succeeded', 'succeeded']);
     // Each due lesson was claimed by exactly one of the two runs (without the claim both would count it).
-    const outputs = await sql<{ output: { claimed: number } }>(
-      `SELECT output FROM workflow_steps WHERE run_id = ANY($1::uuid[]) AND node_id = 'send' AND status = 'succeeded'`,
-      [runs.map((r) => r.id)],
-    );
+    const outputs = await sql<{ output: { claimed: number } }>(`SELECT output FROM workflow_steps WHERE run_id = ANY($1::uuid[]) AND node_id = 'send' AND status = 'succeeded'`, [
+      runs.map((r) => r.id),
+    ]);
     expect(outputs.reduce((sum, o) => sum + o.output.claimed, 0)).toBe(3);
     await settle();
 
@@ -84,10 +85,9 @@ describe('lesson reminders', () => {
     expect(reminded.map((r) => r.lesson_id)).toEqual(due.map((l) => l.id).sort((x, y) => x - y));
     expect(reminded.every((r) => r.run_id !== null)).toBe(true);
     for (const l of due) {
-      const mails = await sql<{ template: string; status: string; subject: string }>(
-        `SELECT template, status, subject FROM outbox WHERE channel = 'email' AND user_id = $1`,
-        [l.parent.id],
-      );
+      const mails = await sql<{ template: string; status: string; subject: string }>(`SELECT template, status, subject FROM outbox WHERE channel = 'email' AND user_id = $1`, [
+        l.parent.id,
+      ]);
       expect(mails).toEqual([{ template: 'lesson_reminder', status: 'kept', subject: expect.stringMatching(/^Reminder: Emma Wilson has a lesson on /) }]);
       const runsOfLesson = await sql(`SELECT 1 FROM workflow_runs WHERE idempotency_key = $1`, [`notify:reminder:${l.id}`]);
       expect(runsOfLesson).toHaveLength(1);

@@ -53,11 +53,25 @@ describe('resumed and dispatched deliveries', () => {
     expect(await checkpoint('render', rendered, 'track')).toBe(true);
     // …does what the email and in_app nodes do, with their idempotency keys, then dies.
     const row = await ensureOutboxRow(sql, {
-      channel: 'email', to: parent.email, userId: parent.id, template: request.template, subject: rendered.subject,
-      text: rendered.text, html: rendered.html, idempotencyKey: `${run.id}:email`, runId: run.id,
+      channel: 'email',
+      to: parent.email,
+      userId: parent.id,
+      template: request.template,
+      subject: rendered.subject,
+      text: rendered.text,
+      html: rendered.html,
+      idempotencyKey: `${run.id}:email`,
+      runId: run.id,
     });
     expect(await attemptDelivery(sql, stack.services, row.id, { maxAttempts: 4 })).toMatchObject({ status: 'sent', attempts: 1 });
-    const notificationId = await createInApp(sql, { userId: parent.id, kind: request.template, title: rendered.subject, body: rendered.plain, data: request.data, idempotencyKey: `${run.id}:in_app` });
+    const notificationId = await createInApp(sql, {
+      userId: parent.id,
+      kind: request.template,
+      title: rendered.subject,
+      body: rendered.plain,
+      data: request.data,
+      idempotencyKey: `${run.id}:in_app`,
+    });
     await sink.waitFor((m) => m.to.includes(parent.email));
 
     // It dies: the test expires its lease now (no timer decides when), and a sweep re-enqueues the run for the live worker.

@@ -139,10 +139,9 @@ describe('notification routes', () => {
       const inbox = (await call('GET', '/api/v1/notifications', parentB)).json();
       expect(inbox.data[0]).toMatchObject({ kind: 'direct_message', title: 'Practice' });
       expect(inbox.data[0].body).toContain('Ada Tester sent you a message');
-      const [audit] = await stack.database.db.sql.query<{ actor_id: number; after: object }>(
-        `SELECT actor_id, after FROM audit_log WHERE entity = 'message' AND entity_id = $1`,
-        [runId],
-      );
+      const [audit] = await stack.database.db.sql.query<{ actor_id: number; after: object }>(`SELECT actor_id, after FROM audit_log WHERE entity = 'message' AND entity_id = $1`, [
+        runId,
+      ]);
       expect(audit).toEqual({ actor_id: admin.id, after: { recipientId: parentB.id, subject: 'Practice', channels: ['in_app'] } });
     });
 

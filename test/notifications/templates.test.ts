@@ -15,7 +15,16 @@ const context = { school, recipientName: 'Jane' };
 describe('notification templates', () => {
   it('has a source for exactly the names of the contract', () => {
     expect(Object.keys(templateSources).sort()).toEqual([...templateNames].sort());
-    for (const required of ['parent_welcome', 'teacher_new_student', 'lesson_confirmation', 'lesson_cancellation', 'lesson_reminder', 'payment_receipt', 'payment_failed', 'password_reset']) {
+    for (const required of [
+      'parent_welcome',
+      'teacher_new_student',
+      'lesson_confirmation',
+      'lesson_cancellation',
+      'lesson_reminder',
+      'payment_receipt',
+      'payment_failed',
+      'password_reset',
+    ]) {
       expect(templateNames).toContain(required);
     }
   });

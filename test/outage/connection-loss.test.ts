@@ -53,7 +53,11 @@ describe.runIf(onRealPostgres)('connections lost while held', () => {
 
   it('tells a LISTEN subscription once that its connection is lost, and gives the connection up', async () => {
     let lost = 0;
-    const subscription = await database.db.sql.listen(['cedar_outage_test'], () => undefined, () => (lost += 1));
+    const subscription = await database.db.sql.listen(
+      ['cedar_outage_test'],
+      () => undefined,
+      () => (lost += 1),
+    );
     const [listening] = await listeningBackends();
     await terminate(listening!.pid);
     await until('the loss to be reported', () => lost > 0);

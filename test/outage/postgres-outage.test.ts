@@ -36,7 +36,11 @@ async function until(what: string, check: () => boolean | Promise<boolean>, time
   }
 }
 
-const readiness = (baseUrl: string): Promise<number> => fetch(`${baseUrl}/health/ready`).then((r) => r.status, () => 0);
+const readiness = (baseUrl: string): Promise<number> =>
+  fetch(`${baseUrl}/health/ready`).then(
+    (r) => r.status,
+    () => 0,
+  );
 
 if (!postgresBin) console.warn('postgres-outage.test.ts skipped: no initdb and pg_ctl under /usr/lib/postgresql/<version>/bin');
 
@@ -60,8 +64,16 @@ describe.skipIf(!postgresBin)('a PostgreSQL outage under write load', () => {
     server = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'serve'], {
       cwd: repoRoot,
       env: {
-        ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'error', SEED_DEMO: 'false',
-        ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, EMBEDDED_WORKER: 'false', RATE_LIMIT_MAX: '0',
+        ...process.env,
+        ...env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'error',
+        SEED_DEMO: 'false',
+        ADMIN_EMAIL: ADMIN.email,
+        ADMIN_PASSWORD: ADMIN.password,
+        EMBEDDED_WORKER: 'false',
+        RATE_LIMIT_MAX: '0',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

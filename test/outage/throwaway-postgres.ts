@@ -14,9 +14,7 @@ export function findPostgresBin(): string | undefined {
   const versions = readdirSync(root)
     .filter((name) => /^\d+$/.test(name))
     .sort((a, b) => Number(b) - Number(a));
-  return versions
-    .map((version) => path.join(root, version, 'bin'))
-    .find((bin) => existsSync(path.join(bin, 'initdb')) && existsSync(path.join(bin, 'pg_ctl')));
+  return versions.map((version) => path.join(root, version, 'bin')).find((bin) => existsSync(path.join(bin, 'initdb')) && existsSync(path.join(bin, 'pg_ctl')));
 }
 
 /** A PostgreSQL server of its own, in a temporary folder, on 127.0.0.1:`port` (trust authentication). */

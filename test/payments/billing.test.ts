@@ -41,7 +41,10 @@ describe.each(gatewayKinds)('family billing on the %s gateway', (kind) => {
       expect(res.json().status).toBe('succeeded');
     }
     const view = await billing();
-    expect(view.paymentMethods.map((m: { last4: string; isDefault: boolean }) => [m.last4, m.isDefault])).toEqual([['4444', true], ['4242', false]]);
+    expect(view.paymentMethods.map((m: { last4: string; isDefault: boolean }) => [m.last4, m.isDefault])).toEqual([
+      ['4444', true],
+      ['4242', false],
+    ]);
     expect(view.customerId).toMatch(/^cus_/);
     const customers = await w.sql('SELECT gateway_customer_id FROM billing_customers WHERE parent_id = $1', [f.parent.id]);
     expect(customers).toEqual([{ gateway_customer_id: view.customerId }]);
@@ -59,7 +62,14 @@ describe.each(gatewayKinds)('family billing on the %s gateway', (kind) => {
   it('starts a monthly subscription at the lesson rate, bills each month, changes and cancels it', async () => {
     const started = await subscription({ action: 'start', studentId: f.children[0], interval: 'month' });
     expect(started.statusCode, started.body).toBe(200);
-    expect(started.json()).toMatchObject({ status: 'active', interval: 'month', lessonsPerPeriod: 4, amountCents: 18_000, currency: 'CAD', gatewaySubscriptionId: expect.stringMatching(/^sub_/) });
+    expect(started.json()).toMatchObject({
+      status: 'active',
+      interval: 'month',
+      lessonsPerPeriod: 4,
+      amountCents: 18_000,
+      currency: 'CAD',
+      gatewaySubscriptionId: expect.stringMatching(/^sub_/),
+    });
     expect((await subscription({ action: 'start', studentId: f.children[0] })).statusCode).toBe(409);
     await w.idle();
     let view = await billing();
@@ -83,7 +93,9 @@ describe.each(gatewayKinds)('family billing on the %s gateway', (kind) => {
     await w.idle();
     expect((await billing()).subscriptions[0]).toMatchObject({ status: 'canceled' });
     expect((await subscription({ action: 'cancel', studentId: f.children[0] })).statusCode).toBe(404);
-    const audit = await w.sql<{ action: string; actor_role: string }>(`SELECT action, actor_role FROM audit_log WHERE entity = 'subscription' AND entity_id = $1 ORDER BY id`, [String(started.json().id)]);
+    const audit = await w.sql<{ action: string; actor_role: string }>(`SELECT action, actor_role FROM audit_log WHERE entity = 'subscription' AND entity_id = $1 ORDER BY id`, [
+      String(started.json().id),
+    ]);
     expect(audit.filter((a) => a.actor_role === 'admin').map((a) => a.action)).toEqual(['subscription.start', 'subscription.change', 'subscription.cancel']);
     // the gateway's own changes (the webhooks) are audited too
     expect(audit.filter((a) => a.actor_role === 'gateway').map((a) => a.action)).toContain('subscription.updated');
@@ -103,7 +115,10 @@ describe.each(gatewayKinds)('family billing on the %s gateway', (kind) => {
     expect(view.invoices).toHaveLength(1);
     expect(view.invoices[0]).toMatchObject({ status: 'open', amountPaidCents: 0, amountDueCents: 45_000 });
     expect(view.balance).toMatchObject({ paidCents: 0, outstandingCents: 45_000 });
-    const notices = await w.sql<{ n: number }>(`SELECT count(*)::int AS n FROM workflow_runs WHERE workflow_name = 'notification' AND event->>'template' = 'payment_failed' AND (event->>'userId')::int = $1`, [g.parent.id]);
+    const notices = await w.sql<{ n: number }>(
+      `SELECT count(*)::int AS n FROM workflow_runs WHERE workflow_name = 'notification' AND event->>'template' = 'payment_failed' AND (event->>'userId')::int = $1`,
+      [g.parent.id],
+    );
     expect(notices[0]!.n).toBe(1);
   });
 });

@@ -38,7 +38,9 @@ export function debtHelpers(w: PaymentWorld) {
     },
 
     ledger: (f: Family) =>
-      w.sql<{ payment_id: number; amount_cents: number; gateway: string }>('SELECT payment_id, amount_cents, gateway FROM ledger_entries WHERE parent_id = $1 ORDER BY id', [f.parent.id]),
+      w.sql<{ payment_id: number; amount_cents: number; gateway: string }>('SELECT payment_id, amount_cents, gateway FROM ledger_entries WHERE parent_id = $1 ORDER BY id', [
+        f.parent.id,
+      ]),
 
     async balance(f: Family): Promise<{ paidCents: number; outstandingCents: number }> {
       const res = await inject('GET', `/api/v1/billing/${f.parent.id}`, w.admin);
@@ -48,13 +50,24 @@ export function debtHelpers(w: PaymentWorld) {
 
     /** The event of the payment's next dunning retry, as the `payment-retries` cron builds it. */
     async retryEventOf(paymentId: number): Promise<Record<string, unknown>> {
-      const [p] = await w.sql<{ student_id: number; amount_cents: number; currency: string; description: string; lesson_id: number | null; gateway_payment_method_id: string; attempt_count: number }>(
-        'SELECT student_id, amount_cents, currency, description, lesson_id, gateway_payment_method_id, attempt_count FROM payments WHERE id = $1',
-        [paymentId],
-      );
+      const [p] = await w.sql<{
+        student_id: number;
+        amount_cents: number;
+        currency: string;
+        description: string;
+        lesson_id: number | null;
+        gateway_payment_method_id: string;
+        attempt_count: number;
+      }>('SELECT student_id, amount_cents, currency, description, lesson_id, gateway_payment_method_id, attempt_count FROM payments WHERE id = $1', [paymentId]);
       return {
-        studentId: p!.student_id, amountCents: p!.amount_cents, paymentMethodId: p!.gateway_payment_method_id, currency: p!.currency,
-        description: p!.description, ...(p!.lesson_id !== null ? { lessonId: p!.lesson_id } : {}), paymentId, attempt: p!.attempt_count + 1,
+        studentId: p!.student_id,
+        amountCents: p!.amount_cents,
+        paymentMethodId: p!.gateway_payment_method_id,
+        currency: p!.currency,
+        description: p!.description,
+        ...(p!.lesson_id !== null ? { lessonId: p!.lesson_id } : {}),
+        paymentId,
+        attempt: p!.attempt_count + 1,
       };
     },
 

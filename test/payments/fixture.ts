@@ -83,7 +83,10 @@ export async function createPaymentWorld(kind: GatewayKind): Promise<PaymentWorl
       payload,
     });
   const connect = (): void => {
-    if (!standIn) return connectGatewayWebhooks(stack.services);
+    if (!standIn) {
+      connectGatewayWebhooks(stack.services);
+      return;
+    }
     // Stripe delivers over HTTP: every event of the stand-in is POSTed to the webhook route.
     standIn.sim.setWebhookDelivery(async (payload, signature) => {
       const res = await postWebhook(payload, signature);
@@ -95,7 +98,13 @@ export async function createPaymentWorld(kind: GatewayKind): Promise<PaymentWorl
   const teacher = await createUser(database.db, 'teacher');
 
   const world: PaymentWorld = {
-    kind, stack, sim, standIn, admin, teacher, sql,
+    kind,
+    stack,
+    sim,
+    standIn,
+    admin,
+    teacher,
+    sql,
     async family(children = 1) {
       const parent = await createUser(database.db, 'parent');
       const ids: number[] = [];
@@ -119,8 +128,7 @@ export async function createPaymentWorld(kind: GatewayKind): Promise<PaymentWorl
       );
       return row!.id;
     },
-    process: (user, body, headers = {}) =>
-      app.inject({ method: 'POST', url: '/api/v1/payments/process', headers: { ...user.headers, ...headers }, payload: body }),
+    process: (user, body, headers = {}) => app.inject({ method: 'POST', url: '/api/v1/payments/process', headers: { ...user.headers, ...headers }, payload: body }),
     async idle() {
       await sim.deliveriesIdle();
     },
@@ -157,8 +165,8 @@ export async function createPaymentWorld(kind: GatewayKind): Promise<PaymentWorl
 
 /** The ids of the runs of `workflow` whose idempotency key starts with `prefix`. */
 export async function runsOf(world: PaymentWorld, workflow: string, keyPrefix: string): Promise<Array<{ id: string; event: Record<string, unknown> }>> {
-  return world.sql<{ id: string; event: Record<string, unknown> }>(
-    `SELECT id, event FROM workflow_runs WHERE workflow_name = $1 AND idempotency_key LIKE $2 ORDER BY created_at`,
-    [workflow, `${keyPrefix}%`],
-  );
+  return world.sql<{ id: string; event: Record<string, unknown> }>(`SELECT id, event FROM workflow_runs WHERE workflow_name = $1 AND idempotency_key LIKE $2 ORDER BY created_at`, [
+    workflow,
+    `${keyPrefix}%`,
+  ]);
 }

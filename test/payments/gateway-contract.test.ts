@@ -1,11 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  GatewayRequestError,
-  SimulatedGateway,
-  WebhookSignatureError,
-  type PaymentGateway,
-  type StoredEvent,
-} from '../../src/modules/payments/gateway/index.js';
+import { GatewayRequestError, SimulatedGateway, WebhookSignatureError, type PaymentGateway, type StoredEvent } from '../../src/modules/payments/gateway/index.js';
 import { signWebhookPayload } from '../../src/modules/payments/gateway/webhook-signature.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { startStripeStandIn, type StripeStandIn } from '../helpers/stripe-stand-in.js';
@@ -22,14 +16,20 @@ interface Subject {
 }
 
 const variants: Array<[string, (t: TestDatabase) => Promise<Subject & { close(): Promise<void> }>]> = [
-  ['simulated gateway', async (t) => {
-    const sim = new SimulatedGateway(t.db.sql, { webhookSecret: secret });
-    return { gateway: sim, sim, close: () => sim.deliveriesIdle() };
-  }],
-  ['Stripe gateway (stripe SDK → local stand-in)', async (t) => {
-    const standIn: StripeStandIn = await startStripeStandIn(t.db.sql, { webhookSecret: secret });
-    return { gateway: standIn.gateway(), sim: standIn.sim, close: () => standIn.close() };
-  }],
+  [
+    'simulated gateway',
+    async (t) => {
+      const sim = new SimulatedGateway(t.db.sql, { webhookSecret: secret });
+      return { gateway: sim, sim, close: () => sim.deliveriesIdle() };
+    },
+  ],
+  [
+    'Stripe gateway (stripe SDK → local stand-in)',
+    async (t) => {
+      const standIn: StripeStandIn = await startStripeStandIn(t.db.sql, { webhookSecret: secret });
+      return { gateway: standIn.gateway(), sim: standIn.sim, close: () => standIn.close() };
+    },
+  ],
 ];
 
 describe.each(variants)('%s', (_name, make) => {
@@ -37,8 +37,7 @@ describe.each(variants)('%s', (_name, make) => {
   let s: Subject & { close(): Promise<void> };
   let n = 0;
   const key = () => `contract-${++n}-${Math.random().toString(36).slice(2)}`;
-  const events = async (type: string, objectId: string): Promise<StoredEvent[]> =>
-    (await s.sim.events({ type })).filter((e) => e.event.data.object.id === objectId);
+  const events = async (type: string, objectId: string): Promise<StoredEvent[]> => (await s.sim.events({ type })).filter((e) => e.event.data.object.id === objectId);
 
   beforeAll(async () => {
     t = await createTestDatabase();
@@ -164,7 +163,14 @@ describe.each(variants)('%s', (_name, make) => {
       const intent = await s.gateway.confirmPayment({ customerId: customer.id, paymentMethodId: pm.id, amountCents: 5000, currency: 'CAD' }, { idempotencyKey: key() });
       const rk = key();
       const part = await s.gateway.refund({ paymentIntentId: intent.id, amountCents: 1200, reason: 'lesson cancelled' }, { idempotencyKey: rk });
-      expect(part).toMatchObject({ id: expect.stringMatching(/^re_/), paymentIntentId: intent.id, chargeId: intent.chargeId, amountCents: 1200, currency: 'CAD', status: 'succeeded' });
+      expect(part).toMatchObject({
+        id: expect.stringMatching(/^re_/),
+        paymentIntentId: intent.id,
+        chargeId: intent.chargeId,
+        amountCents: 1200,
+        currency: 'CAD',
+        status: 'succeeded',
+      });
       expect((await s.gateway.refund({ paymentIntentId: intent.id, amountCents: 1200, reason: 'lesson cancelled' }, { idempotencyKey: rk })).id).toBe(part.id);
       expect((await s.gateway.retrievePayment(intent.id)).refundedCents).toBe(1200);
       await expect(s.gateway.refund({ paymentIntentId: intent.id, amountCents: 3801 }, { idempotencyKey: key() })).rejects.toBeInstanceOf(GatewayRequestError);
@@ -174,7 +180,10 @@ describe.each(variants)('%s', (_name, make) => {
       await expect(s.gateway.refund({ paymentIntentId: intent.id, amountCents: 1 }, { idempotencyKey: key() })).rejects.toMatchObject({ code: 'charge_already_refunded' });
       const refunded = await events('charge.refunded', intent.chargeId!);
       expect(refunded.map((e) => e.event.data.object.amount_refunded)).toEqual([1200, 5000]);
-      const declined = await s.gateway.confirmPayment({ customerId: customer.id, paymentMethodId: 'pm_card_chargeDeclined', amountCents: 5000, currency: 'CAD' }, { idempotencyKey: key() });
+      const declined = await s.gateway.confirmPayment(
+        { customerId: customer.id, paymentMethodId: 'pm_card_chargeDeclined', amountCents: 5000, currency: 'CAD' },
+        { idempotencyKey: key() },
+      );
       await expect(s.gateway.refund({ paymentIntentId: declined.id }, { idempotencyKey: key() })).rejects.toMatchObject({ code: 'charge_not_refundable' });
     });
 
@@ -186,7 +195,10 @@ describe.each(variants)('%s', (_name, make) => {
       const r = await s.gateway.refund({ paymentIntentId: b.id, amountCents: 100 }, { idempotencyKey: key() });
       const to = new Date(Date.now() + 2000);
       const listed = await s.gateway.listPayments({ from, to });
-      expect(listed.filter((p) => p.customerId === customer.id).map((p) => [p.id, p.refundedCents])).toEqual([[a.id, 0], [b.id, 100]]);
+      expect(listed.filter((p) => p.customerId === customer.id).map((p) => [p.id, p.refundedCents])).toEqual([
+        [a.id, 0],
+        [b.id, 100],
+      ]);
       expect((await s.gateway.listRefunds({ from, to })).map((x) => x.id)).toContain(r.id);
       expect(await s.gateway.listPayments({ from: new Date('2001-01-01'), to: new Date('2001-02-01') })).toEqual([]);
     });
@@ -218,12 +230,27 @@ describe.each(variants)('%s', (_name, make) => {
         { customerId: customer.id, amountCents: 16000, currency: 'CAD', interval: 'month', description: 'Piano, weekly', metadata: { studentId: '4' } },
         { idempotencyKey: key() },
       );
-      expect(sub).toMatchObject({ id: expect.stringMatching(/^sub_/), customerId: customer.id, status: 'active', amountCents: 16000, currency: 'CAD', interval: 'month', cancelAtPeriodEnd: false, metadata: { studentId: '4' } });
+      expect(sub).toMatchObject({
+        id: expect.stringMatching(/^sub_/),
+        customerId: customer.id,
+        status: 'active',
+        amountCents: 16000,
+        currency: 'CAD',
+        interval: 'month',
+        cancelAtPeriodEnd: false,
+        metadata: { studentId: '4' },
+      });
       const days = (sub.currentPeriodEnd.getTime() - sub.currentPeriodStart.getTime()) / 86_400_000;
       expect(days).toBeGreaterThanOrEqual(28);
       expect(days).toBeLessThanOrEqual(31);
       const [first] = await s.gateway.listInvoices(customer.id);
-      expect(first).toMatchObject({ id: expect.stringMatching(/^in_/), subscriptionId: sub.id, status: 'paid', amountPaidCents: 16000, paymentIntentId: expect.stringMatching(/^pi_/) });
+      expect(first).toMatchObject({
+        id: expect.stringMatching(/^in_/),
+        subscriptionId: sub.id,
+        status: 'paid',
+        amountPaidCents: 16000,
+        paymentIntentId: expect.stringMatching(/^pi_/),
+      });
       expect(await events('customer.subscription.created', sub.id)).toHaveLength(1);
 
       expect(await s.sim.advanceClock(new Date(sub.currentPeriodEnd.getTime() + 3_600_000))).toBeGreaterThanOrEqual(1);
@@ -240,9 +267,13 @@ describe.each(variants)('%s', (_name, make) => {
 
     it('marks the subscription past_due when the renewal is declined, bills terms every 4 months, updates and cancels', async () => {
       const { customer } = await customerWithCard();
-      const sub = await s.gateway.createSubscription({ customerId: customer.id, amountCents: 60000, currency: 'CAD', interval: 'term', description: 'Violin term' }, { idempotencyKey: key() });
+      const sub = await s.gateway.createSubscription(
+        { customerId: customer.id, amountCents: 60000, currency: 'CAD', interval: 'term', description: 'Violin term' },
+        { idempotencyKey: key() },
+      );
       expect(sub).toMatchObject({ status: 'active', interval: 'term' });
-      const months = (sub.currentPeriodEnd.getUTCFullYear() - sub.currentPeriodStart.getUTCFullYear()) * 12 + sub.currentPeriodEnd.getUTCMonth() - sub.currentPeriodStart.getUTCMonth();
+      const months =
+        (sub.currentPeriodEnd.getUTCFullYear() - sub.currentPeriodStart.getUTCFullYear()) * 12 + sub.currentPeriodEnd.getUTCMonth() - sub.currentPeriodStart.getUTCMonth();
       expect(months).toBe(4);
 
       const cheaper = await s.gateway.updateSubscription(sub.id, { amountCents: 55000 }, { idempotencyKey: key() });
@@ -251,7 +282,10 @@ describe.each(variants)('%s', (_name, make) => {
       await s.sim.advanceClock(new Date(sub.currentPeriodEnd.getTime() + 60_000));
       expect(await s.gateway.retrieveSubscription(sub.id)).toMatchObject({ status: 'past_due' });
       const invoices = await s.gateway.listInvoices(customer.id);
-      expect(invoices.map((i) => [i.status, i.amountDueCents])).toEqual([['paid', 60000], ['open', 55000]]);
+      expect(invoices.map((i) => [i.status, i.amountDueCents])).toEqual([
+        ['paid', 60000],
+        ['open', 55000],
+      ]);
       expect((await s.sim.events({ type: 'invoice.payment_failed' })).some((e) => e.event.data.object.id === invoices[1]!.id)).toBe(true);
 
       const canceled = await s.gateway.cancelSubscription(sub.id, { idempotencyKey: key() });

@@ -7,7 +7,17 @@ import { EventValidationError } from '../../src/engine/index.js';
 import { PAYMENT_WORKFLOW } from '../../src/modules/payments/workflows/index.js';
 import { createPaymentWorld, gatewayKinds, type Family, type PaymentWorld } from './fixture.js';
 
-const tables = ['payments', 'payment_attempts', 'ledger_entries', 'billing_customers', 'saved_payment_methods', 'lesson_subscriptions', 'webhook_events', 'audit_log', 'workflow_runs'];
+const tables = [
+  'payments',
+  'payment_attempts',
+  'ledger_entries',
+  'billing_customers',
+  'saved_payment_methods',
+  'lesson_subscriptions',
+  'webhook_events',
+  'audit_log',
+  'workflow_runs',
+];
 
 describe.each(gatewayKinds)('bad input and access on the %s gateway', (kind) => {
   let w: PaymentWorld;
@@ -71,7 +81,12 @@ describe.each(gatewayKinds)('bad input and access on the %s gateway', (kind) => 
 
   it('refuses malformed JSON and a missing body', async () => {
     const before = await snapshot();
-    const bad = await w.stack.app.inject({ method: 'POST', url: '/api/v1/payments/process', headers: { ...w.admin.headers, 'content-type': 'application/json' }, payload: '{"studentId": 1,' });
+    const bad = await w.stack.app.inject({
+      method: 'POST',
+      url: '/api/v1/payments/process',
+      headers: { ...w.admin.headers, 'content-type': 'application/json' },
+      payload: '{"studentId": 1,',
+    });
     expect(bad.statusCode).toBe(400);
     const none = await w.stack.app.inject({ method: 'POST', url: '/api/v1/payments/process', headers: w.admin.headers });
     expect(none.statusCode).toBe(400);
@@ -93,7 +108,12 @@ describe.each(gatewayKinds)('bad input and access on the %s gateway', (kind) => 
     expect((await w.process(w.teacher, good())).statusCode).toBe(403);
     expect((await w.stack.app.inject({ method: 'POST', url: '/api/v1/payments/process', payload: good() })).statusCode).toBe(401);
     // and not with another family's saved card
-    const saved = await w.stack.app.inject({ method: 'POST', url: `/api/v1/billing/${b.parent.id}/payment-methods`, headers: b.parent.headers, payload: { paymentMethod: 'pm_card_mastercard' } });
+    const saved = await w.stack.app.inject({
+      method: 'POST',
+      url: `/api/v1/billing/${b.parent.id}/payment-methods`,
+      headers: b.parent.headers,
+      payload: { paymentMethod: 'pm_card_mastercard' },
+    });
     expect(saved.statusCode, saved.body).toBe(201);
     const mid = await snapshot();
     const stolen = await w.process(a.parent, { ...good(), paymentMethodId: saved.json().id });
@@ -113,7 +133,9 @@ describe.each(gatewayKinds)('bad input and access on the %s gateway', (kind) => 
     expect((await w.stack.app.inject({ method: 'GET', url: `/api/v1/billing/${a.parent.id}`, headers: b.parent.headers })).statusCode).toBe(403);
     expect((await w.stack.app.inject({ method: 'GET', url: `/api/v1/billing/${a.parent.id}`, headers: w.teacher.headers })).statusCode).toBe(403);
     expect((await w.stack.app.inject({ method: 'GET', url: `/api/v1/payments?studentId=${a.children[0]}`, headers: b.parent.headers })).json().total).toBe(0);
-    expect((await w.stack.app.inject({ method: 'GET', url: '/api/v1/payments/reconciliation?from=2030-01-01T00:00:00Z&to=2030-02-01T00:00:00Z', headers: a.parent.headers })).statusCode).toBe(403);
+    expect(
+      (await w.stack.app.inject({ method: 'GET', url: '/api/v1/payments/reconciliation?from=2030-01-01T00:00:00Z&to=2030-02-01T00:00:00Z', headers: a.parent.headers })).statusCode,
+    ).toBe(403);
     expect((await w.stack.app.inject({ method: 'POST', url: `/api/v1/payments/${paidA}/refund`, headers: a.parent.headers, payload: {} })).statusCode).toBe(403);
   });
 
@@ -141,7 +163,10 @@ describe.each(gatewayKinds)('bad input and access on the %s gateway', (kind) => 
     await field(post(pm, {}), 'body.paymentMethod');
     await field(post(pm, { paymentMethod: '4242 4242 4242 4242' }), 'body.paymentMethod');
     await field(post(pm, { paymentMethod: 'pm_card_visa', makeDefault: 'yes' }), 'body.makeDefault');
-    await field(w.stack.app.inject({ method: 'GET', url: '/api/v1/payments/reconciliation?from=2030-02-01T00:00:00Z&to=2030-01-01T00:00:00Z', headers: w.admin.headers }), 'querystring.to');
+    await field(
+      w.stack.app.inject({ method: 'GET', url: '/api/v1/payments/reconciliation?from=2030-02-01T00:00:00Z&to=2030-01-01T00:00:00Z', headers: w.admin.headers }),
+      'querystring.to',
+    );
     await field(w.stack.app.inject({ method: 'GET', url: '/api/v1/payments/reconciliation?from=yesterday&to=2030-01-01T00:00:00Z', headers: w.admin.headers }), 'querystring.from');
     await field(w.stack.app.inject({ method: 'GET', url: '/api/v1/payments?status=lost', headers: w.admin.headers }), 'querystring.status');
     expect(await snapshot()).toEqual(before);

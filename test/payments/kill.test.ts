@@ -74,7 +74,9 @@ describe.runIf(onRealPostgres)('a worker killed between charging and recording',
     const charged = await held.reached;
     const chargeKey = charged.idempotencyKey;
     expect(chargeKey).toBe(`${runId}:charge`);
-    const intentsNow = (await standIn.sim.stripe.listPaymentIntents({ from: new Date(0), to: new Date(Date.now() + 86_400_000) })).filter((pi) => pi.metadata.paymentId === String(paymentId));
+    const intentsNow = (await standIn.sim.stripe.listPaymentIntents({ from: new Date(0), to: new Date(Date.now() + 86_400_000) })).filter(
+      (pi) => pi.metadata.paymentId === String(paymentId),
+    );
     expect(intentsNow.map((pi) => pi.status)).toEqual(['succeeded']); // the card is charged…
     const [before] = await database.db.sql.query<{ status: string }>('SELECT status FROM payments WHERE id = $1', [paymentId]);
     expect(before!.status).toBe('processing'); // …and nothing is recorded yet
@@ -94,19 +96,29 @@ describe.runIf(onRealPostgres)('a worker killed between charging and recording',
     // the charge request went out twice with the same key; the gateway made one charge
     const chargeCalls = standIn.requests.filter((r) => r.method === 'POST' && r.path === '/v1/payment_intents');
     expect(chargeCalls.map((r) => r.idempotencyKey)).toEqual([chargeKey, chargeKey]);
-    const intents = (await standIn.sim.stripe.listPaymentIntents({ from: new Date(0), to: new Date(Date.now() + 86_400_000) })).filter((pi) => pi.metadata.paymentId === String(paymentId));
+    const intents = (await standIn.sim.stripe.listPaymentIntents({ from: new Date(0), to: new Date(Date.now() + 86_400_000) })).filter(
+      (pi) => pi.metadata.paymentId === String(paymentId),
+    );
     expect(intents).toHaveLength(1);
     const sql = database.db.sql;
     expect(await sql.query('SELECT status, gateway_payment_intent_id, attempt_count FROM payments WHERE id = $1', [paymentId])).toEqual([
       { status: 'succeeded', gateway_payment_intent_id: intents[0]!.id, attempt_count: 1 },
     ]);
     expect(await sql.query('SELECT kind, amount_cents FROM ledger_entries WHERE payment_id = $1', [paymentId])).toEqual([{ kind: 'payment', amount_cents: 5000 }]);
-    const receipts = await sql.query(`SELECT id FROM workflow_runs WHERE workflow_name = 'notification' AND event->>'template' = 'payment_receipt' AND (event->>'userId')::int = $1`, [parent.id]);
+    const receipts = await sql.query(
+      `SELECT id FROM workflow_runs WHERE workflow_name = 'notification' AND event->>'template' = 'payment_receipt' AND (event->>'userId')::int = $1`,
+      [parent.id],
+    );
     expect(receipts).toHaveLength(1);
 
     // the gateway's webhooks arrive late, twice: nothing changes
     for (const d of [...deliveries, ...deliveries]) {
-      const res = await stack.app.inject({ method: 'POST', url: '/api/v1/stripe/webhooks', headers: { 'content-type': 'application/json', 'stripe-signature': d.signature }, payload: d.payload });
+      const res = await stack.app.inject({
+        method: 'POST',
+        url: '/api/v1/stripe/webhooks',
+        headers: { 'content-type': 'application/json', 'stripe-signature': d.signature },
+        payload: d.payload,
+      });
       expect(res.statusCode).toBe(200);
     }
     expect(await sql.query('SELECT count(*)::int AS n FROM ledger_entries WHERE payment_id = $1', [paymentId])).toEqual([{ n: 1 }]);

@@ -23,8 +23,7 @@ describe('offline payments (simulated gateway)', () => {
     await w?.close();
   });
 
-  const record = (body: Record<string, unknown>, user: User = w.admin, headers: Record<string, string> = {}) =>
-    h.inject('POST', '/api/v1/payments/offline', user, body, headers);
+  const record = (body: Record<string, unknown>, user: User = w.admin, headers: Record<string, string> = {}) => h.inject('POST', '/api/v1/payments/offline', user, body, headers);
   const cash = (extra: Record<string, unknown> = {}) => ({ parentId: f.parent.id, amountCents: 4500, method: 'cash', receivedOn: '2026-01-15', ...extra });
   const tables = ['payments', 'ledger_entries', 'audit_log', 'workflow_runs', 'family_flags'];
   const snapshot = async () => {
@@ -40,8 +39,16 @@ describe('offline payments (simulated gateway)', () => {
     expect(res.statusCode, res.body).toBe(201);
     const paid = res.json();
     expect(paid).toMatchObject({
-      parentId: f.parent.id, studentId: f.children[0], amountCents: 4500, status: 'succeeded', method: 'cheque', receivedOn: '2026-01-15',
-      reference: 'CHQ 1042', settlesPaymentId: debt, receiptNumber: `R-${String(paid.id).padStart(6, '0')}`, receiptRunId: expect.any(String),
+      parentId: f.parent.id,
+      studentId: f.children[0],
+      amountCents: 4500,
+      status: 'succeeded',
+      method: 'cheque',
+      receivedOn: '2026-01-15',
+      reference: 'CHQ 1042',
+      settlesPaymentId: debt,
+      receiptNumber: `R-${String(paid.id).padStart(6, '0')}`,
+      receiptRunId: expect.any(String),
     });
     expect(await h.payment(debt)).toMatchObject({ status: 'cancelled', settled_by_payment_id: paid.id, next_retry_at: null });
     expect(await h.ledger(f)).toEqual([{ payment_id: paid.id, amount_cents: 4500, gateway: 'offline' }]);
@@ -59,7 +66,10 @@ describe('offline payments (simulated gateway)', () => {
       `SELECT action, entity_id, actor_id FROM audit_log WHERE entity = 'payment' AND entity_id IN ($1, $2) AND actor_id IS NOT NULL ORDER BY id`,
       [String(paid.id), String(debt)],
     );
-    expect(audit.filter((a) => a.actor_id === w.admin.id).map((a) => [a.action, Number(a.entity_id)])).toEqual([['create', paid.id], ['payment.settled', debt]]);
+    expect(audit.filter((a) => a.actor_id === w.admin.id).map((a) => [a.action, Number(a.entity_id)])).toEqual([
+      ['create', paid.id],
+      ['payment.settled', debt],
+    ]);
     // offline money is never "missing at the gateway"
     const rec = await h.inject('GET', '/api/v1/payments/reconciliation?from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z', w.admin);
     expect(rec.json().differences).toEqual([]);
@@ -72,7 +82,7 @@ describe('offline payments (simulated gateway)', () => {
     const again = await record(cash({ amountCents: 2000, method: 'etransfer' }), w.admin, headers);
     expect(again.statusCode).toBe(200);
     expect(again.json()).toMatchObject({ id: first.json().id, receiptRunId: first.json().receiptRunId });
-    expect((await w.sql('SELECT 1 FROM ledger_entries WHERE payment_id = $1', [first.json().id]))).toHaveLength(1);
+    expect(await w.sql('SELECT 1 FROM ledger_entries WHERE payment_id = $1', [first.json().id])).toHaveLength(1);
     expect((await record(cash({ amountCents: 2100, method: 'etransfer' }), w.admin, headers)).statusCode).toBe(409);
   });
 

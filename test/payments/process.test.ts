@@ -18,12 +18,15 @@ describe.each(gatewayKinds)('payment workflow on the %s gateway', (kind) => {
     await w?.close();
   });
 
-  const payment = async (id: number) =>
-    (await w.sql<Record<string, unknown>>('SELECT * FROM payments WHERE id = $1', [id]))[0]!;
-  const ledger = (paymentId: number) => w.sql<{ kind: string; amount_cents: number; gateway_object_id: string }>('SELECT kind, amount_cents, gateway_object_id FROM ledger_entries WHERE payment_id = $1 ORDER BY id', [paymentId]);
+  const payment = async (id: number) => (await w.sql<Record<string, unknown>>('SELECT * FROM payments WHERE id = $1', [id]))[0]!;
+  const ledger = (paymentId: number) =>
+    w.sql<{ kind: string; amount_cents: number; gateway_object_id: string }>('SELECT kind, amount_cents, gateway_object_id FROM ledger_entries WHERE payment_id = $1 ORDER BY id', [
+      paymentId,
+    ]);
   const notifications = async (template: string, userId: number) =>
     (await runsOf(w, 'notification', 'notify:')).filter((r) => r.event.template === template && r.event.userId === userId);
-  const intentsOf = async (paymentId: number) => (await w.sim.stripe.listPaymentIntents({ from: new Date(0), to: new Date(Date.now() + 400 * DAY) })).filter((pi) => pi.metadata.paymentId === String(paymentId));
+  const intentsOf = async (paymentId: number) =>
+    (await w.sim.stripe.listPaymentIntents({ from: new Date(0), to: new Date(Date.now() + 400 * DAY) })).filter((pi) => pi.metadata.paymentId === String(paymentId));
 
   it('charges once, records the ledger, marks the lesson paid and sends the receipt', async () => {
     const f = await w.family();
@@ -44,7 +47,9 @@ describe.each(gatewayKinds)('payment workflow on the %s gateway', (kind) => {
     const [lesson] = await w.sql<{ payment_status: string }>('SELECT payment_status FROM lessons WHERE id = $1', [lessonId]);
     expect(lesson!.payment_status).toBe('paid');
     expect(await notifications('payment_receipt', f.parent.id)).toHaveLength(1);
-    const audit = await w.sql<{ action: string; actor_id: number | null }>(`SELECT action, actor_id FROM audit_log WHERE entity = 'payment' AND entity_id = $1 ORDER BY id`, [String(body.paymentId)]);
+    const audit = await w.sql<{ action: string; actor_id: number | null }>(`SELECT action, actor_id FROM audit_log WHERE entity = 'payment' AND entity_id = $1 ORDER BY id`, [
+      String(body.paymentId),
+    ]);
     expect(audit.map((a) => a.action)).toEqual(['create', 'payment.succeeded']);
     expect(audit[0]!.actor_id).toBe(f.parent.id);
 
@@ -58,7 +63,13 @@ describe.each(gatewayKinds)('payment workflow on the %s gateway', (kind) => {
   it('records a decline with its reason, plans a retry 1 day later and tells the parent and the admin', async () => {
     const f = await w.family();
     const lessonId = await w.lesson(f.children[0]!);
-    const res = await w.process(w.admin, { studentId: f.children[0], amountCents: 6000, paymentMethodId: 'pm_card_chargeDeclinedInsufficientFunds', description: 'Voice lesson', lessonId });
+    const res = await w.process(w.admin, {
+      studentId: f.children[0],
+      amountCents: 6000,
+      paymentMethodId: 'pm_card_chargeDeclinedInsufficientFunds',
+      description: 'Voice lesson',
+      lessonId,
+    });
     expect(res.statusCode, res.body).toBe(200);
     const body = res.json();
     expect(body).toMatchObject({ status: 'failed', failureCode: 'insufficient_funds', retryScheduledAt: expect.any(String) });
@@ -73,7 +84,9 @@ describe.each(gatewayKinds)('payment workflow on the %s gateway', (kind) => {
     const [parentNotice] = await notifications('payment_failed', f.parent.id);
     expect(parentNotice?.event.data).toMatchObject({ amountCents: 6000, retryAt: body.retryScheduledAt });
     expect(await notifications('admin_alert', w.admin.id)).toHaveLength(1);
-    const attempts = await w.sql<{ attempt: number; status: string; failure_code: string }>('SELECT attempt, status, failure_code FROM payment_attempts WHERE payment_id = $1', [body.paymentId]);
+    const attempts = await w.sql<{ attempt: number; status: string; failure_code: string }>('SELECT attempt, status, failure_code FROM payment_attempts WHERE payment_id = $1', [
+      body.paymentId,
+    ]);
     expect(attempts).toEqual([{ attempt: 1, status: 'failed', failure_code: 'insufficient_funds' }]);
     // the retry is not due yet: the cron starts nothing for it
     expect(await w.runDueRetries()).toEqual([]);
@@ -115,7 +128,12 @@ describe.each(gatewayKinds)('payment workflow on the %s gateway', (kind) => {
     const f = await w.family();
     const res = await w.process(f.parent, { studentId: f.children[0], amountCents: 3000, paymentMethodId: 'pm_card_chargeDeclined', description: 'Drum lesson' });
     const { paymentId } = res.json();
-    const saved = await w.stack.app.inject({ method: 'POST', url: `/api/v1/billing/${f.parent.id}/payment-methods`, headers: f.parent.headers, payload: { paymentMethod: 'pm_card_visa', makeDefault: true } });
+    const saved = await w.stack.app.inject({
+      method: 'POST',
+      url: `/api/v1/billing/${f.parent.id}/payment-methods`,
+      headers: f.parent.headers,
+      payload: { paymentMethod: 'pm_card_visa', makeDefault: true },
+    });
     expect(saved.statusCode, saved.body).toBe(201);
     await w.makeRetriesDue([paymentId]);
     expect(await w.runDueRetries()).toHaveLength(1);

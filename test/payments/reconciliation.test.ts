@@ -44,11 +44,20 @@ describe.each(gatewayKinds)('reconciliation on the %s gateway', (kind) => {
     families = [];
     for (let i = 0; i < FAMILIES; i++) families.push({ ...(await w.family(i % 5 === 0 ? 2 : 1)), declines: i % 10 === 0 });
     await inBatches(families, 10, (fam) =>
-      savePaymentMethod(w.stack.services, { parentId: fam.parent.id, paymentMethod: fam.declines ? 'pm_card_chargeCustomerFail' : 'pm_card_visa', makeDefault: true, idempotencyKey: `month-${fam.parent.id}` }, { userId: null, role: 'test' }),
+      savePaymentMethod(
+        w.stack.services,
+        { parentId: fam.parent.id, paymentMethod: fam.declines ? 'pm_card_chargeCustomerFail' : 'pm_card_visa', makeDefault: true, idempotencyKey: `month-${fam.parent.id}` },
+        { userId: null, role: 'test' },
+      ),
     );
     // families with two children subscribe the second one monthly
     for (const fam of families.filter((x) => x.children.length === 2)) {
-      const res = await w.stack.app.inject({ method: 'POST', url: `/api/v1/billing/${fam.parent.id}/subscription`, headers: w.admin.headers, payload: { action: 'start', studentId: fam.children[1], interval: 'month' } });
+      const res = await w.stack.app.inject({
+        method: 'POST',
+        url: `/api/v1/billing/${fam.parent.id}/subscription`,
+        headers: w.admin.headers,
+        payload: { action: 'start', studentId: fam.children[1], interval: 'month' },
+      });
       expect(res.statusCode, res.body).toBe(200);
     }
     const paymentIds: number[] = [];
@@ -56,7 +65,9 @@ describe.each(gatewayKinds)('reconciliation on the %s gateway', (kind) => {
     for (const day of [0, 14]) {
       if (day > 0) await w.sim.advanceClock(new Date(base.getTime() + day * DAY));
       const results = await inBatches(families, 16, async (fam) => {
-        const method = (await w.sql<{ gateway_payment_method_id: string }>('SELECT gateway_payment_method_id FROM saved_payment_methods WHERE parent_id = $1', [fam.parent.id]))[0]!;
+        const method = (
+          await w.sql<{ gateway_payment_method_id: string }>('SELECT gateway_payment_method_id FROM saved_payment_methods WHERE parent_id = $1', [fam.parent.id])
+        )[0]!;
         return w.process(fam.parent, { studentId: fam.children[0], amountCents: 4500, paymentMethodId: method.gateway_payment_method_id, description: `Lesson, day ${day}` });
       });
       for (const res of results) {
@@ -88,7 +99,10 @@ describe.each(gatewayKinds)('reconciliation on the %s gateway', (kind) => {
     // every event the gateway ever sent, twice more, in a shuffled order
     const events = await w.sim.events();
     expect(events.length).toBeGreaterThan(700);
-    const again = [...events, ...events].map((e) => ({ e, r: Math.random() })).sort((a, b) => a.r - b.r).map((x) => x.e);
+    const again = [...events, ...events]
+      .map((e) => ({ e, r: Math.random() }))
+      .sort((a, b) => a.r - b.r)
+      .map((x) => x.e);
     const answers = await inBatches(again, 25, (e) => w.postWebhook(e.payload));
     expect(answers.every((r) => r.statusCode === 200 && r.json().duplicate === true)).toBe(true);
 
@@ -106,7 +120,9 @@ describe.each(gatewayKinds)('reconciliation on the %s gateway', (kind) => {
     const to = new Date((await w.sim.now()).getTime() + DAY);
     // a refund made at the gateway while its webhook is lost, and a ledger entry with no money behind it
     await w.pauseDeliveries();
-    const [paid] = await w.sql<{ id: number; gateway_payment_intent_id: string; parent_id: number }>(`SELECT id, gateway_payment_intent_id, parent_id FROM payments WHERE status = 'succeeded' ORDER BY id DESC LIMIT 1`);
+    const [paid] = await w.sql<{ id: number; gateway_payment_intent_id: string; parent_id: number }>(
+      `SELECT id, gateway_payment_intent_id, parent_id FROM payments WHERE status = 'succeeded' ORDER BY id DESC LIMIT 1`,
+    );
     const lost = await w.stack.services.gateway.refund({ paymentIntentId: paid!.gateway_payment_intent_id, amountCents: 700 }, { idempotencyKey: `planted-${kind}` });
     await w.sql(
       `INSERT INTO ledger_entries (parent_id, kind, amount_cents, currency, gateway, gateway_object_id, entry_key, occurred_at)

@@ -25,7 +25,8 @@ describe.each(gatewayKinds)('refunds on the %s gateway', (kind) => {
   };
   const refund = (id: number, payload: Record<string, unknown> = {}, headers: Record<string, string> = {}) =>
     w.stack.app.inject({ method: 'POST', url: `/api/v1/payments/${id}/refund`, headers: { ...w.admin.headers, ...headers }, payload });
-  const ledger = (paymentId: number) => w.sql<{ kind: string; amount_cents: number }>('SELECT kind, amount_cents FROM ledger_entries WHERE payment_id = $1 ORDER BY id', [paymentId]);
+  const ledger = (paymentId: number) =>
+    w.sql<{ kind: string; amount_cents: number }>('SELECT kind, amount_cents FROM ledger_entries WHERE payment_id = $1 ORDER BY id', [paymentId]);
   const gatewayRefunds = async (paymentId: number) => {
     const [row] = await w.sql<{ gateway_payment_intent_id: string }>('SELECT gateway_payment_intent_id FROM payments WHERE id = $1', [paymentId]);
     const all = await w.sim.stripe.listRefunds({ from: new Date(0), to: new Date(Date.now() + 86_400_000) });
@@ -88,7 +89,10 @@ describe.each(gatewayKinds)('refunds on the %s gateway', (kind) => {
     const [row] = await w.sql<{ gateway_payment_intent_id: string }>('SELECT gateway_payment_intent_id FROM payments WHERE id = $1', [id]);
     const made = await w.stack.services.gateway.refund({ paymentIntentId: row!.gateway_payment_intent_id, amountCents: 1200 }, { idempotencyKey: `dashboard-${kind}` });
     await w.idle();
-    expect(await ledger(id)).toEqual([{ kind: 'payment', amount_cents: 5000 }, { kind: 'refund', amount_cents: -1200 }]);
+    expect(await ledger(id)).toEqual([
+      { kind: 'payment', amount_cents: 5000 },
+      { kind: 'refund', amount_cents: -1200 },
+    ]);
     expect(await w.sql('SELECT status, refunded_cents FROM payments WHERE id = $1', [id])).toEqual([{ status: 'partially_refunded', refunded_cents: 1200 }]);
     const [entry] = await w.sql<{ gateway_object_id: string }>(`SELECT gateway_object_id FROM ledger_entries WHERE payment_id = $1 AND kind = 'refund'`, [id]);
     expect(entry!.gateway_object_id).toBe(made.id);

@@ -38,7 +38,10 @@ describe('retry and cancel-retries of a failed payment (simulated gateway)', () 
     expect(await h.payment(debt)).toMatchObject({ status: 'succeeded', attempt_count: 2, gateway_payment_method_id: card, next_retry_at: null });
     expect(await h.chargedAtGateway(f)).toEqual([4500]);
     expect(await h.ledger(f)).toHaveLength(1);
-    const audit = await w.sql<{ action: string; actor_id: number }>(`SELECT action, actor_id FROM audit_log WHERE entity = 'payment' AND entity_id = $1 AND action = 'payment.retry_requested'`, [String(debt)]);
+    const audit = await w.sql<{ action: string; actor_id: number }>(
+      `SELECT action, actor_id FROM audit_log WHERE entity = 'payment' AND entity_id = $1 AND action = 'payment.retry_requested'`,
+      [String(debt)],
+    );
     expect(audit).toHaveLength(1);
 
     const paid = await retry(debt);
@@ -84,7 +87,9 @@ describe('retry and cancel-retries of a failed payment (simulated gateway)', () 
     expect(await h.retryRunFromStaleCron(debt, 'cancelled')).toBe('stopped');
     expect(await h.chargedAtGateway(f)).toEqual([]);
     expect(await h.balance(f)).toMatchObject({ outstandingCents: 4500 });
-    const audit = await w.sql<{ actor_id: number }>(`SELECT actor_id FROM audit_log WHERE entity = 'payment' AND entity_id = $1 AND action = 'payment.retries_cancelled'`, [String(debt)]);
+    const audit = await w.sql<{ actor_id: number }>(`SELECT actor_id FROM audit_log WHERE entity = 'payment' AND entity_id = $1 AND action = 'payment.retries_cancelled'`, [
+      String(debt),
+    ]);
     expect(audit).toEqual([{ actor_id: w.admin.id }]);
 
     const now = await retry(debt);

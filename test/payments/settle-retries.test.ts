@@ -69,7 +69,13 @@ describe('settling a failed payment ends its retries (simulated gateway)', () =>
     const f = await w.family();
     const debt = await h.declined(f);
     const planned = (await h.payment(debt)).next_retry_at as Date;
-    const res = await w.process(f.parent, { studentId: f.children[0], amountCents: 4500, paymentMethodId: 'pm_card_chargeDeclinedInsufficientFunds', description: 'Settle', settlesPaymentId: debt });
+    const res = await w.process(f.parent, {
+      studentId: f.children[0],
+      amountCents: 4500,
+      paymentMethodId: 'pm_card_chargeDeclinedInsufficientFunds',
+      description: 'Settle',
+      settlesPaymentId: debt,
+    });
     expect(res.json()).toMatchObject({ status: 'failed', failureCode: 'insufficient_funds', settlesPaymentId: debt });
     expect(res.json().retryScheduledAt).toBeUndefined();
     const attempt = res.json().paymentId;

@@ -119,14 +119,9 @@ describe('the simulated gateway', () => {
     const { customer, pm } = await paidIntent(gateway);
     const other = new SimulatedGateway(t.db.sql, { webhookSecret: secret });
     const input = { customerId: customer.id, paymentMethodId: pm.id, amountCents: 7000, currency: 'CAD' };
-    const [a, b] = await Promise.all([
-      gateway.confirmPayment(input, { idempotencyKey: 'sim-race' }),
-      other.confirmPayment(input, { idempotencyKey: 'sim-race' }),
-    ]);
+    const [a, b] = await Promise.all([gateway.confirmPayment(input, { idempotencyKey: 'sim-race' }), other.confirmPayment(input, { idempotencyKey: 'sim-race' })]);
     expect(a.id).toBe(b.id);
-    const rows = await t.db.sql.query<{ n: number }>(
-      "SELECT count(*)::int AS n FROM sim_gateway_objects WHERE object = 'payment_intent' AND data->>'amount' = '7000'",
-    );
+    const rows = await t.db.sql.query<{ n: number }>("SELECT count(*)::int AS n FROM sim_gateway_objects WHERE object = 'payment_intent' AND data->>'amount' = '7000'");
     expect(rows[0]?.n).toBe(1);
   });
 

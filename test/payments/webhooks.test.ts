@@ -23,8 +23,7 @@ describe.each(gatewayKinds)('webhooks on the %s gateway', (kind) => {
     await w?.close();
   });
 
-  const eventsOf = async (type: string, objectId: string): Promise<StoredEvent[]> =>
-    (await w.sim.events({ type })).filter((e) => e.event.data.object.id === objectId);
+  const eventsOf = async (type: string, objectId: string): Promise<StoredEvent[]> => (await w.sim.events({ type })).filter((e) => e.event.data.object.id === objectId);
   const payment = async (id: number) => (await w.sql<Record<string, unknown>>('SELECT * FROM payments WHERE id = $1', [id]))[0]!;
   const ledgerCount = async (paymentId: number) => (await w.sql<{ n: number }>('SELECT count(*)::int AS n FROM ledger_entries WHERE payment_id = $1', [paymentId]))[0]!.n;
 
@@ -79,7 +78,10 @@ describe.each(gatewayKinds)('webhooks on the %s gateway', (kind) => {
     expect(await payment(first.paymentId)).toMatchObject({ status: 'succeeded', attempt_count: 2, failure_code: null });
     expect(await ledgerCount(first.paymentId)).toBe(1);
     const attempts = await w.sql<{ attempt: number; status: string }>('SELECT attempt, status FROM payment_attempts WHERE payment_id = $1 ORDER BY attempt', [first.paymentId]);
-    expect(attempts).toEqual([{ attempt: 1, status: 'failed' }, { attempt: 2, status: 'succeeded' }]);
+    expect(attempts).toEqual([
+      { attempt: 1, status: 'failed' },
+      { attempt: 2, status: 'succeeded' },
+    ]);
   });
 
   it('records a refund delivered before the payment it refunds', async () => {
@@ -89,7 +91,10 @@ describe.each(gatewayKinds)('webhooks on the %s gateway', (kind) => {
     const [succeeded] = await eventsOf('payment_intent.succeeded', intent.id);
     for (const event of [refunded!, refunded!, succeeded!, refunded!, succeeded!]) expect((await w.postWebhook(event.payload)).statusCode).toBe(200);
     expect(await payment(paymentId)).toMatchObject({ status: 'partially_refunded', refunded_cents: 1500, paid_at: expect.any(Date) });
-    const ledger = await w.sql<{ kind: string; amount_cents: number; gateway_object_id: string }>('SELECT kind, amount_cents, gateway_object_id FROM ledger_entries WHERE payment_id = $1 ORDER BY kind', [paymentId]);
+    const ledger = await w.sql<{ kind: string; amount_cents: number; gateway_object_id: string }>(
+      'SELECT kind, amount_cents, gateway_object_id FROM ledger_entries WHERE payment_id = $1 ORDER BY kind',
+      [paymentId],
+    );
     expect(ledger).toEqual([
       { kind: 'payment', amount_cents: 4000, gateway_object_id: intent.id },
       { kind: 'refund', amount_cents: -1500, gateway_object_id: refund.id },
@@ -98,16 +103,32 @@ describe.each(gatewayKinds)('webhooks on the %s gateway', (kind) => {
 
   it('applies subscription changes by event time: an older one never overwrites a newer one', async () => {
     await w.resumeDeliveries();
-    const pm = await w.stack.app.inject({ method: 'POST', url: `/api/v1/billing/${f.parent.id}/payment-methods`, headers: f.parent.headers, payload: { paymentMethod: 'pm_card_visa', makeDefault: true } });
+    const pm = await w.stack.app.inject({
+      method: 'POST',
+      url: `/api/v1/billing/${f.parent.id}/payment-methods`,
+      headers: f.parent.headers,
+      payload: { paymentMethod: 'pm_card_visa', makeDefault: true },
+    });
     expect(pm.statusCode, pm.body).toBe(201);
-    const started = await w.stack.app.inject({ method: 'POST', url: `/api/v1/billing/${f.parent.id}/subscription`, headers: w.admin.headers, payload: { action: 'start', studentId: f.children[0], interval: 'month' } });
+    const started = await w.stack.app.inject({
+      method: 'POST',
+      url: `/api/v1/billing/${f.parent.id}/subscription`,
+      headers: w.admin.headers,
+      payload: { action: 'start', studentId: f.children[0], interval: 'month' },
+    });
     expect(started.statusCode, started.body).toBe(200);
     await w.idle();
     await w.pauseDeliveries();
     const sub = started.json();
     const now = Math.floor(Date.now() / 1000);
     const event = (id: string, type: string, created: number, status: string) =>
-      JSON.stringify({ id, object: 'event', type, created, data: { object: { id: sub.gatewaySubscriptionId, object: 'subscription', status, cancel_at_period_end: false, canceled_at: null, metadata: {} } } });
+      JSON.stringify({
+        id,
+        object: 'event',
+        type,
+        created,
+        data: { object: { id: sub.gatewaySubscriptionId, object: 'subscription', status, cancel_at_period_end: false, canceled_at: null, metadata: {} } },
+      });
     const newer = event(`evt_newer_${kind}`, 'customer.subscription.updated', now + 20, 'past_due');
     const older = event(`evt_older_${kind}`, 'customer.subscription.updated', now + 10, 'active');
     const deleted = event(`evt_deleted_${kind}`, 'customer.subscription.deleted', now + 30, 'canceled');
@@ -145,7 +166,13 @@ describe.each(gatewayKinds)('webhooks on the %s gateway', (kind) => {
   });
 
   it('acknowledges event types it does not act on', async () => {
-    const payload = JSON.stringify({ id: `evt_other_${kind}`, object: 'event', type: 'customer.created', created: Math.floor(Date.now() / 1000), data: { object: { id: 'cus_x', object: 'customer' } } });
+    const payload = JSON.stringify({
+      id: `evt_other_${kind}`,
+      object: 'event',
+      type: 'customer.created',
+      created: Math.floor(Date.now() / 1000),
+      data: { object: { id: 'cus_x', object: 'customer' } },
+    });
     expect((await w.postWebhook(payload)).json()).toMatchObject({ received: true, duplicate: false, type: 'customer.created' });
     expect((await w.postWebhook(payload)).json()).toMatchObject({ duplicate: true });
   });

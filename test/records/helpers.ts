@@ -42,5 +42,4 @@ export async function auditRows(t: TestApp, entity: string, entityId: string | n
 }
 
 /** The date `years` ago in the school's time zone (the server computes ages on the school's calendar). */
-export const yearsAgo = (years: number): string =>
-  DateTime.now().setZone('America/Halifax').minus({ years }).toISODate() ?? '';
+export const yearsAgo = (years: number): string => DateTime.now().setZone('America/Halifax').minus({ years }).toISODate() ?? '';

@@ -76,7 +76,14 @@ describe('GET /api/v1/audit', () => {
     expect(res.status).toBe(200);
     expect(res.body.total).toBe(2);
     expect(res.body.data.map((e: { action: string }) => e.action)).toEqual(['update', 'create']);
-    expect(res.body.data[0]).toMatchObject({ actorId: admin.id, actorRole: 'admin', entity: 'closure', entityId: String(created.body.id), before: { name: 'Audit day' }, after: { name: 'Audit days' } });
+    expect(res.body.data[0]).toMatchObject({
+      actorId: admin.id,
+      actorRole: 'admin',
+      entity: 'closure',
+      entityId: String(created.body.id),
+      before: { name: 'Audit day' },
+      after: { name: 'Audit days' },
+    });
     expect(res.body.data[0].requestId).toEqual(expect.any(String));
     const mine = await call(t, admin, 'GET', `/api/v1/audit?actorId=${admin.id}&pageSize=1`);
     expect(mine.body).toMatchObject({ pageSize: 1, total: 3 });
@@ -105,7 +112,14 @@ describe('the demo school through the records API', () => {
 
   it('the OpenAPI document includes the records routes', async () => {
     const doc = JSON.parse((await t.app.inject({ url: '/openapi.json' })).body);
-    for (const path of ['/api/v1/students', '/api/v1/teachers/{id}/availability', '/api/v1/academic-years/{id}', '/api/v1/settings/{key}', '/api/v1/public/pricing', '/api/v1/audit']) {
+    for (const path of [
+      '/api/v1/students',
+      '/api/v1/teachers/{id}/availability',
+      '/api/v1/academic-years/{id}',
+      '/api/v1/settings/{key}',
+      '/api/v1/public/pricing',
+      '/api/v1/audit',
+    ]) {
       expect(doc.paths).toHaveProperty([path]);
     }
   });

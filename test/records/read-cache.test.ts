@@ -109,7 +109,11 @@ describe('read cache', () => {
   });
 
   it('keeps the cache-control of a public answer on its hits (public timeslots)', async () => {
-    const hours = await call(w.t, w.admin, 'PUT', `/api/v1/teachers/${w.teacher.teacherId}/availability`,
+    const hours = await call(
+      w.t,
+      w.admin,
+      'PUT',
+      `/api/v1/teachers/${w.teacher.teacherId}/availability`,
       [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: '09:00', end: '17:00' })),
     );
     expect(hours.status).toBe(200);
@@ -162,7 +166,11 @@ describe('read cache', () => {
   });
 
   it('caches a conflict check per body, and a booking changes its answer', async () => {
-    const hours = await call(w.t, w.admin, 'PUT', `/api/v1/teachers/${w.teacher.teacherId}/availability`,
+    const hours = await call(
+      w.t,
+      w.admin,
+      'PUT',
+      `/api/v1/teachers/${w.teacher.teacherId}/availability`,
       [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '00:00', end: '24:00' })),
     );
     expect(hours.status).toBe(200);
@@ -180,25 +188,29 @@ describe('read cache', () => {
     expect(JSON.parse(after.body).ok).toBe(false);
   });
 
-  it.runIf(onRealPostgres)('goes to the database while its listening connection is lost, and caches again once it is back', async () => {
-    const url = `/api/v1/students/${studentId}`;
-    await read(w.admin, url);
-    expect((await read(w.admin, url)).cache).toBe('hit');
-    const killed = (await otherProcess.query(
-      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+  it.runIf(onRealPostgres)(
+    'goes to the database while its listening connection is lost, and caches again once it is back',
+    async () => {
+      const url = `/api/v1/students/${studentId}`;
+      await read(w.admin, url);
+      expect((await read(w.admin, url)).cache).toBe('hit');
+      const killed = (await otherProcess.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
        WHERE datname = current_database() AND pid <> pg_backend_pid() AND (query LIKE 'LISTEN%' OR query = 'SELECT 1' OR query = 'UNLISTEN *')`,
-    )) as { rowCount: number };
-    expect(killed.rowCount).toBeGreaterThan(0);
-    await otherProcess.query('UPDATE students SET first_name = $1 WHERE id = $2', ['Offline', studentId]);
-    let seen: Awaited<ReturnType<typeof read>> | undefined;
-    for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
-      seen = await read(w.admin, url);
-      expect(seen.body.firstName).toBe('Offline'); // never the cached name
-      if (seen.cache === 'hit') break;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    expect(seen?.cache).toBe('hit');
-  }, 60_000);
+      )) as { rowCount: number };
+      expect(killed.rowCount).toBeGreaterThan(0);
+      await otherProcess.query('UPDATE students SET first_name = $1 WHERE id = $2', ['Offline', studentId]);
+      let seen: Awaited<ReturnType<typeof read>> | undefined;
+      for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
+        seen = await read(w.admin, url);
+        expect(seen.body.firstName).toBe('Offline'); // never the cached name
+        if (seen.cache === 'hit') break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(seen?.cache).toBe('hit');
+    },
+    60_000,
+  );
 });
 
 describe('read cache turned off (READ_CACHE_TTL_MS=0)', () => {
@@ -212,9 +224,7 @@ describe('read cache turned off (READ_CACHE_TTL_MS=0)', () => {
         expect(response.headers[READ_CACHE_HEADER]).toBeUndefined();
       }
       if (onRealPostgres) {
-        const listening = await t.database.db.sql.query(
-          `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'`,
-        );
+        const listening = await t.database.db.sql.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'`);
         expect(listening).toEqual([]);
       }
     } finally {

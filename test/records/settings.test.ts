@@ -33,7 +33,14 @@ describe('settings', () => {
     expect(audit.map((a) => a.action)).toEqual(['create', 'update']);
     expect(audit[1]).toMatchObject({ before: ['piano', 'guitar', 'cello'], after: ['piano', 'guitar', 'cello', 'flute'] });
     // Violin is no longer offered: a new violin student is refused, naming the instrument.
-    const student = await call(w.t, w.admin, 'POST', '/api/v1/students', { parentId: w.parent.id, firstName: 'V', lastName: 'L', dateOfBirth: yearsAgo(9), instrument: 'violin', lessonRateCents: 4500 });
+    const student = await call(w.t, w.admin, 'POST', '/api/v1/students', {
+      parentId: w.parent.id,
+      firstName: 'V',
+      lastName: 'L',
+      dateOfBirth: yearsAgo(9),
+      instrument: 'violin',
+      lessonRateCents: 4500,
+    });
     expect(fieldsOf(student.body)).toEqual(['body.instrument']);
     expect(student.body.error.message).toMatch(/flute/);
   });

@@ -24,7 +24,16 @@ describe('POST /api/v1/students', () => {
   it('creates a student (201) with canSchedule and an audit row', async () => {
     const res = await call(w.t, w.admin, 'POST', '/api/v1/students', body({ skillLevel: 'intermediate', email: 'emma@example.com' }));
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ parentId: w.parent.id, teacherId: w.teacher.teacherId, instrument: 'piano', skillLevel: 'intermediate', lessonRateCents: 4500, isActive: true, canSchedule: true, age: 9 });
+    expect(res.body).toMatchObject({
+      parentId: w.parent.id,
+      teacherId: w.teacher.teacherId,
+      instrument: 'piano',
+      skillLevel: 'intermediate',
+      lessonRateCents: 4500,
+      isActive: true,
+      canSchedule: true,
+      age: 9,
+    });
     expect(res.body.teacherName).toBe('teacher Tester');
     const audit = await auditRows(w.t, 'student', res.body.id);
     expect(audit).toHaveLength(1);

@@ -43,13 +43,43 @@ describe('PUT /api/v1/teachers/{id}/availability', () => {
   it.each([
     [[{ weekday: 2, start: '17:00', end: '16:00' }], 'body.0.end', /after start/],
     [[{ weekday: 2, start: '17:00', end: '17:00' }], 'body.0.end', /after start/],
-    [[{ weekday: 2, start: '15:00', end: '18:00' }, { weekday: 3, start: '9:00', end: '12:00' }], 'body.1.start', /HH:MM/],
+    [
+      [
+        { weekday: 2, start: '15:00', end: '18:00' },
+        { weekday: 3, start: '9:00', end: '12:00' },
+      ],
+      'body.1.start',
+      /HH:MM/,
+    ],
     [[{ weekday: 8, start: '15:00', end: '18:00' }], 'body.0.weekday', /7/],
     [[{ weekday: 0, start: '15:00', end: '18:00' }], 'body.0.weekday', /1/],
     [[{ weekday: 2, start: '15:00', end: '25:00' }], 'body.0.end', /HH:MM/],
-    [[{ weekday: 2, start: '15:00', end: '18:00' }, { weekday: 2, start: '17:30', end: '19:00' }], 'body.1', /overlaps entry 0/],
-    [[{ weekday: 4, start: '12:00', end: '14:00' }, { weekday: 4, start: '09:00', end: '17:00' }], 'body.1', /overlaps entry 0/],
-    [{ weeklyHours: [{ weekday: 5, start: '10:00', end: '12:00' }, { weekday: 5, start: '10:00', end: '11:00' }] }, 'body.weeklyHours.1', /overlaps/],
+    [
+      [
+        { weekday: 2, start: '15:00', end: '18:00' },
+        { weekday: 2, start: '17:30', end: '19:00' },
+      ],
+      'body.1',
+      /overlaps entry 0/,
+    ],
+    [
+      [
+        { weekday: 4, start: '12:00', end: '14:00' },
+        { weekday: 4, start: '09:00', end: '17:00' },
+      ],
+      'body.1',
+      /overlaps entry 0/,
+    ],
+    [
+      {
+        weeklyHours: [
+          { weekday: 5, start: '10:00', end: '12:00' },
+          { weekday: 5, start: '10:00', end: '11:00' },
+        ],
+      },
+      'body.weeklyHours.1',
+      /overlaps/,
+    ],
     [{ weeklyHours: [{ weekday: 5, start: '13:00', end: '12:00' }] }, 'body.weeklyHours.0.end', /after start/],
   ])('refuses %j naming %s', async (payload, field, message) => {
     const before = await call(w.t, w.admin, 'GET', `/api/v1/teachers/${w.teacher.teacherId}`);
@@ -72,7 +102,15 @@ describe('time off', () => {
   const inDays = (days: number, hour = 0): string => new Date(Date.now() + days * 86_400_000 + hour * 3_600_000).toISOString();
 
   it('adds time off, lists the scheduled lessons it covers, and removes it, audited', async () => {
-    const student = await call(w.t, w.admin, 'POST', '/api/v1/students', { parentId: w.parent.id, teacherId: w.teacher.teacherId, firstName: 'Lia', lastName: 'Son', dateOfBirth: yearsAgo(10), instrument: 'piano', lessonRateCents: 4500 });
+    const student = await call(w.t, w.admin, 'POST', '/api/v1/students', {
+      parentId: w.parent.id,
+      teacherId: w.teacher.teacherId,
+      firstName: 'Lia',
+      lastName: 'Son',
+      dateOfBirth: yearsAgo(10),
+      instrument: 'piano',
+      lessonRateCents: 4500,
+    });
     const at = new Date(Date.now() + 3 * 86_400_000);
     await w.t.database.db.sql.query(
       `INSERT INTO lessons (student_id, teacher_id, scheduled_at, duration_minutes, ends_at) VALUES ($1, $2, $3, 30, $3::timestamptz + interval '30 minutes')`,

@@ -16,7 +16,19 @@ describe('POST /api/v1/teachers', () => {
   it('creates the account and the profile in one go, audited', async () => {
     const res = await call(w.t, w.admin, 'POST', '/api/v1/teachers', { user: { email: 'Maria.Lopez@Example.com', firstName: 'Maria', lastName: 'Lopez' }, ...profile });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ firstName: 'Maria', lastName: 'Lopez', email: 'maria.lopez@example.com', instruments: ['violin', 'piano'], hourlyRateCents: 6500, maxStudents: 12, studentCount: 0, isAvailable: true, acceptingStudents: true, weeklyHours: [], upcomingTimeOff: [] });
+    expect(res.body).toMatchObject({
+      firstName: 'Maria',
+      lastName: 'Lopez',
+      email: 'maria.lopez@example.com',
+      instruments: ['violin', 'piano'],
+      hourlyRateCents: 6500,
+      maxStudents: 12,
+      studentCount: 0,
+      isAvailable: true,
+      acceptingStudents: true,
+      weeklyHours: [],
+      upcomingTimeOff: [],
+    });
     const [user] = await w.t.database.db.sql.query<{ role: string; password_hash: string | null }>('SELECT role, password_hash FROM users WHERE id = $1', [res.body.userId]);
     expect(user).toEqual({ role: 'teacher', password_hash: null });
     expect((await auditRows(w.t, 'teacher', res.body.id))[0]).toMatchObject({ action: 'create', actor_id: w.admin.id });
@@ -27,7 +39,9 @@ describe('POST /api/v1/teachers', () => {
   });
 
   it('attaches a profile to an existing teacher account', async () => {
-    const [row] = await w.t.database.db.sql.query<{ id: number }>(`INSERT INTO users (email, first_name, last_name, role) VALUES ('bare.teacher@example.com', 'Bare', 'Teacher', 'teacher') RETURNING id`);
+    const [row] = await w.t.database.db.sql.query<{ id: number }>(
+      `INSERT INTO users (email, first_name, last_name, role) VALUES ('bare.teacher@example.com', 'Bare', 'Teacher', 'teacher') RETURNING id`,
+    );
     const res = await call(w.t, w.admin, 'POST', '/api/v1/teachers', { userId: row!.id, ...profile });
     expect(res.status).toBe(201);
     expect(res.body.userId).toBe(row!.id);
@@ -75,7 +89,15 @@ describe('GET /api/v1/teachers', () => {
     expect(violin.body.data.every((t: { instruments: string[] }) => t.instruments.includes('violin'))).toBe(true);
     expect(violin.body.total).toBe(2);
     await w.t.database.db.sql.query('UPDATE teachers SET max_students = 1 WHERE id = $1', [w.otherTeacher.teacherId]);
-    await call(w.t, w.admin, 'POST', '/api/v1/students', { parentId: w.parent.id, teacherId: w.otherTeacher.teacherId, firstName: 'Full', lastName: 'House', dateOfBirth: yearsAgo(10), instrument: 'piano', lessonRateCents: 4500 });
+    await call(w.t, w.admin, 'POST', '/api/v1/students', {
+      parentId: w.parent.id,
+      teacherId: w.otherTeacher.teacherId,
+      firstName: 'Full',
+      lastName: 'House',
+      dateOfBirth: yearsAgo(10),
+      instrument: 'piano',
+      lessonRateCents: 4500,
+    });
     // The parent cannot see the other teacher's student, yet the count behind `available` is the real one.
     const available = await call(w.t, w.parent, 'GET', '/api/v1/teachers?available=true&pageSize=200');
     const ids = available.body.data.map((t: { id: number }) => t.id);
@@ -130,7 +152,15 @@ describe('GET and PATCH /api/v1/teachers/{id}', () => {
 
     expect(fieldsOf((await call(w.t, w.admin, 'PATCH', `/api/v1/teachers/${id}`, { instruments: ['piano', 'tuba'] })).body)).toEqual(['body.instruments.1']);
     expect(fieldsOf((await call(w.t, w.admin, 'PATCH', `/api/v1/teachers/${id}`, { hourlyRateCents: 20001 })).body)).toEqual(['body.hourlyRateCents']);
-    await call(w.t, w.admin, 'POST', '/api/v1/students', { parentId: w.parent.id, teacherId: id, firstName: 'Pia', lastName: 'No', dateOfBirth: yearsAgo(8), instrument: 'piano', lessonRateCents: 4500 });
+    await call(w.t, w.admin, 'POST', '/api/v1/students', {
+      parentId: w.parent.id,
+      teacherId: id,
+      firstName: 'Pia',
+      lastName: 'No',
+      dateOfBirth: yearsAgo(8),
+      instrument: 'piano',
+      lessonRateCents: 4500,
+    });
     const drop = await call(w.t, w.admin, 'PATCH', `/api/v1/teachers/${id}`, { instruments: ['voice'] });
     expect(drop.status).toBe(409);
     expect(drop.body.error.message).toMatch(/piano/);

@@ -30,7 +30,11 @@ describe('POST /api/v1/lessons', () => {
     expect(clash.body.error.details.conflicts.map((c: { kind: string }) => c.kind)).toEqual(['teacher_overlap']);
     const alternatives = clash.body.error.details.alternatives;
     expect(alternatives).toHaveLength(5);
-    expect(alternatives[0]).toEqual({ teacherId: s.teacher.teacherId, startsAt: expect.stringMatching(/T15:30:00-0[34]:00$/), endsAt: expect.stringMatching(/T16:00:00-0[34]:00$/) });
+    expect(alternatives[0]).toEqual({
+      teacherId: s.teacher.teacherId,
+      startsAt: expect.stringMatching(/T15:30:00-0[34]:00$/),
+      endsAt: expect.stringMatching(/T16:00:00-0[34]:00$/),
+    });
     // The student is busy too, even with another teacher.
     const student = await call(s.t, s.admin, 'POST', '/api/v1/lessons', { ...lessonBody(s, at), teacherId: s.mondayTeacher.teacherId });
     expect(student.status).toBe(409);
@@ -67,7 +71,7 @@ describe('POST /api/v1/lessons', () => {
     expect(none.body.error.message).toMatch(/no teacher/);
   });
 
-  it("lets a teacher book their own students only, and only with the minimum notice", async () => {
+  it('lets a teacher book their own students only, and only with the minimum notice', async () => {
     const own = await call(s.t, s.teacher, 'POST', '/api/v1/lessons', lessonBody(s, inDays(13)));
     expect(own.status).toBe(201);
     const foreign = await insertStudent(s.db, s.parent.id, s.mondayTeacher.teacherId);

@@ -14,7 +14,11 @@ afterAll(async () => {
 });
 
 /** 'YYYYMMDDTHHMMSSZ' of an ISO instant. */
-const icsUtc = (iso: string): string => new Date(iso).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+const icsUtc = (iso: string): string =>
+  new Date(iso)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 const pathOf = (url: string): string => new URL(url).pathname;
 
 describe('calendar feeds', () => {
@@ -36,7 +40,7 @@ describe('calendar feeds', () => {
     expect(stored[0]!.token_hash).not.toBe(created.body.token);
   });
 
-  it("gives a teacher their lessons; cancelled ones stay as STATUS:CANCELLED", async () => {
+  it('gives a teacher their lessons; cancelled ones stay as STATUS:CANCELLED', async () => {
     const created = await call(s.t, s.teacher, 'POST', '/api/v1/calendar/feeds', {});
     expect(created.body).toMatchObject({ ownerKind: 'teacher', ownerId: s.teacher.teacherId });
     await call(s.t, s.admin, 'POST', `/api/v1/lessons/${theirs.id}/cancel`, {});

@@ -45,7 +45,11 @@ export async function createSchool(env: Record<string, string> = {}): Promise<Sc
   const [admin, teacher, mondayTeacher, parent, otherParent] = await Promise.all(
     (['admin', 'teacher', 'teacher', 'parent', 'parent'] as Role[]).map((role) => createUser(db, role)),
   );
-  await setHours(db, teacher!.teacherId!, [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '00:00', end: '24:00' })));
+  await setHours(
+    db,
+    teacher!.teacherId!,
+    [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '00:00', end: '24:00' })),
+  );
   await setHours(db, mondayTeacher!.teacherId!, [{ weekday: 1, start: '16:00', end: '18:00' }]);
   const studentId = await insertStudent(db, parent!.id, teacher!.teacherId);
   const otherStudentId = await insertStudent(db, otherParent!.id, teacher!.teacherId, { name: 'Noah' });
@@ -100,9 +104,8 @@ export async function insertLesson(db: Database, fields: { studentId: number; te
 }
 
 export async function auditCount(db: Database, entityId?: number): Promise<number> {
-  const [row] = await db.sql.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM audit_log WHERE entity = 'lesson' AND ($1::text IS NULL OR entity_id = $1::text)`,
-    [entityId === undefined ? null : String(entityId)],
-  );
+  const [row] = await db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log WHERE entity = 'lesson' AND ($1::text IS NULL OR entity_id = $1::text)`, [
+    entityId === undefined ? null : String(entityId),
+  ]);
   return row!.n;
 }

@@ -18,7 +18,11 @@ beforeAll(async () => {
   [admin, teacher, otherTeacher, parent, otherParent] = (await Promise.all(
     (['admin', 'teacher', 'teacher', 'parent', 'parent'] as Role[]).map((role) => createUser(db, role)),
   )) as [TestUser, TestUser, TestUser, TestUser, TestUser];
-  await setHours(db, teacher.teacherId!, [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '00:00', end: '24:00' })));
+  await setHours(
+    db,
+    teacher.teacherId!,
+    [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '00:00', end: '24:00' })),
+  );
   childId = await insertStudent(db, parent.id, teacher.teacherId);
   otherChildId = await insertStudent(db, otherParent.id, teacher.teacherId, { name: 'Noah' });
 });
@@ -45,7 +49,11 @@ async function post(user: TestUser, payload: unknown) {
 const runView = async (runId: string) => (await call(s, admin, 'GET', `/api/v1/workflows/runs/${runId}`)).body;
 const pathOf = (view: { nodes: { nodeId: string; status: string }[] }) => view.nodes.filter((n) => n.status === 'succeeded').map((n) => n.nodeId);
 const notificationKeys = async (runId: string) =>
-  (await sql<{ key: string }>(`SELECT idempotency_key AS key FROM workflow_runs WHERE workflow_name = 'notification' AND idempotency_key LIKE $1 ORDER BY 1`, [`notify:${runId}:%`])).map((r) => r.key);
+  (
+    await sql<{ key: string }>(`SELECT idempotency_key AS key FROM workflow_runs WHERE workflow_name = 'notification' AND idempotency_key LIKE $1 ORDER BY 1`, [
+      `notify:${runId}:%`,
+    ])
+  ).map((r) => r.key);
 
 /** The first instant at least `minDays` ahead at which Halifax changes its UTC offset (a day-level search). */
 function nextDstChange(minDays: number): DateTime {
@@ -68,7 +76,9 @@ describe('POST /api/v1/lessons/schedule (lesson_schedule workflow)', () => {
     expect(res.body.confirmation).toEqual({ status: 'sent', message: expect.stringContaining('is booked for') });
 
     expect(await count('lessons', 'id = $1 AND student_id = $2', [res.body.id, childId])).toBe(1);
-    const [audit] = await sql<{ actor_id: number; request_id: string }>(`SELECT actor_id, request_id FROM audit_log WHERE entity = 'lesson' AND entity_id = $1`, [String(res.body.id)]);
+    const [audit] = await sql<{ actor_id: number; request_id: string }>(`SELECT actor_id, request_id FROM audit_log WHERE entity = 'lesson' AND entity_id = $1`, [
+      String(res.body.id),
+    ]);
     expect(audit).toEqual({ actor_id: admin.id, request_id: `${runId}:book` });
     expect(await notificationKeys(runId)).toEqual([`notify:${runId}:confirm:parent`, `notify:${runId}:confirm:teacher`]);
   });
@@ -88,7 +98,7 @@ describe('POST /api/v1/lessons/schedule (lesson_schedule workflow)', () => {
     expect((await call(s, teacher, 'GET', `${URL}/runs/${res.body.runId}`)).status).toBe(403);
   });
 
-  it('answers a conflict with 409 and alternatives, writes nothing, and hides other families\' lesson ids from a parent', async () => {
+  it("answers a conflict with 409 and alternatives, writes nothing, and hides other families' lesson ids from a parent", async () => {
     const at = nextMonday(3, '14:00');
     const blocker = await insertLesson(s.database.db, { studentId: otherChildId, teacherId: teacher.teacherId!, at });
     const [lessonsBefore, auditBefore] = [await count('lessons'), await count('audit_log')];
@@ -189,7 +199,11 @@ describe('POST /api/v1/lessons/schedule (lesson_schedule workflow)', () => {
     const again = await executeWorkflow(workflow, { runId, event, resume: { completed: kept } });
     expect(again.error).toBeUndefined();
     expect(again.status).toBe('succeeded');
-    expect(again.nodes.book).toMatchObject({ status: 'booked', resumed: true, result: { lesson: { id: (first.nodes.book as { result: { lesson: { id: number } } }).result.lesson.id } } });
+    expect(again.nodes.book).toMatchObject({
+      status: 'booked',
+      resumed: true,
+      result: { lesson: { id: (first.nodes.book as { result: { lesson: { id: number } } }).result.lesson.id } },
+    });
     expect(again.nodes.confirm).toMatchObject({ notifications: [{ created: false }, { created: false }] });
     expect(await count('lessons')).toBe(before);
   });

@@ -39,11 +39,15 @@ describe('recurring lessons', () => {
     expect(res.status).toBe(201);
     expect(res.body.skipped).toEqual([{ date: closed, closure: 'Break' }]);
     expect(res.body.lessons.map((l: { scheduledAt: string }) => DateTime.fromISO(l.scheduledAt, { zone }).toISODate())).toEqual([
-      first.toISODate(), first.plus({ weeks: 2 }).toISODate(), first.plus({ weeks: 3 }).toISODate(),
+      first.toISODate(),
+      first.plus({ weeks: 2 }).toISODate(),
+      first.plus({ weeks: 3 }).toISODate(),
     ]);
     const until = first.plus({ weeks: 8 }).toISODate()!;
     const biweekly = await call(s.t, s.admin, 'POST', '/api/v1/lessons', {
-      ...lessonBody(s, first.set({ hour: 11 }).toISO()!), studentId: s.otherStudentId, recurrence: { frequency: 'biweekly', until },
+      ...lessonBody(s, first.set({ hour: 11 }).toISO()!),
+      studentId: s.otherStudentId,
+      recurrence: { frequency: 'biweekly', until },
     });
     expect(biweekly.body.lessons).toHaveLength(5); // weeks 0, 2, 4, 6 and 8 (the until date itself)
     expect(biweekly.body.lessons.at(-1).scheduledAt.slice(0, 10) <= until).toBe(true);
@@ -58,7 +62,10 @@ describe('recurring lessons', () => {
     const res = await call(s.t, s.admin, 'POST', '/api/v1/lessons', lessonBody(s, first.toISO()!, { recurrence: { frequency: 'weekly', count: 5 } }));
     expect(res.status).toBe(409);
     expect(res.body.error.details.conflicts).toEqual([
-      { occurrence: expect.stringMatching(new RegExp(`^${third.toISODate()}T13:00:00`)), reasons: [expect.objectContaining({ kind: 'teacher_overlap', lessonId: blocker.body.id })] },
+      {
+        occurrence: expect.stringMatching(new RegExp(`^${third.toISODate()}T13:00:00`)),
+        reasons: [expect.objectContaining({ kind: 'teacher_overlap', lessonId: blocker.body.id })],
+      },
     ]);
     expect(await lessonCount()).toBe(before);
   });

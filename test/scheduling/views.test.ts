@@ -10,7 +10,9 @@ beforeAll(async () => {
   monday = DateTime.fromISO(nextMonday(3, '16:00'), { zone });
   mondayStudent = await insertStudent(s.db, s.parent.id, s.mondayTeacher.teacherId);
   const booked = await call(s.t, s.admin, 'POST', '/api/v1/lessons', {
-    ...lessonBody(s, monday.toISO()!), studentId: mondayStudent, teacherId: s.mondayTeacher.teacherId,
+    ...lessonBody(s, monday.toISO()!),
+    studentId: mondayStudent,
+    teacherId: s.mondayTeacher.teacherId,
   });
   expect(booked.status).toBe(201);
 });
@@ -60,7 +62,12 @@ describe('GET /api/v1/teachers/{id}/availability', () => {
 
 describe('GET /api/v1/public/timeslots', () => {
   it('answers without a token with slots of teachers of the instrument', async () => {
-    const res = await call(s.t, null, 'GET', `/api/v1/public/timeslots?instrument=piano&teacherId=${s.mondayTeacher.teacherId}&from=${monday.toISODate()}&to=${monday.toISODate()}&duration=30`);
+    const res = await call(
+      s.t,
+      null,
+      'GET',
+      `/api/v1/public/timeslots?instrument=piano&teacherId=${s.mondayTeacher.teacherId}&from=${monday.toISODate()}&to=${monday.toISODate()}&duration=30`,
+    );
     expect(res.status).toBe(200);
     expect(res.body.data.map((x: { startsAt: string }) => x.startsAt.slice(11, 16))).toEqual(['16:30', '17:00', '17:30']);
     const all = await call(s.t, null, 'GET', `/api/v1/public/timeslots?instrument=piano&from=${monday.toISODate()}&to=${monday.toISODate()}`);

@@ -37,11 +37,7 @@ export const closures = pgTable(
     academicYearId: integer('academic_year_id').references(() => academicYears.id, { onDelete: 'set null' }),
     ...timestamps(),
   },
-  (t) => [
-    unique('closures_start_name_key').on(t.startsOn, t.name),
-    index('closures_range_idx').on(t.startsOn, t.endsOn),
-    index('closures_academic_year_idx').on(t.academicYearId),
-  ],
+  (t) => [unique('closures_start_name_key').on(t.startsOn, t.name), index('closures_range_idx').on(t.startsOn, t.endsOn), index('closures_academic_year_idx').on(t.academicYearId)],
 );
 
 export type AcademicYear = typeof academicYears.$inferSelect;

@@ -24,11 +24,7 @@ export const auditLog = pgTable(
     requestId: text('request_id'),
     createdAt: tstz('created_at').notNull().defaultNow(),
   },
-  (t) => [
-    index('audit_log_entity_idx').on(t.entity, t.entityId),
-    index('audit_log_actor_idx').on(t.actorId),
-    index('audit_log_created_idx').on(t.createdAt),
-  ],
+  (t) => [index('audit_log_entity_idx').on(t.entity, t.entityId), index('audit_log_actor_idx').on(t.actorId), index('audit_log_created_idx').on(t.createdAt)],
 );
 
 /** PIPEDA consent records: one row per decision; revoking sets revoked_at and keeps the row. */
@@ -49,10 +45,7 @@ export const consents = pgTable(
     revokedAt: tstz('revoked_at'),
     ip: text('ip'),
   },
-  (t) => [
-    index('consents_user_kind_idx').on(t.userId, t.kind, t.recordedAt.desc()),
-    index('consents_student_idx').on(t.studentId).where(sql`student_id IS NOT NULL`),
-  ],
+  (t) => [index('consents_user_kind_idx').on(t.userId, t.kind, t.recordedAt.desc()), index('consents_student_idx').on(t.studentId).where(sql`student_id IS NOT NULL`)],
 );
 
 export type AuditEntry = typeof auditLog.$inferSelect;

@@ -21,7 +21,9 @@ export const billingCustomers = pgTable(
   'billing_customers',
   {
     id: identityId(),
-    parentId: integer('parent_id').notNull().references(() => users.id, { onDelete: 'no action' }),
+    parentId: integer('parent_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'no action' }),
     gateway: text('gateway', { enum: paymentGateways }).notNull(),
     gatewayCustomerId: text('gateway_customer_id').notNull().unique('billing_customers_gateway_customer_id_key'),
     createdAt: tstz('created_at').notNull().defaultNow(),
@@ -34,7 +36,9 @@ export const savedPaymentMethods = pgTable(
   'saved_payment_methods',
   {
     id: identityId(),
-    parentId: integer('parent_id').notNull().references(() => users.id, { onDelete: 'no action' }),
+    parentId: integer('parent_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'no action' }),
     gateway: text('gateway', { enum: paymentGateways }).notNull(),
     gatewayPaymentMethodId: text('gateway_payment_method_id').notNull().unique('saved_payment_methods_gateway_payment_method_id_key'),
     brand: text('brand').notNull(),
@@ -44,10 +48,7 @@ export const savedPaymentMethods = pgTable(
     isDefault: boolean('is_default').notNull().default(false),
     ...timestamps(),
   },
-  (t) => [
-    index('saved_payment_methods_parent_idx').on(t.parentId),
-    uniqueIndex('saved_payment_methods_default_key').on(t.parentId, t.gateway).where(sql`is_default`),
-  ],
+  (t) => [index('saved_payment_methods_parent_idx').on(t.parentId), uniqueIndex('saved_payment_methods_default_key').on(t.parentId, t.gateway).where(sql`is_default`)],
 );
 
 /** A student's lesson subscription (lessons per period × lesson rate, monthly or per term). */
@@ -55,8 +56,12 @@ export const lessonSubscriptions = pgTable(
   'lesson_subscriptions',
   {
     id: identityId(),
-    parentId: integer('parent_id').notNull().references(() => users.id, { onDelete: 'no action' }),
-    studentId: integer('student_id').notNull().references(() => students.id, { onDelete: 'no action' }),
+    parentId: integer('parent_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'no action' }),
+    studentId: integer('student_id')
+      .notNull()
+      .references(() => students.id, { onDelete: 'no action' }),
     gateway: text('gateway', { enum: paymentGateways }).notNull(),
     gatewaySubscriptionId: text('gateway_subscription_id').unique('lesson_subscriptions_gateway_subscription_id_key'),
     status: text('status', { enum: subscriptionStatuses }).notNull().default('incomplete'),
@@ -71,10 +76,7 @@ export const lessonSubscriptions = pgTable(
     lastEventAt: tstz('last_event_at'),
     ...timestamps(),
   },
-  (t) => [
-    index('lesson_subscriptions_parent_idx').on(t.parentId),
-    uniqueIndex('lesson_subscriptions_student_live_key').on(t.studentId).where(sql`status <> 'canceled'`),
-  ],
+  (t) => [index('lesson_subscriptions_parent_idx').on(t.parentId), uniqueIndex('lesson_subscriptions_student_live_key').on(t.studentId).where(sql`status <> 'canceled'`)],
 );
 
 /** A subscription invoice as the gateway reports it. */
@@ -82,7 +84,9 @@ export const invoices = pgTable(
   'invoices',
   {
     id: identityId(),
-    parentId: integer('parent_id').notNull().references(() => users.id, { onDelete: 'no action' }),
+    parentId: integer('parent_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'no action' }),
     subscriptionId: integer('subscription_id').references(() => lessonSubscriptions.id, { onDelete: 'set null' }),
     gateway: text('gateway', { enum: paymentGateways }).notNull(),
     gatewayInvoiceId: text('gateway_invoice_id').notNull().unique('invoices_gateway_invoice_id_key'),
@@ -107,7 +111,9 @@ export const ledgerEntries = pgTable(
   'ledger_entries',
   {
     id: bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
-    parentId: integer('parent_id').notNull().references(() => users.id, { onDelete: 'no action' }),
+    parentId: integer('parent_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'no action' }),
     paymentId: integer('payment_id').references(() => payments.id, { onDelete: 'no action' }),
     invoiceId: integer('invoice_id').references(() => invoices.id, { onDelete: 'no action' }),
     kind: text('kind', { enum: ledgerKinds }).notNull(),
@@ -132,7 +138,9 @@ export const paymentAttempts = pgTable(
   'payment_attempts',
   {
     id: identityId(),
-    paymentId: integer('payment_id').notNull().references(() => payments.id, { onDelete: 'cascade' }),
+    paymentId: integer('payment_id')
+      .notNull()
+      .references(() => payments.id, { onDelete: 'cascade' }),
     attempt: integer('attempt').notNull(),
     workflowRunId: uuid('workflow_run_id').references(() => workflowRuns.id, { onDelete: 'set null' }),
     gatewayPaymentIntentId: text('gateway_payment_intent_id').unique('payment_attempts_gateway_payment_intent_id_key'),
@@ -149,7 +157,9 @@ export const familyFlags = pgTable(
   'family_flags',
   {
     id: identityId(),
-    parentId: integer('parent_id').notNull().references(() => users.id, { onDelete: 'no action' }),
+    parentId: integer('parent_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'no action' }),
     paymentId: integer('payment_id').references(() => payments.id, { onDelete: 'set null' }),
     reason: text('reason').notNull(),
     flaggedAt: tstz('flagged_at').notNull().defaultNow(),

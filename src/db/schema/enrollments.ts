@@ -64,11 +64,7 @@ export const enrollments = pgTable(
   },
   (t) => [
     uniqueIndex('enrollments_dedupe_key')
-      .on(
-        sql`lower(${t.parentEmail})`,
-        sql`lower(regexp_replace(btrim(${t.studentFirstName}) || ' ' || btrim(${t.studentLastName}), '\\s+', ' ', 'g'))`,
-        t.studentDateOfBirth,
-      )
+      .on(sql`lower(${t.parentEmail})`, sql`lower(regexp_replace(btrim(${t.studentFirstName}) || ' ' || btrim(${t.studentLastName}), '\\s+', ' ', 'g'))`, t.studentDateOfBirth)
       .where(sql`status IN ('pending', 'awaiting_confirmation', 'completed', 'waitlisted')`),
     uniqueIndex('enrollments_confirmation_token_idx').on(t.confirmationTokenHash).where(sql`confirmation_token_hash IS NOT NULL`),
     index('enrollments_status_created_idx').on(t.status, t.createdAt.desc()),

@@ -27,10 +27,7 @@ export const notifications = pgTable(
     /** Set by the notification workflow, so a resumed run never writes one twice. */
     idempotencyKey: text('idempotency_key').unique('notifications_idempotency_key_key'),
   },
-  (t) => [
-    index('notifications_user_created_idx').on(t.userId, t.createdAt.desc()),
-    index('notifications_user_unread_idx').on(t.userId).where(sql`read_at IS NULL`),
-  ],
+  (t) => [index('notifications_user_created_idx').on(t.userId, t.createdAt.desc()), index('notifications_user_unread_idx').on(t.userId).where(sql`read_at IS NULL`)],
 );
 
 /** Every e-mail and SMS, with its delivery state; a sender picks pending rows whose send_after has passed. */

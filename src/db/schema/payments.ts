@@ -6,15 +6,7 @@ import { students } from './students.js';
 import { users } from './users.js';
 import { workflowRuns } from './workflows.js';
 
-export const paymentStatuses = [
-  'pending',
-  'processing',
-  'succeeded',
-  'failed',
-  'cancelled',
-  'refunded',
-  'partially_refunded',
-] as const;
+export const paymentStatuses = ['pending', 'processing', 'succeeded', 'failed', 'cancelled', 'refunded', 'partially_refunded'] as const;
 export const paymentMethods = ['card', 'bank_transfer', 'cash', 'etransfer', 'cheque'] as const;
 export const paymentGateways = ['stripe', 'simulated'] as const;
 

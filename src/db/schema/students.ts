@@ -30,11 +30,7 @@ export const students = pgTable(
     notes: text('notes'),
     ...timestamps(),
   },
-  (t) => [
-    index('students_parent_idx').on(t.parentId),
-    index('students_teacher_idx').on(t.teacherId),
-    index('students_instrument_idx').on(t.instrument),
-  ],
+  (t) => [index('students_parent_idx').on(t.parentId), index('students_teacher_idx').on(t.teacherId), index('students_instrument_idx').on(t.instrument)],
 );
 
 export type Student = typeof students.$inferSelect;

@@ -1,29 +1,8 @@
 import { sql } from 'drizzle-orm';
-import {
-  bigint,
-  doublePrecision,
-  index,
-  integer,
-  jsonb,
-  pgTable,
-  text,
-  unique,
-  uuid,
-  type AnyPgColumn,
-} from 'drizzle-orm/pg-core';
+import { bigint, doublePrecision, index, integer, jsonb, pgTable, text, unique, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { tstz } from './columns.js';
 
-export const workflowRunStatuses = [
-  'queued',
-  'running',
-  'waiting',
-  'succeeded',
-  'failed',
-  'stopped',
-  'cancelled',
-  'compensating',
-  'compensated',
-] as const;
+export const workflowRunStatuses = ['queued', 'running', 'waiting', 'succeeded', 'failed', 'stopped', 'cancelled', 'compensating', 'compensated'] as const;
 export const workflowStepKinds = ['process', 'compensate'] as const;
 export const workflowStepStatuses = ['running', 'succeeded', 'failed', 'cancelled', 'waiting'] as const;
 
@@ -100,9 +79,7 @@ export const workflowSteps = pgTable(
     finishedAt: tstz('finished_at'),
     durationMs: doublePrecision('duration_ms'),
   },
-  (t) => [
-    unique('workflow_steps_attempt_key').on(t.runId, t.nodeId, t.kind, t.attempt),
-  ],
+  (t) => [unique('workflow_steps_attempt_key').on(t.runId, t.nodeId, t.kind, t.attempt)],
 );
 
 /** A signal sent to a run (0014_engine_waits): the first payload per run and name is kept. */

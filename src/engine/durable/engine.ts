@@ -162,7 +162,8 @@ export class WorkflowEngine {
    */
   async cancel(runId: string): Promise<RunRecord | undefined> {
     const run = await this.store.requestCancel(runId);
-    if (run?.status === 'queued') await this.enqueue(runId); // was waiting
+    if (run?.status === 'queued')
+      await this.enqueue(runId); // was waiting
     else if (run && !finalStatuses.has(run.status)) this.executor.cancelLocal(runId);
     return run;
   }

@@ -4,26 +4,10 @@ import type { RunError } from '../journal.js';
  * Statuses a durable run moves through: `queued` → `running` → a final status. A run whose node
  * waits for a signal goes `running` → `waiting` → `queued` (signal, deadline or cancel) → `running` …
  */
-export const runStatuses = [
-  'queued',
-  'running',
-  'waiting',
-  'compensating',
-  'succeeded',
-  'failed',
-  'stopped',
-  'cancelled',
-  'compensated',
-] as const;
+export const runStatuses = ['queued', 'running', 'waiting', 'compensating', 'succeeded', 'failed', 'stopped', 'cancelled', 'compensated'] as const;
 export type DurableRunStatus = (typeof runStatuses)[number];
 /** Statuses a run never leaves (except `failed`, through an explicit retry). */
-export const finalStatuses: ReadonlySet<DurableRunStatus> = new Set([
-  'succeeded',
-  'failed',
-  'stopped',
-  'cancelled',
-  'compensated',
-]);
+export const finalStatuses: ReadonlySet<DurableRunStatus> = new Set(['succeeded', 'failed', 'stopped', 'cancelled', 'compensated']);
 
 /** True for a final status. */
 export const isFinal = (status: DurableRunStatus): boolean => finalStatuses.has(status);
@@ -80,8 +64,7 @@ export const runColumns = `id, workflow_name, status, event, metadata, idempoten
 
 export type RunRow = Record<string, unknown>;
 
-const iso = (value: unknown): string | null =>
-  value === null || value === undefined ? null : value instanceof Date ? value.toISOString() : new Date(String(value)).toISOString();
+const iso = (value: unknown): string | null => (value === null || value === undefined ? null : value instanceof Date ? value.toISOString() : new Date(String(value)).toISOString());
 
 export function toRunRecord(row: RunRow): RunRecord {
   return {

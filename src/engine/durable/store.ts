@@ -48,10 +48,10 @@ export class RunStore {
       [run.workflow, json(run.event), json(run.metadata ?? {}), run.idempotencyKey ?? null],
     );
     if (inserted[0]) return { run: toRunRecord(inserted[0]), created: true };
-    const existing = await executor.query<Record<string, unknown>>(
-      `SELECT ${runColumns} FROM workflow_runs WHERE workflow_name = $1 AND idempotency_key = $2`,
-      [run.workflow, run.idempotencyKey ?? null],
-    );
+    const existing = await executor.query<Record<string, unknown>>(`SELECT ${runColumns} FROM workflow_runs WHERE workflow_name = $1 AND idempotency_key = $2`, [
+      run.workflow,
+      run.idempotencyKey ?? null,
+    ]);
     if (!existing[0]) throw new Error(`run with idempotency key ${run.idempotencyKey} vanished`);
     return { run: toRunRecord(existing[0]), created: false };
   }
@@ -160,10 +160,7 @@ export class RunStore {
 
   /** Marks the run as compensating (first compensation step). */
   async markCompensating(runId: string, owner: string): Promise<void> {
-    await this.sql.query(`UPDATE workflow_runs SET status = 'compensating', updated_at = now() WHERE id = $1 AND lease_owner = $2`, [
-      runId,
-      owner,
-    ]);
+    await this.sql.query(`UPDATE workflow_runs SET status = 'compensating', updated_at = now() WHERE id = $1 AND lease_owner = $2`, [runId, owner]);
   }
 
   /**

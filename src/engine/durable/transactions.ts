@@ -62,10 +62,12 @@ export class RecordedTransactions implements TransactionRunner {
   }
 
   private async recorded(step: TransactionStep): Promise<{ result: unknown } | undefined> {
-    const rows = await this.sql.query<{ result: unknown }>(
-      `SELECT result FROM workflow_transactions WHERE run_id = $1 AND node_id = $2 AND kind = $3 AND seq = $4`,
-      [step.runId, step.nodeId, step.kind, step.seq],
-    );
+    const rows = await this.sql.query<{ result: unknown }>(`SELECT result FROM workflow_transactions WHERE run_id = $1 AND node_id = $2 AND kind = $3 AND seq = $4`, [
+      step.runId,
+      step.nodeId,
+      step.kind,
+      step.seq,
+    ]);
     return rows[0];
   }
 }

@@ -95,10 +95,7 @@ export class WaitStore implements WaitProvider {
    */
   async signal(runId: string, name: string, payload: unknown): Promise<SignalResult | undefined> {
     return this.sql.transaction(async (tx) => {
-      const [run] = await tx.query<{ status: DurableRunStatus; waiting_for: string[] | null }>(
-        `SELECT status, waiting_for FROM workflow_runs WHERE id = $1 FOR UPDATE`,
-        [runId],
-      );
+      const [run] = await tx.query<{ status: DurableRunStatus; waiting_for: string[] | null }>(`SELECT status, waiting_for FROM workflow_runs WHERE id = $1 FOR UPDATE`, [runId]);
       if (!run) return undefined;
       if (finalStatuses.has(run.status)) return { delivered: false, status: run.status };
       const stored = await tx.query(
@@ -107,10 +104,7 @@ export class WaitStore implements WaitProvider {
         [runId, name, payload === undefined ? null : JSON.stringify(payload)],
       );
       if (run.status === 'waiting' && run.waiting_for?.includes(name)) {
-        await tx.query(
-          `UPDATE workflow_runs SET status = 'queued', waiting_for = NULL, waiting_until = NULL, updated_at = now() WHERE id = $1`,
-          [runId],
-        );
+        await tx.query(`UPDATE workflow_runs SET status = 'queued', waiting_for = NULL, waiting_until = NULL, updated_at = now() WHERE id = $1`, [runId]);
         return { delivered: stored.length > 0, status: 'queued' };
       }
       return { delivered: stored.length > 0, status: run.status };

@@ -67,8 +67,12 @@ export class RunExecutor {
     if (!run) return undefined;
     if (!registry.has(run.workflow)) {
       await store.failUnstarted(runId, this.owner, {
-        nodeId: null, kind: 'process', name: 'UnknownWorkflowError',
-        message: `Workflow "${run.workflow}" is not registered in this worker`, permanent: true, attempts: 0,
+        nodeId: null,
+        kind: 'process',
+        name: 'UnknownWorkflowError',
+        message: `Workflow "${run.workflow}" is not registered in this worker`,
+        permanent: true,
+        attempts: 0,
       });
       return undefined;
     }

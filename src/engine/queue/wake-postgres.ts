@@ -63,16 +63,19 @@ export function postgresWakeChannel(connectionString: string, options: PostgresW
 
       const retryLater = (): void => {
         if (closed || retryTimer) return;
-        retryTimer = setTimeout(() => {
-          retryTimer = undefined;
-          listen().then(
-            () => onWake(),
-            () => {
-              failures += 1;
-              retryLater();
-            },
-          );
-        }, backoffDelay(failures + 1, backoff));
+        retryTimer = setTimeout(
+          () => {
+            retryTimer = undefined;
+            listen().then(
+              () => onWake(),
+              () => {
+                failures += 1;
+                retryLater();
+              },
+            );
+          },
+          backoffDelay(failures + 1, backoff),
+        );
         retryTimer.unref();
       };
 

@@ -54,7 +54,11 @@ export const getClosure = async (tx: Orm, id: number): Promise<ClosureView> => v
 async function yearFor(tx: Orm, range: DayRange, academicYearId: number | null | undefined): Promise<number | null> {
   if (academicYearId === null) return null;
   if (academicYearId === undefined) {
-    const [holder] = await tx.select({ id: academicYears.id }).from(academicYears).where(and(lte(academicYears.startsOn, range.startsOn), gte(academicYears.endsOn, range.endsOn))).limit(1);
+    const [holder] = await tx
+      .select({ id: academicYears.id })
+      .from(academicYears)
+      .where(and(lte(academicYears.startsOn, range.startsOn), gte(academicYears.endsOn, range.endsOn)))
+      .limit(1);
     return holder?.id ?? null;
   }
   const [year] = await tx.select().from(academicYears).where(eq(academicYears.id, academicYearId)).for('share');
@@ -94,7 +98,11 @@ export async function updateClosure(tx: Orm, actor: AuditActor, id: number, patc
   checkRange(next);
   await refuseDuplicate(tx, next, id);
   const academicYearId = await yearFor(tx, next, patch.academicYearId === undefined ? current.academicYearId : patch.academicYearId);
-  const [row] = await tx.update(closures).set({ ...next, academicYearId }).where(eq(closures.id, id)).returning();
+  const [row] = await tx
+    .update(closures)
+    .set({ ...next, academicYearId })
+    .where(eq(closures.id, id))
+    .returning();
   const after = view(row!);
   await recordAudit(sqlExecutorOf(tx), actor, { action: 'update', entity: 'closure', entityId: id, before: view(current), after });
   return after;

@@ -35,8 +35,7 @@ interface Resource<Q, B, V> {
 export const academicsRoutes =
   (db: Database): FastifyPluginAsyncZod =>
   async (app) => {
-    const run = <T>(request: FastifyRequest, work: (tx: Orm, actor: AuditActor) => Promise<T>): Promise<T> =>
-      asCaller(db, callerOf(request), (tx) => work(tx, actorOf(request)));
+    const run = <T>(request: FastifyRequest, work: (tx: Orm, actor: AuditActor) => Promise<T>): Promise<T> => asCaller(db, callerOf(request), (tx) => work(tx, actorOf(request)));
 
     // Generic over the resource, so the handlers are typed by Resource rather than by the type provider;
     // the Zod schemas still validate every request and response.
@@ -46,22 +45,35 @@ export const academicsRoutes =
     function register<Q, B, V>(r: Resource<Q, B, V>): void {
       const one = `${r.path}/:id`;
       const app = plain;
-      app.get(r.path, { config: { ...signedIn, readCache: true }, schema: { tags, security, summary: `List ${r.label}s`, querystring: r.listQuery, response: { 200: pageOf(r.item), ...errors } } }, (request) =>
-        run(request, (tx) => r.list(tx, request.query as Q)),
+      app.get(
+        r.path,
+        {
+          config: { ...signedIn, readCache: true },
+          schema: { tags, security, summary: `List ${r.label}s`, querystring: r.listQuery, response: { 200: pageOf(r.item), ...errors } },
+        },
+        (request) => run(request, (tx) => r.list(tx, request.query as Q)),
       );
       app.post(r.path, { config: admin, schema: { tags, security, summary: `Create a ${r.label}`, body: r.body, response: { 201: r.item, ...errors } } }, async (request, reply) =>
         reply.status(201).send(await run(request, (tx, actor) => r.create(tx, actor, request.body as B))),
       );
-      app.get(one, { config: { ...signedIn, readCache: true }, schema: { tags, security, summary: `One ${r.label}`, params: idParams, response: { 200: r.item, ...errors } } }, (request) =>
-        run(request, (tx) => r.get(tx, idOf(request))),
+      app.get(
+        one,
+        { config: { ...signedIn, readCache: true }, schema: { tags, security, summary: `One ${r.label}`, params: idParams, response: { 200: r.item, ...errors } } },
+        (request) => run(request, (tx) => r.get(tx, idOf(request))),
       );
-      app.patch(one, { config: admin, schema: { tags, security, summary: `Change a ${r.label}`, params: idParams, body: r.patch, response: { 200: r.item, ...errors } } }, (request) =>
-        run(request, (tx, actor) => r.update(tx, actor, idOf(request), request.body as Partial<B>)),
+      app.patch(
+        one,
+        { config: admin, schema: { tags, security, summary: `Change a ${r.label}`, params: idParams, body: r.patch, response: { 200: r.item, ...errors } } },
+        (request) => run(request, (tx, actor) => r.update(tx, actor, idOf(request), request.body as Partial<B>)),
       );
-      app.delete(one, { config: admin, schema: { tags, security, summary: `Delete a ${r.label}`, params: idParams, response: { 204: noContent, ...errors } } }, async (request, reply) => {
-        await run(request, (tx, actor) => r.remove(tx, actor, idOf(request)));
-        return reply.status(204).send(null);
-      });
+      app.delete(
+        one,
+        { config: admin, schema: { tags, security, summary: `Delete a ${r.label}`, params: idParams, response: { 204: noContent, ...errors } } },
+        async (request, reply) => {
+          await run(request, (tx, actor) => r.remove(tx, actor, idOf(request)));
+          return reply.status(204).send(null);
+        },
+      );
     }
 
     register({

@@ -45,7 +45,10 @@ async function checkSemester(tx: Orm, s: SemesterBody, exceptId: number): Promis
     const field = s.startsOn < year.startsOn ? 'body.startsOn' : 'body.endsOn';
     throw validationFailed([{ field, message: `the semester must lie within academic year ${describeRange(year)}` }]);
   }
-  const others = await tx.select().from(semesters).where(and(eq(semesters.academicYearId, s.academicYearId), ne(semesters.id, exceptId)));
+  const others = await tx
+    .select()
+    .from(semesters)
+    .where(and(eq(semesters.academicYearId, s.academicYearId), ne(semesters.id, exceptId)));
   const sameName = others.find((o) => o.name.toLowerCase() === s.name.toLowerCase());
   if (sameName) throw conflict(`Academic year "${year.name}" already has a semester named "${sameName.name}"`, [{ field: 'body.name', message: 'is taken' }]);
   const overlap = others.find((o) => o.startsOn <= s.endsOn && s.startsOn <= o.endsOn);
@@ -80,4 +83,3 @@ export async function deleteSemester(tx: Orm, actor: AuditActor, id: number): Pr
   await tx.delete(semesters).where(eq(semesters.id, id));
   await recordAudit(sqlExecutorOf(tx), actor, { action: 'delete', entity: 'semester', entityId: id, before: view(current) });
 }
-

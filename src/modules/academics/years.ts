@@ -33,7 +33,12 @@ async function checkYear(tx: Orm, year: YearBody, exceptId: number): Promise<voi
   const [clash] = await tx
     .select()
     .from(academicYears)
-    .where(and(ne(academicYears.id, exceptId), or(sql`lower(${academicYears.name}) = lower(${year.name})`, and(lte(academicYears.startsOn, year.endsOn), gte(academicYears.endsOn, year.startsOn)))))
+    .where(
+      and(
+        ne(academicYears.id, exceptId),
+        or(sql`lower(${academicYears.name}) = lower(${year.name})`, and(lte(academicYears.startsOn, year.endsOn), gte(academicYears.endsOn, year.startsOn))),
+      ),
+    )
     .limit(1);
   if (!clash) return;
   if (clash.name.toLowerCase() === year.name.toLowerCase()) throw conflict(`An academic year named "${clash.name}" already exists`, [{ field: 'body.name', message: 'is taken' }]);
@@ -58,7 +63,9 @@ export async function updateYear(tx: Orm, actor: AuditActor, id: number, patch: 
   ];
   const outside = children.filter((child) => !within(child, next));
   if (outside.length > 0) {
-    throw conflict(`The new dates leave ${outside.map((c) => `${c.kind} ${describeRange(c)}`).join(', ')} outside the year`, [{ field: 'body.startsOn', message: 'must still contain the year’s semesters and closures' }]);
+    throw conflict(`The new dates leave ${outside.map((c) => `${c.kind} ${describeRange(c)}`).join(', ')} outside the year`, [
+      { field: 'body.startsOn', message: 'must still contain the year’s semesters and closures' },
+    ]);
   }
   const [row] = await tx.update(academicYears).set(next).where(eq(academicYears.id, id)).returning();
   const after = view(row!);

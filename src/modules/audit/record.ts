@@ -23,7 +23,11 @@ function scrub(value: unknown): unknown {
   if (value === undefined) return null;
   if (value === null || typeof value !== 'object' || value instanceof Date) return value;
   if (Array.isArray(value)) return value.map(scrub);
-  return Object.fromEntries(Object.entries(value).filter(([key]) => !SECRET_FIELDS.has(key)).map(([k, v]) => [k, scrub(v)]));
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([key]) => !SECRET_FIELDS.has(key))
+      .map(([k, v]) => [k, scrub(v)]),
+  );
 }
 
 /**

@@ -10,7 +10,13 @@ import { offsetOf, pageOf, pageQuery } from '../../http/pagination.js';
 import { errors, idNumber, security, toIso } from '../records/common.js';
 
 const auditQuery = pageQuery.extend({
-  entity: z.string().trim().min(1).max(100).optional().describe('student, teacher, teacher_availability, teacher_time_off, setting, academic_year, semester, closure, user, lesson …'),
+  entity: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .optional()
+    .describe('student, teacher, teacher_availability, teacher_time_off, setting, academic_year, semester, closure, user, lesson …'),
   entityId: z.string().trim().min(1).max(100).optional(),
   actorId: idNumber.optional(),
   action: z.string().trim().min(1).max(50).optional().describe('create, update, delete …'),
@@ -37,7 +43,10 @@ export const auditRoutes =
   async (app) => {
     app.get(
       '/api/v1/audit',
-      { config: { access: ['admin'] }, schema: { tags: ['audit'], security, summary: 'Query the audit log', querystring: auditQuery, response: { 200: pageOf(auditEntry), ...errors } } },
+      {
+        config: { access: ['admin'] },
+        schema: { tags: ['audit'], security, summary: 'Query the audit log', querystring: auditQuery, response: { 200: pageOf(auditEntry), ...errors } },
+      },
       async (request) => {
         const q = request.query;
         const conditions: SQL[] = [];

@@ -69,9 +69,7 @@ export class Authenticator {
     if (!this.supabase) return undefined;
     const identity = await this.supabase.verify(token);
     if (!identity) return undefined;
-    let [user] = await this.sql.query<UserAuthRow>(`SELECT ${userColumns} FROM users WHERE supabase_user_id = $1`, [
-      identity.supabaseUserId,
-    ]);
+    let [user] = await this.sql.query<UserAuthRow>(`SELECT ${userColumns} FROM users WHERE supabase_user_id = $1`, [identity.supabaseUserId]);
     if (!user && identity.email) {
       [user] = await this.sql.query<UserAuthRow>(
         `UPDATE users SET supabase_user_id = $1
@@ -84,7 +82,7 @@ export class Authenticator {
   }
 
   private accept(user: UserAuthRow | undefined, issuedAt: number, sessionVersion?: number): Principal | undefined {
-    if (!user || !user.is_active) return undefined;
+    if (!user?.is_active) return undefined;
     if (sessionVersion !== undefined) {
       if (sessionVersion < Number(user.session_version)) return undefined;
     } else if (user.valid_after !== null && issuedAt < user.valid_after) return undefined;

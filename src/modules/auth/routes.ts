@@ -49,7 +49,13 @@ export const authRoutes =
       '/api/v1/auth/logout',
       {
         config: { access: 'authenticated' },
-        schema: { tags, security, summary: 'Revoke the given refresh token (its family), or every session without one', body: logoutBody, response: { 204: z.null().describe('No content'), ...errors } },
+        schema: {
+          tags,
+          security,
+          summary: 'Revoke the given refresh token (its family), or every session without one',
+          body: logoutBody,
+          response: { 204: z.null().describe('No content'), ...errors },
+        },
       },
       async (request, reply) => {
         await service.logout(principalOf(request).userId, request.body?.refreshToken);
@@ -65,7 +71,10 @@ export const authRoutes =
 
     app.post(
       '/api/v1/auth/validate',
-      { config: { access: 'public', ...strict }, schema: { tags, summary: 'Check an access token; answers its user or 401', body: validateBody, response: { 200: profile, ...errors } } },
+      {
+        config: { access: 'public', ...strict },
+        schema: { tags, summary: 'Check an access token; answers its user or 401', body: validateBody, response: { 200: profile, ...errors } },
+      },
       async (request) => {
         const principal = await authenticator.authenticate(request.body.token);
         if (!principal) throw new AppError('unauthenticated', 'The token is invalid or expired');

@@ -21,9 +21,7 @@ export const profile = z.object({
   phone: z.string().nullable(),
   role: z.enum(roles),
   teacherId: z.number().int().nullable(),
-  children: z.array(
-    z.object({ id: z.number().int(), firstName: z.string(), lastName: z.string(), instrument: z.string(), teacherId: z.number().int().nullable() }),
-  ),
+  children: z.array(z.object({ id: z.number().int(), firstName: z.string(), lastName: z.string(), instrument: z.string(), teacherId: z.number().int().nullable() })),
 });
 
 export const tokenPair = z.object({

@@ -19,8 +19,5 @@ export const REQUEST_ROLE = 'cedar_app';
  */
 export async function asCaller<T>(db: Database, caller: Caller, work: (tx: Orm) => Promise<T>): Promise<T> {
   const claims = JSON.stringify({ sub: String(Math.trunc(caller.userId)), role: 'authenticated', app_role: caller.role });
-  return db.transactionWith(
-    `SELECT set_config('request.jwt.claims', ${pg.escapeLiteral(claims)}, true), set_config('role', '${REQUEST_ROLE}', true)`,
-    work,
-  );
+  return db.transactionWith(`SELECT set_config('request.jwt.claims', ${pg.escapeLiteral(claims)}, true), set_config('role', '${REQUEST_ROLE}', true)`, work);
 }

@@ -36,10 +36,7 @@ export async function issuePasswordLink(
   const token = newOpaqueToken();
   const ttlMinutes = purpose === 'set_password' ? SET_PASSWORD_TOKEN_TTL_MINUTES : RESET_TOKEN_TTL_MINUTES;
   await tx.query('UPDATE password_reset_tokens SET used_at = now() WHERE user_id = $1 AND used_at IS NULL', [user.id]);
-  await tx.query(
-    `INSERT INTO password_reset_tokens (user_id, token_hash, expires_at) VALUES ($1, $2, now() + make_interval(mins => $3))`,
-    [user.id, sha256(token), ttlMinutes],
-  );
+  await tx.query(`INSERT INTO password_reset_tokens (user_id, token_hash, expires_at) VALUES ($1, $2, now() + make_interval(mins => $3))`, [user.id, sha256(token), ttlMinutes]);
   const link = `${options.publicAppUrl}/${purpose === 'set_password' ? 'set-password' : 'reset-password'}?token=${encodeURIComponent(token)}`;
   const data: TemplateData = purpose === 'set_password' ? { link, ttlHours: ttlMinutes / 60, email: user.email } : { link, ttlMinutes };
   await queueTemplatedEmail(tx, { to: user.email, userId: user.id, recipientName: user.firstName, template: purpose, data, schoolName: options.schoolName });
@@ -102,11 +99,7 @@ export class AuthService {
   constructor(private readonly options: AuthServiceOptions) {}
 
   private async pair(user: TokenSubject, refreshToken: string): Promise<TokenPair> {
-    const accessToken = await this.options.tokens.sign(
-      { userId: user.id, role: user.role, email: user.email },
-      this.options.accessTokenTtlSeconds,
-      Number(user.session_version),
-    );
+    const accessToken = await this.options.tokens.sign({ userId: user.id, role: user.role, email: user.email }, this.options.accessTokenTtlSeconds, Number(user.session_version));
     return { accessToken, refreshToken, tokenType: 'Bearer', expiresIn: this.options.accessTokenTtlSeconds };
   }
 
@@ -138,7 +131,7 @@ export class AuthService {
     // Unknown and locked accounts are checked against a dummy hash, so every path takes as long.
     const passwordOk = await verifyPassword(user?.password_hash ?? (await this.dummyHash), password);
     // A failure keeps its reservation: it is the counted failure.
-    if (!user || !user.is_active || !user.password_hash || !passwordOk) throw invalidCredentials();
+    if (!user?.is_active || !user.password_hash || !passwordOk) throw invalidCredentials();
     await sql.query('UPDATE users SET failed_login_count = 0, locked_until = NULL, last_login_at = now() WHERE id = $1', [user.id]);
     if (passwordNeedsRehash(user.password_hash)) {
       // Made with weaker parameters than today's: upgrade it now that the plain password is at hand.
@@ -152,15 +145,11 @@ export class AuthService {
   async refresh(refreshToken: string, meta: RequestMeta): Promise<TokenPair> {
     const outcome = await this.options.refreshTokens.rotate(refreshToken, meta);
     if (outcome.kind !== 'rotated') {
-      throw new AppError(
-        'unauthenticated',
-        outcome.kind === 'reused' ? 'This refresh token was already used; every session of its family is revoked' : 'Invalid refresh token',
-      );
+      throw new AppError('unauthenticated', outcome.kind === 'reused' ? 'This refresh token was already used; every session of its family is revoked' : 'Invalid refresh token');
     }
-    const [user] = await this.options.sql.query<TokenSubject>(
-      `SELECT id, role, email, ${SESSION_VERSION_SQL} AS session_version FROM users WHERE id = $1 AND is_active`,
-      [outcome.userId],
-    );
+    const [user] = await this.options.sql.query<TokenSubject>(`SELECT id, role, email, ${SESSION_VERSION_SQL} AS session_version FROM users WHERE id = $1 AND is_active`, [
+      outcome.userId,
+    ]);
     if (!user) throw new AppError('unauthenticated', 'Invalid refresh token');
     return this.pair(user, outcome.token);
   }
@@ -204,9 +193,7 @@ export class AuthService {
       [userId],
     );
     if (!user || !(await verifyPassword(user.password_hash, currentPassword))) {
-      throw new AppError('validation_failed', 'currentPassword: is not your current password', [
-        { field: 'body.currentPassword', message: 'is not your current password' },
-      ]);
+      throw new AppError('validation_failed', 'currentPassword: is not your current password', [{ field: 'body.currentPassword', message: 'is not your current password' }]);
     }
     const sessionVersion = await this.setPassword(userId, newPassword);
     return this.pair({ ...user, session_version: sessionVersion }, await this.options.refreshTokens.issue(userId, meta));
@@ -233,10 +220,9 @@ export class AuthService {
   /** Mails a one-time reset link when the address belongs to an active account; silent otherwise. */
   async requestPasswordReset(email: string): Promise<void> {
     const { sql, publicAppUrl } = this.options;
-    const [user] = await sql.query<{ id: number; email: string; first_name: string }>(
-      'SELECT id, email, first_name FROM users WHERE lower(email) = lower($1) AND is_active',
-      [email],
-    );
+    const [user] = await sql.query<{ id: number; email: string; first_name: string }>('SELECT id, email, first_name FROM users WHERE lower(email) = lower($1) AND is_active', [
+      email,
+    ]);
     if (!user) {
       await this.dummyHash; // keep the two paths alike
       return;

@@ -29,8 +29,7 @@ export class SupabaseTokens {
         algorithms: this.key instanceof Uint8Array ? ['HS256'] : ['RS256', 'ES256'],
         ...(this.issuer ? { issuer: this.issuer } : {}),
       };
-      const { payload } =
-        this.key instanceof Uint8Array ? await jwtVerify(token, this.key, options) : await jwtVerify(token, this.key, options);
+      const { payload } = this.key instanceof Uint8Array ? await jwtVerify(token, this.key, options) : await jwtVerify(token, this.key, options);
       if (typeof payload.sub !== 'string' || !/^[0-9a-f-]{36}$/i.test(payload.sub)) return undefined;
       // An anonymous Supabase session proves no address: it may follow an existing link, never make one.
       const anonymous = payload.is_anonymous === true;

@@ -36,7 +36,7 @@ describe('AccessTokens', () => {
     const [head, payload] = token.split('.');
     expect(remembering.recall(`${head}.${payload}.forged`)).toBeUndefined();
     expect(await remembering.verify(`${head}.${payload}.forged`)).toBeUndefined();
-    await new Promise((resolve) => setTimeout(resolve, (decodeJwt(token).exp! * 1000 - Date.now()) + 20));
+    await new Promise((resolve) => setTimeout(resolve, decodeJwt(token).exp! * 1000 - Date.now() + 20));
     expect(remembering.recall(token)).toBeUndefined();
     expect(await remembering.verify(token)).toBeUndefined();
   });

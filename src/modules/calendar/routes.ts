@@ -34,7 +34,8 @@ export const calendarRoutes =
       {
         config: { access: 'authenticated' },
         schema: {
-          tags, security,
+          tags,
+          security,
           summary: 'Make a secret calendar link (teacher: own lessons; parent: family; admin: anyone’s). The URL is shown once.',
           body: createBody,
           response: { 201: feed.extend({ token: z.string(), url: z.string() }), ...errors },
@@ -49,7 +50,10 @@ export const calendarRoutes =
 
     app.get(
       '/api/v1/calendar/feeds',
-      { config: { access: 'authenticated' }, schema: { tags, security, summary: 'Your calendar links (admins: all), without their secrets', response: { 200: z.object({ data: z.array(feed) }), ...errors } } },
+      {
+        config: { access: 'authenticated' },
+        schema: { tags, security, summary: 'Your calendar links (admins: all), without their secrets', response: { 200: z.object({ data: z.array(feed) }), ...errors } },
+      },
       async (request) => ({ data: await listFeeds(deps, callerOf(request)) }),
     );
 

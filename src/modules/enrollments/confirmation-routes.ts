@@ -37,7 +37,13 @@ export const enrollmentConfirmationRoutes =
       '/api/v1/enrollments/:id/approve',
       {
         config: { access: ['admin'] },
-        schema: { tags, security, summary: 'Approve an enrollment awaiting the confirmation of an existing account’s owner', params: enrollmentIdParams, response: { 200: confirmationAnswer, ...errors } },
+        schema: {
+          tags,
+          security,
+          summary: 'Approve an enrollment awaiting the confirmation of an existing account’s owner',
+          params: enrollmentIdParams,
+          response: { 200: confirmationAnswer, ...errors },
+        },
       },
       async (request) => answerAsOffice(db.sql, workflows, actorOf(request), request.params.id, { approved: true }),
     );
@@ -46,7 +52,14 @@ export const enrollmentConfirmationRoutes =
       '/api/v1/enrollments/:id/decline',
       {
         config: { access: ['admin'] },
-        schema: { tags, security, summary: 'Decline an enrollment awaiting confirmation (it ends rejected, nothing changed)', params: enrollmentIdParams, body: declineBody, response: { 200: confirmationAnswer, ...errors } },
+        schema: {
+          tags,
+          security,
+          summary: 'Decline an enrollment awaiting confirmation (it ends rejected, nothing changed)',
+          params: enrollmentIdParams,
+          body: declineBody,
+          response: { 200: confirmationAnswer, ...errors },
+        },
       },
       async (request) => answerAsOffice(db.sql, workflows, actorOf(request), request.params.id, { approved: false, reason: request.body.reason }),
     );

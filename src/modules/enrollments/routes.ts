@@ -3,15 +3,7 @@ import { callerOf } from '../auth/caller.js';
 import { errorResponse } from '../../http/error-schemas.js';
 import { pageOf } from '../../http/pagination.js';
 import type { SchoolServices } from '../services.js';
-import {
-  enrollmentAccepted,
-  enrollmentBody,
-  enrollmentIdParams,
-  enrollmentListItem,
-  enrollmentListQuery,
-  enrollmentStatus,
-  statusUrlOf,
-} from './schemas.js';
+import { enrollmentAccepted, enrollmentBody, enrollmentIdParams, enrollmentListItem, enrollmentListQuery, enrollmentStatus, statusUrlOf } from './schemas.js';
 import { EnrollmentService } from './service.js';
 
 const tags = ['enrollments'];
@@ -65,7 +57,10 @@ export const enrollmentRoutes =
       async (request, reply) => {
         const submitted = await service.submit(request.body, 'admin', callerOf(request).userId);
         const { view, final } = await service.waitForOutcome(submitted);
-        return reply.status(final ? 200 : 202).header('location', view.statusUrl).send(view);
+        return reply
+          .status(final ? 200 : 202)
+          .header('location', view.statusUrl)
+          .send(view);
       },
     );
 
@@ -73,7 +68,13 @@ export const enrollmentRoutes =
       '/api/v1/enrollments',
       {
         config: { access: ['admin'] },
-        schema: { tags, security, summary: 'Enrollments, newest first, optionally of one status', querystring: enrollmentListQuery, response: { 200: pageOf(enrollmentListItem), ...errors } },
+        schema: {
+          tags,
+          security,
+          summary: 'Enrollments, newest first, optionally of one status',
+          querystring: enrollmentListQuery,
+          response: { 200: pageOf(enrollmentListItem), ...errors },
+        },
       },
       async (request) => service.list(request.query),
     );

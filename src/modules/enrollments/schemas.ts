@@ -45,11 +45,27 @@ export const enrollmentBody = z.object({
   parentLastName: personName,
   parentEmail: email.describe('The parent account: created when new (a set-password e-mail is sent), reused when it exists'),
   parentPhone: phone.describe('10 digits, optionally +1'),
-  instrument: z.string({ error: say('must be a string') }).trim().toLowerCase().min(1, 'must not be empty').max(50).describe('One the school offers (settings)'),
-  preferredTeacherId: z.number({ error: say('must be a teacher id') }).int('must be a teacher id').min(1, 'must be a teacher id').max(2_147_483_647).nullish(),
+  instrument: z
+    .string({ error: say('must be a string') })
+    .trim()
+    .toLowerCase()
+    .min(1, 'must not be empty')
+    .max(50)
+    .describe('One the school offers (settings)'),
+  preferredTeacherId: z
+    .number({ error: say('must be a teacher id') })
+    .int('must be a teacher id')
+    .min(1, 'must be a teacher id')
+    .max(2_147_483_647)
+    .nullish(),
   preferredLessonDay: z.enum(lessonDays, { error: say(`must be one of ${lessonDays.join(', ')}`) }).nullish(),
   preferredLessonTime: z.enum(dayParts, { error: say(`must be one of ${dayParts.join(', ')}`) }).nullish(),
-  lessonDuration: z.number({ error: say('must be a number of minutes') }).int('must be whole minutes').min(15, 'must be at least 15 minutes').max(60, 'must be at most 60 minutes').default(30),
+  lessonDuration: z
+    .number({ error: say('must be a number of minutes') })
+    .int('must be whole minutes')
+    .min(15, 'must be at least 15 minutes')
+    .max(60, 'must be at most 60 minutes')
+    .default(30),
   paymentToken: z
     .string({ error: say('must be a string') })
     .trim()
@@ -121,8 +137,19 @@ export const enrollmentIdParams = z.object({ id: z.coerce.number().int().min(1).
 export const statusUrlOf = (id: number): string => `/api/v1/enrollments/${id}/status`;
 
 /** POST /public/enrollments/confirm: the token of the e-mailed link. */
-export const confirmBody = z.object({ token: z.string({ error: say('must be a string') }).min(20, 'is not a valid confirmation token').max(200, 'is not a valid confirmation token') });
+export const confirmBody = z.object({
+  token: z
+    .string({ error: say('must be a string') })
+    .min(20, 'is not a valid confirmation token')
+    .max(200, 'is not a valid confirmation token'),
+});
 /** POST /enrollments/{id}/decline. */
-export const declineBody = z.object({ reason: z.string({ error: say('must be a string') }).trim().min(1, 'must not be empty').max(500, 'must be at most 500 characters') });
+export const declineBody = z.object({
+  reason: z
+    .string({ error: say('must be a string') })
+    .trim()
+    .min(1, 'must not be empty')
+    .max(500, 'must be at most 500 characters'),
+});
 /** The answer of a confirmation, an approval or a refusal. */
 export const confirmationAnswer = z.object({ enrollmentId: z.number().int(), statusUrl: z.string() });

@@ -65,7 +65,9 @@ export function toStatusView(row: StatusRow, withRunError: boolean): EnrollmentS
     studentId: id(row.student_id),
     parentId: id(row.parent_id),
     assignedTeacherId: id(row.teacher_id),
-    ...(row.demo_lesson_id !== null && row.demo_lesson_at !== null ? { demoLesson: { lessonId: Number(row.demo_lesson_id), startsAt: new Date(row.demo_lesson_at).toISOString() } } : {}),
+    ...(row.demo_lesson_id !== null && row.demo_lesson_at !== null
+      ? { demoLesson: { lessonId: Number(row.demo_lesson_id), startsAt: new Date(row.demo_lesson_at).toISOString() } }
+      : {}),
     ...(row.payment_setup ? { paymentSetup: row.payment_setup } : {}),
     ...(row.flags.length > 0 ? { flags: row.flags } : {}),
     ...(errors.length > 0 ? { errors } : {}),
@@ -133,7 +135,10 @@ export async function listEnrollments(sql: SqlExecutor, query: EnrollmentListQue
   );
   let total = Number(rows[0]?.total ?? 0);
   if (rows.length === 0 && query.page > 1) {
-    const [count] = await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM enrollments e LEFT JOIN workflow_runs r ON r.id = e.run_id ${where.replace('$3', '$1')}`, query.status ? [query.status] : []);
+    const [count] = await sql.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM enrollments e LEFT JOIN workflow_runs r ON r.id = e.run_id ${where.replace('$3', '$1')}`,
+      query.status ? [query.status] : [],
+    );
     total = Number(count?.n ?? 0);
   }
   return { data: rows.map(toListItem), total };

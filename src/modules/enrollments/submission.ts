@@ -26,10 +26,9 @@ export async function checkSubmission(sql: SqlExecutor, settings: KnownSettings,
   const priced = settings.lessonDurations.filter((minutes) => settings.pricing.lessonCents[String(minutes)] !== undefined);
   if (!priced.includes(body.lessonDuration)) issues.push({ field: 'body.lessonDuration', message: `lessons last ${priced.join(', ')} minutes` });
   if (body.preferredTeacherId != null) {
-    const [teacher] = await sql.query<{ instruments: string[] }>(
-      `SELECT t.instruments FROM teachers t JOIN users u ON u.id = t.user_id WHERE t.id = $1 AND u.is_active`,
-      [body.preferredTeacherId],
-    );
+    const [teacher] = await sql.query<{ instruments: string[] }>(`SELECT t.instruments FROM teachers t JOIN users u ON u.id = t.user_id WHERE t.id = $1 AND u.is_active`, [
+      body.preferredTeacherId,
+    ]);
     if (!teacher) issues.push({ field: 'body.preferredTeacherId', message: `there is no teacher ${body.preferredTeacherId}` });
     else if (offered && !teacher.instruments.includes(body.instrument)) {
       issues.push({ field: 'body.preferredTeacherId', message: `teacher ${body.preferredTeacherId} does not teach ${body.instrument}` });

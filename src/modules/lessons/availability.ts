@@ -18,8 +18,7 @@ export const SLOT_STEP_MINUTES = 30;
  * (from its start; to the end of that day). Defaults: from now, to `defaultDays` later.
  */
 export function rangeOf(q: { from?: string | undefined; to?: string | undefined }, zone: string, now: number, defaultDays: number) {
-  const read = (value: string, endOfDay: boolean): number =>
-    value.length === 10 ? localInstant(parseLocalDate(value), endOfDay ? 1440 : 0, zone) : Date.parse(value);
+  const read = (value: string, endOfDay: boolean): number => (value.length === 10 ? localInstant(parseLocalDate(value), endOfDay ? 1440 : 0, zone) : Date.parse(value));
   const from = q.from ? read(q.from, false) : now;
   const to = q.to ? read(q.to, true) : from + defaultDays * DAY;
   if (to <= from) throw badField('querystring.to', 'must be after from');
@@ -43,12 +42,7 @@ export function slotsOf(data: SchedulingData, settings: KnownSettings, now: numb
  * GET /teachers/{id}/availability (any signed-in user): weekly hours (school-local), time off in
  * the range (the reason only for admins and the teacher), and free slots for `duration`.
  */
-export async function teacherAvailability(
-  deps: LessonDeps,
-  caller: Caller,
-  teacherId: number,
-  q: { from?: string | undefined; to?: string | undefined; duration: number },
-) {
+export async function teacherAvailability(deps: LessonDeps, caller: Caller, teacherId: number, q: { from?: string | undefined; to?: string | undefined; duration: number }) {
   const settings = await settingsOf(deps);
   const now = deps.now();
   const range = rangeOf(q, settings.timezone, now, 7);

@@ -21,9 +21,7 @@ import { sqlExecutorOf } from '../../db/orm-sql.js';
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 
-export type CreateResult =
-  | { kind: 'lesson'; lesson: LessonView }
-  | { kind: 'series'; seriesId: string; lessons: LessonView[]; skipped: SeriesExpansion['skipped'] };
+export type CreateResult = { kind: 'lesson'; lesson: LessonView } | { kind: 'series'; seriesId: string; lessons: LessonView[]; skipped: SeriesExpansion['skipped'] };
 
 /**
  * The student must be visible to the caller (row-level security), active and assigned a teacher;
@@ -33,10 +31,7 @@ export type CreateResult =
  */
 async function checkBookable(deps: LessonDeps, caller: Caller, body: CreateLessonBody): Promise<void> {
   await scoped(deps.db, caller, async (tx) => {
-    const [student] = await tx
-      .select({ teacherId: students.teacherId, isActive: students.isActive })
-      .from(students)
-      .where(eq(students.id, body.studentId));
+    const [student] = await tx.select({ teacherId: students.teacherId, isActive: students.isActive }).from(students).where(eq(students.id, body.studentId));
     const own = await teacherIdOf(tx, caller);
     if (!student || (caller.role === 'teacher' && student.teacherId !== own)) {
       throw badField('body.studentId', `No student ${body.studentId} that you may schedule`);

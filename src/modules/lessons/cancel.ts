@@ -24,13 +24,7 @@ export interface CancelInput {
  * A make-up credit is granted when the school cancels, or when the family cancels in time (an
  * admin recording a late family cancellation passes `initiatedBy: 'family'`); never for a demo.
  */
-export async function cancelLesson(
-  deps: LessonDeps,
-  caller: Caller,
-  actor: AuditActor,
-  id: number,
-  input: CancelInput,
-): Promise<LessonView & { makeupCreditId: number | null }> {
+export async function cancelLesson(deps: LessonDeps, caller: Caller, actor: AuditActor, id: number, input: CancelInput): Promise<LessonView & { makeupCreditId: number | null }> {
   const settings = await settingsOf(deps);
   const now = deps.now();
   const zone = settings.timezone;
@@ -41,10 +35,10 @@ export async function cancelLesson(
     const deadline = lesson.scheduledAt.getTime() - settings.cancellationWindowHours * HOUR;
     const timely = now <= deadline;
     if (caller.role === 'parent' && !timely) {
-      throw conflict(
-        `Lesson ${id} is outside the cancellation window: families may cancel up to ${settings.cancellationWindowHours} hours before the start`,
-        { cancellationWindowHours: settings.cancellationWindowHours, deadline: isoInZone(deadline, zone) },
-      );
+      throw conflict(`Lesson ${id} is outside the cancellation window: families may cancel up to ${settings.cancellationWindowHours} hours before the start`, {
+        cancellationWindowHours: settings.cancellationWindowHours,
+        deadline: isoInZone(deadline, zone),
+      });
     }
     const [cancelled] = await tx
       .update(lessons)

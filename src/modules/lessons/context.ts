@@ -56,12 +56,7 @@ export async function loadSchedulingData(
   options: { teacherIds: readonly number[]; studentId?: number | undefined; from: number; to: number; bufferMinutes: number },
 ): Promise<SchedulingData> {
   const pad = (options.bufferMinutes + LONGEST_LESSON_MINUTES) * MINUTE;
-  const [row] = await sql.query<Row>(query, [
-    options.teacherIds,
-    new Date(options.from - pad).toISOString(),
-    new Date(options.to + pad).toISOString(),
-    options.studentId ?? null,
-  ]);
+  const [row] = await sql.query<Row>(query, [options.teacherIds, new Date(options.from - pad).toISOString(), new Date(options.to + pad).toISOString(), options.studentId ?? null]);
   if (!row) throw new Error('loadSchedulingData: no row');
   const calendars = new Map<number, { teacherId: number; hours: WeeklyHours[]; timeOff: Interval[]; lessons: BusyLesson[] }>();
   for (const id of row.teachers) calendars.set(id, { teacherId: id, hours: [], timeOff: [], lessons: [] });

@@ -57,7 +57,10 @@ export function ownLessonsFilter(tx: Orm, caller: Caller): SQL | undefined {
  */
 export async function findOwnLesson(tx: Orm, caller: Caller, id: number, forUpdate = false): Promise<Lesson> {
   const own = ownLessonsFilter(tx, caller);
-  const query = tx.select().from(lessons).where(and(eq(lessons.id, id), own));
+  const query = tx
+    .select()
+    .from(lessons)
+    .where(and(eq(lessons.id, id), own));
   const [row] = forUpdate ? await query.for('update') : await query;
   if (!row) throw notFound(`Lesson ${id}`);
   return row;

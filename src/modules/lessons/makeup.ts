@@ -11,10 +11,11 @@ import { sqlExecutorOf } from '../../db/orm-sql.js';
 
 /** Grants the credit for a just-cancelled lesson; returns its id. */
 export async function grantCredit(tx: Orm, lesson: Lesson, reason: string): Promise<number> {
-  const [row] = await sqlExecutorOf(tx).query<{ id: number }>(
-    'INSERT INTO makeup_credits (student_id, source_lesson_id, reason) VALUES ($1, $2, $3) RETURNING id',
-    [lesson.studentId, lesson.id, reason],
-  );
+  const [row] = await sqlExecutorOf(tx).query<{ id: number }>('INSERT INTO makeup_credits (student_id, source_lesson_id, reason) VALUES ($1, $2, $3) RETURNING id', [
+    lesson.studentId,
+    lesson.id,
+    reason,
+  ]);
   if (!row) throw new Error(`could not grant a make-up credit for lesson ${lesson.id}`);
   return row.id;
 }

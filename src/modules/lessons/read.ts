@@ -41,7 +41,10 @@ export async function listLessons(deps: LessonDeps, caller: Caller, q: LessonLis
         .limit(q.pageSize)
         .offset(offsetOf(q));
       if (page.length > 0 || q.page === 1) return { page, total: page[0]?.total ?? 0 };
-      const [count] = await tx.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(lessons).where(where);
+      const [count] = await tx
+        .select({ n: sql<number>`count(*)`.mapWith(Number) })
+        .from(lessons)
+        .where(where);
       return { page, total: count?.n ?? 0 };
     }),
   ]);
@@ -74,7 +77,12 @@ export async function scheduleView(deps: LessonDeps, caller: Caller, q: Schedule
   const { first, last } = periodOf(q.view, date, zone);
   const range = { from: first.toJSDate(), to: last.plus({ days: 1 }).toJSDate() };
   const rows: Lesson[] = await readAs(deps.db, caller, (tx) =>
-    tx.select().from(lessons).where(filters(tx, caller, q, range)).orderBy(asc(lessons.scheduledAt), asc(lessons.id)).limit(VIEW_LIMIT),
+    tx
+      .select()
+      .from(lessons)
+      .where(filters(tx, caller, q, range))
+      .orderBy(asc(lessons.scheduledAt), asc(lessons.id))
+      .limit(VIEW_LIMIT),
   );
   const byDate = new Map<string, LessonView[]>();
   for (let d = first; d <= last; d = d.plus({ days: 1 })) byDate.set(d.toISODate()!, []);

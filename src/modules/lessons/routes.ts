@@ -40,7 +40,10 @@ export const lessonRoutes =
   async (app) => {
     app.get(
       '/api/v1/lessons',
-      { config: { ...anyone, readCache: true }, schema: { tags, security, summary: 'List lessons (admin: all; teacher, parent: own)', querystring: lessonListQuery, response: { 200: pageOf(lessonView), ...errors } } },
+      {
+        config: { ...anyone, readCache: true },
+        schema: { tags, security, summary: 'List lessons (admin: all; teacher, parent: own)', querystring: lessonListQuery, response: { 200: pageOf(lessonView), ...errors } },
+      },
       async (request) => listLessons(deps, callerOf(request), request.query),
     );
 
@@ -49,7 +52,8 @@ export const lessonRoutes =
       {
         config: staff,
         schema: {
-          tags, security,
+          tags,
+          security,
           summary: 'Book a lesson, or a recurring series (all-or-nothing); 409 with alternatives on a conflict',
           body: createLessonBody,
           response: { 201: z.union([lessonView, seriesView]), ...errors },
@@ -66,13 +70,31 @@ export const lessonRoutes =
 
     app.post(
       '/api/v1/lessons/check-conflicts',
-      { config: { ...anyone, readCache: true }, schema: { tags, security, summary: 'Check a proposed lesson against every rule, without booking', body: checkConflictsBody, response: { 200: checkConflictsResult, ...errors } } },
+      {
+        config: { ...anyone, readCache: true },
+        schema: {
+          tags,
+          security,
+          summary: 'Check a proposed lesson against every rule, without booking',
+          body: checkConflictsBody,
+          response: { 200: checkConflictsResult, ...errors },
+        },
+      },
       async (request) => checkConflicts(deps, callerOf(request), request.body),
     );
 
     app.get(
       '/api/v1/lessons/schedule/view',
-      { config: { ...anyone, readCache: true }, schema: { tags, security, summary: "Lessons by local date for a day, week or month (school's zone)", querystring: scheduleViewQuery, response: { 200: scheduleViewSchema, ...errors } } },
+      {
+        config: { ...anyone, readCache: true },
+        schema: {
+          tags,
+          security,
+          summary: "Lessons by local date for a day, week or month (school's zone)",
+          querystring: scheduleViewQuery,
+          response: { 200: scheduleViewSchema, ...errors },
+        },
+      },
       async (request) => scheduleView(deps, callerOf(request), request.query),
     );
 
@@ -84,19 +106,49 @@ export const lessonRoutes =
 
     app.patch(
       '/api/v1/lessons/:id',
-      { config: staff, schema: { tags, security, summary: 'Edit notes (admin, teacher) or payment status (admin)', params: idParams, body: patchLessonBody, response: { 200: lessonView, ...errors } } },
+      {
+        config: staff,
+        schema: {
+          tags,
+          security,
+          summary: 'Edit notes (admin, teacher) or payment status (admin)',
+          params: idParams,
+          body: patchLessonBody,
+          response: { 200: lessonView, ...errors },
+        },
+      },
       async (request) => patchLesson(deps, callerOf(request), actorOf(request), request.params.id, request.body),
     );
 
     app.post(
       '/api/v1/lessons/:id/cancel',
-      { config: anyone, schema: { tags, security, summary: 'Cancel (parents only within the policy window); may grant a make-up credit', params: idParams, body: cancelBody, response: { 200: cancelResult, ...errors } } },
+      {
+        config: anyone,
+        schema: {
+          tags,
+          security,
+          summary: 'Cancel (parents only within the policy window); may grant a make-up credit',
+          params: idParams,
+          body: cancelBody,
+          response: { 200: cancelResult, ...errors },
+        },
+      },
       async (request) => cancelLesson(deps, callerOf(request), actorOf(request), request.params.id, request.body),
     );
 
     app.post(
       '/api/v1/lessons/:id/reschedule',
-      { config: anyone, schema: { tags, security, summary: 'Move a lesson (admin any time; own up to the reschedule window)', params: idParams, body: rescheduleBody, response: { 200: rescheduleResult, ...errors } } },
+      {
+        config: anyone,
+        schema: {
+          tags,
+          security,
+          summary: 'Move a lesson (admin any time; own up to the reschedule window)',
+          params: idParams,
+          body: rescheduleBody,
+          response: { 200: rescheduleResult, ...errors },
+        },
+      },
       async (request) => rescheduleLesson(deps, callerOf(request), actorOf(request), request.params.id, request.body.scheduledAt),
     );
 

@@ -26,7 +26,10 @@ export const SCHEDULE_WAIT_MS = 2_000;
 async function ensureOwnChild(db: Database, caller: Caller, studentId: number): Promise<void> {
   if (caller.role !== 'parent') return;
   const [own] = await readAs(db, caller, (orm) =>
-    orm.select({ id: students.id }).from(students).where(and(eq(students.id, studentId), eq(students.parentId, caller.userId))),
+    orm
+      .select({ id: students.id })
+      .from(students)
+      .where(and(eq(students.id, studentId), eq(students.parentId, caller.userId))),
   );
   if (!own) throw notFound(`Student ${studentId}`);
 }
@@ -61,7 +64,8 @@ export const lessonScheduleRoutes =
       {
         config: access,
         schema: {
-          tags, security,
+          tags,
+          security,
           summary: 'Scheduling workflow: book a lesson or a recurring series, or 409 with alternatives (202 past 2 s)',
           body: createLessonBody,
           response: { 201: bookedBody, 202: pendingBody, ...errors },
@@ -85,7 +89,8 @@ export const lessonScheduleRoutes =
       {
         config: access,
         schema: {
-          tags, security,
+          tags,
+          security,
           summary: 'Outcome of a scheduling run: 200 booked, 202 still running, or the refusal (admin; the parent who started it)',
           params: z.object({ runId: z.uuid() }),
           response: { 200: bookedBody, 202: pendingBody, ...errors },

@@ -16,9 +16,7 @@ export function installRequestMetrics(app: FastifyInstance, metrics: Metrics): v
 export const metricsRoutes =
   (metrics: Metrics, options: { requireAdmin: boolean }): FastifyPluginAsync =>
   async (app) => {
-    app.get(
-      '/metrics',
-      { config: { access: options.requireAdmin ? ['admin'] : 'public' }, schema: { hide: true } },
-      async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
+    app.get('/metrics', { config: { access: options.requireAdmin ? ['admin'] : 'public' }, schema: { hide: true } }, async (_request, reply) =>
+      reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
     );
   };

@@ -40,10 +40,11 @@ export const staffNotificationRoutes =
         const where = 'WHERE ($1::text IS NULL OR channel = $1) AND ($2::text IS NULL OR status = $2)';
         return asCaller(services.db, callerOf(request), async (orm) => {
           const tx = sqlExecutorOf(orm);
-          const data = await tx.query<z.infer<typeof outboxView>>(
-            `SELECT ${outboxColumns} FROM outbox ${where} ORDER BY created_at DESC, id DESC LIMIT $3 OFFSET $4`,
-            [...params, q.pageSize, offsetOf(q)],
-          );
+          const data = await tx.query<z.infer<typeof outboxView>>(`SELECT ${outboxColumns} FROM outbox ${where} ORDER BY created_at DESC, id DESC LIMIT $3 OFFSET $4`, [
+            ...params,
+            q.pageSize,
+            offsetOf(q),
+          ]);
           const [count] = await tx.query<{ total: number }>(`SELECT count(*)::int AS total FROM outbox ${where}`, params);
           return { data, page: q.page, pageSize: q.pageSize, total: count?.total ?? 0 };
         });

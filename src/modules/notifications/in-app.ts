@@ -38,10 +38,11 @@ export async function listInApp(
   query: { unread?: boolean | undefined; limit: number; offset: number },
 ): Promise<{ rows: InAppNotification[]; total: number; unread: number }> {
   const filter = query.unread === undefined ? '' : query.unread ? 'AND read_at IS NULL' : 'AND read_at IS NOT NULL';
-  const rows = await sql.query<InAppNotification>(
-    `SELECT ${columns} FROM notifications WHERE user_id = $1 ${filter} ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3`,
-    [userId, query.limit, query.offset],
-  );
+  const rows = await sql.query<InAppNotification>(`SELECT ${columns} FROM notifications WHERE user_id = $1 ${filter} ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3`, [
+    userId,
+    query.limit,
+    query.offset,
+  ]);
   const [counts] = await sql.query<{ total: number; unread: number }>(
     `SELECT count(*) FILTER (WHERE true ${filter})::int AS total, count(*) FILTER (WHERE read_at IS NULL)::int AS unread
      FROM notifications WHERE user_id = $1`,
@@ -52,9 +53,6 @@ export async function listInApp(
 
 /** Marks the user's notification read (keeps the first read time); undefined when it is not theirs. */
 export async function markRead(sql: SqlExecutor, userId: number, id: number): Promise<InAppNotification | undefined> {
-  const [row] = await sql.query<InAppNotification>(
-    `UPDATE notifications SET read_at = coalesce(read_at, now()) WHERE id = $1 AND user_id = $2 RETURNING ${columns}`,
-    [id, userId],
-  );
+  const [row] = await sql.query<InAppNotification>(`UPDATE notifications SET read_at = coalesce(read_at, now()) WHERE id = $1 AND user_id = $2 RETURNING ${columns}`, [id, userId]);
   return row;
 }

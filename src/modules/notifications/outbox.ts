@@ -93,11 +93,7 @@ export async function claimAttempt(sql: SqlExecutor, id: number): Promise<Outbox
 }
 
 /** Records a successful hand-over: `sent` (a provider took it) or `kept` (no transport configured). */
-export async function recordDelivered(
-  sql: SqlExecutor,
-  id: number,
-  outcome: { status: 'sent' | 'kept'; provider: string; providerMessageId: string },
-): Promise<void> {
+export async function recordDelivered(sql: SqlExecutor, id: number, outcome: { status: 'sent' | 'kept'; provider: string; providerMessageId: string }): Promise<void> {
   await sql.query(
     `UPDATE outbox SET status = $2, provider = $3, provider_message_id = $4, sent_at = CASE WHEN $2 = 'sent' THEN now() END
      WHERE id = $1`,
@@ -106,11 +102,7 @@ export async function recordDelivered(
 }
 
 /** Records a failed attempt: `retrying` (after `retryAfterMs`, if given) or, when `final`, `failed`. */
-export async function recordFailure(
-  sql: SqlExecutor,
-  id: number,
-  failure: { error: string; provider: string; final: boolean; retryAfterMs?: number },
-): Promise<void> {
+export async function recordFailure(sql: SqlExecutor, id: number, failure: { error: string; provider: string; final: boolean; retryAfterMs?: number }): Promise<void> {
   await sql.query(
     `UPDATE outbox SET status = $2, last_error = $3, provider = $4,
        send_after = now() + make_interval(secs => $5::double precision / 1000)

@@ -65,10 +65,7 @@ const skip = (reason: string): ChannelPlan => ({ send: false, reason });
 export async function planDelivery(sql: SqlExecutor, request: NotificationRequest): Promise<DeliveryPlan> {
   const wanted = new Set<Channel>(request.channels ?? allChannels);
   const pick = (channel: Channel, accepted: boolean, to: string | null | undefined, missing: string): ChannelPlan =>
-    !wanted.has(channel) ? skip('not requested')
-    : !accepted ? skip('turned off in preferences')
-    : to ? { send: true, to }
-    : skip(missing);
+    !wanted.has(channel) ? skip('not requested') : !accepted ? skip('turned off in preferences') : to ? { send: true, to } : skip(missing);
 
   if (request.userId === undefined) {
     return {

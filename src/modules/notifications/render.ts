@@ -99,17 +99,19 @@ export function parseTemplateData(template: TemplateName, data: TemplateData): z
 }
 
 /** Renders `template`; throws TemplateDataError on bad data. `recipientName` greets the reader. */
-export function renderTemplate(
-  template: TemplateName,
-  data: TemplateData,
-  context: { school: SchoolContext; recipientName: string },
-): RenderedMessage {
+export function renderTemplate(template: TemplateName, data: TemplateData, context: { school: SchoolContext; recipientName: string }): RenderedMessage {
   const t = compiled[template];
   const vars = { ...parseTemplateData(template, data), school: context.school, recipientName: context.recipientName };
   const subject = t.subject(vars).replace(/\s+/g, ' ').trim();
   const body = t.html(vars);
-  const sms = t.sms({ ...vars, subject }).replace(/\s+/g, ' ').trim();
-  const plain = t.text(vars).replace(/\n{3,}/g, '\n\n').trim();
+  const sms = t
+    .sms({ ...vars, subject })
+    .replace(/\s+/g, ' ')
+    .trim();
+  const plain = t
+    .text(vars)
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
   return {
     subject,
     html: layout({ ...vars, subject, body }),

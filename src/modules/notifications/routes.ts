@@ -4,7 +4,7 @@
  * of own rows run under row-level security (asCaller) on top of the explicit user filter.
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { actorOf, callerOf } from '../auth/caller.js';
 import { recordAudit } from '../audit/record.js';
 import { errorResponse } from '../../http/error-schemas.js';
@@ -31,7 +31,10 @@ export const notificationRoutes =
 
     app.get(
       '/api/v1/notifications',
-      { config: anyone, schema: { tags, security, summary: 'Own in-app notifications, newest first', querystring: notificationListQuery, response: { 200: notificationPage, ...errors } } },
+      {
+        config: anyone,
+        schema: { tags, security, summary: 'Own in-app notifications, newest first', querystring: notificationListQuery, response: { 200: notificationPage, ...errors } },
+      },
       async (request) => {
         const caller = callerOf(request);
         const q = request.query;

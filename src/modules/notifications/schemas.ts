@@ -70,7 +70,7 @@ export const messageBody = z.object({
   recipientId: z.number().int().min(1).max(2_147_483_647).describe('A parent or teacher (teachers: a parent of their students, or an admin)'),
   subject: z.string().trim().min(1).max(200),
   message: z.string().trim().min(1).max(5000),
-  channels: z.array(z.enum(channels)).min(1).optional().describe("Default: every channel the recipient accepts"),
+  channels: z.array(z.enum(channels)).min(1).optional().describe('Default: every channel the recipient accepts'),
 });
 
 export const messageAccepted = z.object({

@@ -6,11 +6,7 @@ import { OUTBOX_DISPATCH_WORKFLOW } from './workflows/dispatch.js';
  * Starts a `notification` run. The idempotency key makes it exactly-once: derive it from the
  * calling node (`${ctx.idempotencyKey}:parent`) or the business fact (`reminder:${lessonId}`).
  */
-export async function sendNotification(
-  workflows: WorkflowStarter,
-  request: NotificationRequest,
-  idempotencyKey: string,
-): Promise<{ runId: string; created: boolean }> {
+export async function sendNotification(workflows: WorkflowStarter, request: NotificationRequest, idempotencyKey: string): Promise<{ runId: string; created: boolean }> {
   return workflows.start(NOTIFICATION_WORKFLOW, request, { idempotencyKey: `notify:${idempotencyKey}` });
 }
 

@@ -21,7 +21,10 @@ export async function billingOf(db: Database, gateway: string, caller: Caller, p
   const [parent] = await db.sql.query<{ role: string }>('SELECT role FROM users WHERE id = $1', [parentId]);
   if (parent?.role !== 'parent') throw notFound('Parent');
   return asCallerSql(db, caller, async (sql) => {
-    const [customer] = await sql.query<{ gateway_customer_id: string }>('SELECT gateway_customer_id FROM billing_customers WHERE parent_id = $1 AND gateway = $2', [parentId, gateway]);
+    const [customer] = await sql.query<{ gateway_customer_id: string }>('SELECT gateway_customer_id FROM billing_customers WHERE parent_id = $1 AND gateway = $2', [
+      parentId,
+      gateway,
+    ]);
     const [money] = await sql.query<{ paid: number; refunded: number; failed: number; unpaid_invoices: number }>(
       `SELECT
          COALESCE((SELECT sum(amount_cents) FROM ledger_entries WHERE parent_id = $1 AND kind = 'payment'), 0)::int AS paid,
@@ -34,18 +37,47 @@ export async function billingOf(db: Database, gateway: string, caller: Caller, p
       'SELECT reason, flagged_at, payment_id FROM family_flags WHERE parent_id = $1 AND cleared_at IS NULL',
       [parentId],
     );
-    const methods = await sql.query<{ gateway_payment_method_id: string; brand: string; last4: string; exp_month: number; exp_year: number; is_default: boolean; created_at: Date }>(
+    const methods = await sql.query<{
+      gateway_payment_method_id: string;
+      brand: string;
+      last4: string;
+      exp_month: number;
+      exp_year: number;
+      is_default: boolean;
+      created_at: Date;
+    }>(
       `SELECT gateway_payment_method_id, brand, last4, exp_month, exp_year, is_default, created_at FROM saved_payment_methods
        WHERE parent_id = $1 AND gateway = $2 ORDER BY is_default DESC, created_at DESC`,
       [parentId, gateway],
     );
     const subscriptions = await sql.query<SubscriptionRow>(`SELECT ${subscriptionColumns} FROM lesson_subscriptions WHERE parent_id = $1 ORDER BY id DESC`, [parentId]);
     const invoices = await sql.query<{
-      id: number; gateway_invoice_id: string; subscription_id: number | null; status: BillingView['invoices'][number]['status']; amount_due_cents: number;
-      amount_paid_cents: number; currency: string; period_start: Date | null; period_end: Date | null; attempt_count: number; paid_at: Date | null; created_at: Date;
-    }>(`SELECT id, gateway_invoice_id, subscription_id, status, amount_due_cents, amount_paid_cents, currency, period_start, period_end, attempt_count, paid_at, created_at
-        FROM invoices WHERE parent_id = $1 ORDER BY created_at DESC, id DESC LIMIT ${LIMIT}`, [parentId]);
-    const receipts = await sql.query<{ id: number; receipt_number: string; amount_cents: number; refunded_cents: number; currency: string; description: string | null; paid_at: Date }>(
+      id: number;
+      gateway_invoice_id: string;
+      subscription_id: number | null;
+      status: BillingView['invoices'][number]['status'];
+      amount_due_cents: number;
+      amount_paid_cents: number;
+      currency: string;
+      period_start: Date | null;
+      period_end: Date | null;
+      attempt_count: number;
+      paid_at: Date | null;
+      created_at: Date;
+    }>(
+      `SELECT id, gateway_invoice_id, subscription_id, status, amount_due_cents, amount_paid_cents, currency, period_start, period_end, attempt_count, paid_at, created_at
+        FROM invoices WHERE parent_id = $1 ORDER BY created_at DESC, id DESC LIMIT ${LIMIT}`,
+      [parentId],
+    );
+    const receipts = await sql.query<{
+      id: number;
+      receipt_number: string;
+      amount_cents: number;
+      refunded_cents: number;
+      currency: string;
+      description: string | null;
+      paid_at: Date;
+    }>(
       `SELECT id, receipt_number, amount_cents, refunded_cents, currency, description, paid_at FROM payments
        WHERE parent_id = $1 AND receipt_number IS NOT NULL ORDER BY paid_at DESC, id DESC LIMIT ${LIMIT}`,
       [parentId],
@@ -58,17 +90,37 @@ export async function billingOf(db: Database, gateway: string, caller: Caller, p
       balance: { paidCents: m.paid, refundedCents: m.refunded, netPaidCents: m.paid - m.refunded, outstandingCents: m.failed + m.unpaid_invoices },
       flag: flag ? { reason: flag.reason, flaggedAt: flag.flagged_at.toISOString(), paymentId: flag.payment_id } : null,
       paymentMethods: methods.map((r) => ({
-        id: r.gateway_payment_method_id, brand: r.brand, last4: r.last4, expMonth: r.exp_month, expYear: r.exp_year, isDefault: r.is_default, createdAt: r.created_at.toISOString(),
+        id: r.gateway_payment_method_id,
+        brand: r.brand,
+        last4: r.last4,
+        expMonth: r.exp_month,
+        expYear: r.exp_year,
+        isDefault: r.is_default,
+        createdAt: r.created_at.toISOString(),
       })),
       subscriptions: subscriptions.map(toSubscriptionView),
       invoices: invoices.map((r) => ({
-        id: r.id, gatewayInvoiceId: r.gateway_invoice_id, subscriptionId: r.subscription_id, status: r.status, amountDueCents: r.amount_due_cents,
-        amountPaidCents: r.amount_paid_cents, currency: r.currency.trim(), periodStart: iso(r.period_start), periodEnd: iso(r.period_end),
-        attemptCount: r.attempt_count, paidAt: iso(r.paid_at), createdAt: r.created_at.toISOString(),
+        id: r.id,
+        gatewayInvoiceId: r.gateway_invoice_id,
+        subscriptionId: r.subscription_id,
+        status: r.status,
+        amountDueCents: r.amount_due_cents,
+        amountPaidCents: r.amount_paid_cents,
+        currency: r.currency.trim(),
+        periodStart: iso(r.period_start),
+        periodEnd: iso(r.period_end),
+        attemptCount: r.attempt_count,
+        paidAt: iso(r.paid_at),
+        createdAt: r.created_at.toISOString(),
       })),
       receipts: receipts.map((r) => ({
-        paymentId: r.id, receiptNumber: r.receipt_number, amountCents: r.amount_cents, refundedCents: r.refunded_cents, currency: r.currency.trim(),
-        description: r.description, paidAt: r.paid_at.toISOString(),
+        paymentId: r.id,
+        receiptNumber: r.receipt_number,
+        amountCents: r.amount_cents,
+        refundedCents: r.refunded_cents,
+        currency: r.currency.trim(),
+        description: r.description,
+        paidAt: r.paid_at.toISOString(),
       })),
     };
   });

@@ -33,10 +33,7 @@ export async function ensureCustomer(deps: BillingDeps, parentId: number): Promi
 }
 
 export async function customerIdOf(sql: SqlExecutor, parentId: number, gateway: string): Promise<string | undefined> {
-  const [row] = await sql.query<{ gateway_customer_id: string }>(
-    'SELECT gateway_customer_id FROM billing_customers WHERE parent_id = $1 AND gateway = $2',
-    [parentId, gateway],
-  );
+  const [row] = await sql.query<{ gateway_customer_id: string }>('SELECT gateway_customer_id FROM billing_customers WHERE parent_id = $1 AND gateway = $2', [parentId, gateway]);
   return row?.gateway_customer_id;
 }
 
@@ -48,10 +45,7 @@ export async function parentOfCustomer(sql: SqlExecutor, customerId: string): Pr
 
 /** Who saved a payment method id, if anybody. */
 export async function ownerOfMethod(sql: SqlExecutor, paymentMethodId: string): Promise<number | undefined> {
-  const [row] = await sql.query<{ parent_id: number }>(
-    'SELECT parent_id FROM saved_payment_methods WHERE gateway_payment_method_id = $1',
-    [paymentMethodId],
-  );
+  const [row] = await sql.query<{ parent_id: number }>('SELECT parent_id FROM saved_payment_methods WHERE gateway_payment_method_id = $1', [paymentMethodId]);
   return row?.parent_id;
 }
 
@@ -82,10 +76,7 @@ export async function savePaymentMethod(
   }
   if (owner === undefined) {
     const customerId = await ensureCustomer(deps, input.parentId);
-    method = await gateway.attachPaymentMethod(
-      { customerId, paymentMethod: input.paymentMethod, makeDefault: input.makeDefault },
-      { idempotencyKey: input.idempotencyKey },
-    );
+    method = await gateway.attachPaymentMethod({ customerId, paymentMethod: input.paymentMethod, makeDefault: input.makeDefault }, { idempotencyKey: input.idempotencyKey });
   }
   const methodId = method?.id ?? input.paymentMethod;
   return db.sql.transaction(async (tx) => {
@@ -120,8 +111,14 @@ export async function savePaymentMethod(
       });
     }
     return {
-      id: methodId, brand: row.brand, last4: row.last4, expMonth: row.exp_month, expYear: row.exp_year, isDefault: row.is_default,
-      createdAt: row.created_at.toISOString(), created,
+      id: methodId,
+      brand: row.brand,
+      last4: row.last4,
+      expMonth: row.exp_month,
+      expYear: row.exp_year,
+      isDefault: row.is_default,
+      createdAt: row.created_at.toISOString(),
+      created,
     };
   });
 }

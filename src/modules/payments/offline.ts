@@ -68,8 +68,19 @@ export async function recordOfflinePayment(
       `INSERT INTO payments (parent_id, student_id, amount_cents, currency, status, method, description, paid_at, received_on, reference,
          settles_payment_id, idempotency_key)
        VALUES ($1, $2, $3, $4, 'succeeded', $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
-      [body.parentId, body.studentId ?? null, body.amountCents, SCHOOL_CURRENCY, body.method, description, receivedAt, body.receivedOn,
-        body.reference ?? null, debtId ?? null, key],
+      [
+        body.parentId,
+        body.studentId ?? null,
+        body.amountCents,
+        SCHOOL_CURRENCY,
+        body.method,
+        description,
+        receivedAt,
+        body.receivedOn,
+        body.reference ?? null,
+        debtId ?? null,
+        key,
+      ],
     );
     const id = row!.id;
     await tx.query('UPDATE payments SET receipt_number = $2 WHERE id = $1', [id, receiptNumberOf(id)]);

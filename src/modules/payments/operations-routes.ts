@@ -24,7 +24,9 @@ export const paymentOperationsRoutes =
       {
         config: adminOrParent,
         schema: {
-          tags, security, params: idParams,
+          tags,
+          security,
+          params: idParams,
           summary: "Charge a failed payment now on the family's default card (the next attempt, through the payment workflow); answers when it ends, or 202 after 2 s",
           response: { 200: processResult, 202: processResult, ...errors },
         },
@@ -38,7 +40,10 @@ export const paymentOperationsRoutes =
 
     app.post(
       '/api/v1/payments/:id/cancel-retries',
-      { config: admin, schema: { tags, security, params: idParams, summary: 'End the automatic retries of a failed payment (the debt stays owed)', response: { 200: paymentView, ...errors } } },
+      {
+        config: admin,
+        schema: { tags, security, params: idParams, summary: 'End the automatic retries of a failed payment (the debt stays owed)', response: { 200: paymentView, ...errors } },
+      },
       async (request) => cancelRetries(services, callerOf(request), actorOf(request), request.params.id),
     );
 
@@ -47,7 +52,10 @@ export const paymentOperationsRoutes =
       {
         config: admin,
         schema: {
-          tags, security, headers: processHeaders, body: offlineBody,
+          tags,
+          security,
+          headers: processHeaders,
+          body: offlineBody,
           summary: 'Record cash, e-transfer or cheque money: ledger entry, receipt, audit; optionally settles a failed payment',
           response: { 200: offlineResult, 201: offlineResult, ...errors },
         },

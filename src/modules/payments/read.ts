@@ -45,12 +45,31 @@ const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 
 export function toPaymentView(r: PaymentRow): PaymentView {
   return {
-    id: r.id, parentId: r.parent_id, studentId: r.student_id, lessonId: r.lesson_id, amountCents: r.amount_cents, currency: r.currency.trim(),
-    status: r.status, method: r.method, description: r.description, failureCode: r.failure_code, failureReason: r.failure_reason,
-    refundedCents: r.refunded_cents, attemptCount: r.attempt_count, nextRetryAt: iso(r.next_retry_at), dunningExhaustedAt: iso(r.dunning_exhausted_at),
-    receiptNumber: r.receipt_number, paidAt: iso(r.paid_at), runId: r.workflow_run_id, createdAt: r.created_at.toISOString(), updatedAt: r.updated_at.toISOString(),
-    settlesPaymentId: r.settles_payment_id, settledByPaymentId: r.settled_by_payment_id, retriesCancelledAt: iso(r.retries_cancelled_at),
-    receivedOn: r.received_on, reference: r.reference,
+    id: r.id,
+    parentId: r.parent_id,
+    studentId: r.student_id,
+    lessonId: r.lesson_id,
+    amountCents: r.amount_cents,
+    currency: r.currency.trim(),
+    status: r.status,
+    method: r.method,
+    description: r.description,
+    failureCode: r.failure_code,
+    failureReason: r.failure_reason,
+    refundedCents: r.refunded_cents,
+    attemptCount: r.attempt_count,
+    nextRetryAt: iso(r.next_retry_at),
+    dunningExhaustedAt: iso(r.dunning_exhausted_at),
+    receiptNumber: r.receipt_number,
+    paidAt: iso(r.paid_at),
+    runId: r.workflow_run_id,
+    createdAt: r.created_at.toISOString(),
+    updatedAt: r.updated_at.toISOString(),
+    settlesPaymentId: r.settles_payment_id,
+    settledByPaymentId: r.settled_by_payment_id,
+    retriesCancelledAt: iso(r.retries_cancelled_at),
+    receivedOn: r.received_on,
+    reference: r.reference,
   };
 }
 

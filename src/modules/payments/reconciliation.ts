@@ -41,8 +41,14 @@ function compare(object: 'payment' | 'refund', gateway: Map<string, Side>, ledge
   let matched = 0;
   const diff = (kind: Difference['kind'], g: Side | undefined, l: Side | undefined, detail: string): void => {
     differences.push({
-      kind, object, gatewayId: (g ?? l)!.id, paymentId: l?.paymentId ?? g?.paymentId ?? null, parentId: l?.parentId ?? g?.parentId ?? null,
-      ledgerCents: l?.cents ?? null, gatewayCents: g?.cents ?? null, detail,
+      kind,
+      object,
+      gatewayId: (g ?? l)!.id,
+      paymentId: l?.paymentId ?? g?.paymentId ?? null,
+      parentId: l?.parentId ?? g?.parentId ?? null,
+      ledgerCents: l?.cents ?? null,
+      gatewayCents: g?.cents ?? null,
+      detail,
     });
   };
   for (const g of gateway.values()) {
@@ -80,14 +86,31 @@ export async function reconcile(deps: Deps, range: { from: Date; to: Date }): Pr
     ),
   ]);
   const fromIntent = (i: GatewayPaymentIntent): Side => ({
-    id: i.id, cents: i.amountCents, currency: i.currency.toUpperCase(), paymentId: metaNumber(i.metadata.paymentId), parentId: metaNumber(i.metadata.parentId),
-    moved: i.status === 'succeeded', state: i.status,
+    id: i.id,
+    cents: i.amountCents,
+    currency: i.currency.toUpperCase(),
+    paymentId: metaNumber(i.metadata.paymentId),
+    parentId: metaNumber(i.metadata.parentId),
+    moved: i.status === 'succeeded',
+    state: i.status,
   });
   const fromRefund = (r: GatewayRefund): Side => ({
-    id: r.id, cents: r.amountCents, currency: r.currency.toUpperCase(), paymentId: null, parentId: null, moved: countsAsRefunded(r), state: r.status,
+    id: r.id,
+    cents: r.amountCents,
+    currency: r.currency.toUpperCase(),
+    paymentId: null,
+    parentId: null,
+    moved: countsAsRefunded(r),
+    state: r.status,
   });
   const fromEntry = (e: Entry): Side => ({
-    id: e.gateway_object_id, cents: Math.abs(e.amount_cents), currency: e.currency.trim(), paymentId: e.payment_id, parentId: e.parent_id, moved: true, state: 'recorded',
+    id: e.gateway_object_id,
+    cents: Math.abs(e.amount_cents),
+    currency: e.currency.trim(),
+    paymentId: e.payment_id,
+    parentId: e.parent_id,
+    moved: true,
+    state: 'recorded',
   });
   const byId = (sides: Side[]): Map<string, Side> => new Map(sides.map((s) => [s.id, s]));
   const gatewayPayments = intents.map(fromIntent);
@@ -102,7 +125,10 @@ export async function reconcile(deps: Deps, range: { from: Date; to: Date }): Pr
     gateway: deps.gateway.name,
     currency: SCHOOL_CURRENCY,
     ledger: totals(ledgerPayments, ledgerRefunds),
-    gatewayTotals: totals(gatewayPayments.filter((s) => s.moved), gatewayRefunds.filter((s) => s.moved)),
+    gatewayTotals: totals(
+      gatewayPayments.filter((s) => s.moved),
+      gatewayRefunds.filter((s) => s.moved),
+    ),
     matched: p.matched + r.matched,
     differences: [...p.differences, ...r.differences],
   };

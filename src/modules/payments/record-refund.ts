@@ -35,7 +35,17 @@ export async function recordRefund(
       `INSERT INTO ledger_entries (parent_id, payment_id, kind, amount_cents, currency, gateway, gateway_object_id, entry_key, description, occurred_at)
        VALUES ($1, $2, 'refund', $3, $4, $5, $6, $7, $8, $9)
        ON CONFLICT (entry_key) DO NOTHING RETURNING id`,
-      [payment.parent_id, payment.id, -refund.amountCents, refund.currency.toUpperCase(), input.gateway, refund.id, `refund:${refund.id}`, `Refund of payment ${payment.id}`, refund.created],
+      [
+        payment.parent_id,
+        payment.id,
+        -refund.amountCents,
+        refund.currency.toUpperCase(),
+        input.gateway,
+        refund.id,
+        `refund:${refund.id}`,
+        `Refund of payment ${payment.id}`,
+        refund.created,
+      ],
     );
     if (inserted.length === 0) return { paymentId: payment.id, refundedCents: payment.refunded_cents, status: payment.status, recorded: false };
     const [after] = await tx.query<{ refunded_cents: number; status: string }>(

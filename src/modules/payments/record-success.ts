@@ -72,9 +72,23 @@ export async function recordPaymentSucceeded(
   const [row] = await sql.query<{ [K in keyof PaymentState]: PaymentState[K] | null } & { entered: number; updated: boolean; claimed: boolean }>(
     'SELECT * FROM payments_record_succeeded($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)',
     [
-      charge.paymentId, charge.amountCents, charge.currency.toUpperCase(), charge.gateway, charge.intentId, charge.created, charge.attempt,
-      charge.chargeId, charge.paymentMethodId, receiptNumberOf(charge.paymentId), actor.userId, actor.role, actor.requestId ?? null,
-      claim?.eventId ?? null, claim?.type ?? null, claim?.objectId ?? null, claim?.created ?? null,
+      charge.paymentId,
+      charge.amountCents,
+      charge.currency.toUpperCase(),
+      charge.gateway,
+      charge.intentId,
+      charge.created,
+      charge.attempt,
+      charge.chargeId,
+      charge.paymentMethodId,
+      receiptNumberOf(charge.paymentId),
+      actor.userId,
+      actor.role,
+      actor.requestId ?? null,
+      claim?.eventId ?? null,
+      claim?.type ?? null,
+      claim?.objectId ?? null,
+      claim?.created ?? null,
     ],
   );
   const { entered, updated, claimed, ...payment } = row!;

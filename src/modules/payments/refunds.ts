@@ -7,7 +7,7 @@
 import { AppError, conflict, notFound, validationFailed } from '../../http/errors.js';
 import type { SchoolServices } from '../services.js';
 import type { AuditActor } from '../audit/record.js';
-import { GatewayRequestError } from './gateway/types.js';
+import { GatewayRequestError, type GatewayRefund } from './gateway/types.js';
 import { recordRefund } from './record-refund.js';
 import { formatCents } from './rules.js';
 
@@ -28,7 +28,12 @@ export async function refundPayment(
   input: { amountCents?: number | undefined; idempotencyKey?: string | undefined },
 ): Promise<RefundResult> {
   const [p] = await deps.db.sql.query<{
-    amount_cents: number; refunded_cents: number; status: string; currency: string; gateway: string | null; gateway_payment_intent_id: string | null;
+    amount_cents: number;
+    refunded_cents: number;
+    status: string;
+    currency: string;
+    gateway: string | null;
+    gateway_payment_intent_id: string | null;
   }>('SELECT amount_cents, refunded_cents, status, currency, gateway, gateway_payment_intent_id FROM payments WHERE id = $1', [paymentId]);
   if (!p) throw notFound('Payment');
   if (p.status !== 'succeeded' && p.status !== 'partially_refunded') throw conflict(`Only a succeeded payment can be refunded; this one is ${p.status}`);
@@ -41,7 +46,7 @@ export async function refundPayment(
     throw validationFailed([{ field: 'body.amountCents', message: `exceeds what is left to refund (${formatCents(left, p.currency.trim())})` }]);
   }
   const idempotencyKey = input.idempotencyKey ? `refund:${paymentId}:${input.idempotencyKey}` : `refund:${paymentId}:${p.refunded_cents}:${amount}`;
-  let refund;
+  let refund: GatewayRefund;
   try {
     refund = await deps.gateway.refund({ paymentIntentId: p.gateway_payment_intent_id, amountCents: amount, reason: 'requested_by_customer' }, { idempotencyKey });
   } catch (error) {

@@ -72,9 +72,15 @@ export async function retryPayment(
   if (card === undefined) throw conflict(`The family has no default card: save one first (POST /api/v1/billing/${p.parent_id}/payment-methods)`);
   const attempt = p.attempt_count + 1;
   const event: PaymentEvent = {
-    studentId: p.student_id, amountCents: p.amount_cents, paymentMethodId: card, currency: p.currency.trim(),
-    description: p.description ?? `Payment ${p.id}`, ...(p.lesson_id !== null ? { lessonId: p.lesson_id } : {}),
-    paymentId: p.id, attempt, manual: true,
+    studentId: p.student_id,
+    amountCents: p.amount_cents,
+    paymentMethodId: card,
+    currency: p.currency.trim(),
+    description: p.description ?? `Payment ${p.id}`,
+    ...(p.lesson_id !== null ? { lessonId: p.lesson_id } : {}),
+    paymentId: p.id,
+    attempt,
+    manual: true,
   };
   let started: { runId: string; created: boolean };
   try {
@@ -83,7 +89,12 @@ export async function retryPayment(
     throw new AppError('unavailable', 'The charge could not be started; try again (the same request will not charge twice)');
   }
   if (started.created) {
-    await recordAudit(deps.db.sql, actor, { action: 'payment.retry_requested', entity: 'payment', entityId: p.id, after: { attempt, runId: started.runId, paymentMethodId: card } });
+    await recordAudit(deps.db.sql, actor, {
+      action: 'payment.retry_requested',
+      entity: 'payment',
+      entityId: p.id,
+      after: { attempt, runId: started.runId, paymentMethodId: card },
+    });
   }
   const outcome = await awaitPaymentRun(deps, p.id, started.runId, waitMs);
   if (outcome.runStatus === 'stopped') {
@@ -109,8 +120,11 @@ export async function cancelRetries(deps: Pick<SchoolServices, 'db'>, caller: Ca
     // (a charge already running finishes; no further one is planned after it)
     await tx.query('UPDATE payments SET retries_cancelled_at = now(), next_retry_at = NULL WHERE id = $1', [paymentId]);
     await recordAudit(tx, actor, {
-      action: 'payment.retries_cancelled', entity: 'payment', entityId: paymentId,
-      before: { nextRetryAt: row.next_retry_at }, after: { nextRetryAt: null, retriesCancelled: true },
+      action: 'payment.retries_cancelled',
+      entity: 'payment',
+      entityId: paymentId,
+      before: { nextRetryAt: row.next_retry_at },
+      after: { nextRetryAt: null, retriesCancelled: true },
     });
   });
   return getPayment(deps.db, caller, paymentId);

@@ -20,8 +20,17 @@ import { getPayment, listPayments } from './read.js';
 import { reconcile } from './reconciliation.js';
 import { refundPayment } from './refunds.js';
 import {
-  idParams, parentParams, paymentListQuery, paymentView, processBody, processHeaders, processResult,
-  reconciliationQuery, reconciliationReport, refundBody, refundResult,
+  idParams,
+  parentParams,
+  paymentListQuery,
+  paymentView,
+  processBody,
+  processHeaders,
+  processResult,
+  reconciliationQuery,
+  reconciliationReport,
+  refundBody,
+  refundResult,
 } from './schemas.js';
 import { manageSubscription } from './subscriptions.js';
 import { webhookRoute } from './webhook-route.js';
@@ -40,7 +49,10 @@ export const paymentRoutes =
 
     app.get(
       '/api/v1/payments',
-      { config: adminOrParent, schema: { tags, security, summary: 'Payments (admin: all; parent: own family)', querystring: paymentListQuery, response: { 200: pageOf(paymentView), ...errors } } },
+      {
+        config: adminOrParent,
+        schema: { tags, security, summary: 'Payments (admin: all; parent: own family)', querystring: paymentListQuery, response: { 200: pageOf(paymentView), ...errors } },
+      },
       async (request) => listPayments(db, callerOf(request), request.query),
     );
 
@@ -49,7 +61,10 @@ export const paymentRoutes =
       {
         config: adminOrParent,
         schema: {
-          tags, security, headers: idempotencyHeaders, body: processBody,
+          tags,
+          security,
+          headers: idempotencyHeaders,
+          body: processBody,
           summary: 'Charge a family through the payment workflow; answers when it ends, or 202 with statusUrl after 2 s',
           response: { 200: processResult, 202: processResult, ...errors },
         },
@@ -65,7 +80,16 @@ export const paymentRoutes =
 
     app.get(
       '/api/v1/payments/reconciliation',
-      { config: admin, schema: { tags, security, summary: "The ledger against the gateway's records for [from, to): every difference", querystring: reconciliationQuery, response: { 200: reconciliationReport, ...errors } } },
+      {
+        config: admin,
+        schema: {
+          tags,
+          security,
+          summary: "The ledger against the gateway's records for [from, to): every difference",
+          querystring: reconciliationQuery,
+          response: { 200: reconciliationReport, ...errors },
+        },
+      },
       async (request) => reconcile(services, { from: new Date(request.query.from), to: new Date(request.query.to) }),
     );
 
@@ -77,7 +101,18 @@ export const paymentRoutes =
 
     app.post(
       '/api/v1/payments/:id/refund',
-      { config: admin, schema: { tags, security, summary: 'Refund all that is left, or amountCents of it', params: idParams, headers: idempotencyHeaders, body: refundBody, response: { 200: refundResult, ...errors } } },
+      {
+        config: admin,
+        schema: {
+          tags,
+          security,
+          summary: 'Refund all that is left, or amountCents of it',
+          params: idParams,
+          headers: idempotencyHeaders,
+          body: refundBody,
+          response: { 200: refundResult, ...errors },
+        },
+      },
       async (request) =>
         refundPayment(services, actorOf(request), request.params.id, {
           amountCents: request.body?.amountCents,
@@ -87,13 +122,32 @@ export const paymentRoutes =
 
     app.get(
       '/api/v1/billing/:parentId',
-      { config: adminOrParent, schema: { tags: ['billing'], security, summary: 'A family’s balance, payment methods, subscriptions, invoices and receipts', params: parentParams, response: { 200: billingView, ...errors } } },
+      {
+        config: adminOrParent,
+        schema: {
+          tags: ['billing'],
+          security,
+          summary: 'A family’s balance, payment methods, subscriptions, invoices and receipts',
+          params: parentParams,
+          response: { 200: billingView, ...errors },
+        },
+      },
       async (request) => billingOf(db, gateway.name, callerOf(request), request.params.parentId),
     );
 
     app.post(
       '/api/v1/billing/:parentId/subscription',
-      { config: admin, schema: { tags: ['billing'], security, summary: "Start, change or cancel a student's lesson subscription", params: parentParams, body: subscriptionBody, response: { 200: subscriptionView, ...errors } } },
+      {
+        config: admin,
+        schema: {
+          tags: ['billing'],
+          security,
+          summary: "Start, change or cancel a student's lesson subscription",
+          params: parentParams,
+          body: subscriptionBody,
+          response: { 200: subscriptionView, ...errors },
+        },
+      },
       async (request) => manageSubscription(services, actorOf(request), request.params.parentId, request.body, `req:${request.id}`),
     );
 
@@ -101,7 +155,15 @@ export const paymentRoutes =
       '/api/v1/billing/:parentId/payment-methods',
       {
         config: adminOrParent,
-        schema: { tags: ['billing'], security, summary: 'Save a payment method (pm_… or a card token) for the family', params: parentParams, headers: idempotencyHeaders, body: savePaymentMethodBody, response: { 201: paymentMethodView, ...errors } },
+        schema: {
+          tags: ['billing'],
+          security,
+          summary: 'Save a payment method (pm_… or a card token) for the family',
+          params: parentParams,
+          headers: idempotencyHeaders,
+          body: savePaymentMethodBody,
+          response: { 201: paymentMethodView, ...errors },
+        },
       },
       async (request, reply) => {
         const caller = callerOf(request);
@@ -111,7 +173,11 @@ export const paymentRoutes =
         if (parent?.role !== 'parent') throw notFound('Parent');
         const key = `pm:${parentId}:${request.body.paymentMethod}:${request.headers['idempotency-key'] ?? request.id}`;
         try {
-          const saved = await savePaymentMethod(services, { parentId, paymentMethod: request.body.paymentMethod, makeDefault: request.body.makeDefault, idempotencyKey: key }, actorOf(request));
+          const saved = await savePaymentMethod(
+            services,
+            { parentId, paymentMethod: request.body.paymentMethod, makeDefault: request.body.makeDefault, idempotencyKey: key },
+            actorOf(request),
+          );
           return reply.status(201).send(saved);
         } catch (error) {
           if (error instanceof GatewayRequestError) throw validationFailed([{ field: 'body.paymentMethod', message: error.message }]);

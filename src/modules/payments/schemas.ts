@@ -30,7 +30,7 @@ export const processBody = z.object({
   paymentMethodId: paymentMethodRef.optional().describe("Omit to charge the family's default card"),
   currency,
   description: z.string().trim().min(1).max(500),
-  lessonId: id.optional().describe("The lesson paid for; a failed payment of the same lesson is settled by this one (its retries end)"),
+  lessonId: id.optional().describe('The lesson paid for; a failed payment of the same lesson is settled by this one (its retries end)'),
   settlesPaymentId: id.optional().describe('A failed payment of this family that this one pays: its retries end, and it is settled once this one succeeds'),
 });
 export type ProcessBody = z.infer<typeof processBody>;
@@ -115,9 +115,7 @@ export type OfflineBody = z.infer<typeof offlineBody>;
 export const idParams = z.object({ id });
 export const parentParams = z.object({ parentId: id });
 
-export const refundBody = z
-  .object({ amountCents: paymentCents.optional().describe('Omit to refund everything not refunded yet') })
-  .default({});
+export const refundBody = z.object({ amountCents: paymentCents.optional().describe('Omit to refund everything not refunded yet') }).default({});
 export const refundResult = z.object({
   paymentId: z.number().int(),
   refundId: z.string(),

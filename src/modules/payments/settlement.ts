@@ -10,7 +10,7 @@
  * settles the debt (payments_record_succeeded); one that fails gives it back (`releaseDebt`).
  */
 import type { SqlExecutor } from '../../db/sql-client.js';
-import { AppError, conflict, validationFailed } from '../../http/errors.js';
+import { type AppError, conflict, validationFailed } from '../../http/errors.js';
 import { recordAudit, type AuditActor } from '../audit/record.js';
 import { formatCents, nextRetryAt } from './rules.js';
 

@@ -18,7 +18,12 @@ const defaultLessons = { month: 4, term: 10 } as const;
 function priceOf(rateCents: number, lessons: number): number {
   const amount = rateCents * lessons;
   if (amount > MAX_PAYMENT_CENTS) {
-    throw validationFailed([{ field: 'body.lessonsPerPeriod', message: `${lessons} lessons at ${formatCents(rateCents)} make ${formatCents(amount)}, over ${formatCents(MAX_PAYMENT_CENTS)} per payment` }]);
+    throw validationFailed([
+      {
+        field: 'body.lessonsPerPeriod',
+        message: `${lessons} lessons at ${formatCents(rateCents)} make ${formatCents(amount)}, over ${formatCents(MAX_PAYMENT_CENTS)} per payment`,
+      },
+    ]);
   }
   return amount;
 }
@@ -72,7 +77,11 @@ export async function manageSubscription(deps: BillingDeps, actor: AuditActor, p
     try {
       sub = await deps.gateway.createSubscription(
         {
-          customerId, paymentMethodId: method, amountCents: amount, currency: SCHOOL_CURRENCY, interval: body.interval,
+          customerId,
+          paymentMethodId: method,
+          amountCents: amount,
+          currency: SCHOOL_CURRENCY,
+          interval: body.interval,
           description: `Lessons for ${student.first_name} (${lessons} per ${body.interval})`,
           metadata: { subscriptionId: String(rowId), studentId: String(body.studentId), parentId: String(parentId) },
         },
@@ -93,7 +102,11 @@ export async function manageSubscription(deps: BillingDeps, actor: AuditActor, p
     const lessons = body.lessonsPerPeriod ?? live.lessons_per_period;
     const amount = priceOf(student.lesson_rate_cents, lessons);
     const sub = await deps.gateway
-      .updateSubscription(live.gateway_subscription_id, { amountCents: amount, interval }, { idempotencyKey: `subscription:${live.id}:update:${live.updated_at.getTime()}:${interval}:${amount}` })
+      .updateSubscription(
+        live.gateway_subscription_id,
+        { amountCents: amount, interval },
+        { idempotencyKey: `subscription:${live.id}:update:${live.updated_at.getTime()}:${interval}:${amount}` },
+      )
       .catch(refused);
     await sql.query('UPDATE lesson_subscriptions SET billing_interval = $2, lessons_per_period = $3 WHERE id = $1', [live.id, interval, lessons]);
     const saved = await applyGateway(deps, live.id, sub);

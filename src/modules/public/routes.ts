@@ -74,7 +74,15 @@ export const publicRoutes =
         const [total] = await db.orm.select({ n: count() }).from(teachers).innerJoin(users, eq(users.id, teachers.userId)).where(where);
         const data = rows.map((r) => {
           const lastInitial = [...r.lastName.trim()][0]?.toUpperCase() ?? '';
-          return { id: r.id, firstName: r.firstName, lastInitial, displayName: `${r.firstName} ${lastInitial}.`, instruments: r.instruments, bio: r.bio, acceptingStudents: r.accepting };
+          return {
+            id: r.id,
+            firstName: r.firstName,
+            lastInitial,
+            displayName: `${r.firstName} ${lastInitial}.`,
+            instruments: r.instruments,
+            bio: r.bio,
+            acceptingStudents: r.accepting,
+          };
         });
         return { data, page: request.query.page, pageSize: request.query.pageSize, total: total?.n ?? 0 };
       },

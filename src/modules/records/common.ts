@@ -35,4 +35,3 @@ export const todayIn = (zone: string): string => DateTime.now().setZone(zone).to
 
 /** A `%q%` ILIKE pattern with the wildcards of `q` escaped. */
 export const containsPattern = (q: string): string => `%${q.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-

@@ -25,13 +25,7 @@ export function mergeIntervals(intervals: readonly Interval[]): Interval[] {
  * weekly hours, outside closures, with each block resolved on that date (so 16:00 stays 16:00 local
  * on both sides of a DST change). Touching or overlapping blocks are merged.
  */
-export function workingWindows(
-  hours: readonly WeeklyHours[],
-  closures: readonly DateRange[],
-  zone: string,
-  from: number,
-  to: number,
-): Interval[] {
+export function workingWindows(hours: readonly WeeklyHours[], closures: readonly DateRange[], zone: string, from: number, to: number): Interval[] {
   if (hours.length === 0 || to <= from) return [];
   const windows: Interval[] = [];
   for (const day of localDays(from, to, zone)) {
@@ -51,12 +45,7 @@ export function workingWindows(
  * gap after an existing lesson, and the gap the new lesson needs before the next one), time off,
  * and the student's own lessons. Merged and sorted.
  */
-export function busyIntervals(
-  calendar: TeacherCalendar,
-  bufferMinutes: number,
-  studentLessons: readonly BusyLesson[] = [],
-  ignoreLessonId?: number,
-): Interval[] {
+export function busyIntervals(calendar: TeacherCalendar, bufferMinutes: number, studentLessons: readonly BusyLesson[] = [], ignoreLessonId?: number): Interval[] {
   const buffer = bufferMinutes * MINUTE;
   const busy: Interval[] = [];
   for (const lesson of calendar.lessons) {
@@ -114,7 +103,11 @@ export function formatSlots(entries: readonly { teacherId: number; start: number
 
 /** Formats one teacher's start instants as API slots. */
 export const toSlots = (teacherId: number, starts: readonly number[], durationMinutes: number, zone: string): Slot[] =>
-  formatSlots(starts.map((start) => ({ teacherId, start })), durationMinutes, zone);
+  formatSlots(
+    starts.map((start) => ({ teacherId, start })),
+    durationMinutes,
+    zone,
+  );
 
 /** Free slots of one teacher in [from, to). */
 export function freeSlots(calendar: TeacherCalendar, closures: readonly DateRange[], rules: SchedulingRules, query: SlotQuery): Slot[] {

@@ -5,13 +5,25 @@ import type { BusyLesson, SchedulingRules, TeacherCalendar } from './types.js';
 const zone = 'America/Halifax';
 const at = (iso: string): number => Date.parse(iso);
 const rules = (over: Partial<SchedulingRules> = {}): SchedulingRules => ({
-  zone, bufferMinutes: 0, minimumNoticeHours: 24, now: at('2027-03-01T12:00:00-04:00'), ...over,
+  zone,
+  bufferMinutes: 0,
+  minimumNoticeHours: 24,
+  now: at('2027-03-01T12:00:00-04:00'),
+  ...over,
 });
 const lesson = (id: number, start: string, minutes: number, studentId = 1): BusyLesson => ({
-  id, teacherId: 7, studentId, start: at(start), end: at(start) + minutes * 60_000,
+  id,
+  teacherId: 7,
+  studentId,
+  start: at(start),
+  end: at(start) + minutes * 60_000,
 });
 const calendar = (over: Partial<TeacherCalendar> = {}): TeacherCalendar => ({
-  teacherId: 7, hours: [{ weekday: 1, startTime: '16:00', endTime: '18:00' }], timeOff: [], lessons: [], ...over,
+  teacherId: 7,
+  hours: [{ weekday: 1, startTime: '16:00', endTime: '18:00' }],
+  timeOff: [],
+  lessons: [],
+  ...over,
 });
 const kinds = (list: { kind: string }[]): string[] => list.map((c) => c.kind);
 const proposal = (iso: string, durationMinutes = 30) => ({ teacherId: 7, start: at(iso), durationMinutes });
@@ -29,8 +41,9 @@ describe('checkProposal', () => {
   });
 
   it('reports closures, time outside weekly hours and time off', () => {
-    expect(kinds(checkProposal(proposal('2027-03-15T16:00:00-03:00'), calendar(), [{ startsOn: '2027-03-15', endsOn: '2027-03-19', name: 'March break' }], rules())))
-      .toEqual(['closure']);
+    expect(kinds(checkProposal(proposal('2027-03-15T16:00:00-03:00'), calendar(), [{ startsOn: '2027-03-15', endsOn: '2027-03-19', name: 'March break' }], rules()))).toEqual([
+      'closure',
+    ]);
     expect(kinds(checkProposal(proposal('2027-03-15T17:45:00-03:00'), calendar(), [], rules()))).toEqual(['outside_hours']);
     expect(kinds(checkProposal(proposal('2027-03-16T16:00:00-03:00'), calendar(), [], rules()))).toEqual(['outside_hours']);
     const away = calendar({ timeOff: [{ start: at('2027-03-15T00:00:00-03:00'), end: at('2027-03-16T00:00:00-03:00') }] });
@@ -40,7 +53,10 @@ describe('checkProposal', () => {
   it('reports teacher overlaps, buffer violations and student overlaps with the lesson in the way', () => {
     const busy = calendar({ lessons: [lesson(11, '2027-03-15T16:15:00-03:00', 30), lesson(12, '2027-03-15T17:00:00-03:00', 30)] });
     const conflicts = checkProposal(proposal('2027-03-15T16:30:00-03:00'), busy, [], rules({ bufferMinutes: 10 }));
-    expect(conflicts.map((c) => [c.kind, c.lessonId])).toEqual([['teacher_overlap', 11], ['teacher_buffer', 12]]);
+    expect(conflicts.map((c) => [c.kind, c.lessonId])).toEqual([
+      ['teacher_overlap', 11],
+      ['teacher_buffer', 12],
+    ]);
     expect(conflicts[0]!.reason).toBe('The teacher has a lesson from 16:15 to 16:45');
     const student = [lesson(20, '2027-03-15T15:45:00-03:00', 30, 3)];
     expect(checkProposal(proposal('2027-03-15T16:00:00-03:00'), calendar(), [], rules(), student)).toEqual([

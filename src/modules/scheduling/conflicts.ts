@@ -4,16 +4,7 @@ import type { BusyLesson, DateRange, Interval, SchedulingRules, TeacherCalendar 
 
 const MINUTE = 60_000;
 
-export const conflictKinds = [
-  'in_past',
-  'too_soon',
-  'closure',
-  'outside_hours',
-  'time_off',
-  'teacher_overlap',
-  'teacher_buffer',
-  'student_overlap',
-] as const;
+export const conflictKinds = ['in_past', 'too_soon', 'closure', 'outside_hours', 'time_off', 'teacher_overlap', 'teacher_buffer', 'student_overlap'] as const;
 export type ConflictKind = (typeof conflictKinds)[number];
 
 /** One reason a proposed lesson cannot be booked; `lessonId` names the lesson in the way, if any. */

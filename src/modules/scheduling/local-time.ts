@@ -26,7 +26,10 @@ const offsetCache = new Map<string, Map<number, number>>();
  */
 export function offsetAt(zone: string, ms: number): number {
   let cache = offsetCache.get(zone);
-  if (!cache) offsetCache.set(zone, (cache = new Map()));
+  if (!cache) {
+    cache = new Map();
+    offsetCache.set(zone, cache);
+  }
   const bucket = Math.floor(ms / QUARTER_HOUR);
   let offset = cache.get(bucket);
   if (offset === undefined) {

@@ -8,18 +8,14 @@ const local = (ms: number): string => isoInZone(ms, zone);
 describe('expandSeries', () => {
   it('keeps a weekly 16:00 series at 16:00 local through the March change (UTC offset moves)', () => {
     const { occurrences, skipped } = expandSeries({ firstStart: Date.parse('2027-03-01T16:00:00-04:00'), zone, frequency: 'weekly', count: 4, closures: [] });
-    expect(occurrences.map(local)).toEqual([
-      '2027-03-01T16:00:00-04:00', '2027-03-08T16:00:00-04:00', '2027-03-15T16:00:00-03:00', '2027-03-22T16:00:00-03:00',
-    ]);
+    expect(occurrences.map(local)).toEqual(['2027-03-01T16:00:00-04:00', '2027-03-08T16:00:00-04:00', '2027-03-15T16:00:00-03:00', '2027-03-22T16:00:00-03:00']);
     expect(occurrences.map((ms) => new Date(ms).getUTCHours())).toEqual([20, 20, 19, 19]);
     expect(skipped).toEqual([]);
   });
 
   it('keeps 16:00 local through the November changes of 2026 and 2027', () => {
     const y2026 = expandSeries({ firstStart: Date.parse('2026-10-19T16:00:00-03:00'), zone, frequency: 'weekly', until: '2026-11-09', closures: [] });
-    expect(y2026.occurrences.map(local)).toEqual([
-      '2026-10-19T16:00:00-03:00', '2026-10-26T16:00:00-03:00', '2026-11-02T16:00:00-04:00', '2026-11-09T16:00:00-04:00',
-    ]);
+    expect(y2026.occurrences.map(local)).toEqual(['2026-10-19T16:00:00-03:00', '2026-10-26T16:00:00-03:00', '2026-11-02T16:00:00-04:00', '2026-11-09T16:00:00-04:00']);
     const y2027 = expandSeries({ firstStart: Date.parse('2027-11-01T16:00:00-03:00'), zone, frequency: 'weekly', count: 2, closures: [] });
     expect(y2027.occurrences.map((ms) => new Date(ms).toISOString())).toEqual(['2027-11-01T19:00:00.000Z', '2027-11-08T20:00:00.000Z']);
   });

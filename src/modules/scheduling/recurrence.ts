@@ -58,9 +58,7 @@ export function expandSeries(spec: SeriesSpec): SeriesExpansion {
   });
 
   const result: SeriesExpansion = { occurrences: [], skipped: [] };
-  const done = (): boolean =>
-    (spec.count !== undefined && result.occurrences.length >= spec.count) ||
-    result.occurrences.length + result.skipped.length >= MAX_SERIES_DATES;
+  const done = (): boolean => (spec.count !== undefined && result.occurrences.length >= spec.count) || result.occurrences.length + result.skipped.length >= MAX_SERIES_DATES;
   rule.all((floating) => {
     if (done()) return false;
     const date = floating.toISOString().slice(0, 10);

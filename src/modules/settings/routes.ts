@@ -14,7 +14,10 @@ export const settingsRoutes =
   async (app) => {
     app.get(
       '/api/v1/settings',
-      { config: { ...admin, readCache: true }, schema: { tags, security, summary: 'Every setting (stored values and defaults)', response: { 200: z.object({ data: z.array(setting) }), ...errors } } },
+      {
+        config: { ...admin, readCache: true },
+        schema: { tags, security, summary: 'Every setting (stored values and defaults)', response: { 200: z.object({ data: z.array(setting) }), ...errors } },
+      },
       async (request) => ({ data: await service.list(callerOf(request)) }),
     );
 

@@ -28,7 +28,13 @@ export const settingSchemas: { [K in SettingKey]: z.ZodType<KnownSettings[K]> } 
     phone: z.string().trim().min(1).max(40),
   }),
   instruments: z
-    .array(z.string().min(1).max(50).regex(/^[a-z][a-z -]*$/, 'must be a lower-case name such as piano'))
+    .array(
+      z
+        .string()
+        .min(1)
+        .max(50)
+        .regex(/^[a-z][a-z -]*$/, 'must be a lower-case name such as piano'),
+    )
     .min(1, 'the school must offer at least one instrument')
     .refine(unique, 'must not repeat an instrument'),
   pricing: z.object({

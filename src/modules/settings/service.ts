@@ -47,9 +47,7 @@ export class SettingsService {
     if (!isSettingKey(key)) throw notFound(`Setting "${key}" (known keys: ${Object.keys(settingSchemas).join(', ')})`);
     const parsed = settingSchemas[key].safeParse(value);
     if (!parsed.success) {
-      throw validationFailed(
-        parsed.error.issues.map((issue) => ({ field: ['body', 'value', ...issue.path.map(String)].join('.'), message: issue.message })),
-      );
+      throw validationFailed(parsed.error.issues.map((issue) => ({ field: ['body', 'value', ...issue.path.map(String)].join('.'), message: issue.message })));
     }
     return asCaller(this.db, caller, async (tx) => {
       const saved = await this.write(tx, caller, actor, key, parsed.data);

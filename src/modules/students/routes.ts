@@ -19,7 +19,10 @@ export const studentRoutes =
   async (app) => {
     app.get(
       '/api/v1/students',
-      { config: { ...signedIn, readCache: true }, schema: { tags, security, summary: 'List students (own students for parents and teachers)', querystring: studentListQuery, response: { 200: pageOf(student), ...errors } } },
+      {
+        config: { ...signedIn, readCache: true },
+        schema: { tags, security, summary: 'List students (own students for parents and teachers)', querystring: studentListQuery, response: { 200: pageOf(student), ...errors } },
+      },
       async (request) => service.list(callerOf(request), request.query),
     );
 
@@ -31,7 +34,10 @@ export const studentRoutes =
 
     app.get(
       '/api/v1/students/:id',
-      { config: { ...signedIn, readCache: true }, schema: { tags, security, summary: 'One student (own for parents and teachers)', params: idParams, response: { 200: student, ...errors } } },
+      {
+        config: { ...signedIn, readCache: true },
+        schema: { tags, security, summary: 'One student (own for parents and teachers)', params: idParams, response: { 200: student, ...errors } },
+      },
       async (request) => service.get(callerOf(request), request.params.id),
     );
 

@@ -20,7 +20,9 @@ export function checkWeeklyHours(blocks: readonly WeeklyBlock[], prefix: string)
     if (block.end <= block.start) issues.push({ field: `${prefix}.${i}.end`, message: `must be after start (${block.start})` });
   });
   if (issues.length === 0) {
-    const order = blocks.map((block, index) => ({ block, index })).sort((a, b) => a.block.weekday - b.block.weekday || a.block.start.localeCompare(b.block.start) || a.index - b.index);
+    const order = blocks
+      .map((block, index) => ({ block, index }))
+      .sort((a, b) => a.block.weekday - b.block.weekday || a.block.start.localeCompare(b.block.start) || a.index - b.index);
     for (let k = 1; k < order.length; k += 1) {
       const prev = order[k - 1]!;
       const cur = order[k]!;

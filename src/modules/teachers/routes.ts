@@ -35,20 +35,41 @@ export const teacherRoutes =
 
     app.get(
       '/api/v1/teachers',
-      { config: { ...signedIn, readCache: true }, schema: { tags, security, summary: 'List teachers', querystring: s.teacherListQuery, response: { 200: pageOf(s.teacherSummary), ...errors } } },
+      {
+        config: { ...signedIn, readCache: true },
+        schema: { tags, security, summary: 'List teachers', querystring: s.teacherListQuery, response: { 200: pageOf(s.teacherSummary), ...errors } },
+      },
       async (request) => asCaller(db, callerOf(request), (tx) => listTeachers(tx, callerOf(request), request.query)),
     );
 
     app.post(
       '/api/v1/teachers',
-      { config: admin, schema: { tags, security, summary: 'Create a teacher profile (for an existing teacher account, or with a new account)', body: s.createTeacherBody, response: { 201: s.teacherDetail, ...errors } } },
+      {
+        config: admin,
+        schema: {
+          tags,
+          security,
+          summary: 'Create a teacher profile (for an existing teacher account, or with a new account)',
+          body: s.createTeacherBody,
+          response: { 201: s.teacherDetail, ...errors },
+        },
+      },
       async (request, reply) =>
         reply.status(201).send(await run(request, (tx, _caller, settings) => createTeacher(tx, actorOf(request), request.body, settings.instruments, settings.timezone))),
     );
 
     app.get(
       '/api/v1/teachers/:id',
-      { config: { ...staff, readCache: true }, schema: { tags, security, summary: 'A teacher profile with weekly hours and upcoming time off (admin; the teacher themself)', params: idParams, response: { 200: s.teacherDetail, ...errors } } },
+      {
+        config: { ...staff, readCache: true },
+        schema: {
+          tags,
+          security,
+          summary: 'A teacher profile with weekly hours and upcoming time off (admin; the teacher themself)',
+          params: idParams,
+          response: { 200: s.teacherDetail, ...errors },
+        },
+      },
       async (request) =>
         run(request, async (tx, caller, settings) => {
           await requireAdminOrSelf(tx, caller, request.params.id);
@@ -58,7 +79,17 @@ export const teacherRoutes =
 
     app.patch(
       '/api/v1/teachers/:id',
-      { config: staff, schema: { tags, security, summary: 'Change a teacher profile (a teacher: own bio only)', params: idParams, body: s.patchTeacherBody, response: { 200: s.teacherDetail, ...errors } } },
+      {
+        config: staff,
+        schema: {
+          tags,
+          security,
+          summary: 'Change a teacher profile (a teacher: own bio only)',
+          params: idParams,
+          body: s.patchTeacherBody,
+          response: { 200: s.teacherDetail, ...errors },
+        },
+      },
       async (request) =>
         run(request, (tx, caller, settings) => patchTeacher(tx, caller, actorOf(request), request.params.id, request.body, settings.instruments, settings.timezone)),
     );

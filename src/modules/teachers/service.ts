@@ -51,7 +51,14 @@ export async function createTeacher(tx: Orm, actor: AuditActor, body: CreateTeac
   const userId = await teacherUser(tx, actor, body);
   const [row] = await tx
     .insert(teachers)
-    .values({ userId, instruments: body.instruments, hourlyRateCents: body.hourlyRateCents, maxStudents: body.maxStudents ?? 30, isAvailable: body.isAvailable ?? true, bio: body.bio ?? null })
+    .values({
+      userId,
+      instruments: body.instruments,
+      hourlyRateCents: body.hourlyRateCents,
+      maxStudents: body.maxStudents ?? 30,
+      isAvailable: body.isAvailable ?? true,
+      bio: body.bio ?? null,
+    })
     .returning({ id: teachers.id });
   const after = await detailOf(tx, row!.id, timezone);
   await recordAudit(sqlExecutorOf(tx), actor, { action: 'create', entity: 'teacher', entityId: after.id, after });
@@ -63,7 +70,15 @@ export async function createTeacher(tx: Orm, actor: AuditActor, body: CreateTeac
  * naming the other fields). Dropping an instrument that active students learn with this teacher,
  * or lowering capacity below the current load, answers 409.
  */
-export async function patchTeacher(tx: Orm, caller: Caller, actor: AuditActor, id: number, body: PatchTeacherBody, offered: readonly string[], timezone: string): Promise<TeacherDetail> {
+export async function patchTeacher(
+  tx: Orm,
+  caller: Caller,
+  actor: AuditActor,
+  id: number,
+  body: PatchTeacherBody,
+  offered: readonly string[],
+  timezone: string,
+): Promise<TeacherDetail> {
   const who = await requireAdminOrSelf(tx, caller, id);
   const set = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined)) as PatchTeacherBody;
   const notAllowed = Object.keys(set).filter((key) => key !== 'bio');
@@ -71,14 +86,28 @@ export async function patchTeacher(tx: Orm, caller: Caller, actor: AuditActor, i
   const [current] = await tx.select().from(teachers).where(eq(teachers.id, id)).for('update');
   const before = await detailOf(tx, id, timezone);
   if (set.instruments) {
-    checkOffered(set.instruments.filter((name) => !current!.instruments.includes(name)), set.instruments, offered);
+    checkOffered(
+      set.instruments.filter((name) => !current!.instruments.includes(name)),
+      set.instruments,
+      offered,
+    );
     const dropped = current!.instruments.filter((name) => !set.instruments!.includes(name));
-    const inUse = dropped.length === 0 ? [] : await tx.selectDistinct({ instrument: students.instrument }).from(students)
-      .where(and(eq(students.teacherId, id), eq(students.isActive, true), inArray(students.instrument, dropped)));
-    if (inUse.length > 0) throw conflict(`Active students still learn ${inUse.map((r) => r.instrument).join(', ')} with this teacher; reassign them first`, [{ field: 'body.instruments', message: 'an instrument in use was removed' }]);
+    const inUse =
+      dropped.length === 0
+        ? []
+        : await tx
+            .selectDistinct({ instrument: students.instrument })
+            .from(students)
+            .where(and(eq(students.teacherId, id), eq(students.isActive, true), inArray(students.instrument, dropped)));
+    if (inUse.length > 0)
+      throw conflict(`Active students still learn ${inUse.map((r) => r.instrument).join(', ')} with this teacher; reassign them first`, [
+        { field: 'body.instruments', message: 'an instrument in use was removed' },
+      ]);
   }
   if (set.maxStudents !== undefined && set.maxStudents < (before.studentCount ?? 0)) {
-    throw conflict(`The teacher has ${before.studentCount} active students; maxStudents cannot be lower`, [{ field: 'body.maxStudents', message: `must be at least ${before.studentCount}` }]);
+    throw conflict(`The teacher has ${before.studentCount} active students; maxStudents cannot be lower`, [
+      { field: 'body.maxStudents', message: `must be at least ${before.studentCount}` },
+    ]);
   }
   if (Object.keys(set).length === 0) return before;
   await tx.update(teachers).set(set).where(eq(teachers.id, id));

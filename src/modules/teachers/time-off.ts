@@ -24,7 +24,10 @@ export async function addTimeOff(tx: Orm, actor: AuditActor, teacherId: number, 
   if (endsAt <= startsAt) throw validationFailed([{ field: 'body.endsAt', message: `must be after startsAt (${startsAt.toISOString()})` }]);
   if (endsAt.getTime() <= Date.now()) throw validationFailed([{ field: 'body.endsAt', message: 'must be in the future' }]);
   if (endsAt.getTime() - startsAt.getTime() > MAX_DAYS * 86_400_000) throw validationFailed([{ field: 'body.endsAt', message: `time off lasts at most ${MAX_DAYS} days` }]);
-  const [row] = await tx.insert(teacherTimeOff).values({ teacherId, startsAt, endsAt, reason: body.reason ?? null }).returning();
+  const [row] = await tx
+    .insert(teacherTimeOff)
+    .values({ teacherId, startsAt, endsAt, reason: body.reason ?? null })
+    .returning();
   const after = view(row!);
   await recordAudit(sqlExecutorOf(tx), actor, { action: 'create', entity: 'teacher_time_off', entityId: after.id, after });
   const affected = await tx
@@ -36,7 +39,10 @@ export async function addTimeOff(tx: Orm, actor: AuditActor, teacherId: number, 
 }
 
 export async function removeTimeOff(tx: Orm, actor: AuditActor, teacherId: number, timeOffId: number): Promise<void> {
-  const [row] = await tx.delete(teacherTimeOff).where(and(eq(teacherTimeOff.id, timeOffId), eq(teacherTimeOff.teacherId, teacherId))).returning();
+  const [row] = await tx
+    .delete(teacherTimeOff)
+    .where(and(eq(teacherTimeOff.id, timeOffId), eq(teacherTimeOff.teacherId, teacherId)))
+    .returning();
   if (!row) throw notFound(`Time off ${timeOffId} of teacher ${teacherId}`);
   await recordAudit(sqlExecutorOf(tx), actor, { action: 'delete', entity: 'teacher_time_off', entityId: timeOffId, before: view(row) });
 }

@@ -32,15 +32,8 @@ export const createUserBody = z
     lastName: name,
     phone: phone.nullable().optional(),
     role: z.enum(roles),
-    password: newPassword
-      .optional()
-      .describe('Initial password; without it the user gets an e-mail with a one-time link to choose one'),
-    instruments: z
-      .array(z.string().trim().min(1).max(50))
-      .min(1)
-      .max(20)
-      .optional()
-      .describe('Teachers only: with hourlyRateCents, also creates the teacher profile'),
+    password: newPassword.optional().describe('Initial password; without it the user gets an e-mail with a one-time link to choose one'),
+    instruments: z.array(z.string().trim().min(1).max(50)).min(1).max(20).optional().describe('Teachers only: with hourlyRateCents, also creates the teacher profile'),
     hourlyRateCents: z.number().int().min(3000).max(20000).optional().describe('Teachers only: with instruments, also creates the teacher profile'),
     bio: z.string().trim().max(2000).optional().describe('Teachers only: shown on the public website'),
   })

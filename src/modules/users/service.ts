@@ -58,7 +58,6 @@ const toView = (row: ViewRow): UserView => ({
 /** The audit actor of a request made by `caller`. */
 const actorOf = (caller: Principal, requestId: string): AuditActor => ({ userId: caller.userId, role: caller.role, requestId });
 
-
 /** `%term%` for ILIKE, with the pattern characters of `term` taken literally. */
 const containsPattern = (term: string): string => `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
@@ -92,16 +91,12 @@ export class UserService {
     if (query.active !== undefined) conditions.push(sql`u.is_active = ${query.active}`);
     if (query.q) {
       const pattern = containsPattern(query.q);
-      conditions.push(
-        sql`(u.first_name ILIKE ${pattern} OR u.last_name ILIKE ${pattern} OR (u.first_name || ' ' || u.last_name) ILIKE ${pattern} OR u.email ILIKE ${pattern})`,
-      );
+      conditions.push(sql`(u.first_name ILIKE ${pattern} OR u.last_name ILIKE ${pattern} OR (u.first_name || ' ' || u.last_name) ILIKE ${pattern} OR u.email ILIKE ${pattern})`);
     }
     const where = conditions.length > 0 ? sql` WHERE ${sql.join(conditions, sql` AND `)}` : sql``;
     return asCaller(this.deps.db, caller, async (tx) => {
       const rows = rowsOf<ViewRow>(
-        await tx.execute(
-          sql`${sql.raw(VIEW_SELECT)}${where} ORDER BY lower(u.last_name), lower(u.first_name), u.id LIMIT ${query.pageSize} OFFSET ${offsetOf(query)}`,
-        ),
+        await tx.execute(sql`${sql.raw(VIEW_SELECT)}${where} ORDER BY lower(u.last_name), lower(u.first_name), u.id LIMIT ${query.pageSize} OFFSET ${offsetOf(query)}`),
       );
       const [count] = rowsOf<{ total: number }>(await tx.execute(sql`SELECT count(*)::int AS total FROM users u${where}`));
       return { data: rows.map(toView), page: query.page, pageSize: query.pageSize, total: Number(count?.total ?? 0) };
@@ -111,9 +106,7 @@ export class UserService {
   /** An admin reads anyone; every other user only themself (403 otherwise). */
   async get(caller: Principal, id: number): Promise<UserView> {
     if (caller.role !== 'admin' && caller.userId !== id) throw forbidden('You may only see your own account');
-    const [row] = await asCaller(this.deps.db, caller, async (tx) =>
-      rowsOf<ViewRow>(await tx.execute(sql`${sql.raw(VIEW_SELECT)} WHERE u.id = ${id}`)),
-    );
+    const [row] = await asCaller(this.deps.db, caller, async (tx) => rowsOf<ViewRow>(await tx.execute(sql`${sql.raw(VIEW_SELECT)} WHERE u.id = ${id}`)));
     if (!row) throw notFound('User');
     return toView(row);
   }

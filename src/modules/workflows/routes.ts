@@ -4,16 +4,7 @@ import { EventValidationError, finalStatuses, UnknownWorkflowError, type RunReco
 import { errorResponse } from '../../http/error-schemas.js';
 import { AppError, notFound } from '../../http/errors.js';
 import { offsetOf, pageOf, pageQuery } from '../../http/pagination.js';
-import {
-  runDetail,
-  runIdParams,
-  runListQuery,
-  runSummary,
-  startedRun,
-  startRunBody,
-  workflowName,
-  workflowSummary,
-} from './schemas.js';
+import { runDetail, runIdParams, runListQuery, runSummary, startedRun, startRunBody, workflowName, workflowSummary } from './schemas.js';
 
 const admin = { access: ['admin'] as const };
 const tags = ['workflows'];
@@ -95,7 +86,10 @@ export const workflowRoutes =
             ...(request.body.idempotencyKey ? { idempotencyKey: request.body.idempotencyKey } : {}),
             metadata: { startedBy: request.principal?.userId ?? null, requestId: request.id },
           });
-          return reply.status(202).header('location', statusUrl(run.id)).send({ runId: run.id, status: run.status, created, statusUrl: statusUrl(run.id) });
+          return reply
+            .status(202)
+            .header('location', statusUrl(run.id))
+            .send({ runId: run.id, status: run.status, created, statusUrl: statusUrl(run.id) });
         } catch (error) {
           if (error instanceof EventValidationError) {
             const details = error.issues.map((issue) => {
@@ -139,8 +133,14 @@ export const workflowRoutes =
           progress: view.progress,
           nodes: view.nodes,
           attempts: view.attemptsLog.map((s) => ({
-            nodeId: s.nodeId, kind: s.kind, attempt: s.attempt, status: s.status, error: s.error,
-            startedAt: s.startedAt, finishedAt: s.finishedAt, durationMs: s.durationMs,
+            nodeId: s.nodeId,
+            kind: s.kind,
+            attempt: s.attempt,
+            status: s.status,
+            error: s.error,
+            startedAt: s.startedAt,
+            finishedAt: s.finishedAt,
+            durationMs: s.durationMs,
           })),
         };
       },
@@ -171,9 +171,7 @@ export const workflowRoutes =
         if (!run) {
           throw new AppError(
             'conflict',
-            before.status === 'failed'
-              ? 'Run cannot be retried: its finished nodes were already compensated'
-              : `Only failed runs can be retried; this one is ${before.status}`,
+            before.status === 'failed' ? 'Run cannot be retried: its finished nodes were already compensated' : `Only failed runs can be retried; this one is ${before.status}`,
           );
         }
         return reply.status(202).send(summary(run));

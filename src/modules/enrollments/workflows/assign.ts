@@ -53,13 +53,17 @@ export function assignNode(deps: NodeDeps) {
         if (student.teacherId !== null) return keep(student.teacherId, { teacherId: student.teacherId, score: null, preferred: false, changed: false });
 
         const rules = { instruments: settings.instruments, today: localDateOf(deps.now(), settings.timezone) };
-        const ranked = rankTeachers(await teachersOf(sqlExecutorOf(tx), sub.instrument), {
-          instrument: sub.instrument,
-          durationMinutes: sub.lessonDuration,
-          preferredTeacherId: sub.preferredTeacherId,
-          preferredDay: sub.preferredLessonDay,
-          preferredTime: sub.preferredLessonTime,
-        }, row.id);
+        const ranked = rankTeachers(
+          await teachersOf(sqlExecutorOf(tx), sub.instrument),
+          {
+            instrument: sub.instrument,
+            durationMinutes: sub.lessonDuration,
+            preferredTeacherId: sub.preferredTeacherId,
+            preferredDay: sub.preferredLessonDay,
+            preferredTime: sub.preferredLessonTime,
+          },
+          row.id,
+        );
         for (const choice of ranked) {
           try {
             // Locks the teacher row and counts their students: two enrollments cannot take one last place.

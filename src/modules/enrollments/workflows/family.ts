@@ -21,7 +21,6 @@ import { lockEnrollment, submissionOf, transaction, updateEnrollment, withNotes 
 import { customerKept, deleteDemoLessons, deleteParentIfUnused, deleteStudent } from './undo.js';
 import { rowsOf, sqlExecutorOf } from '../../../db/orm-sql.js';
 
-
 export const familyOutput = z.object({
   parentId: z.number().int(),
   createdParent: z.boolean(),

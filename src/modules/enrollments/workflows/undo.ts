@@ -9,7 +9,6 @@ import { recordAudit, type AuditActor } from '../../audit/record.js';
 import { demoMarker } from './row.js';
 import { rowsOf, sqlExecutorOf } from '../../../db/orm-sql.js';
 
-
 /** The note that the gateway customer stays (the gateway interface cannot delete customers). */
 export const customerKept = (customerId: string): EnrollmentMessage => ({
   code: 'gateway_customer_kept',
@@ -29,9 +28,7 @@ export async function deleteDemoLessons(tx: Orm, enrollmentId: number, studentId
 
 /** Unassigns `teacherId` from the student, if the student still has that teacher. */
 export async function unassignTeacher(tx: Orm, studentId: number, teacherId: number, actor: AuditActor): Promise<void> {
-  const changed = rowsOf<{ id: number }>(
-    await tx.execute(sql`UPDATE students SET teacher_id = NULL WHERE id = ${studentId} AND teacher_id = ${teacherId} RETURNING id`),
-  );
+  const changed = rowsOf<{ id: number }>(await tx.execute(sql`UPDATE students SET teacher_id = NULL WHERE id = ${studentId} AND teacher_id = ${teacherId} RETURNING id`));
   if (changed.length > 0) {
     await recordAudit(sqlExecutorOf(tx), actor, { action: 'update', entity: 'student', entityId: studentId, before: { teacherId }, after: { teacherId: null } });
   }
@@ -62,7 +59,9 @@ export async function deleteParentIfUnused(tx: Orm, parentId: number, enrollment
       // gateway keeps its customer; the payment step's compensation noted it on the enrollment).
       await sp.execute(sql`DELETE FROM saved_payment_methods WHERE parent_id = ${parentId}`);
       await sp.execute(sql`DELETE FROM billing_customers WHERE parent_id = ${parentId}`);
-      return rowsOf<Record<string, unknown>>(await sp.execute(sql`DELETE FROM users WHERE id = ${parentId} AND role = 'parent' RETURNING id, email, first_name, last_name, phone, role`));
+      return rowsOf<Record<string, unknown>>(
+        await sp.execute(sql`DELETE FROM users WHERE id = ${parentId} AND role = 'parent' RETURNING id, email, first_name, last_name, phone, role`),
+      );
     });
     if (before[0]) await recordAudit(sqlExecutorOf(tx), actor, { action: 'delete', entity: 'user', entityId: parentId, before: before[0] });
     return undefined;

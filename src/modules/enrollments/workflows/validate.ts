@@ -76,7 +76,8 @@ export function validateNode(deps: NodeDeps) {
   const { db } = deps.services;
   return defineNode<EnrollmentEvent, ValidateOutput>({
     id: 'validate',
-    description: 'Age (at least 5), instrument offered, terms accepted, parent e-mail usable (a public form with an existing account\'s e-mail waits for its owner); a free teacher for the instrument, else waitlisted',
+    description:
+      "Age (at least 5), instrument offered, terms accepted, parent e-mail usable (a public form with an existing account's e-mail waits for its owner); a free teacher for the instrument, else waitlisted",
     retry: DB_RETRY,
     output: validateOutput,
     process: async (ctx: TaskContext<EnrollmentEvent>) => {
@@ -109,6 +110,6 @@ export const nextOf = (outcome: ValidateOutput['outcome'] | undefined): 'reject'
 
 export const decideRouter = defineRouter<EnrollmentEvent>({
   id: 'decide',
-  description: 'rejected → reject; waitlisted → waitlist; an existing account\'s e-mail on the public form → confirm; accepted → family',
+  description: "rejected → reject; waitlisted → waitlist; an existing account's e-mail on the public form → confirm; accepted → family",
   route: (ctx) => nextOf(ctx.output<ValidateOutput>('validate')?.outcome),
 });

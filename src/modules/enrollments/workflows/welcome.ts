@@ -70,10 +70,18 @@ export function welcomeNode(deps: NodeDeps) {
       let failure: string | null = null;
       try {
         const [toParent, toTeacher] = await Promise.all([
-          sendNotification(workflows, { userId: parentId, template: 'parent_welcome', data: { ...student, teacherName: teacher.name, demoLessonAt } }, `enrollment:${id}:parent_welcome`),
           sendNotification(
             workflows,
-            { userId: Number(teacher.userId), template: 'teacher_new_student', data: { ...student, parentName: parentNameOf(sub), parentEmail: sub.parentEmail, firstLessonAt: demoLessonAt } },
+            { userId: parentId, template: 'parent_welcome', data: { ...student, teacherName: teacher.name, demoLessonAt } },
+            `enrollment:${id}:parent_welcome`,
+          ),
+          sendNotification(
+            workflows,
+            {
+              userId: Number(teacher.userId),
+              template: 'teacher_new_student',
+              data: { ...student, parentName: parentNameOf(sub), parentEmail: sub.parentEmail, firstLessonAt: demoLessonAt },
+            },
             `enrollment:${id}:teacher_new_student`,
           ),
         ]);

@@ -24,7 +24,10 @@ async function alreadyBooked(deps: LessonDeps, ctx: Ctx): Promise<BookedResult |
     .where(
       and(
         eq(lessons.studentId, ctx.event.lesson.studentId),
-        inArray(lessons.scheduledAt, plan.occurrences.map((start) => new Date(start))),
+        inArray(
+          lessons.scheduledAt,
+          plan.occurrences.map((start) => new Date(start)),
+        ),
         sql`EXISTS (SELECT 1 FROM audit_log a WHERE a.entity = 'lesson' AND a.action = 'create'
           AND a.entity_id = ${lessons.id}::text AND a.request_id = ${ctx.idempotencyKey})`,
       ),

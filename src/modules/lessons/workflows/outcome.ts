@@ -8,15 +8,7 @@ import type { Caller } from '../../auth/scoped.js';
 import { finalStatuses, runStatuses, type RunView } from '../../../engine/index.js';
 import { AppError, conflict } from '../../../http/errors.js';
 import { conflictView, lessonView, seriesView } from '../schemas.js';
-import {
-  availabilityOutput,
-  bookOutput,
-  confirmOutput,
-  fromRefusal,
-  NODE,
-  suggestOutput,
-  type Refusal,
-} from './contracts.js';
+import { availabilityOutput, bookOutput, confirmOutput, fromRefusal, NODE, suggestOutput, type Refusal } from './contracts.js';
 
 const confirmation = z.object({
   status: z.enum(['sent', 'pending', 'failed']).describe('sent: the parent and teacher notifications are started'),
@@ -58,8 +50,7 @@ type ConflictView = z.infer<typeof conflictView>;
 function refusedFor(refusal: Refusal, caller: Caller, runId: string): AppError {
   const parsed = refusalDetails.safeParse(refusal.details);
   if (!parsed.success) return fromRefusal(refusal);
-  const hide = (c: ConflictView): ConflictView =>
-    caller.role === 'admin' || c.kind === 'student_overlap' || c.lessonId === undefined ? c : { kind: c.kind, reason: c.reason };
+  const hide = (c: ConflictView): ConflictView => (caller.role === 'admin' || c.kind === 'student_overlap' || c.lessonId === undefined ? c : { kind: c.kind, reason: c.reason });
   const conflicts = parsed.data.conflicts.map((c) => ('kind' in c ? hide(c) : { ...c, reasons: c.reasons.map(hide) }));
   return fromRefusal({ ...refusal, details: { ...parsed.data, conflicts, runId } });
 }

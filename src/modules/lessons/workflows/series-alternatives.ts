@@ -55,9 +55,7 @@ export async function seriesAlternatives(
     const end = series.occurrences[series.occurrences.length - 1];
     // A series reaching past the loaded range is not proven free: leave it out.
     if (end === undefined || end + body.durationMinutes * 60_000 > to) continue;
-    const free = series.occurrences.every(
-      (start) => conflictsIn(data, rules, { teacherId: body.teacherId, start, durationMinutes: body.durationMinutes }).length === 0,
-    );
+    const free = series.occurrences.every((start) => conflictsIn(data, rules, { teacherId: body.teacherId, start, durationMinutes: body.durationMinutes }).length === 0);
     if (free) found.push(candidate);
     if (found.length >= ALTERNATIVES.count) break;
   }

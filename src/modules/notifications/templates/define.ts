@@ -40,8 +40,16 @@ export const field = {
   optionalInstant: () => z.iso.datetime({ offset: true }).nullable().default(null),
   count: () => z.number().int().min(0),
   cents: () => z.number().int(),
-  currency: () => z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as CAD').default('CAD'),
+  currency: () =>
+    z
+      .string()
+      .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as CAD')
+      .default('CAD'),
   url: () => z.url({ protocol: /^https?$/ }),
   flag: () => z.boolean().default(false),
-  optionalId: () => z.union([z.number().int(), z.string().min(1)]).nullable().default(null),
+  optionalId: () =>
+    z
+      .union([z.number().int(), z.string().min(1)])
+      .nullable()
+      .default(null),
 };

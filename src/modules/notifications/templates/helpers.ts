@@ -35,9 +35,7 @@ hbs.registerHelper('datetime', (value: unknown, options: HelperOptions) =>
 
 /** "Tuesday, May 7, 2030", in the school's zone. */
 hbs.registerHelper('date', (value: unknown, options: HelperOptions) =>
-  new Intl.DateTimeFormat('en-CA', { timeZone: zoneOf(options), weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' }).format(
-    instant(value, 'date'),
-  ),
+  new Intl.DateTimeFormat('en-CA', { timeZone: zoneOf(options), weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' }).format(instant(value, 'date')),
 );
 
 /** Integer cents → "$45.00 CAD". */
@@ -49,9 +47,7 @@ hbs.registerHelper('money', (cents: unknown, currency: unknown) => {
 });
 
 /** Escaped text with its line breaks as <br> (HTML parts only). */
-hbs.registerHelper('paragraphs', (text: unknown) =>
-  new hbs.SafeString(hbs.Utils.escapeExpression(String(text)).replace(/\r?\n/g, '<br>\n')),
-);
+hbs.registerHelper('paragraphs', (text: unknown) => new hbs.SafeString(hbs.Utils.escapeExpression(String(text)).replace(/\r?\n/g, '<br>\n')));
 
 const helperNames = new Set(['if', 'unless', 'each', 'with', 'datetime', 'date', 'money', 'paragraphs']);
 
@@ -66,7 +62,10 @@ export function unknownVariables(source: string, allowed: ReadonlySet<string>): 
   const unknown = new Set<string>();
   const visit = (node: unknown, helperPosition = false): void => {
     if (node === null || typeof node !== 'object') return;
-    if (Array.isArray(node)) return node.forEach((n) => visit(n));
+    if (Array.isArray(node)) {
+      for (const n of node) visit(n);
+      return;
+    }
     const n = node as AstNode;
     if (n.type === 'PathExpression') {
       const { parts, data, original } = n as unknown as { parts: string[]; data: boolean; original: string };

@@ -11,9 +11,7 @@ import type { SendResult, SmsMessage, SmsProvider } from './types.js';
 export class TwilioSmsProvider implements SmsProvider {
   readonly kind = 'twilio';
 
-  constructor(
-    private readonly options: { accountSid: string; authToken: string; fromNumber: string; apiUrl: string },
-  ) {}
+  constructor(private readonly options: { accountSid: string; authToken: string; fromNumber: string; apiUrl: string }) {}
 
   async send(message: SmsMessage): Promise<SendResult> {
     const { accountSid, authToken, fromNumber, apiUrl } = this.options;
@@ -47,7 +45,5 @@ export class OutboxSmsProvider implements SmsProvider {
 /** Twilio when its account SID, token and sender number are all set, else the outbox. */
 export function createSmsProvider(config: Pick<AppConfig, 'twilio'>): SmsProvider {
   const { accountSid, authToken, fromNumber, apiUrl } = config.twilio;
-  return accountSid && authToken && fromNumber
-    ? new TwilioSmsProvider({ accountSid, authToken, fromNumber, apiUrl })
-    : new OutboxSmsProvider();
+  return accountSid && authToken && fromNumber ? new TwilioSmsProvider({ accountSid, authToken, fromNumber, apiUrl }) : new OutboxSmsProvider();
 }

@@ -13,7 +13,10 @@ export const notificationEvent = z
   .object({
     userId: z.number().int().min(1).optional(),
     email: z.email().optional(),
-    phone: z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +19025550100').optional(),
+    phone: z
+      .string()
+      .regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +19025550100')
+      .optional(),
     name: z.string().trim().min(1).max(200).optional(),
     template: z.enum(templateNames),
     data: z.record(z.string(), flatValue),

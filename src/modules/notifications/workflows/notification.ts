@@ -117,7 +117,7 @@ export function buildNotificationWorkflow(services: SchoolServices, options: { r
 
   return defineWorkflow({
     name: NOTIFICATION_WORKFLOW,
-    description: "Notifies a user or an address: channels from preferences, e-mail, SMS and in-app at once, delivery tracked in the outbox",
+    description: 'Notifies a user or an address: channels from preferences, e-mail, SMS and in-app at once, delivery tracked in the outbox',
     event: notificationEvent,
     start: 'determine_channels',
     nodes: [

@@ -3,10 +3,7 @@ import { z } from 'zod';
 import type { DeliveryOutcome } from '../delivery.js';
 
 /** Output of a channel node: an outbox outcome (e-mail, SMS), an in-app row, or a skip with its reason. */
-export type ChannelResult =
-  | DeliveryOutcome
-  | { status: 'sent'; notificationId: number }
-  | { status: 'skipped'; reason: string };
+export type ChannelResult = DeliveryOutcome | { status: 'sent'; notificationId: number } | { status: 'skipped'; reason: string };
 
 export const channelSummarySchema = z.object({
   status: z.enum(['sent', 'kept', 'failed', 'skipped']),

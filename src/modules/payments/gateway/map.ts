@@ -25,11 +25,7 @@ export function toCustomer(c: { id: string; email?: string | null; name?: string
   return { id: c.id, email: c.email ?? '', name: c.name ?? '', metadata: { ...c.metadata } };
 }
 
-export function toPaymentMethod(pm: {
-  id: string;
-  customer: Ref;
-  card?: { brand: string; last4: string; exp_month: number; exp_year: number } | null;
-}): GatewayPaymentMethod {
+export function toPaymentMethod(pm: { id: string; customer: Ref; card?: { brand: string; last4: string; exp_month: number; exp_year: number } | null }): GatewayPaymentMethod {
   return {
     id: pm.id,
     customerId: idOf(pm.customer),

@@ -10,9 +10,7 @@ export function stripeClientOptions(options: { apiUrl?: string; timeoutMs?: numb
     timeout: options.timeoutMs ?? 20_000,
     telemetry: false,
     appInfo: { name: 'cedar-heights' },
-    ...(url
-      ? { host: url.hostname, port: url.port || (url.protocol === 'https:' ? 443 : 80), protocol: url.protocol === 'http:' ? 'http' : 'https' }
-      : {}),
+    ...(url ? { host: url.hostname, port: url.port || (url.protocol === 'https:' ? 443 : 80), protocol: url.protocol === 'http:' ? 'http' : 'https' } : {}),
   };
 }
 

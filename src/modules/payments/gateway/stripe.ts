@@ -137,7 +137,15 @@ export class StripeGateway implements PaymentGateway {
   }
 
   createSubscription(
-    input: { customerId: string; paymentMethodId?: string; amountCents: number; currency: string; interval: BillingInterval; description: string; metadata?: Record<string, string> },
+    input: {
+      customerId: string;
+      paymentMethodId?: string;
+      amountCents: number;
+      currency: string;
+      interval: BillingInterval;
+      description: string;
+      metadata?: Record<string, string>;
+    },
     options: CallOptions,
   ): Promise<GatewaySubscription> {
     return this.call(async () => {
@@ -146,7 +154,9 @@ export class StripeGateway implements PaymentGateway {
         {
           customer: input.customerId,
           ...(input.paymentMethodId === undefined ? {} : { default_payment_method: input.paymentMethodId }),
-          items: [{ price_data: { currency: input.currency.toLowerCase(), product: map.LESSONS_PRODUCT.id, unit_amount: input.amountCents, recurring: map.recurringOf(input.interval) } }],
+          items: [
+            { price_data: { currency: input.currency.toLowerCase(), product: map.LESSONS_PRODUCT.id, unit_amount: input.amountCents, recurring: map.recurringOf(input.interval) } },
+          ],
           description: input.description,
           metadata: input.metadata ?? {},
           payment_behavior: 'allow_incomplete',

@@ -38,13 +38,7 @@ export interface GatewayPaymentMethod {
 }
 
 /** Stripe's PaymentIntent statuses the school sees. */
-export type PaymentIntentStatus =
-  | 'requires_payment_method'
-  | 'requires_confirmation'
-  | 'requires_action'
-  | 'processing'
-  | 'succeeded'
-  | 'canceled';
+export type PaymentIntentStatus = 'requires_payment_method' | 'requires_confirmation' | 'requires_action' | 'processing' | 'succeeded' | 'canceled';
 
 export interface GatewayPaymentIntent {
   id: string;
@@ -149,10 +143,7 @@ export interface PaymentGateway {
    * token (`pm_card_visa`, `pm_card_chargeDeclined` …, `tok_visa`): Stripe then creates a new
    * `pm_…` that behaves like the test card. `makeDefault` sets it as the invoice default.
    */
-  attachPaymentMethod(
-    input: { customerId: string; paymentMethod: string; makeDefault?: boolean },
-    options: CallOptions,
-  ): Promise<GatewayPaymentMethod>;
+  attachPaymentMethod(input: { customerId: string; paymentMethod: string; makeDefault?: boolean }, options: CallOptions): Promise<GatewayPaymentMethod>;
 
   listPaymentMethods(customerId: string): Promise<GatewayPaymentMethod[]>;
 
@@ -193,11 +184,7 @@ export interface PaymentGateway {
     options: CallOptions,
   ): Promise<GatewaySubscription>;
 
-  updateSubscription(
-    subscriptionId: string,
-    input: { amountCents?: number; interval?: BillingInterval },
-    options: CallOptions,
-  ): Promise<GatewaySubscription>;
+  updateSubscription(subscriptionId: string, input: { amountCents?: number; interval?: BillingInterval }, options: CallOptions): Promise<GatewaySubscription>;
 
   /** Cancels at once (status `canceled`, event `customer.subscription.deleted`). */
   cancelSubscription(subscriptionId: string, options: CallOptions): Promise<GatewaySubscription>;

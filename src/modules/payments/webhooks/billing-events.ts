@@ -28,7 +28,11 @@ const subscriptionOfInvoice = (invoice: Json): { id: string | null; metadata: Re
   return { id: ref(invoice, 'subscription') ?? ref(details, 'subscription'), metadata: details ? metadataOf(details) : {} };
 };
 const intentOfInvoice = (invoice: Json): string | null =>
-  ref(invoice, 'payment_intent') ?? list(invoice, 'payments').map((p) => ref(obj(p.payment), 'payment_intent')).find((id) => id !== null) ?? null;
+  ref(invoice, 'payment_intent') ??
+  list(invoice, 'payments')
+    .map((p) => ref(obj(p.payment), 'payment_intent'))
+    .find((id) => id !== null) ??
+  null;
 
 export async function onInvoiceEvent(deps: Deps, event: GatewayEvent, paid: boolean): Promise<string> {
   const invoice = event.data.object;
@@ -46,9 +50,10 @@ export async function onInvoiceEvent(deps: Deps, event: GatewayEvent, paid: bool
   const paidAt = paid ? (intent?.created ?? unixDate(num(obj(invoice.status_transitions), 'paid_at')) ?? eventAt) : null;
   const status = paid ? 'paid' : (str(invoice, 'status') ?? 'open');
   const failureCode = paid ? null : (intent?.failureCode ?? 'payment_failed');
-  return deps.db.sql.transaction(async (tx) => {
-    const [row] = await tx.query<{ id: number; attempt_count: number }>(
-      `INSERT INTO invoices (parent_id, subscription_id, gateway, gateway_invoice_id, gateway_payment_intent_id, status, amount_due_cents,
+  return deps.db.sql
+    .transaction(async (tx) => {
+      const [row] = await tx.query<{ id: number; attempt_count: number }>(
+        `INSERT INTO invoices (parent_id, subscription_id, gateway, gateway_invoice_id, gateway_payment_intent_id, status, amount_due_cents,
          amount_paid_cents, currency, period_start, period_end, attempt_count, failure_code, paid_at, last_event_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
        ON CONFLICT (gateway_invoice_id) DO UPDATE SET
@@ -62,39 +67,56 @@ export async function onInvoiceEvent(deps: Deps, event: GatewayEvent, paid: bool
          paid_at = COALESCE(invoices.paid_at, EXCLUDED.paid_at),
          last_event_at = GREATEST(invoices.last_event_at, EXCLUDED.last_event_at)
        RETURNING id, attempt_count`,
-      [
-        parentId, subscriptionRow, deps.gateway.name, invoiceId, intentId, status, num(invoice, 'amount_due') ?? 0,
-        paid ? (num(invoice, 'amount_paid') ?? 0) : 0, currency, unixDate(num(invoice, 'period_start')), unixDate(num(invoice, 'period_end')),
-        num(invoice, 'attempt_count') ?? 0, failureCode, paidAt, eventAt,
-      ],
-    );
-    await recordAudit(tx, webhookActor(event.id), {
-      action: paid ? 'invoice.paid' : 'invoice.payment_failed',
-      entity: 'invoice',
-      entityId: row!.id,
-      after: { gatewayInvoiceId: invoiceId, parentId, status, amountDueCents: num(invoice, 'amount_due'), attempt: row!.attempt_count, failureCode },
-    });
-    const amount = intent?.amountCents ?? num(invoice, 'amount_paid') ?? 0;
-    if (paid && amount > 0) {
-      const objectId = intentId ?? invoiceId;
-      await tx.query(
-        `INSERT INTO ledger_entries (parent_id, invoice_id, kind, amount_cents, currency, gateway, gateway_object_id, entry_key, description, occurred_at)
-         VALUES ($1, $2, 'payment', $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (entry_key) DO NOTHING`,
-        [parentId, row!.id, amount, currency, deps.gateway.name, objectId, `payment:${objectId}`, `Invoice ${invoiceId}`, paidAt],
+        [
+          parentId,
+          subscriptionRow,
+          deps.gateway.name,
+          invoiceId,
+          intentId,
+          status,
+          num(invoice, 'amount_due') ?? 0,
+          paid ? (num(invoice, 'amount_paid') ?? 0) : 0,
+          currency,
+          unixDate(num(invoice, 'period_start')),
+          unixDate(num(invoice, 'period_end')),
+          num(invoice, 'attempt_count') ?? 0,
+          failureCode,
+          paidAt,
+          eventAt,
+        ],
       );
-      return `invoice ${invoiceId} paid`;
-    }
-    return `invoice ${invoiceId} payment failed (attempt ${row!.attempt_count})`;
-  }).then(async (outcome) => {
-    if (paid) return outcome;
-    // Tell the family and the school once per failed collection attempt of the invoice.
-    const attempt = num(invoice, 'attempt_count') ?? 0;
-    const key = `invoice:${invoiceId}:attempt:${attempt}`;
-    const amountCents = num(invoice, 'amount_due') ?? 0;
-    await notifyUser(deps, parentId, 'payment_failed', { amountCents, currency, description: 'Lesson subscription', failureReason: failureCode, retryAt: null }, key);
-    await notifyAdmins(deps, { title: `Subscription invoice ${invoiceId} failed`, message: `Collecting invoice ${invoiceId} of parent ${parentId} failed (attempt ${attempt}): ${failureCode}.` }, key);
-    return outcome;
-  });
+      await recordAudit(tx, webhookActor(event.id), {
+        action: paid ? 'invoice.paid' : 'invoice.payment_failed',
+        entity: 'invoice',
+        entityId: row!.id,
+        after: { gatewayInvoiceId: invoiceId, parentId, status, amountDueCents: num(invoice, 'amount_due'), attempt: row!.attempt_count, failureCode },
+      });
+      const amount = intent?.amountCents ?? num(invoice, 'amount_paid') ?? 0;
+      if (paid && amount > 0) {
+        const objectId = intentId ?? invoiceId;
+        await tx.query(
+          `INSERT INTO ledger_entries (parent_id, invoice_id, kind, amount_cents, currency, gateway, gateway_object_id, entry_key, description, occurred_at)
+         VALUES ($1, $2, 'payment', $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (entry_key) DO NOTHING`,
+          [parentId, row!.id, amount, currency, deps.gateway.name, objectId, `payment:${objectId}`, `Invoice ${invoiceId}`, paidAt],
+        );
+        return `invoice ${invoiceId} paid`;
+      }
+      return `invoice ${invoiceId} payment failed (attempt ${row!.attempt_count})`;
+    })
+    .then(async (outcome) => {
+      if (paid) return outcome;
+      // Tell the family and the school once per failed collection attempt of the invoice.
+      const attempt = num(invoice, 'attempt_count') ?? 0;
+      const key = `invoice:${invoiceId}:attempt:${attempt}`;
+      const amountCents = num(invoice, 'amount_due') ?? 0;
+      await notifyUser(deps, parentId, 'payment_failed', { amountCents, currency, description: 'Lesson subscription', failureReason: failureCode, retryAt: null }, key);
+      await notifyAdmins(
+        deps,
+        { title: `Subscription invoice ${invoiceId} failed`, message: `Collecting invoice ${invoiceId} of parent ${parentId} failed (attempt ${attempt}): ${failureCode}.` },
+        key,
+      );
+      return outcome;
+    });
 }
 
 export async function onSubscriptionEvent(deps: Deps, event: GatewayEvent, deleted: boolean): Promise<string> {
@@ -114,11 +136,22 @@ export async function onSubscriptionEvent(deps: Deps, event: GatewayEvent, delet
        canceled_at = COALESCE(canceled_at, $7), last_event_at = $8
      WHERE id = $1 AND status <> 'canceled' AND (last_event_at IS NULL OR last_event_at <= $8 OR $3 = 'canceled') RETURNING id`,
     [
-      rowId, gatewayId, known.includes(status) ? status : 'incomplete', periodStart, periodEnd, bool(sub, 'cancel_at_period_end') ?? false,
-      unixDate(num(sub, 'canceled_at')) ?? (deleted ? new Date(event.created * 1000) : null), new Date(event.created * 1000),
+      rowId,
+      gatewayId,
+      known.includes(status) ? status : 'incomplete',
+      periodStart,
+      periodEnd,
+      bool(sub, 'cancel_at_period_end') ?? false,
+      unixDate(num(sub, 'canceled_at')) ?? (deleted ? new Date(event.created * 1000) : null),
+      new Date(event.created * 1000),
     ],
   );
   if (updated.length === 0) return `subscription ${rowId}: older or after cancellation, kept`;
-  await recordAudit(deps.db.sql, webhookActor(event.id), { action: `subscription.${deleted ? 'deleted' : 'updated'}`, entity: 'subscription', entityId: rowId, after: { status, gatewayId } });
+  await recordAudit(deps.db.sql, webhookActor(event.id), {
+    action: `subscription.${deleted ? 'deleted' : 'updated'}`,
+    entity: 'subscription',
+    entityId: rowId,
+    after: { status, gatewayId },
+  });
   return `subscription ${rowId} now ${status}`;
 }

@@ -109,15 +109,23 @@ export async function onChargeRefunded(deps: Deps, event: GatewayEvent): Promise
   const payment = (await paymentOfIntent(deps, charge, intentId)) ?? (await paymentOfIntent(deps, await intentMetadata(deps, intentId), intentId));
   if (!payment) return 'ignored: not a payment of the school';
   const listed = list(charge, 'refunds');
-  const refunds = listed.length > 0
-    ? listed.map((r) => ({
-        id: str(r, 'id') ?? '', paymentIntentId: intentId, chargeId: str(charge, 'id'), amountCents: num(r, 'amount') ?? 0,
-        currency: str(r, 'currency') ?? 'cad', status: (str(r, 'status') ?? 'succeeded') as 'succeeded', created: unixDate(num(r, 'created')) ?? new Date(event.created * 1000),
-      }))
-    : (await deps.gateway.listRefunds({
-        from: new Date(((num(charge, 'created') ?? event.created) - 1) * 1000),
-        to: new Date(Math.max(Date.now(), event.created * 1000) + 86_400_000),
-      })).filter((r) => r.paymentIntentId === intentId);
+  const refunds =
+    listed.length > 0
+      ? listed.map((r) => ({
+          id: str(r, 'id') ?? '',
+          paymentIntentId: intentId,
+          chargeId: str(charge, 'id'),
+          amountCents: num(r, 'amount') ?? 0,
+          currency: str(r, 'currency') ?? 'cad',
+          status: (str(r, 'status') ?? 'succeeded') as 'succeeded',
+          created: unixDate(num(r, 'created')) ?? new Date(event.created * 1000),
+        }))
+      : (
+          await deps.gateway.listRefunds({
+            from: new Date(((num(charge, 'created') ?? event.created) - 1) * 1000),
+            to: new Date(Math.max(Date.now(), event.created * 1000) + 86_400_000),
+          })
+        ).filter((r) => r.paymentIntentId === intentId);
   let recorded = 0;
   for (const refund of refunds.filter((r) => r.id !== '' && countsAsRefunded(r))) {
     const outcome = await recordRefund(deps.db.sql, { paymentId: payment.paymentId, gateway: deps.gateway.name, refund }, webhookActor(event.id));

@@ -144,8 +144,15 @@ export const chargeNode = (services: SchoolServices) =>
       if (!p) throw new PermanentError('prepare has not run');
       const e = ctx.event;
       const refused = (code: string, message: string): Charged => ({
-        intentId: null, status: 'requires_payment_method', chargeId: null, paymentMethodId: p.paymentMethodId,
-        amountCents: e.amountCents, currency: e.currency, failureCode: code, failureMessage: message, created: new Date().toISOString(),
+        intentId: null,
+        status: 'requires_payment_method',
+        chargeId: null,
+        paymentMethodId: p.paymentMethodId,
+        amountCents: e.amountCents,
+        currency: e.currency,
+        failureCode: code,
+        failureMessage: message,
+        created: new Date().toISOString(),
       });
       if (p.blocked || !p.customerId || !p.paymentMethodId) return refused(p.blocked?.code ?? 'payment_method_missing', p.blocked?.message ?? 'No payment method');
       try {
@@ -161,13 +168,20 @@ export const chargeNode = (services: SchoolServices) =>
           { idempotencyKey: ctx.idempotencyKey },
         );
         await services.db.sql.query('UPDATE payment_attempts SET gateway_payment_intent_id = $3 WHERE payment_id = $1 AND attempt = $2 AND gateway_payment_intent_id IS NULL', [
-          p.paymentId, p.attempt, intent.id,
+          p.paymentId,
+          p.attempt,
+          intent.id,
         ]);
         return {
-          intentId: intent.id, status: intent.status, chargeId: intent.chargeId, paymentMethodId: intent.paymentMethodId,
-          amountCents: intent.amountCents, currency: intent.currency.toUpperCase(),
+          intentId: intent.id,
+          status: intent.status,
+          chargeId: intent.chargeId,
+          paymentMethodId: intent.paymentMethodId,
+          amountCents: intent.amountCents,
+          currency: intent.currency.toUpperCase(),
           failureCode: intent.status === 'succeeded' ? null : (intent.failureCode ?? 'payment_failed'),
-          failureMessage: intent.failureMessage, created: intent.created.toISOString(),
+          failureMessage: intent.failureMessage,
+          created: intent.created.toISOString(),
         };
       } catch (error) {
         if (error instanceof GatewayRequestError) return refused(error.code, error.message);

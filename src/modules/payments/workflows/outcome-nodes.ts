@@ -40,8 +40,15 @@ export const recordSuccessNode = (services: SchoolServices) =>
       const result = await recordPaymentSucceeded(
         services.db.sql,
         {
-          paymentId: p.paymentId, attempt: p.attempt, gateway: services.gateway.name, intentId: c.intentId!, chargeId: c.chargeId,
-          paymentMethodId: c.paymentMethodId, amountCents: c.amountCents, currency: c.currency, created: new Date(c.created),
+          paymentId: p.paymentId,
+          attempt: p.attempt,
+          gateway: services.gateway.name,
+          intentId: c.intentId!,
+          chargeId: c.chargeId,
+          paymentMethodId: c.paymentMethodId,
+          amountCents: c.amountCents,
+          currency: c.currency,
+          created: new Date(c.created),
         },
         workflowActor(ctx.runId),
       );
@@ -89,7 +96,11 @@ export const recordFailureNode = (services: SchoolServices) =>
       );
       if (!outcome) throw new PermanentError(`payment ${p.paymentId} disappeared`);
       return {
-        failureCode, nextRetryAt: outcome.nextRetryAt?.toISOString() ?? null, exhausted: outcome.exhausted, superseded: outcome.superseded, retriesEnded: outcome.retriesEnded,
+        failureCode,
+        nextRetryAt: outcome.nextRetryAt?.toISOString() ?? null,
+        exhausted: outcome.exhausted,
+        superseded: outcome.superseded,
+        retriesEnded: outcome.retriesEnded,
       };
     },
   });
@@ -106,7 +117,9 @@ export const notifyFailureNode = (services: SchoolServices) =>
       const e = ctx.event;
       const reason = c.failureMessage ?? f.failureCode;
       const parentRunId = await notifyUser(
-        services, p.parentId, 'payment_failed',
+        services,
+        p.parentId,
+        'payment_failed',
         { amountCents: e.amountCents, currency: e.currency, description: e.description, failureReason: reason, retryAt: f.nextRetryAt },
         `${ctx.idempotencyKey}:parent`,
       );

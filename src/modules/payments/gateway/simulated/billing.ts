@@ -81,7 +81,24 @@ export async function createSubscription(tx: SimTx, params: SubscriptionParams):
     canceled_at: null,
     ended_at: null,
     latest_invoice: null,
-    items: { object: 'list', has_more: false, url: `/v1/subscription_items?subscription=${id}`, data: [{ id: newId('si'), object: 'subscription_item', created: tx.nowUnix, current_period_start: 0, current_period_end: 0, price: itemPrice, quantity: 1, subscription: id, metadata: {} }] },
+    items: {
+      object: 'list',
+      has_more: false,
+      url: `/v1/subscription_items?subscription=${id}`,
+      data: [
+        {
+          id: newId('si'),
+          object: 'subscription_item',
+          created: tx.nowUnix,
+          current_period_start: 0,
+          current_period_end: 0,
+          price: itemPrice,
+          quantity: 1,
+          subscription: id,
+          metadata: {},
+        },
+      ],
+    },
     metadata: params.metadata ?? {},
   };
   startPeriod(sub, tx.now);

@@ -49,20 +49,11 @@ const cards: Record<string, TestCard> = {
   mastercard: good('mastercard', '4444'),
   amex: good('amex', '8431'),
   chargeDeclined: bad('0002', genericDecline),
-  chargeDeclinedInsufficientFunds: bad(
-    '9995',
-    declined('card_declined', 'insufficient_funds', 'Your card has insufficient funds.'),
-  ),
+  chargeDeclinedInsufficientFunds: bad('9995', declined('card_declined', 'insufficient_funds', 'Your card has insufficient funds.')),
   chargeDeclinedExpiredCard: bad('0069', declined('expired_card', 'expired_card', 'Your card has expired.')),
-  chargeDeclinedIncorrectCvc: bad(
-    '0127',
-    declined('incorrect_cvc', 'incorrect_cvc', "Your card's security code is incorrect."),
-  ),
+  chargeDeclinedIncorrectCvc: bad('0127', declined('incorrect_cvc', 'incorrect_cvc', "Your card's security code is incorrect.")),
   chargeDeclinedFraudulent: bad('0019', declined('card_declined', 'fraudulent', 'Your card was declined.')),
-  chargeDeclinedProcessingError: bad(
-    '0119',
-    declined('processing_error', 'processing_error', 'An error occurred while processing your card. Try again in a little bit.'),
-  ),
+  chargeDeclinedProcessingError: bad('0119', declined('processing_error', 'processing_error', 'An error occurred while processing your card. Try again in a little bit.')),
   chargeCustomerFail: bad('0341', genericDecline, true),
 };
 

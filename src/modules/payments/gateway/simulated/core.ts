@@ -81,10 +81,7 @@ export class SimulatedStripe {
   async listPaymentIntents(range: Range): Promise<RawPaymentIntent[]> {
     const intents = await this.store.list<RawPaymentIntent>('payment_intent', range);
     const chargeIds = intents.map((pi) => pi.latest_charge).filter((id): id is string => typeof id === 'string');
-    const rows = await this.store.sql.query<{ data: RawCharge }>(
-      "SELECT data FROM sim_gateway_objects WHERE object = 'charge' AND id = ANY($1::text[])",
-      [chargeIds],
-    );
+    const rows = await this.store.sql.query<{ data: RawCharge }>("SELECT data FROM sim_gateway_objects WHERE object = 'charge' AND id = ANY($1::text[])", [chargeIds]);
     const charges = new Map(rows.map((r) => [r.data.id, r.data]));
     return intents.map((pi) => ({ ...pi, latest_charge: (typeof pi.latest_charge === 'string' && charges.get(pi.latest_charge)) || pi.latest_charge }));
   }

@@ -92,7 +92,6 @@ export async function attachPaymentMethod(tx: SimTx, reference: string, params: 
   return pm;
 }
 
-
 /** POST /v1/products (an explicit `id` may be given; a taken id is refused, as by Stripe). */
 export async function createProduct(tx: SimTx, params: { id?: string; name: string; metadata?: Metadata }): Promise<RawProduct> {
   const id = params.id ?? newId('prod');

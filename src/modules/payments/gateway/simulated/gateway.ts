@@ -81,10 +81,7 @@ export class SimulatedGateway implements PaymentGateway {
     return map.toCustomer(await this.stripe.createCustomer(params, options.idempotencyKey));
   }
 
-  async attachPaymentMethod(
-    input: { customerId: string; paymentMethod: string; makeDefault?: boolean },
-    options: CallOptions,
-  ): Promise<GatewayPaymentMethod> {
+  async attachPaymentMethod(input: { customerId: string; paymentMethod: string; makeDefault?: boolean }, options: CallOptions): Promise<GatewayPaymentMethod> {
     const key = options.idempotencyKey;
     const pm = await this.stripe.attachPaymentMethod(input.paymentMethod, { customer: input.customerId }, `${key}:attach`);
     if (input.makeDefault) {
@@ -137,7 +134,15 @@ export class SimulatedGateway implements PaymentGateway {
   }
 
   async createSubscription(
-    input: { customerId: string; paymentMethodId?: string; amountCents: number; currency: string; interval: BillingInterval; description: string; metadata?: Record<string, string> },
+    input: {
+      customerId: string;
+      paymentMethodId?: string;
+      amountCents: number;
+      currency: string;
+      interval: BillingInterval;
+      description: string;
+      metadata?: Record<string, string>;
+    },
     options: CallOptions,
   ): Promise<GatewaySubscription> {
     await this.ensureProduct();

@@ -34,7 +34,16 @@ export async function invoicePeriod(tx: SimTx, sub: RawSubscription, reason: Raw
     lines: {
       object: 'list',
       has_more: false,
-      data: [{ id: newId('il'), object: 'line_item', amount, currency: sub.currency, description: sub.description ?? 'Subscription', period: { start: item.current_period_start, end: item.current_period_end } }],
+      data: [
+        {
+          id: newId('il'),
+          object: 'line_item',
+          amount,
+          currency: sub.currency,
+          description: sub.description ?? 'Subscription',
+          period: { start: item.current_period_start, end: item.current_period_end },
+        },
+      ],
     },
     payments: { object: 'list', has_more: false, data: [] },
     status_transitions: { finalized_at: tx.nowUnix, paid_at: null },
@@ -60,4 +69,3 @@ export async function invoicePeriod(tx: SimTx, sub: RawSubscription, reason: Raw
   sub.latest_invoice = invoice.id;
   return paid;
 }
-

@@ -164,15 +164,7 @@ export interface RawInvoice extends Base {
   metadata: Metadata;
 }
 
-export type RawObject =
-  | RawProduct
-  | RawCustomer
-  | RawPaymentMethod
-  | RawPaymentIntent
-  | RawCharge
-  | RawRefund
-  | RawSubscription
-  | RawInvoice;
+export type RawObject = RawProduct | RawCustomer | RawPaymentMethod | RawPaymentIntent | RawCharge | RawRefund | RawSubscription | RawInvoice;
 
 /** A Stripe-looking id: `cus_` + 24 random letters and digits. */
 export function newId(prefix: string): string {

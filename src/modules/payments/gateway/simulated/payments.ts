@@ -73,7 +73,12 @@ export async function createPaymentIntent(tx: SimTx, params: PaymentIntentParams
     failure_code: decline?.code ?? null,
     failure_message: decline?.message ?? null,
     outcome: decline
-      ? { type: 'issuer_declined', network_status: 'declined_by_network', reason: decline.declineCode, seller_message: 'The bank did not return any further details with this decline.' }
+      ? {
+          type: 'issuer_declined',
+          network_status: 'declined_by_network',
+          reason: decline.declineCode,
+          seller_message: 'The bank did not return any further details with this decline.',
+        }
       : { type: 'authorized', network_status: 'approved_by_network', reason: null, seller_message: 'Payment complete.' },
     metadata: intent.metadata,
   };
@@ -107,10 +112,7 @@ export async function retrievePaymentIntent(tx: SimTx, id: string): Promise<RawP
 }
 
 /** Refunds all that is left (no amount) or part of a succeeded intent's charge. */
-export async function createRefund(
-  tx: SimTx,
-  params: { payment_intent: string; amount?: number; reason?: string; metadata?: Metadata },
-): Promise<RawRefund> {
+export async function createRefund(tx: SimTx, params: { payment_intent: string; amount?: number; reason?: string; metadata?: Metadata }): Promise<RawRefund> {
   const intent = await tx.get<RawPaymentIntent>(params.payment_intent, 'payment_intent', 'payment_intent', true);
   const chargeId = typeof intent.latest_charge === 'string' ? intent.latest_charge : null;
   if (intent.status !== 'succeeded' || !chargeId) {

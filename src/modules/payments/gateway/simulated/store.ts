@@ -38,10 +38,7 @@ export class SimTx {
   }
 
   async find<T extends RawObject>(id: string, object: T['object'], lock = false): Promise<T | undefined> {
-    const rows = await this.sql.query<{ data: T }>(
-      `SELECT data FROM sim_gateway_objects WHERE id = $1 AND object = $2${lock ? ' FOR UPDATE' : ''}`,
-      [id, object],
-    );
+    const rows = await this.sql.query<{ data: T }>(`SELECT data FROM sim_gateway_objects WHERE id = $1 AND object = $2${lock ? ' FOR UPDATE' : ''}`, [id, object]);
     return rows[0]?.data;
   }
 
@@ -76,10 +73,7 @@ export class SimTx {
       request: { id: null, idempotency_key: this.idempotencyKey },
       type,
     };
-    await this.sql.query(
-      'INSERT INTO sim_gateway_events (id, type, payload, created_at) VALUES ($1, $2, $3, $4)',
-      [id, type, JSON.stringify(event), this.now],
-    );
+    await this.sql.query('INSERT INTO sim_gateway_events (id, type, payload, created_at) VALUES ($1, $2, $3, $4)', [id, type, JSON.stringify(event), this.now]);
     this.eventIds.push(id);
   }
 }
@@ -118,13 +112,10 @@ export class SimStore {
    * a different request with the key is refused (`idempotency_key_in_use`). A refused request
    * (exception) stores nothing, as with Stripe's validation errors.
    */
-  async mutate<T>(
-    operation: string,
-    key: string | null,
-    params: unknown,
-    work: (tx: SimTx) => Promise<T>,
-  ): Promise<{ value: T; eventIds: string[]; replayed: boolean }> {
-    const hash = createHash('sha256').update(`${operation}\n${canonical(params)}`).digest('hex');
+  async mutate<T>(operation: string, key: string | null, params: unknown, work: (tx: SimTx) => Promise<T>): Promise<{ value: T; eventIds: string[]; replayed: boolean }> {
+    const hash = createHash('sha256')
+      .update(`${operation}\n${canonical(params)}`)
+      .digest('hex');
     return this.transaction(async (sql) => {
       if (key !== null) {
         const inserted = await sql.query(
@@ -133,10 +124,7 @@ export class SimStore {
           [key, hash],
         );
         if (inserted.length === 0) {
-          const [row] = await sql.query<{ request_hash: string; response: T }>(
-            'SELECT request_hash, response FROM sim_gateway_idempotency WHERE key = $1',
-            [key],
-          );
+          const [row] = await sql.query<{ request_hash: string; response: T }>('SELECT request_hash, response FROM sim_gateway_idempotency WHERE key = $1', [key]);
           if (row?.request_hash !== hash) {
             throw new SimulatedStripeError(
               `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${key}' if you meant to execute a different request.`,
@@ -173,10 +161,7 @@ export class SimStore {
 
   /** Objects of one kind belonging to a customer, oldest first. */
   async listByCustomer<T extends RawObject>(object: T['object'], customerId: string): Promise<T[]> {
-    const rows = await this.sql.query<{ data: T }>(
-      'SELECT data FROM sim_gateway_objects WHERE customer_id = $1 AND object = $2 ORDER BY seq',
-      [customerId, object],
-    );
+    const rows = await this.sql.query<{ data: T }>('SELECT data FROM sim_gateway_objects WHERE customer_id = $1 AND object = $2 ORDER BY seq', [customerId, object]);
     return rows.map((r) => r.data);
   }
 }
