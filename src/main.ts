@@ -29,9 +29,7 @@ async function run(command: string): Promise<void> {
     case 'migrate': {
       const { db, migrationsApplied } = await prepareDatabase(config, { seed: false });
       await db.close();
-      process.stdout.write(
-        migrationsApplied.length ? `Applied ${migrationsApplied.join(', ')}\n` : 'Database is up to date\n',
-      );
+      process.stdout.write(migrationsApplied.length ? `Applied ${migrationsApplied.join(', ')}\n` : 'Database is up to date\n');
       return;
     }
     case 'seed': {

@@ -33,8 +33,8 @@ export interface Database {
 }
 
 export type DatabaseTarget =
-  | { kind: 'pglite'; dataDir: string; /** Start from this `dumpDataDir` image (in-memory only; tests). */ snapshot?: Blob }
-  | { kind: 'postgres'; url: string; poolSize: number; /** Named prepared statements (PreparingClient). Default true. */ preparedStatements?: boolean };
+  | { kind: 'pglite'; dataDir: string /** Start from this `dumpDataDir` image (in-memory only; tests). */; snapshot?: Blob }
+  | { kind: 'postgres'; url: string; poolSize: number /** Named prepared statements (PreparingClient). Default true. */; preparedStatements?: boolean };
 
 // Raw SQL results on both drivers: bigint → number (counts and ids fit), date → 'YYYY-MM-DD' string
 // (never a local-midnight Date), timestamptz → Date.

@@ -37,9 +37,6 @@ export async function serve(config: AppConfig): Promise<void> {
 
   await app.listen({ port: config.port, host: config.host });
   if (prepared.migrationsApplied.length > 0) app.log.info({ migrations: prepared.migrationsApplied }, 'migrations applied');
-  app.log.info(
-    { database: config.database.kind, queue: engine.queue.driver, embeddedWorker: config.embeddedWorker },
-    'Cedar Heights is ready',
-  );
+  app.log.info({ database: config.database.kind, queue: engine.queue.driver, embeddedWorker: config.embeddedWorker }, 'Cedar Heights is ready');
   announceGeneratedAdmin(config.admin.email, prepared.generatedAdminPassword);
 }

@@ -41,9 +41,7 @@ export async function benchStartup(): Promise<StartupFigures[]> {
   }
   const db = await scratchDatabase('ch_bench_startup');
   try {
-    figures.push(
-      await measure('PostgreSQL (empty database)', { DATABASE_URL: db.url, JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123' }),
-    );
+    figures.push(await measure('PostgreSQL (empty database)', { DATABASE_URL: db.url, JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123' }));
   } finally {
     await db.drop();
   }
