@@ -3,19 +3,30 @@
 FROM node:20-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
+# npm ci runs the `prepare` script (scripts/build.mjs), which finds no src/ in this layer and builds nothing.
+COPY scripts/build.mjs scripts/build-state.mjs ./scripts/
 RUN npm ci --omit=dev --no-audit --no-fund
+
+FROM deps AS build
+COPY tsconfig.json ./
+COPY scripts ./scripts
+COPY src ./src
+# dist/: the bundled CLI, the SQL migrations and the migrated PGlite image an empty DATA_DIR starts from.
+RUN node scripts/build.mjs
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production PORT=8080 HOST=0.0.0.0 DATA_DIR=/app/data
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
-COPY package.json tsconfig.json ./
-COPY src ./src
+COPY package.json ./
+COPY scripts/start.mjs scripts/build-state.mjs ./scripts/
+COPY --from=build /app/dist ./dist
 RUN mkdir -p /app/data && chown -R node:node /app/data
 USER node
 EXPOSE 8080
 HEALTHCHECK --interval=15s --timeout=3s --start-period=30s \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-# tsx runs the TypeScript sources directly (no build step); `worker`, `migrate`, `seed` are the other commands.
-ENTRYPOINT ["node", "--import", "tsx", "src/main.ts"]
+# The launcher runs dist/main.js (there are no sources in the image to rebuild from); `worker`,
+# `migrate`, `seed` are the other commands.
+ENTRYPOINT ["node", "scripts/start.mjs"]
 CMD ["serve"]

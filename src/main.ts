@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 import { ConfigError, loadConfig } from './config.js';
 import { announceGeneratedAdmin, prepareDatabase } from './runtime/database.js';
-import { serve } from './runtime/serve.js';
-import { work } from './runtime/worker.js';
+import { resolveJwtSecret } from './runtime/secrets.js';
+
+// The HTTP app and the workflow engine are imported by the commands that use them, so `migrate` and
+// `seed` do not load them and `serve` loads them while its database opens.
 
 const usage = `Usage: cedar-heights <command>
 
@@ -22,10 +24,23 @@ async function run(command: string): Promise<void> {
   }
   const config = loadConfig();
   switch (command) {
-    case 'serve':
-      return serve(config);
-    case 'worker':
+    case 'serve': {
+      const jwtSecret = await resolveJwtSecret(config);
+      const database = prepareDatabase(config, { seed: true });
+      database.catch(() => undefined); // a failure is thrown where serve awaits it, not reported as unhandled first
+      try {
+        const { serve } = await import('./runtime/serve.js');
+        return await serve(config, { jwtSecret, database });
+      } catch (error) {
+        // Exiting while an embedded database is being created would leave a half-made data directory.
+        await database.catch(() => undefined);
+        throw error;
+      }
+    }
+    case 'worker': {
+      const { work } = await import('./runtime/worker.js');
       return work(config);
+    }
     case 'migrate': {
       const { db, migrationsApplied } = await prepareDatabase(config, { seed: false });
       await db.close();

@@ -11,9 +11,10 @@ interface Finished {
   stderr: string;
 }
 
+/** Runs the CLI as the npm scripts do: `node scripts/start.mjs <args>` (dist/main.js, rebuilt first when stale). */
 function runCli(args: string[], env: Record<string, string>, untilHealthyThenStop = false): Promise<Finished> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+    const child = spawn(process.execPath, ['scripts/start.mjs', ...args], {
       cwd: repoRoot,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -40,7 +41,10 @@ describe('command line', () => {
   let dataDir: string;
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'ch-cli-'));
-  });
+    // The launcher rebuilds a stale dist/ and says so; build first so each test sees only its command's output.
+    const { code, stderr } = await runCli(['help'], {});
+    expect(code, stderr).toBe(0);
+  }, 120_000);
   afterAll(async () => rm(dataDir, { recursive: true, force: true }));
 
   it('stops on a bad environment value with one line naming the variable', { timeout: 120_000 }, async () => {

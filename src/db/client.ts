@@ -68,6 +68,16 @@ export function survivesConnectionLoss(pool: pg.Pool): void {
 }
 
 /**
+ * PGlite's buffer pool. PostgreSQL's default, 128 MB, is zeroed at every open (about half a second
+ * of CPU) and then held in memory; a school's working set is a few megabytes, and a page that
+ * misses the pool is read from the operating system's file cache.
+ */
+const PGLITE_SHARED_BUFFERS = '32MB';
+
+/** Where PGlite keeps the database of DATA_DIR `dataDir`: `<dataDir>/pglite`, or "memory://". */
+export const pgliteLocation = (dataDir: string): string => (dataDir === 'memory://' ? 'memory://' : path.resolve(dataDir, 'pglite'));
+
+/**
  * Opens the database. PGlite keeps its files in `<dataDir>/pglite` ("memory://" keeps it in memory);
  * PostgreSQL is reached through a pool of `poolSize` connections.
  */
@@ -108,11 +118,12 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     };
     return { kind: 'postgres', sql, orm, pglite: undefined, pool, transactionWith, close: () => sql.close() };
   }
-  const location = target.dataDir === 'memory://' ? 'memory://' : path.resolve(target.dataDir, 'pglite');
+  const location = pgliteLocation(target.dataDir);
   if (location !== 'memory://') mkdirSync(location, { recursive: true });
   const pglite = await PGlite.create(location, {
     extensions: { btree_gist },
     ...(target.snapshot && location === 'memory://' ? { loadDataDir: target.snapshot } : {}),
+    startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${PGLITE_SHARED_BUFFERS}`],
     parsers: { [DATE_OID]: keepDateText, 20: (value: string) => Number(value) },
   });
   const sql = pgliteClient(pglite);

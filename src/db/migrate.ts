@@ -1,13 +1,21 @@
+import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SqlClient } from './sql-client.js';
 
-/** Folder of the numbered SQL migrations (`0001_name.sql`, applied in file-name order). */
+/**
+ * Folder of the numbered SQL migrations (`0001_name.sql`, applied in file-name order): beside this
+ * module in the sources (`src/db/migrations`), and beside the bundle in the build (`dist/migrations`,
+ * copied there by `scripts/build.mjs`).
+ */
 export const migrationsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
 
 /** Any constant shared by every process; serialises concurrent migrators on one database. */
 const MIGRATION_LOCK_KEY = 727_364_001;
+
+/** PostgreSQL's SQLSTATE for "relation does not exist". */
+const UNDEFINED_TABLE = '42P01';
 
 export interface MigrationResult {
   applied: string[];
@@ -19,12 +27,28 @@ async function listMigrations(): Promise<string[]> {
   return files.filter((f) => /^\d{4}_[\w-]+\.sql$/.test(f)).sort();
 }
 
+const versionOf = (file: string): string => file.replace(/\.sql$/, '');
+
+/** The recorded versions, or undefined on a database that was never migrated. One query, no lock. */
+async function recordedVersions(sql: SqlClient): Promise<Set<string> | undefined> {
+  try {
+    const rows = await sql.query<{ version: string }>('SELECT version FROM schema_migrations');
+    return new Set(rows.map((r) => r.version));
+  } catch (error) {
+    if ((error as { code?: unknown }).code === UNDEFINED_TABLE) return undefined;
+    throw error;
+  }
+}
+
 /**
  * Applies pending migrations, each in its own transaction, recording them in `schema_migrations`.
- * Safe to call from several processes at once (a session advisory lock serialises them).
+ * Safe to call from several processes at once (a session advisory lock serialises them). A database
+ * that already has every migration costs one query.
  */
 export async function migrate(sql: SqlClient): Promise<MigrationResult> {
   const files = await listMigrations();
+  const recorded = await recordedVersions(sql);
+  if (recorded && files.every((file) => recorded.has(versionOf(file)))) return { applied: [], alreadyApplied: recorded.size };
   return sql.transaction(async (tx) => {
     // A transaction-level lock, so it is released with the transaction even if the process dies.
     await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
@@ -35,7 +59,7 @@ export async function migrate(sql: SqlClient): Promise<MigrationResult> {
     const done = new Set((await tx.query<{ version: string }>('SELECT version FROM schema_migrations')).map((r) => r.version));
     const applied: string[] = [];
     for (const file of files) {
-      const version = file.replace(/\.sql$/, '');
+      const version = versionOf(file);
       if (done.has(version)) continue;
       const script = await readFile(path.join(migrationsDir, file), 'utf8');
       try {
@@ -49,4 +73,18 @@ export async function migrate(sql: SqlClient): Promise<MigrationResult> {
     }
     return { applied, alreadyApplied: done.size };
   });
+}
+
+/**
+ * A hash of the migrations `migrate` would apply (names and contents): a database image made by
+ * migrating an empty database is valid exactly as long as this stays the same.
+ */
+export async function migrationsFingerprint(): Promise<string> {
+  const hash = createHash('sha256');
+  for (const file of await listMigrations()) {
+    hash.update(`${file}\0`);
+    hash.update(await readFile(path.join(migrationsDir, file)));
+    hash.update('\0');
+  }
+  return hash.digest('hex');
 }

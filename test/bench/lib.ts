@@ -49,6 +49,18 @@ export function startProcess(command: string, env: Record<string, string>): Chil
   });
 }
 
+/**
+ * Starts the built CLI as `npm start` does (`node scripts/start.mjs <command>`: dist/main.js,
+ * rebuilt first when the sources changed) as a child process with the given environment.
+ */
+export function startBuiltProcess(command: string, env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, ['scripts/start.mjs', command], {
+    cwd: repoRoot,
+    env: { ...process.env, LOG_LEVEL: 'warn', NODE_ENV: 'production', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
 export async function stopProcess(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return;
   await new Promise<void>((resolve) => {

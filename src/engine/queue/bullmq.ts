@@ -1,8 +1,6 @@
-import { Queue, Worker, type Job } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Job, Queue, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
 import type { QueueHandlers, WorkflowQueue } from './types.js';
-
-const QUEUE_NAME = 'cedar-workflows';
 
 type JobData = { runId: string } | { workflow: string };
 
@@ -10,41 +8,63 @@ export interface BullMqQueueOptions {
   redisUrl: string;
   /** Key prefix, so several schools or test runs can share one Redis. Default "cedar". */
   prefix?: string;
+  /** The BullMQ queue's name under the prefix. Default "cedar-workflows". */
+  queueName?: string;
+}
+
+/** The client side, made on first use: bullmq and ioredis are loaded only by a process that uses Redis. */
+interface Client {
+  connection: Redis;
+  queue: Queue<JobData>;
+  Worker: typeof Worker;
+  Redis: typeof Redis;
 }
 
 /** BullMQ on Redis: blocking fetches (no polling), stalled-job recovery, job schedulers for cron. */
 export class BullMqQueue implements WorkflowQueue {
   readonly driver = 'bullmq' as const;
-  private readonly connection: Redis;
-  private readonly queue: Queue<JobData>;
+  private client: Promise<Client> | undefined;
   private worker: Worker<JobData> | undefined;
   private readonly prefix: string;
+  private readonly queueName: string;
 
   constructor(private readonly options: BullMqQueueOptions) {
     this.prefix = options.prefix ?? 'cedar';
-    this.connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
-    this.connection.on('error', () => undefined);
-    this.queue = new Queue<JobData>(QUEUE_NAME, {
-      connection: this.connection,
-      prefix: this.prefix,
-      defaultJobOptions: { removeOnComplete: 1000, removeOnFail: 5000, attempts: 1 },
-    });
+    this.queueName = options.queueName ?? 'cedar-workflows';
+  }
+
+  private connect(): Promise<Client> {
+    this.client ??= (async () => {
+      const [{ Queue, Worker }, { Redis }] = await Promise.all([import('bullmq'), import('ioredis')]);
+      const connection = new Redis(this.options.redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
+      connection.on('error', () => undefined);
+      const queue = new Queue<JobData>(this.queueName, {
+        connection,
+        prefix: this.prefix,
+        defaultJobOptions: { removeOnComplete: 1000, removeOnFail: 5000, attempts: 1 },
+      });
+      return { connection, queue, Worker, Redis };
+    })();
+    return this.client;
   }
 
   async start(): Promise<void> {
-    if (this.connection.status === 'wait') await this.connection.connect();
-    await this.queue.waitUntilReady();
+    const { connection, queue } = await this.connect();
+    if (connection.status === 'wait') await connection.connect();
+    await queue.waitUntilReady();
   }
 
   async enqueue(runId: string, options: { delayMs?: number } = {}): Promise<void> {
-    await this.queue.add('run', { runId }, options.delayMs ? { delay: options.delayMs } : {});
+    const { queue } = await this.connect();
+    await queue.add('run', { runId }, options.delayMs ? { delay: options.delayMs } : {});
   }
 
   async consume(handlers: QueueHandlers, options: { concurrency: number }): Promise<void> {
+    const { Worker, Redis } = await this.connect();
     const workerConnection = new Redis(this.options.redisUrl, { maxRetriesPerRequest: null });
     workerConnection.on('error', () => undefined);
     this.worker = new Worker<JobData>(
-      QUEUE_NAME,
+      this.queueName,
       async (job: Job<JobData>) => {
         if ('runId' in job.data) return handlers.run(job.data.runId);
         return handlers.cron(job.data.workflow, `bullmq:${job.id ?? job.name}`);
@@ -56,12 +76,14 @@ export class BullMqQueue implements WorkflowQueue {
   }
 
   async schedule(workflow: string, cron: string, timezone: string): Promise<void> {
-    await this.queue.upsertJobScheduler(`cron:${workflow}`, { pattern: cron, tz: timezone }, { name: 'cron', data: { workflow } });
+    const { queue } = await this.connect();
+    await queue.upsertJobScheduler(`cron:${workflow}`, { pattern: cron, tz: timezone }, { name: 'cron', data: { workflow } });
   }
 
   async ping(): Promise<void> {
-    if (this.connection.status === 'wait') await this.connection.connect();
-    await this.connection.ping();
+    const { connection } = await this.connect();
+    if (connection.status === 'wait') await connection.connect();
+    await connection.ping();
   }
 
   async stop(options: { timeoutMs?: number } = {}): Promise<void> {
@@ -70,7 +92,9 @@ export class BullMqQueue implements WorkflowQueue {
       await Promise.race([this.worker.close(), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
       await this.worker.disconnect().catch(() => undefined);
     }
-    await this.queue.close().catch(() => undefined);
-    this.connection.disconnect();
+    if (!this.client) return;
+    const { queue, connection } = await this.client;
+    await queue.close().catch(() => undefined);
+    connection.disconnect();
   }
 }
