@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { engineMigrations, migrateEngine } from '../engine/index.js';
 import type { SqlClient } from './sql-client.js';
 
 /**
@@ -18,6 +19,7 @@ const MIGRATION_LOCK_KEY = 727_364_001;
 const UNDEFINED_TABLE = '42P01';
 
 export interface MigrationResult {
+  /** The engine's versions applied (`engine:<version>`), then the application's. */
   applied: string[];
   alreadyApplied: number;
 }
@@ -41,15 +43,17 @@ async function recordedVersions(sql: SqlClient): Promise<Set<string> | undefined
 }
 
 /**
- * Applies pending migrations, each in its own transaction, recording them in `schema_migrations`.
- * Safe to call from several processes at once (a session advisory lock serialises them). A database
- * that already has every migration costs one query.
+ * Applies the workflow engine's pending migrations (the school's tables reference its runs), then
+ * the application's, in one transaction, recording them in `schema_migrations`.
+ * Safe to call from several processes at once (a transaction advisory lock serialises them). A
+ * database that already has every migration costs two queries.
  */
 export async function migrate(sql: SqlClient): Promise<MigrationResult> {
+  const engine = (await migrateEngine(sql)).applied.map((version) => `engine:${version}`);
   const files = await listMigrations();
   const recorded = await recordedVersions(sql);
-  if (recorded && files.every((file) => recorded.has(versionOf(file)))) return { applied: [], alreadyApplied: recorded.size };
-  return sql.transaction(async (tx) => {
+  if (recorded && files.every((file) => recorded.has(versionOf(file)))) return { applied: engine, alreadyApplied: recorded.size };
+  const app = await sql.transaction(async (tx) => {
     // A transaction-level lock, so it is released with the transaction even if the process dies.
     await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
     await tx.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -73,14 +77,16 @@ export async function migrate(sql: SqlClient): Promise<MigrationResult> {
     }
     return { applied, alreadyApplied: done.size };
   });
+  return { applied: [...engine, ...app.applied], alreadyApplied: app.alreadyApplied };
 }
 
 /**
- * A hash of the migrations `migrate` would apply (names and contents): a database image made by
+ * A hash of the migrations `migrate` would apply (the engine's and the application's, names and contents): a database image made by
  * migrating an empty database is valid exactly as long as this stays the same.
  */
 export async function migrationsFingerprint(): Promise<string> {
   const hash = createHash('sha256');
+  for (const migration of engineMigrations) hash.update(`engine ${migration.version}\0${migration.statements.join('\0')}\0`);
   for (const file of await listMigrations()) {
     hash.update(`${file}\0`);
     hash.update(await readFile(path.join(migrationsDir, file)));

@@ -60,7 +60,7 @@ describe('migrations', () => {
   it('create every table and the btree_gist extension', async () => {
     const tables = await t.db.sql.query<{ table_name: string }>(
       `SELECT table_name FROM information_schema.tables
-       WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name <> 'schema_migrations'
+       WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name NOT IN ('schema_migrations', 'workflow_schema_migrations')
        ORDER BY table_name`,
     );
     expect(tables.map((r) => r.table_name)).toEqual(expectedTables);
@@ -114,6 +114,25 @@ describe('migrations', () => {
     expect(versions.map((v) => v.version)).toContain('0001_init');
   });
 
+  it("give requests (cedar_app) the engine's runs, steps and run view, none of its other tables", async () => {
+    const rows = await t.db.sql.query<{ relation: string; readable: boolean }>(
+      `SELECT relation, has_table_privilege('cedar_app', relation, 'SELECT') AS readable
+       FROM unnest(ARRAY['workflow_runs', 'workflow_steps', 'workflow_run_states', 'workflow_signals', 'workflow_waits',
+                         'workflow_transactions', 'workflow_schema_migrations']) AS relation ORDER BY relation`,
+    );
+    expect(Object.fromEntries(rows.map((r) => [r.relation, r.readable]))).toEqual({
+      workflow_run_states: true,
+      workflow_runs: true,
+      workflow_schema_migrations: false,
+      workflow_signals: false,
+      workflow_steps: true,
+      workflow_transactions: false,
+      workflow_waits: false,
+    });
+    const [view] = await t.db.sql.query<{ writable: boolean }>(`SELECT has_table_privilege('cedar_app', 'workflow_run_states', 'INSERT') AS writable`);
+    expect(view?.writable).toBe(false);
+  });
+
   it('keep updated_at current on update', async () => {
     const [row] = await t.db.sql.query<{ id: number }>(
       `INSERT INTO users (email, first_name, last_name, role, updated_at)
@@ -153,7 +172,7 @@ describe('drizzle schema mirrors the SQL', () => {
                       AND a.attnum = ANY (p.conkey)) AS is_pk
        FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
        WHERE n.nspname = 'public' AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped
-         AND c.relname <> 'schema_migrations'`,
+         AND c.relname NOT IN ('schema_migrations', 'workflow_schema_migrations')`,
     );
     const line = (column: string, type: string, notNull: boolean, hasDefault: boolean, pk: boolean) =>
       `${column} ${type}${notNull ? ' not null' : ''}${hasDefault ? ' default' : ''}${pk ? ' pk' : ''}`;
@@ -196,7 +215,7 @@ describe('drizzle schema mirrors the SQL', () => {
   it('names the same unique constraints and indexes (exclusion constraints live only in SQL)', async () => {
     const rows = await t.db.sql.query<{ name: string }>(
       `SELECT i.indexname AS name FROM pg_indexes i
-       WHERE i.schemaname = 'public' AND i.tablename <> 'schema_migrations' AND i.indexname NOT LIKE '%_pkey'`,
+       WHERE i.schemaname = 'public' AND i.tablename NOT IN ('schema_migrations', 'workflow_schema_migrations') AND i.indexname NOT LIKE '%_pkey'`,
     );
     const sqlOnly = ['lessons_no_student_overlap', 'lessons_no_teacher_overlap'];
     const fromDrizzle = drizzleTables.flatMap((table) => {

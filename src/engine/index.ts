@@ -68,6 +68,7 @@ export {
   type RunRecord,
   type StepRecord,
 } from './durable/records.js';
+export { engineMigrations, migrateEngine, type EngineMigration } from './durable/schema.js';
 export type { EngineSql, EngineSqlExecutor } from './durable/sql.js';
 export type { RunFilter } from './durable/store.js';
 export type { TransactionOpener } from './durable/transactions.js';

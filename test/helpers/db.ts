@@ -74,3 +74,23 @@ export async function createTestDatabase(options: { poolSize?: number } = {}): P
     },
   };
 }
+
+/** A fresh database with nothing in it (no migrations): in-memory PGlite, or a new database on the server. */
+export async function createEmptyTestDatabase(): Promise<TestDatabase> {
+  if (!testDatabaseUrl) {
+    const db = await openDatabase({ kind: 'pglite', dataDir: 'memory://' });
+    return { db, url: undefined, dispose: () => db.close() };
+  }
+  const name = `ch_empty_${process.pid}_${randomBytes(4).toString('hex')}`;
+  await adminQuery(`CREATE DATABASE ${name}`);
+  const url = databaseUrl(testDatabaseUrl, name);
+  const db = await openDatabase({ kind: 'postgres', url, poolSize: 2 });
+  return {
+    db,
+    url,
+    async dispose() {
+      await db.close();
+      await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    },
+  };
+}

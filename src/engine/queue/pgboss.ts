@@ -2,10 +2,6 @@ import { EventEmitter } from 'node:events';
 import PgBoss from 'pg-boss';
 import type { QueueHandlers, WorkflowQueue } from './types.js';
 
-const RUNS_QUEUE = 'workflow-runs';
-const CRON_PREFIX = 'workflow-cron.';
-const cronQueue = (workflow: string): string => `${CRON_PREFIX}${workflow}`;
-
 /** Minimal SQL access pg-boss needs when it shares our connection (PGlite). */
 export interface PgBossSql {
   executeSql(text: string, values: unknown[]): Promise<{ rows: unknown[] }>;
@@ -49,6 +45,11 @@ export interface PgBossQueueOptions {
   pollIntervalMs?: number;
   /** pg-boss schema. Default "pgboss". */
   schema?: string;
+  /**
+   * Prefix of the queue names: runs go to `<prefix>-runs`, each scheduled workflow to
+   * `<prefix>-cron.<workflow>`. Default "workflow".
+   */
+  queuePrefix?: string;
 }
 
 /** pg-boss on PostgreSQL or PGlite; consumers fetch in batches and are woken by `WakeChannel`. */
@@ -73,6 +74,8 @@ export class PgBossQueue implements WorkflowQueue {
   private timer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => Promise<void>) | undefined;
   private readonly cronWorkers: string[] = [];
+  private readonly runsQueue: string;
+  private readonly cronPrefix: string;
 
   constructor(options: PgBossQueueOptions) {
     // pg-boss hands these options to its node-postgres pool; the pool survives lost connections
@@ -98,13 +101,16 @@ export class PgBossQueue implements WorkflowQueue {
     });
     this.boss.on('error', () => undefined);
     this.wake = options.wake;
+    const prefix = options.queuePrefix ?? 'workflow';
+    this.runsQueue = `${prefix}-runs`;
+    this.cronPrefix = `${prefix}-cron.`;
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
   }
 
   async start(): Promise<void> {
     if (this.started) return;
     await this.boss.start();
-    await this.ensureQueue(RUNS_QUEUE);
+    await this.ensureQueue(this.runsQueue);
     this.started = true;
   }
 
@@ -117,7 +123,7 @@ export class PgBossQueue implements WorkflowQueue {
     // An immediate job starts "1 s ago": pg-boss fetches jobs with start_after < now(), and PGlite's
     // clock has millisecond resolution, so a job fetched in the millisecond it was sent would be
     // skipped until the next poll.
-    await this.boss.send(RUNS_QUEUE, { runId }, { startAfter: delaySeconds > 0 ? delaySeconds : '-1 second' });
+    await this.boss.send(this.runsQueue, { runId }, { startAfter: delaySeconds > 0 ? delaySeconds : '-1 second' });
     if (delaySeconds === 0) await this.wakeConsumers();
   }
 
@@ -146,7 +152,7 @@ export class PgBossQueue implements WorkflowQueue {
     this.completions.push(jobId);
     this.completing ??= (async () => {
       while (this.completions.length > 0) {
-        await this.boss.complete(RUNS_QUEUE, this.completions.splice(0)).catch(() => undefined);
+        await this.boss.complete(this.runsQueue, this.completions.splice(0)).catch(() => undefined);
       }
       this.completing = null;
     })();
@@ -165,7 +171,7 @@ export class PgBossQueue implements WorkflowQueue {
     // Cron firings arrive on one pg-boss queue per workflow. Every worker handles the schedules
     // registered so far, whichever process registered them (before or after this one started).
     for (const schedule of await this.boss.getSchedules()) {
-      if (schedule.name.startsWith(CRON_PREFIX)) await this.workCron(schedule.name, handlers);
+      if (schedule.name.startsWith(this.cronPrefix)) await this.workCron(schedule.name, handlers);
     }
     const tick = (): void => {
       this.wakeUp();
@@ -197,7 +203,7 @@ export class PgBossQueue implements WorkflowQueue {
     if (!handlers) return;
     while (!this.stopping && this.inFlight.size < this.concurrency) {
       const batchSize = this.concurrency - this.inFlight.size;
-      const jobs = await this.boss.fetch<{ runId: string }>(RUNS_QUEUE, { batchSize }).catch(() => []);
+      const jobs = await this.boss.fetch<{ runId: string }>(this.runsQueue, { batchSize }).catch(() => []);
       this.drained = jobs.length < batchSize;
       if (jobs.length === 0) return;
       for (const job of jobs) {
@@ -205,7 +211,7 @@ export class PgBossQueue implements WorkflowQueue {
           .run(job.data.runId)
           .then(
             () => this.complete(job.id),
-            (error: unknown) => this.boss.fail(RUNS_QUEUE, job.id, { message: String(error) }),
+            (error: unknown) => this.boss.fail(this.runsQueue, job.id, { message: String(error) }),
           )
           .catch(() => undefined)
           .finally(() => {
@@ -218,7 +224,7 @@ export class PgBossQueue implements WorkflowQueue {
   }
 
   async schedule(workflow: string, cron: string, timezone: string): Promise<void> {
-    const queue = cronQueue(workflow);
+    const queue = `${this.cronPrefix}${workflow}`;
     await this.ensureQueue(queue);
     await this.boss.schedule(queue, cron, { workflow }, { tz: timezone });
     if (this.handlers) await this.workCron(queue, this.handlers);
@@ -233,7 +239,7 @@ export class PgBossQueue implements WorkflowQueue {
   }
 
   async ping(): Promise<void> {
-    await this.boss.getQueue(RUNS_QUEUE);
+    await this.boss.getQueue(this.runsQueue);
   }
 
   async stop(options: { timeoutMs?: number } = {}): Promise<void> {

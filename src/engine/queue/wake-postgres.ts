@@ -2,9 +2,12 @@ import pg from 'pg';
 import { backoffDelay, resolveRetryPolicy, type RetryPolicy } from '../retry.js';
 import type { WakeChannel } from './pgboss.js';
 
-const CHANNEL = 'cedar_workflow_jobs';
+/** A channel name LISTEN and NOTIFY take as it is (an identifier, not a parameter). */
+const CHANNEL_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 export interface PostgresWakeOptions {
+  /** The LISTEN/NOTIFY channel: lower-case letters, digits and _, at most 63. Default "cedar_workflow_jobs". */
+  channel?: string;
   /** A connection attempt without an answer fails after this many ms. Default 3000. */
   connectTimeoutMs?: number;
   /** Waits between tries to listen again after a lost connection. Default 200 ms doubling to 2 s, full jitter. */
@@ -19,6 +22,8 @@ export interface PostgresWakeOptions {
  * still find jobs by polling.
  */
 export function postgresWakeChannel(connectionString: string, options: PostgresWakeOptions = {}): WakeChannel {
+  const channel = options.channel ?? 'cedar_workflow_jobs';
+  if (!CHANNEL_NAME.test(channel)) throw new TypeError(`the wake channel must be an SQL identifier (a-z, 0-9, _), got "${channel}"`);
   const connection = { connectionString, connectionTimeoutMillis: options.connectTimeoutMs ?? 3_000, keepAlive: true };
   const backoff = resolveRetryPolicy({ initialDelayMs: 200, maxDelayMs: 2_000, ...options.reconnect });
   const notifier = new pg.Pool({ ...connection, max: 2 });
@@ -28,7 +33,7 @@ export function postgresWakeChannel(connectionString: string, options: PostgresW
   notifier.on('connect', (client) => client.on('error', () => undefined));
   return {
     async notify() {
-      await notifier.query(`NOTIFY ${CHANNEL}`);
+      await notifier.query(`NOTIFY ${channel}`);
     },
     async subscribe(onWake) {
       let client: pg.Client | undefined;
@@ -48,7 +53,7 @@ export function postgresWakeChannel(connectionString: string, options: PostgresW
         });
         try {
           await next.connect();
-          await next.query(`LISTEN ${CHANNEL}`);
+          await next.query(`LISTEN ${channel}`);
         } catch (error) {
           void next.end().catch(() => undefined);
           throw error;

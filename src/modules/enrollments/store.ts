@@ -21,7 +21,7 @@ const NAME_KEY = (first: string, last: string): string => `lower(regexp_replace(
 const SELECT = `SELECT e.id, e.run_id, ${API_STATUS} AS api_status, e.student_id, e.parent_id, e.teacher_id, e.demo_lesson_id,
     e.demo_lesson_at, e.payment_setup, e.flags, e.errors, r.status AS run_status, r.error AS run_error, e.source, e.parent_email,
     e.student_first_name, e.student_last_name, e.student_date_of_birth, e.instrument, e.created_at
-  FROM enrollments e LEFT JOIN workflow_runs r ON r.id = e.run_id`;
+  FROM enrollments e LEFT JOIN workflow_run_states r ON r.run_id = e.run_id`;
 
 export interface StatusRow {
   id: number;
@@ -136,7 +136,7 @@ export async function listEnrollments(sql: SqlExecutor, query: EnrollmentListQue
   let total = Number(rows[0]?.total ?? 0);
   if (rows.length === 0 && query.page > 1) {
     const [count] = await sql.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM enrollments e LEFT JOIN workflow_runs r ON r.id = e.run_id ${where.replace('$3', '$1')}`,
+      `SELECT count(*)::int AS n FROM enrollments e LEFT JOIN workflow_run_states r ON r.run_id = e.run_id ${where.replace('$3', '$1')}`,
       query.status ? [query.status] : [],
     );
     total = Number(count?.n ?? 0);

@@ -1,0 +1,194 @@
+/**
+ * The durable engine's own tables, and the migrations that make them. The engine migrates its
+ * storage itself (`migrateEngine`), recording versions in `workflow_schema_migrations`; an
+ * application whose tables reference the runs (foreign keys to `workflow_runs`) migrates the engine
+ * first.
+ *
+ * Every statement is idempotent, so the engine also adopts a database whose workflow tables were
+ * made by an application's own migrations at any earlier shape: what exists is brought to this
+ * shape, what is missing is made.
+ */
+import type { EngineSql } from './sql.js';
+
+export interface EngineMigration {
+  /** Ordered by this string; recorded once applied. */
+  readonly version: string;
+  /** Single statements, run in order in one transaction. */
+  readonly statements: readonly string[];
+}
+
+const RUN_STATUSES = `'queued', 'running', 'waiting', 'succeeded', 'failed', 'stopped', 'cancelled', 'compensating', 'compensated'`;
+const STEP_STATUSES = `'running', 'succeeded', 'failed', 'cancelled', 'waiting'`;
+
+/**
+ * workflow_runs: one row per run; its lease (`lease_owner`, `lease_expires_at`) says which worker
+ * executes it. workflow_steps: one row per node attempt (process or compensate). workflow_signals,
+ * workflow_waits: durable waits (`ctx.waitFor`; a deadline written once, in the database's clock).
+ * workflow_transactions: the recorded result of each `ctx.transaction`.
+ * workflow_run_states: the view other modules may join (id, name, status, error, times).
+ */
+const schema: EngineMigration = {
+  version: '0001_workflow_schema',
+  statements: [
+    `CREATE TABLE IF NOT EXISTS workflow_runs (
+      id                  uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+      workflow_name       text NOT NULL,
+      status              text NOT NULL DEFAULT 'queued',
+      event               jsonb NOT NULL DEFAULT '{}'::jsonb,
+      metadata            jsonb NOT NULL DEFAULT '{}'::jsonb,
+      idempotency_key     text,
+      current_node        text,
+      stop_reason         text,
+      error               jsonb,
+      result              jsonb,
+      attempt             integer NOT NULL DEFAULT 0,
+      lease_owner         text,
+      lease_expires_at    timestamptz,
+      retry_of            uuid REFERENCES workflow_runs (id) ON DELETE SET NULL,
+      cancel_requested_at timestamptz,
+      waiting_for         text[],
+      waiting_until       timestamptz,
+      created_at          timestamptz NOT NULL DEFAULT now(),
+      started_at          timestamptz,
+      finished_at         timestamptz,
+      updated_at          timestamptz NOT NULL DEFAULT now(),
+      CONSTRAINT workflow_runs_status_check CHECK (status IN (${RUN_STATUSES})),
+      CONSTRAINT workflow_runs_attempt_check CHECK (attempt >= 0),
+      CONSTRAINT workflow_runs_idempotency_key UNIQUE (workflow_name, idempotency_key),
+      CONSTRAINT workflow_runs_waiting_check
+        CHECK ((status = 'waiting') = (waiting_until IS NOT NULL) AND (waiting_for IS NULL) = (waiting_until IS NULL))
+    ) WITH (fillfactor = 50)`,
+    // A database made by earlier application migrations: the columns and checks added since.
+    `ALTER TABLE workflow_runs
+      ADD COLUMN IF NOT EXISTS result jsonb,
+      ADD COLUMN IF NOT EXISTS cancel_requested_at timestamptz,
+      ADD COLUMN IF NOT EXISTS waiting_for text[],
+      ADD COLUMN IF NOT EXISTS waiting_until timestamptz`,
+    `ALTER TABLE workflow_runs DROP CONSTRAINT IF EXISTS workflow_runs_status_check,
+      ADD CONSTRAINT workflow_runs_status_check CHECK (status IN (${RUN_STATUSES}))`,
+    `ALTER TABLE workflow_runs DROP CONSTRAINT IF EXISTS workflow_runs_waiting_check,
+      ADD CONSTRAINT workflow_runs_waiting_check
+        CHECK ((status = 'waiting') = (waiting_until IS NOT NULL) AND (waiting_for IS NULL) = (waiting_until IS NULL))`,
+    // Checkpoints update the run row: with room left in each page and no index on the lease, the
+    // update stays on its page (a HOT update, no index entries). The engine sets updated_at itself.
+    'ALTER TABLE workflow_runs SET (fillfactor = 50)',
+    'DROP TRIGGER IF EXISTS workflow_runs_set_updated_at ON workflow_runs',
+    'DROP INDEX IF EXISTS workflow_runs_status_lease_idx',
+    'CREATE INDEX IF NOT EXISTS workflow_runs_status_idx ON workflow_runs (status)',
+    'CREATE INDEX IF NOT EXISTS workflow_runs_name_created_idx ON workflow_runs (workflow_name, created_at DESC)',
+    'CREATE INDEX IF NOT EXISTS workflow_runs_created_idx ON workflow_runs (created_at DESC)',
+    'CREATE INDEX IF NOT EXISTS workflow_runs_retry_of_idx ON workflow_runs (retry_of) WHERE retry_of IS NOT NULL',
+    // The sweeper's query: waiting runs whose deadline passed.
+    `CREATE INDEX IF NOT EXISTS workflow_runs_waiting_until_idx ON workflow_runs (waiting_until) WHERE status = 'waiting'`,
+
+    // The unique key's leading run_id serves lookups by run.
+    `CREATE TABLE IF NOT EXISTS workflow_steps (
+      id          bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+      run_id      uuid NOT NULL REFERENCES workflow_runs (id) ON DELETE CASCADE,
+      node_id     text NOT NULL,
+      kind        text NOT NULL DEFAULT 'process',
+      attempt     integer NOT NULL DEFAULT 1,
+      status      text NOT NULL DEFAULT 'running',
+      input_ref   text,
+      output      jsonb,
+      next_node   text,
+      stop_reason text,
+      error       jsonb,
+      started_at  timestamptz NOT NULL DEFAULT now(),
+      finished_at timestamptz,
+      duration_ms double precision,
+      CONSTRAINT workflow_steps_kind_check CHECK (kind IN ('process', 'compensate')),
+      CONSTRAINT workflow_steps_status_check CHECK (status IN (${STEP_STATUSES})),
+      CONSTRAINT workflow_steps_attempt_check CHECK (attempt >= 1),
+      CONSTRAINT workflow_steps_duration_ms_check CHECK (duration_ms >= 0),
+      CONSTRAINT workflow_steps_attempt_key UNIQUE (run_id, node_id, kind, attempt)
+    )`,
+    'ALTER TABLE workflow_steps ADD COLUMN IF NOT EXISTS stop_reason text',
+    `ALTER TABLE workflow_steps DROP CONSTRAINT IF EXISTS workflow_steps_status_check,
+      ADD CONSTRAINT workflow_steps_status_check CHECK (status IN (${STEP_STATUSES}))`,
+    'DROP INDEX IF EXISTS workflow_steps_run_idx',
+
+    `CREATE TABLE IF NOT EXISTS workflow_signals (
+      id          bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+      run_id      uuid NOT NULL REFERENCES workflow_runs (id) ON DELETE CASCADE,
+      name        text NOT NULL,
+      payload     jsonb,
+      received_at timestamptz NOT NULL DEFAULT now(),
+      CONSTRAINT workflow_signals_name_check CHECK (length(name) BETWEEN 1 AND 200),
+      CONSTRAINT workflow_signals_run_name_key UNIQUE (run_id, name)
+    )`,
+    `CREATE TABLE IF NOT EXISTS workflow_waits (
+      id         bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+      run_id     uuid NOT NULL REFERENCES workflow_runs (id) ON DELETE CASCADE,
+      node_id    text NOT NULL,
+      signal     text NOT NULL,
+      deadline   timestamptz NOT NULL,
+      created_at timestamptz NOT NULL DEFAULT now(),
+      CONSTRAINT workflow_waits_run_node_signal_key UNIQUE (run_id, node_id, signal)
+    )`,
+    `CREATE TABLE IF NOT EXISTS workflow_transactions (
+      id         bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+      run_id     uuid NOT NULL REFERENCES workflow_runs (id) ON DELETE CASCADE,
+      node_id    text NOT NULL,
+      kind       text NOT NULL,
+      seq        integer NOT NULL,
+      result     jsonb NOT NULL,
+      created_at timestamptz NOT NULL DEFAULT now(),
+      CONSTRAINT workflow_transactions_kind_check CHECK (kind IN ('process', 'compensate')),
+      CONSTRAINT workflow_transactions_seq_check CHECK (seq >= 1),
+      CONSTRAINT workflow_transactions_step_key UNIQUE (run_id, node_id, kind, seq)
+    )`,
+
+    // The public view of runs for other modules' queries; security_invoker keeps the caller's
+    // row-level security on workflow_runs.
+    `CREATE OR REPLACE VIEW workflow_run_states WITH (security_invoker = true) AS
+      SELECT id AS run_id, workflow_name, status, error, current_node, created_at, started_at, finished_at
+      FROM workflow_runs`,
+  ],
+};
+
+/** The engine's migrations, in order. Add new ones at the end; never edit an applied one. */
+export const engineMigrations: readonly EngineMigration[] = [schema];
+
+/** Any constant shared by every process that migrates the engine; serialises them. */
+const ENGINE_MIGRATION_LOCK_KEY = 727_364_002;
+
+/** PostgreSQL's SQLSTATE for "relation does not exist". */
+const UNDEFINED_TABLE = '42P01';
+
+/**
+ * Applies the engine's pending migrations in one transaction and returns the versions applied.
+ * Safe to call from several processes at once (an advisory lock serialises them); a database that
+ * has them all costs one query.
+ */
+export async function migrateEngine(sql: EngineSql): Promise<{ applied: string[] }> {
+  const pending = (done: ReadonlySet<string>) => engineMigrations.filter((m) => !done.has(m.version));
+  try {
+    const rows = await sql.query<{ version: string }>('SELECT version FROM workflow_schema_migrations');
+    if (pending(new Set(rows.map((r) => r.version))).length === 0) return { applied: [] };
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== UNDEFINED_TABLE) throw error;
+  }
+  return sql.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [ENGINE_MIGRATION_LOCK_KEY]);
+    await tx.query(`CREATE TABLE IF NOT EXISTS workflow_schema_migrations (
+      version    text PRIMARY KEY,
+      applied_at timestamptz NOT NULL DEFAULT now()
+    )`);
+    const done = new Set((await tx.query<{ version: string }>('SELECT version FROM workflow_schema_migrations')).map((r) => r.version));
+    const applied: string[] = [];
+    for (const migration of pending(done)) {
+      for (const statement of migration.statements) {
+        try {
+          await tx.query(statement);
+        } catch (error) {
+          const reason = error instanceof Error ? error.message : String(error);
+          throw new Error(`Engine migration ${migration.version} failed: ${reason}`, { cause: error });
+        }
+      }
+      await tx.query('INSERT INTO workflow_schema_migrations (version) VALUES ($1)', [migration.version]);
+      applied.push(migration.version);
+    }
+    return { applied };
+  });
+}
