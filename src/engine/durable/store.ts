@@ -34,6 +34,33 @@ export interface StepWrite {
 
 const json = (value: unknown): string | null => (value === undefined ? null : JSON.stringify(value));
 
+/** The parameters of `insertStepFrom`, in its order (9 values). */
+const stepParams = (step: StepWrite): unknown[] => [
+  step.nodeId,
+  step.kind,
+  step.attempt,
+  step.status,
+  json(step.output),
+  step.next ?? null,
+  step.stopReason ?? null,
+  json(step.error),
+  step.durationMs,
+];
+
+/**
+ * The INSERT of one step row for the run id that `source` (a CTE returning the run's `id` only
+ * while this worker holds the lease) selects; its `stepParams` are numbered from `$first`.
+ */
+function insertStepFrom(source: string, first: number): string {
+  const p = (i: number): string => `$${first + i}`;
+  return `INSERT INTO workflow_steps (run_id, node_id, kind, attempt, status, output, next_node, stop_reason, error,
+                                     started_at, finished_at, duration_ms)
+       SELECT id, ${p(0)}, ${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, ${p(7)},
+              now() - make_interval(secs => ${p(8)}::double precision / 1000), now(), ${p(8)}
+       FROM ${source}
+       ON CONFLICT (run_id, node_id, kind, attempt) DO NOTHING`;
+}
+
 /** workflow_runs / workflow_steps persistence. Every write that needs the lease checks `lease_owner`. */
 export class RunStore {
   constructor(readonly sql: EngineSql) {}
@@ -129,31 +156,12 @@ export class RunStore {
       `WITH lease AS (
          UPDATE workflow_runs
          SET current_node = $11, lease_expires_at = now() + make_interval(secs => $12::double precision / 1000), updated_at = now()
-         WHERE id = $1 AND lease_owner = $10
+         WHERE id = $10 AND lease_owner = $13
          RETURNING id
        )
-       INSERT INTO workflow_steps (run_id, node_id, kind, attempt, status, output, next_node, stop_reason, error,
-                                   started_at, finished_at, duration_ms)
-       SELECT id, $2, $3, $4, $5, $6, $7, $8, $9,
-              now() - make_interval(secs => $13::double precision / 1000), now(), $13
-       FROM lease
-       ON CONFLICT (run_id, node_id, kind, attempt) DO NOTHING
+       ${insertStepFrom('lease', 1)}
        RETURNING 1 AS ok`,
-      [
-        step.runId,
-        step.nodeId,
-        step.kind,
-        step.attempt,
-        step.status,
-        json(step.output),
-        step.next ?? null,
-        step.stopReason ?? null,
-        json(step.error),
-        owner,
-        currentNode,
-        leaseMs,
-        step.durationMs,
-      ],
+      [...stepParams(step), step.runId, currentNode, leaseMs, owner],
     );
     return rows.length > 0;
   }
@@ -178,16 +186,20 @@ export class RunStore {
     return rows[0].cancel ? 'cancel' : 'held';
   }
 
-  /** Writes the final status and releases the lease. Returns false when the lease was lost. */
-  async finish(runId: string, owner: string, result: RunResult): Promise<boolean> {
+  /**
+   * Writes the final status and releases the lease; with `lastStep`, records that checkpoint in the
+   * same statement (one transaction for the last node and the end of the run). Returns false when
+   * the lease was lost (then neither is written).
+   */
+  async finish(runId: string, owner: string, result: RunResult, lastStep?: StepWrite): Promise<boolean> {
     const error: RunError | undefined = result.compensationError ?? result.error;
-    const rows = await this.sql.query(
-      `UPDATE workflow_runs
+    const params: unknown[] = [runId, owner, result.status, json(error), result.stopReason ?? null, json({ path: result.path, compensated: result.compensated })];
+    const finishRun = `UPDATE workflow_runs
        SET status = $3, error = $4, stop_reason = $5, current_node = NULL, lease_owner = NULL, lease_expires_at = NULL,
            finished_at = now(), updated_at = now(), result = $6
-       WHERE id = $1 AND lease_owner = $2 RETURNING 1`,
-      [runId, owner, result.status, json(error), result.stopReason ?? null, json({ path: result.path, compensated: result.compensated })],
-    );
+       WHERE id = $1 AND lease_owner = $2 RETURNING id`;
+    if (!lastStep) return (await this.sql.query(finishRun, params)).length > 0;
+    const rows = await this.sql.query(`WITH run AS (${finishRun}), step AS (${insertStepFrom('run', 7)}) SELECT 1 FROM run`, [...params, ...stepParams(lastStep)]);
     return rows.length > 0;
   }
 

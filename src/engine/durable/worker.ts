@@ -110,8 +110,11 @@ export class RunExecutor {
         ...(completed.length > 0 ? { resume: { completed } } : {}),
       });
       if (leaseLost) return undefined;
-      if (result.status === 'waiting') return await this.suspend(runId, result, started);
-      if (await store.finish(runId, this.owner, result)) {
+      if (result.status === 'waiting') {
+        await durable.flush();
+        return await this.suspend(runId, result, started);
+      }
+      if (await store.finish(runId, this.owner, result, durable.takeHeldStep())) {
         this.options.metrics?.runFinished(result, (performance.now() - started) / 1000);
         this.options.onFinished?.(runId, result);
         return result;
