@@ -35,7 +35,8 @@ export function createWorkflowQueue(
       connection: { connectionString: url, max: 4, connectTimeoutMs: CONNECT_TIMEOUT_MS },
       wake: postgresWakeChannel(url, { connectTimeoutMs: CONNECT_TIMEOUT_MS }),
       schema,
+      runDatabase: db.sql,
     });
   }
-  return new PgBossQueue({ connection: { db: pgliteBossSql(db) }, wake: inProcessWakeChannel(), schema });
+  return new PgBossQueue({ connection: { db: pgliteBossSql(db) }, wake: inProcessWakeChannel(), schema, runDatabase: db.sql });
 }

@@ -88,8 +88,20 @@ export class WorkflowEngine {
       throw new EventValidationError(workflow, parsed.error.issues, summary);
     }
     const request: NewRun = { workflow, event: parsed.data, ...options };
-    const result = await this.store.create(request);
-    if (result.created) await this.enqueue(result.run.id);
+    const sendWithin = this.queue.enqueueInTransaction?.bind(this.queue);
+    if (!sendWithin) {
+      const result = await this.store.create(request);
+      if (result.created) await this.enqueue(result.run.id);
+      return result;
+    }
+    // The run and its job in one transaction; the consumers are woken once it committed.
+    let wake: (() => Promise<void>) | undefined;
+    const result = await this.store.sql.transaction(async (tx) => {
+      const created = await this.store.create(request, tx);
+      if (created.created) wake = await sendWithin(tx, created.run.id);
+      return created;
+    });
+    await wake?.().catch((error: unknown) => this.options.onError?.(error, `wake consumers for ${result.run.id}`));
     return result;
   }
 

@@ -1,3 +1,4 @@
+import type { EngineSql, EngineSqlExecutor } from '../durable/sql.js';
 import { EventEmitter } from 'node:events';
 import PgBoss from 'pg-boss';
 import type { QueueHandlers, WorkflowQueue } from './types.js';
@@ -7,12 +8,17 @@ export interface PgBossSql {
   executeSql(text: string, values: unknown[]): Promise<{ rows: unknown[] }>;
 }
 
+/** pg-boss's statements on the engine's SQL (e.g. the caller's open transaction). */
+const bossDb = (sql: EngineSqlExecutor): PgBoss.Db => ({ executeSql: async (text, values) => ({ rows: await sql.query(text, values) }) });
+
 /**
  * Wakes idle consumers as soon as a job is sent, so the queue's latency is not its polling interval.
  * On PostgreSQL this is LISTEN/NOTIFY (across machines); in embedded mode an in-process emitter.
  */
 export interface WakeChannel {
   notify(): Promise<void>;
+  /** Optional: notifies with `sql` inside the caller's transaction (delivered when it commits). */
+  notifyInTransaction?(sql: EngineSqlExecutor): Promise<void>;
   subscribe(onWake: () => void): Promise<() => Promise<void>>;
   /** Releases what `notify` holds (connections). Optional. */
   close?(): Promise<void>;
@@ -46,6 +52,13 @@ export interface PgBossQueueOptions {
   /** pg-boss schema. Default "pgboss". */
   schema?: string;
   /**
+   * The run store's database, when pg-boss lives in it (its schema beside workflow_runs). A run
+   * and its job are then sent in one transaction (`enqueueInTransaction`), and a batch of jobs is
+   * fetched and marked done in one: the run's own row says what is left to do (a run whose worker
+   * dies before claiming it is queued again by the sweeper). Default none.
+   */
+  runDatabase?: EngineSql;
+  /**
    * Prefix of the queue names: runs go to `<prefix>-runs`, each scheduled workflow to
    * `<prefix>-cron.<workflow>`. Default "workflow".
    */
@@ -75,6 +88,7 @@ export class PgBossQueue implements WorkflowQueue {
   private unsubscribe: (() => Promise<void>) | undefined;
   private readonly cronWorkers: string[] = [];
   private readonly runsQueue: string;
+  private readonly runDatabase: EngineSql | undefined;
   private readonly cronPrefix: string;
 
   constructor(options: PgBossQueueOptions) {
@@ -101,6 +115,8 @@ export class PgBossQueue implements WorkflowQueue {
     });
     this.boss.on('error', () => undefined);
     this.wake = options.wake;
+    this.runDatabase = options.runDatabase;
+    this.enqueueInTransaction = options.runDatabase ? (sql, runId) => this.sendWithin(sql, runId) : undefined;
     const prefix = options.queuePrefix ?? 'workflow';
     this.runsQueue = `${prefix}-runs`;
     this.cronPrefix = `${prefix}-cron.`;
@@ -116,6 +132,20 @@ export class PgBossQueue implements WorkflowQueue {
 
   private async ensureQueue(name: string): Promise<void> {
     if (!(await this.boss.getQueue(name))) await this.boss.createQueue(name).catch(() => undefined);
+  }
+
+  /** Defined only when pg-boss lives in the run store's database (`runDatabase`). */
+  readonly enqueueInTransaction: WorkflowQueue['enqueueInTransaction'];
+
+  private async sendWithin(sql: EngineSqlExecutor, runId: string): Promise<() => Promise<void>> {
+    const db = bossDb(sql);
+    // pg-boss answers null instead of a job id when it inserted nothing (the queue does not exist).
+    const jobId = await this.boss.send(this.runsQueue, { runId }, { startAfter: '-1 second', db });
+    if (jobId === null) throw new Error(`pg-boss queue "${this.runsQueue}" took no job for run ${runId}`);
+    const notifyWithin = this.wake.notifyInTransaction?.bind(this.wake);
+    if (!notifyWithin) return () => this.wakeConsumers();
+    await notifyWithin(sql);
+    return async () => undefined;
   }
 
   async enqueue(runId: string, options: { delayMs?: number } = {}): Promise<void> {
@@ -198,20 +228,41 @@ export class PgBossQueue implements WorkflowQueue {
     });
   }
 
+  /**
+   * Up to `batchSize` jobs. In the run store's database, fetched and marked done in one
+   * transaction (one commit instead of one for the fetch and one per completion).
+   */
+  private async fetchBatch(batchSize: number): Promise<PgBoss.Job<{ runId: string }>[]> {
+    const runDatabase = this.runDatabase;
+    if (!runDatabase) return this.boss.fetch<{ runId: string }>(this.runsQueue, { batchSize });
+    return runDatabase.transaction(async (tx) => {
+      const db = bossDb(tx);
+      const jobs = await this.boss.fetch<{ runId: string }>(this.runsQueue, { batchSize, db });
+      if (jobs.length > 0) {
+        await this.boss.complete(
+          this.runsQueue,
+          jobs.map((job) => job.id),
+          { db },
+        );
+      }
+      return jobs;
+    });
+  }
+
   private async fill(): Promise<void> {
     const handlers = this.handlers;
     if (!handlers) return;
     while (!this.stopping && this.inFlight.size < this.concurrency) {
       const batchSize = this.concurrency - this.inFlight.size;
-      const jobs = await this.boss.fetch<{ runId: string }>(this.runsQueue, { batchSize }).catch(() => []);
+      const jobs = await this.fetchBatch(batchSize).catch(() => []);
       this.drained = jobs.length < batchSize;
       if (jobs.length === 0) return;
       for (const job of jobs) {
         const task = handlers
           .run(job.data.runId)
           .then(
-            () => this.complete(job.id),
-            (error: unknown) => this.boss.fail(this.runsQueue, job.id, { message: String(error) }),
+            () => (this.runDatabase ? undefined : this.complete(job.id)),
+            (error: unknown) => (this.runDatabase ? undefined : this.boss.fail(this.runsQueue, job.id, { message: String(error) })),
           )
           .catch(() => undefined)
           .finally(() => {

@@ -1,3 +1,5 @@
+import type { EngineSqlExecutor } from '../durable/sql.js';
+
 /**
  * The queue that distributes workflow runs to workers. The queue carries only run ids and cron
  * firings; the run's state lives in the run store (workflow_runs / workflow_steps), so a job that
@@ -9,6 +11,12 @@ export interface WorkflowQueue {
   start(): Promise<void>;
   /** Asks a worker to execute (or resume) run `runId`, after `delayMs` (default 0). */
   enqueue(runId: string, options?: { delayMs?: number }): Promise<void>;
+  /**
+   * Optional, for a queue kept in the run store's database: sends the job for run `runId` with
+   * `sql`, the caller's open transaction (so the run and its job commit together, or neither), and
+   * returns what to call once that transaction committed (waking the consumers).
+   */
+  enqueueInTransaction?(sql: EngineSqlExecutor, runId: string): Promise<() => Promise<void>>;
   /**
    * Starts consuming: at most `concurrency` handlers run at once in this process.
    * Resolves once the consumer is started; handlers keep being called until `stop()`.

@@ -35,6 +35,9 @@ export function postgresWakeChannel(connectionString: string, options: PostgresW
     async notify() {
       await notifier.query(`NOTIFY ${channel}`);
     },
+    async notifyInTransaction(sql) {
+      await sql.query(`NOTIFY ${channel}`);
+    },
     async subscribe(onWake) {
       let client: pg.Client | undefined;
       let closed = false;
