@@ -36,6 +36,7 @@ import { lessonScheduleRoutes } from './modules/lessons/schedule-route.js';
 import { enrollmentConfirmationRoutes } from './modules/enrollments/confirmation-routes.js';
 import { enrollmentRoutes } from './modules/enrollments/routes.js';
 import { paymentRoutes } from './modules/payments/routes.js';
+import { schoolSettings } from './modules/settings/reader.js';
 import { deliverQueuedMailSoon } from './modules/notifications/send.js';
 import type { SchoolServices } from './modules/services.js';
 
@@ -82,7 +83,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const feed = new ChangeFeed(db.sql);
   const authenticator = new Authenticator(db.sql, deps.tokens, supabase, feed);
   if (config.readCache.ttlMs > 0) await feed.start();
+  // A stored setting that fails validation is replaced by its default; say so once per change.
+  const stopSettingsWarnings = schoolSettings(db, config).onProblems((problems) => app.log.warn({ problems }, 'invalid stored settings: their defaults are used'));
   app.addHook('onClose', async () => {
+    stopSettingsWarnings();
     authenticator.stop();
     await feed.stop();
   });

@@ -12,7 +12,7 @@ import type { Caller } from '../auth/scoped.js';
 import { AppError, conflict, validationFailed } from '../../http/errors.js';
 import type { SchoolServices } from '../services.js';
 import { recordAudit, type AuditActor } from '../audit/record.js';
-import { loadSettings } from '../settings/read.js';
+import { schoolSettings } from '../settings/reader.js';
 import { notifyUser } from './notify.js';
 import { getPayment } from './read.js';
 import { receiptNumberOf } from './record-success.js';
@@ -33,7 +33,7 @@ async function checkRequest(deps: Deps, body: OfflineBody): Promise<Date> {
     const [student] = await sql.query<{ parent_id: number }>('SELECT parent_id FROM students WHERE id = $1', [body.studentId]);
     if (student?.parent_id !== body.parentId) throw validationFailed([{ field: 'body.studentId', message: 'is not a child of this parent' }]);
   }
-  const { timezone } = await loadSettings(sql, deps.config.schoolTimezone);
+  const { timezone } = await schoolSettings(deps.db, deps.config).get();
   const day = DateTime.fromISO(body.receivedOn, { zone: timezone });
   if (!day.isValid) throw validationFailed([{ field: 'body.receivedOn', message: 'is not a calendar date' }]);
   if (body.receivedOn > DateTime.now().setZone(timezone).toISODate()!) throw validationFailed([{ field: 'body.receivedOn', message: 'must not be in the future' }]);

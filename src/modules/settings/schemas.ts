@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { KnownSettings, SettingKey } from '../../db/schema/settings.js';
+import type { KnownSettings, SettingKey } from './types.js';
 
 const isTimeZone = (zone: string): boolean => {
   try {
