@@ -52,6 +52,11 @@ export interface AppDeps {
   services: SchoolServices;
   /** Extra readiness checks (queue, Redis …); the database check is always included. */
   healthChecks?: HealthCheck[];
+  /**
+   * The registry /metrics serves. Default: a new one with this app's HTTP and read-cache metrics
+   * only. The process metrics (CPU, memory, event loop, GC) describe the whole process, so the
+   * process's owner adds them: `serve` passes `createMetrics()`, which collects them.
+   */
   metrics?: Metrics;
   /** Overrides the logger options derived from config (tests pass `false`). */
   logger?: FastifyServerOptions['logger'];
@@ -128,7 +133,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
   app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
 
-  const metrics = deps.metrics ?? createMetrics({ defaultMetrics: config.env !== 'test' });
+  const metrics = deps.metrics ?? createMetrics({ defaultMetrics: false });
   installRequestMetrics(app, metrics);
   installReadCache(app, feed, config.readCache, metrics.readCache);
   await app.register(metricsRoutes(metrics, { requireAdmin: config.metricsRequireAuth }));
