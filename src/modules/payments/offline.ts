@@ -18,6 +18,7 @@ import { getPayment } from './read.js';
 import { receiptNumberOf } from './record-success.js';
 import { SCHOOL_CURRENCY } from './rules.js';
 import type { OfflineBody, OfflineMethod, OfflineResult } from './schemas.js';
+import { OFFLINE_GATEWAY } from './values.js';
 import { claimDebt, debtToSettle } from './settlement.js';
 
 type Deps = Pick<SchoolServices, 'db' | 'workflows' | 'config'>;
@@ -86,8 +87,8 @@ export async function recordOfflinePayment(
     await tx.query('UPDATE payments SET receipt_number = $2 WHERE id = $1', [id, receiptNumberOf(id)]);
     await tx.query(
       `INSERT INTO ledger_entries (parent_id, payment_id, kind, amount_cents, currency, gateway, gateway_object_id, entry_key, description, occurred_at)
-       VALUES ($1, $2, 'payment', $3, $4, 'offline', $5, $6, $7, $8)`,
-      [body.parentId, id, body.amountCents, SCHOOL_CURRENCY, body.reference ?? `${body.method}:${id}`, `offline:${id}`, description, receivedAt],
+       VALUES ($1, $2, 'payment', $3, $4, $5, $6, $7, $8, $9)`,
+      [body.parentId, id, body.amountCents, SCHOOL_CURRENCY, OFFLINE_GATEWAY, body.reference ?? `${body.method}:${id}`, `offline:${id}`, description, receivedAt],
     );
     await recordAudit(tx, actor, { action: 'create', entity: 'payment', entityId: id, after: { ...body, description, settlesPaymentId: debtId ?? null, offline: true } });
     if (debtId !== undefined) await claimDebt(tx, debtId, id, actor, { settleNow: true });
