@@ -53,7 +53,7 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-/** Reads and validates the settings through `sql` (one query), uncached. */
+/** Reads and validates the settings through `sql` (one query, e.g. in a transaction), uncached. */
 export async function readSettings(sql: SqlExecutor, defaults: KnownSettings): Promise<SettingsRead> {
   const rows = await sql.query<{ key: string; value: unknown }>('SELECT key, value FROM settings');
   return settingsFromRows(rows, defaults);
@@ -75,7 +75,8 @@ export interface SchoolSettingsOptions {
  *
  * - `get()` for rules, workflows and writes: a copy at most `ttlMs` old.
  * - `fresh()` for answers the read cache may keep (exact only if built from current data).
- * - `readIn(sql)` inside a transaction (on PGlite the transaction holds the only connection).
+ * - inside a transaction, `readSettings(tx, defaults)` (on PGlite the transaction holds the only
+ *   connection): validated the same way, not cached.
  */
 export class SchoolSettings {
   /** The value of every key that is not stored (or whose stored value is invalid). */
@@ -115,11 +116,6 @@ export class SchoolSettings {
   /** The settings read now (and kept for the next `get`). */
   fresh(): Promise<KnownSettings> {
     return this.get(0);
-  }
-
-  /** The settings read through `sql` (e.g. a transaction's), validated the same way; not cached. */
-  async readIn(sql: SqlExecutor): Promise<KnownSettings> {
-    return this.reported(await readSettings(sql, this.defaults));
   }
 
   /** Drops the cached copy: the next `get` reads the database. Called after every settings write. */
