@@ -36,6 +36,7 @@ import { lessonScheduleRoutes } from './modules/lessons/schedule-route.js';
 import { enrollmentConfirmationRoutes } from './modules/enrollments/confirmation-routes.js';
 import { enrollmentRoutes } from './modules/enrollments/routes.js';
 import { paymentRoutes } from './modules/payments/routes.js';
+import { schoolSettings } from './modules/settings/reader.js';
 import { deliverQueuedMailSoon } from './modules/notifications/send.js';
 import type { SchoolServices } from './modules/services.js';
 
@@ -51,6 +52,11 @@ export interface AppDeps {
   services: SchoolServices;
   /** Extra readiness checks (queue, Redis …); the database check is always included. */
   healthChecks?: HealthCheck[];
+  /**
+   * The registry /metrics serves. Default: a new one with this app's HTTP and read-cache metrics
+   * only. The process metrics (CPU, memory, event loop, GC) describe the whole process, so the
+   * process's owner adds them: `serve` passes `createMetrics()`, which collects them.
+   */
   metrics?: Metrics;
   /** Overrides the logger options derived from config (tests pass `false`). */
   logger?: FastifyServerOptions['logger'];
@@ -82,7 +88,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const feed = new ChangeFeed(db.sql);
   const authenticator = new Authenticator(db.sql, deps.tokens, supabase, feed);
   if (config.readCache.ttlMs > 0) await feed.start();
+  // A stored setting that fails validation is replaced by its default; say so once per change.
+  const stopSettingsWarnings = schoolSettings(db, config).onProblems((problems) => app.log.warn({ problems }, 'invalid stored settings: their defaults are used'));
   app.addHook('onClose', async () => {
+    stopSettingsWarnings();
     authenticator.stop();
     await feed.stop();
   });
@@ -124,7 +133,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
   app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
 
-  const metrics = deps.metrics ?? createMetrics({ defaultMetrics: config.env !== 'test' });
+  const metrics = deps.metrics ?? createMetrics({ defaultMetrics: false });
   installRequestMetrics(app, metrics);
   installReadCache(app, feed, config.readCache, metrics.readCache);
   await app.register(metricsRoutes(metrics, { requireAdmin: config.metricsRequireAuth }));

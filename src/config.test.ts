@@ -8,6 +8,7 @@ describe('loadConfig', () => {
     expect(config.database).toEqual({ kind: 'pglite', dataDir: './data' });
     expect(config.schoolTimezone).toBe('America/Halifax');
     expect(config.logLevel).toBe('info');
+    expect(config.logFormat).toBe('auto');
     expect(config.embeddedWorker).toBe(true);
     expect(config.corsOrigins).toEqual([]);
   });
@@ -23,6 +24,7 @@ describe('loadConfig', () => {
     ['PORT', '70000', /PORT/],
     ['SCHOOL_TIMEZONE', 'Mars/Olympus', /SCHOOL_TIMEZONE.*IANA/],
     ['LOG_LEVEL', 'loud', /LOG_LEVEL/],
+    ['LOG_FORMAT', 'yaml', /LOG_FORMAT/],
     ['DATABASE_URL', 'mysql://x@y/z', /DATABASE_URL.*postgres/],
     ['REDIS_URL', 'not a url', /REDIS_URL/],
     ['JWT_SECRET', 'short', /JWT_SECRET.*32/],

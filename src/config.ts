@@ -7,6 +7,7 @@ import { z } from 'zod';
  */
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const logFormats = ['auto', 'json', 'pretty'] as const;
 
 const booleanFromEnv = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
@@ -37,7 +38,6 @@ const isValidTimeZone = (zone: string): boolean => {
 };
 
 const envSchema = z.object({
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   /** TCP port of the HTTP server. Default 8080. */
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   /** Interface to listen on. Default 0.0.0.0 (all interfaces). */
@@ -68,6 +68,8 @@ const envSchema = z.object({
   SCHOOL_TIMEZONE: z.string().trim().refine(isValidTimeZone, 'must be an IANA time zone such as America/Halifax').default('America/Halifax'),
   /** pino log level. Default info. */
   LOG_LEVEL: z.enum(logLevels).default('info'),
+  /** Log lines: `json` (one JSON object a line), `pretty` (coloured, for people), `auto` (pretty when stdout is a terminal). Default auto. */
+  LOG_FORMAT: z.enum(logFormats).default('auto'),
   /** Comma-separated list of allowed browser origins; empty → CORS disabled. "*" allows any origin. */
   CORS_ORIGINS: z.string().default(''),
   /** Seed the demo school on start when the database is empty. Default true. */
@@ -134,7 +136,6 @@ const envSchema = z.object({
 export type Env = z.infer<typeof envSchema>;
 
 export interface AppConfig {
-  env: Env['NODE_ENV'];
   port: number;
   host: string;
   database: { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string; poolSize: number; preparedStatements: boolean };
@@ -148,6 +149,8 @@ export interface AppConfig {
   admin: { email: string; password: string | undefined };
   schoolTimezone: string;
   logLevel: Env['LOG_LEVEL'];
+  /** LOG_FORMAT: how log lines are written (`auto`: pretty on a terminal, JSON otherwise). */
+  logFormat: Env['LOG_FORMAT'];
   corsOrigins: string[];
   seedDemo: boolean;
   embeddedWorker: boolean;
@@ -198,7 +201,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   const env = parsed.data;
   return {
-    env: env.NODE_ENV,
     port: env.PORT,
     host: env.HOST,
     database: env.DATABASE_URL
@@ -212,6 +214,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     admin: { email: env.ADMIN_EMAIL.toLowerCase(), password: env.ADMIN_PASSWORD },
     schoolTimezone: env.SCHOOL_TIMEZONE,
     logLevel: env.LOG_LEVEL,
+    logFormat: env.LOG_FORMAT,
     corsOrigins: env.CORS_ORIGINS.split(',')
       .map((o) => o.trim())
       .filter(Boolean),

@@ -15,10 +15,11 @@ export const redactedPaths = [
 ];
 
 /**
- * pino options for Fastify: JSON lines in production and under pipes, pretty when stdout is a terminal.
+ * pino options for Fastify at LOG_LEVEL: JSON lines, or pretty ones (pino-pretty) with LOG_FORMAT
+ * `pretty`, or with `auto` when `terminal` (default: whether stdout is a terminal).
  */
-export function loggerOptions(config: Pick<AppConfig, 'logLevel' | 'env'>): FastifyServerOptions['logger'] {
-  const pretty = process.stdout.isTTY === true && config.env !== 'test';
+export function loggerOptions(config: Pick<AppConfig, 'logLevel' | 'logFormat'>, terminal: boolean = process.stdout.isTTY === true): FastifyServerOptions['logger'] {
+  const pretty = config.logFormat === 'pretty' || (config.logFormat === 'auto' && terminal);
   return {
     level: config.logLevel,
     redact: { paths: redactedPaths, censor: '[redacted]' },

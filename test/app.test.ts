@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createTestApp, type TestApp } from './helpers/app.js';
+import { createMetrics } from '../src/modules/metrics/registry.js';
 
 describe('HTTP skeleton', () => {
   let t: TestApp;
@@ -112,6 +113,16 @@ describe('HTTP skeleton', () => {
     const res = await t.app.inject({ method: 'GET', url: '/metrics' });
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('http_requests_total');
+  });
+
+  it('serves the process metrics only when given a registry that collects them (serve passes one)', async () => {
+    expect((await t.app.inject({ method: 'GET', url: '/metrics' })).body).not.toContain('process_cpu_user_seconds_total');
+    const withProcess = await createTestApp({ deps: { metrics: createMetrics() } });
+    try {
+      expect((await withProcess.app.inject({ method: 'GET', url: '/metrics' })).body).toContain('process_cpu_user_seconds_total');
+    } finally {
+      await withProcess.close();
+    }
   });
 
   it('refuses to register a route that does not declare who may call it', async () => {

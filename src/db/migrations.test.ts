@@ -46,6 +46,24 @@ const expectedTables = [
   'workflow_waits',
 ];
 
+/**
+ * Tables without a Drizzle definition: the payments module reads and writes them with SQL only
+ * (its allowed values are checked against the database in src/modules/payments/values.test.ts).
+ */
+const sqlOnlyTables = [
+  'billing_customers',
+  'family_flags',
+  'invoices',
+  'ledger_entries',
+  'lesson_subscriptions',
+  'payment_attempts',
+  'payments',
+  'saved_payment_methods',
+  'sim_gateway_events',
+  'sim_gateway_idempotency',
+  'sim_gateway_objects',
+  'webhook_events',
+];
 const drizzleTables = Object.values(schema as Record<string, unknown>).filter((value): value is PgTable => is(value, PgTable));
 
 let t: TestDatabase;
@@ -153,8 +171,9 @@ describe('drizzle schema mirrors the SQL', () => {
       .replace(/^time$/, 'time without time zone')
       .replace(/^timestamp$/, 'timestamp without time zone');
 
-  it('has one table per SQL table', () => {
-    expect(drizzleTables.map((table) => getTableConfig(table).name).sort()).toEqual(expectedTables);
+  it('has one table per SQL table but the SQL-only ones', () => {
+    expect(sqlOnlyTables.every((table) => expectedTables.includes(table))).toBe(true);
+    expect(drizzleTables.map((table) => getTableConfig(table).name).sort()).toEqual(expectedTables.filter((table) => !sqlOnlyTables.includes(table)));
   });
 
   it('has the same columns, types, nullability, defaults and primary keys', async () => {
@@ -172,7 +191,8 @@ describe('drizzle schema mirrors the SQL', () => {
                       AND a.attnum = ANY (p.conkey)) AS is_pk
        FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
        WHERE n.nspname = 'public' AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped
-         AND c.relname NOT IN ('schema_migrations', 'workflow_schema_migrations')`,
+         AND c.relname NOT IN ('schema_migrations', 'workflow_schema_migrations') AND c.relname <> ALL ($1::text[])`,
+      [sqlOnlyTables],
     );
     const line = (column: string, type: string, notNull: boolean, hasDefault: boolean, pk: boolean) =>
       `${column} ${type}${notNull ? ' not null' : ''}${hasDefault ? ' default' : ''}${pk ? ' pk' : ''}`;
@@ -199,7 +219,8 @@ describe('drizzle schema mirrors the SQL', () => {
        JOIN pg_class c ON c.oid = p.conrelid JOIN pg_class fc ON fc.oid = p.confrelid
        JOIN pg_attribute a ON a.attrelid = p.conrelid AND a.attnum = p.conkey[1]
        JOIN pg_attribute fa ON fa.attrelid = p.confrelid AND fa.attnum = p.confkey[1]
-       WHERE p.contype = 'f'`,
+       WHERE p.contype = 'f' AND c.relname <> ALL ($1::text[])`,
+      [sqlOnlyTables],
     );
     const fromDrizzle = drizzleTables.flatMap((table) => {
       const config = getTableConfig(table);
@@ -215,7 +236,9 @@ describe('drizzle schema mirrors the SQL', () => {
   it('names the same unique constraints and indexes (exclusion constraints live only in SQL)', async () => {
     const rows = await t.db.sql.query<{ name: string }>(
       `SELECT i.indexname AS name FROM pg_indexes i
-       WHERE i.schemaname = 'public' AND i.tablename NOT IN ('schema_migrations', 'workflow_schema_migrations') AND i.indexname NOT LIKE '%_pkey'`,
+       WHERE i.schemaname = 'public' AND i.tablename NOT IN ('schema_migrations', 'workflow_schema_migrations') AND i.indexname NOT LIKE '%_pkey'
+         AND i.tablename <> ALL ($1::text[])`,
+      [sqlOnlyTables],
     );
     const sqlOnly = ['lessons_no_student_overlap', 'lessons_no_teacher_overlap'];
     const fromDrizzle = drizzleTables.flatMap((table) => {

@@ -7,7 +7,7 @@ export const rowsOf = <Row>(result: unknown): Row[] => (result as { rows: Row[] 
 
 /**
  * Raw SQL ($1 placeholders) over a Drizzle handle — typically the transaction `asCaller` opens —
- * so helpers written for raw SQL (`recordAudit`, `loadSettings`) run in that same transaction and
+ * so helpers written for raw SQL (`recordAudit`, `readSettings`) run in that same transaction and
  * under the same role.
  */
 export function sqlExecutorOf(tx: Orm): SqlExecutor {

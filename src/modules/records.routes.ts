@@ -4,6 +4,7 @@ import type { Database } from '../db/client.js';
 import { academicsRoutes } from './academics/routes.js';
 import { auditRoutes } from './audit/routes.js';
 import { publicRoutes } from './public/routes.js';
+import { schoolSettings } from './settings/reader.js';
 import { SettingsService } from './settings/service.js';
 import { settingsRoutes } from './settings/routes.js';
 import { StudentsService } from './students/service.js';
@@ -23,10 +24,11 @@ export interface DomainDeps {
 export const recordsRoutes =
   (deps: DomainDeps): FastifyPluginAsync =>
   async (app) => {
-    await app.register(settingsRoutes(new SettingsService(deps.db, deps.config.schoolTimezone)));
+    const settings = schoolSettings(deps.db, deps.config);
+    await app.register(settingsRoutes(new SettingsService(deps.db, settings)));
     await app.register(academicsRoutes(deps.db));
-    await app.register(teacherRoutes(deps.db, deps.config.schoolTimezone));
-    await app.register(studentRoutes(new StudentsService(deps.db, deps.config.schoolTimezone)));
+    await app.register(teacherRoutes(deps.db, settings));
+    await app.register(studentRoutes(new StudentsService(deps.db, settings)));
     await app.register(publicRoutes(deps.config, deps.db));
     await app.register(auditRoutes(deps.db));
   };

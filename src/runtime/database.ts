@@ -6,8 +6,8 @@ import path from 'node:path';
 import type { AppConfig } from '../config.js';
 import { openDatabase, pgliteLocation, type Database } from '../db/client.js';
 import { migrate, migrationsDir, migrationsFingerprint } from '../db/migrate.js';
-import { DEMO_MARKER_KEY } from '../modules/settings/defaults.js';
-import { defaultSettings, seedDatabase } from '../seed/index.js';
+import { DEMO_MARKER_KEY, defaultSettings } from '../modules/settings/defaults.js';
+import { seedDatabase } from '../seed/index.js';
 
 export interface PreparedDatabase {
   db: Database;

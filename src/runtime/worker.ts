@@ -2,6 +2,7 @@ import pino from 'pino';
 import type { AppConfig } from '../config.js';
 import { openDatabase } from '../db/client.js';
 import { loggerOptions } from '../logger.js';
+import { schoolSettings } from '../modules/settings/reader.js';
 import { createEngine } from './engine.js';
 import { shutDownGracefully } from './shutdown.js';
 
@@ -19,6 +20,7 @@ export async function work(config: AppConfig): Promise<void> {
     throw new Error('The worker command needs DATABASE_URL: the embedded database lives inside `serve`, whose embedded worker runs the workflows');
   }
   const db = await openDatabase(config.database);
+  schoolSettings(db, config).onProblems((problems) => log.warn({ problems }, 'invalid stored settings: their defaults are used'));
   const { engine, services } = await createEngine(config, db, { onError: (err, context) => log.error({ err, context }, 'workflow engine error') });
   await engine.startWorker({ concurrency: config.workerConcurrency });
   log.info({ queue: engine.queue.driver, concurrency: config.workerConcurrency, owner: engine.executor.owner }, 'worker started');

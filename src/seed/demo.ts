@@ -113,7 +113,7 @@ async function insertFamilies(
   ctx: { passwordHash: string; teachers: Map<string, SeededTeacher>; closures: Closure[]; zone: string; now: DateTime },
 ): Promise<void> {
   const today = ctx.now.setZone(ctx.zone).startOf('day');
-  const prices = defaultSettings({ timezone: ctx.zone, email: '' }).pricing.lessonCents;
+  const prices = defaultSettings({ timezone: ctx.zone }).pricing.lessonCents;
   const studentsPerTeacher = new Map<string, number>();
   const bookedMinutes = new Map<string, number>(); // "teacher:window" → minutes already taken
   for (const [familyIndex, family] of demoFamilies.entries()) {

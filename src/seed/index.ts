@@ -6,7 +6,6 @@ import { DEMO_MARKER_KEY, defaultSettings } from '../modules/settings/defaults.j
 import type { SqlExecutor } from '../db/sql-client.js';
 
 export { DEMO_PASSWORD } from './demo-data.js';
-export { defaultSettings } from '../modules/settings/defaults.js';
 
 export interface SeedOptions {
   /** E-mail of the first admin (stored lower case). */

@@ -39,7 +39,7 @@ export function captureLogs(): { logger: Record<string, unknown>; text(): string
       done();
     },
   });
-  const base = loggerOptions({ logLevel: 'trace', env: 'test' }) as Record<string, unknown>;
+  const base = loggerOptions({ logLevel: 'trace', logFormat: 'json' }) as Record<string, unknown>;
   return { logger: { ...base, level: 'trace', stream }, text: () => lines.join('') };
 }
 

@@ -48,7 +48,7 @@ export interface TestApp {
 
 /** Test configuration: defaults plus `overrides` (environment-variable style). */
 export function testConfig(overrides: Record<string, string> = {}): AppConfig {
-  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATA_DIR: 'memory://', SETTINGS_CACHE_MS: '0', ...overrides });
+  return loadConfig({ LOG_LEVEL: 'silent', LOG_FORMAT: 'json', DATA_DIR: 'memory://', SETTINGS_CACHE_MS: '0', ...overrides });
 }
 
 /** A real app on a fresh test database, for `app.inject()`. Call `close()` in afterAll. */

@@ -51,5 +51,5 @@ export type SchoolWorker = ScriptProcess;
 
 /** Starts a worker with `env` over this process's environment (set DATABASE_URL, JWT_SECRET …). */
 export function startSchoolWorker(env: Record<string, string>): SchoolWorker {
-  return spawnScript('src/main.ts', ['worker'], { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'info', REDIS_URL: '', ...env }, /worker started/);
+  return spawnScript('src/main.ts', ['worker'], { ...process.env, LOG_LEVEL: 'info', LOG_FORMAT: 'json', REDIS_URL: '', ...env }, /worker started/);
 }

@@ -59,7 +59,7 @@ describe.skipIf(!postgresBin)('a PostgreSQL outage under write load', () => {
       DATABASE_URL: database.url,
       JWT_SECRET: 'outage-test-secret-outage-test-secret-0123',
       REDIS_URL: '', // the pg-boss queue: it lives in the database that goes away
-      NODE_ENV: 'test',
+      LOG_FORMAT: 'json',
     };
     server = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'serve'], {
       cwd: repoRoot,

@@ -1,11 +1,12 @@
 // Drizzle table definitions, one file per domain table group, mirroring migrations/*.sql
-// (the SQL is the source of truth; CHECK and EXCLUDE constraints exist only there).
+// (the SQL is the source of truth; CHECK and EXCLUDE constraints exist only there). The payment,
+// billing and simulated-gateway tables have none: only the payments module's SQL uses them (their
+// allowed values: src/modules/payments/values.ts).
 export * from './users.js';
 export * from './teachers.js';
 export * from './students.js';
 export * from './lessons.js';
 export * from './workflows.js';
-export * from './payments.js';
 export * from './academics.js';
 export * from './settings.js';
 export * from './messaging.js';
@@ -14,6 +15,4 @@ export * from './relations.js';
 export * from './auth.js';
 export * from './calendar.js';
 export * from './enrollments.js';
-export * from './sim-gateway.js';
 export * from './notifications-prefs.js';
-export * from './billing.js';

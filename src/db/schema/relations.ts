@@ -3,7 +3,6 @@ import { academicYears, closures, semesters } from './academics.js';
 import { auditLog, consents } from './audit.js';
 import { lessons, makeupCredits } from './lessons.js';
 import { notifications, outbox } from './messaging.js';
-import { payments } from './payments.js';
 import { students } from './students.js';
 import { teacherAvailability, teacherTimeOff, teachers } from './teachers.js';
 import { users } from './users.js';
@@ -14,7 +13,6 @@ import { workflowRuns, workflowSteps } from './workflows.js';
 export const usersRelations = relations(users, ({ one, many }) => ({
   teacher: one(teachers),
   children: many(students),
-  payments: many(payments),
   notifications: many(notifications),
   consents: many(consents),
 }));
@@ -40,7 +38,6 @@ export const studentsRelations = relations(students, ({ one, many }) => ({
   teacher: one(teachers, { fields: [students.teacherId], references: [teachers.id] }),
   lessons: many(lessons),
   makeupCredits: many(makeupCredits),
-  payments: many(payments),
 }));
 
 export const lessonsRelations = relations(lessons, ({ one }) => ({
@@ -50,13 +47,6 @@ export const lessonsRelations = relations(lessons, ({ one }) => ({
 
 export const makeupCreditsRelations = relations(makeupCredits, ({ one }) => ({
   student: one(students, { fields: [makeupCredits.studentId], references: [students.id] }),
-}));
-
-export const paymentsRelations = relations(payments, ({ one }) => ({
-  parent: one(users, { fields: [payments.parentId], references: [users.id] }),
-  student: one(students, { fields: [payments.studentId], references: [students.id] }),
-  lesson: one(lessons, { fields: [payments.lessonId], references: [lessons.id] }),
-  workflowRun: one(workflowRuns, { fields: [payments.workflowRunId], references: [workflowRuns.id] }),
 }));
 
 export const workflowRunsRelations = relations(workflowRuns, ({ many }) => ({

@@ -2,7 +2,11 @@ import { integer, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
 import { tstz } from './columns.js';
 import { users } from './users.js';
 
-/** School-wide settings, one JSON value per key; the seed inserts the defaults (src/modules/settings/defaults.ts). */
+/**
+ * School-wide settings, one JSON value per key. The settings module owns them: it reads,
+ * validates and caches the values (src/modules/settings/reader.ts), types them (types.ts), and
+ * the seed inserts its defaults (defaults.ts).
+ */
 export const settings = pgTable('settings', {
   key: text('key').primaryKey(),
   value: jsonb('value').$type<unknown>().notNull(),
@@ -12,48 +16,3 @@ export const settings = pgTable('settings', {
 
 export type Setting = typeof settings.$inferSelect;
 export type NewSetting = typeof settings.$inferInsert;
-
-/** Value of the `school` setting. */
-export interface SchoolSetting {
-  name: string;
-  /** IANA zone, e.g. America/Halifax. */
-  timezone: string;
-  /** ISO 4217, e.g. CAD. */
-  currency: string;
-  email: string;
-  phone: string;
-}
-
-/**
- * Value of the `pricing` setting: the price of one lesson by its length in minutes (JSON object
- * keys are strings), in cents of `currency`; a demo (trial) lesson costs `demoLessonCents`.
- * Example: `{ currency: 'CAD', lessonCents: { '30': 4500, '45': 6000, '60': 7500 }, demoLessonCents: 0 }`.
- */
-export interface PricingSetting {
-  currency: string;
-  lessonCents: Record<string, number>;
-  demoLessonCents: number;
-}
-
-/** The known setting keys and the shape of their values. */
-export interface KnownSettings {
-  school: SchoolSetting;
-  /** Instruments the school offers (lower case). */
-  instruments: string[];
-  pricing: PricingSetting;
-  /** Lesson lengths offered, minutes. */
-  lessonDurations: number[];
-  /** A parent may cancel up to this many hours before a lesson. */
-  cancellationWindowHours: number;
-  /** A lesson may be rescheduled up to this many hours before it starts. */
-  rescheduleWindowHours: number;
-  /** Gap kept free after each lesson, minutes. */
-  bufferMinutes: number;
-  /** Earliest a new lesson may start, hours from now. */
-  minimumNoticeHours: number;
-  /** When lesson reminders go out, hours before the lesson. */
-  reminderLeadHours: number;
-  /** IANA zone of the school (same as school.timezone). */
-  timezone: string;
-}
-export type SettingKey = keyof KnownSettings;

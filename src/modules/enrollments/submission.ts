@@ -3,7 +3,7 @@
  * anything is written) and its normalised, stored form.
  */
 import type { SqlExecutor } from '../../db/sql-client.js';
-import type { KnownSettings } from '../../db/schema/settings.js';
+import type { KnownSettings } from '../settings/types.js';
 import type { FieldIssue } from '../../http/errors.js';
 import { localDateOf } from '../scheduling/local-time.js';
 import type { EnrollmentBody, Submission } from './schemas.js';

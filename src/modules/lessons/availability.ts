@@ -1,5 +1,5 @@
 import type { Caller } from '../auth/scoped.js';
-import type { KnownSettings } from '../../db/schema/settings.js';
+import type { KnownSettings } from '../settings/types.js';
 import { notFound } from '../../http/errors.js';
 import { formatSlots, freeSlotStarts } from '../scheduling/availability.js';
 import { isoInZone, localInstant, parseLocalDate, timeOfMinutes, minutesOfTime } from '../scheduling/local-time.js';

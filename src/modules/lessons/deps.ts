@@ -1,9 +1,9 @@
 import type { AppConfig } from '../../config.js';
 import type { Database } from '../../db/client.js';
 import type { Caller } from '../auth/scoped.js';
-import type { KnownSettings } from '../../db/schema/settings.js';
 import { validationFailed, type AppError } from '../../http/errors.js';
-import { loadSettings } from '../settings/read.js';
+import { schoolSettings } from '../settings/reader.js';
+import type { KnownSettings } from '../settings/types.js';
 import type { SchedulingRules } from '../scheduling/types.js';
 
 /** What the lesson services need; `now` is injectable so rules never read the clock themselves. */
@@ -11,27 +11,16 @@ export interface LessonDeps {
   db: Database;
   config: AppConfig;
   now: () => number;
-  /** How long settings read from the database are reused, ms (0: read on every request). */
+  /**
+   * How old the settings may be, ms. Default SETTINGS_CACHE_MS (config.settingsCacheMs); 0 reads
+   * them now, as routes whose answers the read cache keeps must.
+   */
   settingsTtlMs?: number;
 }
 
-const settingsCache = new WeakMap<Database, { at: number; value: Promise<KnownSettings> }>();
-
-/**
- * The school's settings (stored values over the defaults), reused for `settingsTtlMs` per process
- * (a hot read path saves a round trip; an admin's change applies within that time).
- */
+/** The school's settings, from the settings module's reader (validated, cached; see SchoolSettings). */
 export function settingsOf(deps: LessonDeps): Promise<KnownSettings> {
-  const ttl = deps.settingsTtlMs ?? 0;
-  const now = performance.now();
-  const cached = settingsCache.get(deps.db);
-  if (ttl > 0 && cached && now - cached.at < ttl) return cached.value;
-  const value = loadSettings(deps.db.sql, deps.config.schoolTimezone);
-  if (ttl > 0) {
-    settingsCache.set(deps.db, { at: now, value });
-    value.catch(() => settingsCache.delete(deps.db));
-  }
-  return value;
+  return schoolSettings(deps.db, deps.config).get(deps.settingsTtlMs);
 }
 
 /**

@@ -9,6 +9,7 @@ export interface Metrics {
   readCache: Counter<'result'>;
 }
 
+/** A registry with the HTTP and read-cache metrics; `defaultMetrics` (default true) adds prom-client's process metrics. */
 export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metrics {
   const registry = new Registry();
   if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry });

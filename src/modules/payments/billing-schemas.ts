@@ -3,7 +3,7 @@
  * payment method, and starting / changing / cancelling a student's lesson subscription.
  */
 import { z } from 'zod';
-import { billingIntervals, invoiceStatuses, subscriptionStatuses } from '../../db/schema/billing.js';
+import { billingIntervals, invoiceStatuses, subscriptionStatuses } from './values.js';
 import { id, paymentMethodRef } from './schemas.js';
 
 export const paymentMethodView = z.object({

@@ -12,12 +12,13 @@ import type { Caller } from '../auth/scoped.js';
 import { AppError, conflict, validationFailed } from '../../http/errors.js';
 import type { SchoolServices } from '../services.js';
 import { recordAudit, type AuditActor } from '../audit/record.js';
-import { loadSettings } from '../settings/read.js';
+import { schoolSettings } from '../settings/reader.js';
 import { notifyUser } from './notify.js';
 import { getPayment } from './read.js';
 import { receiptNumberOf } from './record-success.js';
 import { SCHOOL_CURRENCY } from './rules.js';
 import type { OfflineBody, OfflineMethod, OfflineResult } from './schemas.js';
+import { OFFLINE_GATEWAY } from './values.js';
 import { claimDebt, debtToSettle } from './settlement.js';
 
 type Deps = Pick<SchoolServices, 'db' | 'workflows' | 'config'>;
@@ -33,7 +34,7 @@ async function checkRequest(deps: Deps, body: OfflineBody): Promise<Date> {
     const [student] = await sql.query<{ parent_id: number }>('SELECT parent_id FROM students WHERE id = $1', [body.studentId]);
     if (student?.parent_id !== body.parentId) throw validationFailed([{ field: 'body.studentId', message: 'is not a child of this parent' }]);
   }
-  const { timezone } = await loadSettings(sql, deps.config.schoolTimezone);
+  const { timezone } = await schoolSettings(deps.db, deps.config).get();
   const day = DateTime.fromISO(body.receivedOn, { zone: timezone });
   if (!day.isValid) throw validationFailed([{ field: 'body.receivedOn', message: 'is not a calendar date' }]);
   if (body.receivedOn > DateTime.now().setZone(timezone).toISODate()!) throw validationFailed([{ field: 'body.receivedOn', message: 'must not be in the future' }]);
@@ -86,8 +87,8 @@ export async function recordOfflinePayment(
     await tx.query('UPDATE payments SET receipt_number = $2 WHERE id = $1', [id, receiptNumberOf(id)]);
     await tx.query(
       `INSERT INTO ledger_entries (parent_id, payment_id, kind, amount_cents, currency, gateway, gateway_object_id, entry_key, description, occurred_at)
-       VALUES ($1, $2, 'payment', $3, $4, 'offline', $5, $6, $7, $8)`,
-      [body.parentId, id, body.amountCents, SCHOOL_CURRENCY, body.reference ?? `${body.method}:${id}`, `offline:${id}`, description, receivedAt],
+       VALUES ($1, $2, 'payment', $3, $4, $5, $6, $7, $8, $9)`,
+      [body.parentId, id, body.amountCents, SCHOOL_CURRENCY, OFFLINE_GATEWAY, body.reference ?? `${body.method}:${id}`, `offline:${id}`, description, receivedAt],
     );
     await recordAudit(tx, actor, { action: 'create', entity: 'payment', entityId: id, after: { ...body, description, settlesPaymentId: debtId ?? null, offline: true } });
     if (debtId !== undefined) await claimDebt(tx, debtId, id, actor, { settleNow: true });

@@ -3,7 +3,7 @@
  * money integer cents, instants ISO 8601. Bad input answers 400 naming the field.
  */
 import { z } from 'zod';
-import { paymentStatuses } from '../../db/schema/payments.js';
+import { paymentStatuses } from './values.js';
 import { boundedDate, boundedInstant } from '../../http/date-schemas.js';
 import { pageQuery } from '../../http/pagination.js';
 import { MAX_PAYMENT_CENTS, MIN_PAYMENT_CENTS, SCHOOL_CURRENCY } from './rules.js';

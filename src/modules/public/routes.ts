@@ -7,7 +7,7 @@ import { teachers } from '../../db/schema/teachers.js';
 import { users } from '../../db/schema/users.js';
 import { errorResponse } from '../../http/error-schemas.js';
 import { offsetOf, pageOf, pageQuery } from '../../http/pagination.js';
-import { loadSettings } from '../settings/read.js';
+import { schoolSettings } from '../settings/reader.js';
 
 const tags = ['public'];
 const errors = { 400: errorResponse, 429: errorResponse };
@@ -92,7 +92,8 @@ export const publicRoutes =
       '/api/v1/public/pricing',
       { config: { ...access, readCache: true }, schema: { tags, summary: 'Lesson prices by length, from the settings', response: { 200: pricing, ...errors } } },
       async () => {
-        const settings = await loadSettings(db.sql, config.schoolTimezone);
+        // Read now: the answer is kept by the read cache, exact only if built from current settings.
+        const settings = await schoolSettings(db, config).fresh();
         const lessons = Object.entries(settings.pricing.lessonCents)
           .map(([minutes, amountCents]) => ({ durationMinutes: Number(minutes), amountCents }))
           .filter((l) => settings.lessonDurations.includes(l.durationMinutes))

@@ -1,16 +1,21 @@
-import type { KnownSettings } from '../../db/schema/settings.js';
+import type { KnownSettings } from './types.js';
+
+/** The school's contact address when neither a stored `school` setting nor an admin e-mail gives one. */
+export const FALLBACK_SCHOOL_EMAIL = 'office@example.com';
 
 /**
- * The settings every school starts with. The seed inserts each key that is missing and never
- * overwrites a value an admin changed. Shapes are documented on KnownSettings (schema/settings.ts).
+ * The settings every school starts with, and the value of any key that is not stored (or whose
+ * stored value is invalid). The seed inserts each key that is missing and never overwrites a value
+ * an admin changed. `timezone` is SCHOOL_TIMEZONE; `email` the school's contact address (the seed
+ * gives the admin's). Shapes are documented on KnownSettings (types.ts).
  */
-export function defaultSettings(options: { timezone: string; email: string }): KnownSettings {
+export function defaultSettings(options: { timezone: string; email?: string }): KnownSettings {
   return {
     school: {
       name: 'Cedar Heights Music Academy',
       timezone: options.timezone,
       currency: 'CAD',
-      email: options.email,
+      email: options.email ?? FALLBACK_SCHOOL_EMAIL,
       phone: '+19025550100',
     },
     instruments: ['piano', 'guitar', 'violin', 'voice', 'drums'],

@@ -6,7 +6,7 @@ import { teachers } from '../../db/schema/teachers.js';
 import { notFound } from '../../http/errors.js';
 import { recordAudit, type AuditActor } from '../audit/record.js';
 import { todayIn } from '../records/common.js';
-import { loadSettings } from '../settings/read.js';
+import type { SchoolSettings } from '../settings/reader.js';
 import { findStudent, listStudents, toView } from './queries.js';
 import { checkStudent, type RuleContext } from './rules.js';
 import type { StudentBody, StudentListQuery, StudentPatch, StudentView } from './schemas.js';
@@ -18,39 +18,41 @@ type StudentRow = typeof students.$inferSelect;
 export class StudentsService {
   constructor(
     private readonly db: Database,
-    private readonly fallbackTimezone: string,
+    private readonly settings: SchoolSettings,
   ) {}
 
-  private async context(tx: Orm): Promise<RuleContext> {
-    const settings = await loadSettings(sqlExecutorOf(tx), this.fallbackTimezone);
+  /** Instruments and today's date, from settings read now (list and detail answers may be kept by the read cache). */
+  private async context(): Promise<RuleContext> {
+    const settings = await this.settings.fresh();
     return { instruments: settings.instruments, today: todayIn(settings.timezone) };
   }
 
   /** Admins see everyone; a parent only their children; a teacher only their assigned students. */
   async list(caller: Caller, query: StudentListQuery) {
+    const { today } = await this.context();
     return asCaller(this.db, caller, async (tx) => {
       const scope: { parentId?: number; teacherId?: number } = {};
       if (caller.role === 'parent') scope.parentId = caller.userId;
       if (caller.role === 'teacher') scope.teacherId = (await teacherIdOf(tx, caller.userId)) ?? -1;
       const { rows, total } = await listStudents(tx, query, scope);
-      const today = (await this.context(tx)).today;
       return { data: rows.map((row) => toView(row, today, caller.role)), page: query.page, pageSize: query.pageSize, total };
     });
   }
 
   /** Another family's child, or a student a teacher does not teach, is "not found" (404), never 403. */
   async get(caller: Caller, id: number): Promise<StudentView> {
+    const { today } = await this.context();
     return asCaller(this.db, caller, async (tx) => {
       const row = await findStudent(tx, id);
       if (caller.role === 'parent' && row.student.parentId !== caller.userId) throw notFoundStudent(id);
       if (caller.role === 'teacher' && row.student.teacherId !== (await teacherIdOf(tx, caller.userId))) throw notFoundStudent(id);
-      return toView(row, (await this.context(tx)).today, caller.role);
+      return toView(row, today, caller.role);
     });
   }
 
   async create(caller: Caller, actor: AuditActor, body: StudentBody): Promise<StudentView> {
+    const ctx = await this.context();
     return asCaller(this.db, caller, async (tx) => {
-      const ctx = await this.context(tx);
       const values = { ...body, teacherId: body.teacherId ?? null, enrollmentDate: body.enrollmentDate ?? ctx.today, isActive: body.isActive ?? true };
       await checkStudent(tx, values, ctx);
       const [created] = await tx.insert(students).values(values).returning({ id: students.id });
@@ -90,10 +92,10 @@ export class StudentsService {
     apply: (current: StudentRow) => Omit<StudentRow, 'id' | 'createdAt' | 'updatedAt'>,
     action: 'update' | 'delete' = 'update',
   ): Promise<StudentView> {
+    const ctx = await this.context();
     return asCaller(this.db, caller, async (tx) => {
       const [current] = await tx.select().from(students).where(eq(students.id, id)).for('update');
       if (!current) throw notFoundStudent(id);
-      const ctx = await this.context(tx);
       const before = toView(await findStudent(tx, id), ctx.today);
       const { id: _id, createdAt: _c, updatedAt: _u, ...next } = { ...current, ...apply(current) } as StudentRow;
       const changes = Object.entries(next).filter(([key, value]) => current[key as keyof StudentRow] !== value);

@@ -2,18 +2,17 @@ import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Database, Orm } from '../../db/client.js';
 import { asCaller, type Caller } from '../auth/scoped.js';
-import type { KnownSettings } from '../../db/schema/settings.js';
+import type { KnownSettings } from '../settings/types.js';
 import { actorOf, callerOf } from '../auth/caller.js';
 import { pageOf } from '../../http/pagination.js';
 import { errors, idParams, noContent, security } from '../records/common.js';
-import { loadSettings } from '../settings/read.js';
+import type { SchoolSettings } from '../settings/reader.js';
 import { requireAdminOrSelf } from './access.js';
 import { replaceWeeklyHours } from './hours.js';
 import { detailOf, listTeachers } from './queries.js';
 import * as s from './schemas.js';
 import { createTeacher, patchTeacher } from './service.js';
 import { addTimeOff, removeTimeOff } from './time-off.js';
-import { sqlExecutorOf } from '../../db/orm-sql.js';
 
 const admin = { access: ['admin'] as const };
 const staff = { access: ['admin', 'teacher'] as const };
@@ -26,11 +25,13 @@ const tags = ['teachers'];
  * GET /teachers/{id}/availability (free slots) belongs to the scheduling routes.
  */
 export const teacherRoutes =
-  (db: Database, fallbackTimezone: string): FastifyPluginAsyncZod =>
+  (db: Database, schoolSettings: SchoolSettings): FastifyPluginAsyncZod =>
   async (app) => {
-    const run = <T>(request: FastifyRequest, work: (tx: Orm, caller: Caller, settings: KnownSettings) => Promise<T>): Promise<T> => {
+    // Settings read now: the profile answer may be kept by the read cache.
+    const run = async <T>(request: FastifyRequest, work: (tx: Orm, caller: Caller, settings: KnownSettings) => Promise<T>): Promise<T> => {
       const caller = callerOf(request);
-      return asCaller(db, caller, async (tx) => work(tx, caller, await loadSettings(sqlExecutorOf(tx), fallbackTimezone)));
+      const settings = await schoolSettings.fresh();
+      return asCaller(db, caller, (tx) => work(tx, caller, settings));
     };
 
     app.get(

@@ -47,7 +47,7 @@ export interface NodeDeps {
 export function nodeDeps(deps: EnrollmentWorkflowDeps): NodeDeps {
   const now = deps.now ?? Date.now;
   const { config, db } = deps.services;
-  return { services: deps.services, now, faults: deps.faults ?? {}, lessons: { db, config, now, settingsTtlMs: config.settingsCacheMs } };
+  return { services: deps.services, now, faults: deps.faults ?? {}, lessons: { db, config, now } };
 }
 
 /** Calls the fault seam, if any. */

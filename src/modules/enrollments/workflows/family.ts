@@ -7,7 +7,7 @@
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Orm } from '../../../db/client.js';
-import type { KnownSettings } from '../../../db/schema/settings.js';
+import type { KnownSettings } from '../../settings/types.js';
 import { students } from '../../../db/schema/students.js';
 import { defineNode, PermanentError, type TaskContext } from '../../../engine/index.js';
 import { AppError } from '../../../http/errors.js';

@@ -17,9 +17,9 @@ import { buildConfirmNode } from './confirm.js';
 import { LESSON_SCHEDULE_WORKFLOW, NODE, scheduleEvent, type ScheduleEvent } from './contracts.js';
 import { buildDecisionNodes } from './nodes.js';
 
-/** The lessons module's dependencies inside a worker: the clock is real; settings cached as the routes do. */
+/** The lessons module's dependencies inside a worker: the clock is real; settings the reader's copy (SETTINGS_CACHE_MS). */
 export function lessonDepsOf(services: SchoolServices): LessonDeps {
-  return { db: services.db, config: services.config, now: Date.now, settingsTtlMs: services.config.settingsCacheMs };
+  return { db: services.db, config: services.config, now: Date.now };
 }
 
 /** Builds the workflow on the process's services; register it once (src/runtime/workflows.ts). */

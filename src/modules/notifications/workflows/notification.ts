@@ -16,7 +16,8 @@ import { createInApp } from '../in-app.js';
 import { ensureOutboxRow } from '../outbox.js';
 import { planDelivery, type DeliveryPlan } from '../preferences.js';
 import { renderTemplate, TemplateDataError, type RenderedMessage } from '../render.js';
-import { loadSchoolContext } from '../school.js';
+import { schoolContextOf } from '../school.js';
+import { schoolSettings } from '../../settings/reader.js';
 import { NOTIFICATION_WORKFLOW, type Channel, type NotificationRequest } from '../types.js';
 import { notificationEvent } from './event.js';
 import { channelSummary, trackOutput, type ChannelResult } from './summary.js';
@@ -45,7 +46,7 @@ export function buildNotificationWorkflow(services: SchoolServices, options: { r
     process: async (ctx: Ctx): Promise<RenderedMessage | null> => {
       const plan = ctx.output(determine) as DeliveryPlan;
       if (!Object.values(plan.channels).some((c) => c.send)) return null;
-      const school = await loadSchoolContext(sql, services.config.schoolTimezone);
+      const school = schoolContextOf(await schoolSettings(services.db, services.config).get());
       try {
         return renderTemplate(ctx.event.template, ctx.event.data, { school, recipientName: plan.recipientName });
       } catch (error) {

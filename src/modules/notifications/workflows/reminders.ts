@@ -11,7 +11,7 @@
 import { z } from 'zod';
 import { defineNode, defineWorkflow, type TaskContext } from '../../../engine/index.js';
 import type { SchoolServices } from '../../services.js';
-import { loadSettings } from '../../settings/read.js';
+import { schoolSettings } from '../../settings/reader.js';
 import { sendNotification } from '../send.js';
 
 export const LESSON_REMINDERS_WORKFLOW = 'lesson-reminders';
@@ -41,8 +41,8 @@ export function buildLessonRemindersWorkflow(services: SchoolServices) {
     description: 'Scheduled lessons starting within the lead time whose reminder has not been sent',
     retry: { maxAttempts: 3 },
     process: async (): Promise<{ leadHours: number; lessons: DueLesson[] }> => {
-      const settings = await loadSettings(sql, services.config.schoolTimezone);
-      const leadHours = Number(settings.reminderLeadHours) > 0 ? Number(settings.reminderLeadHours) : 24;
+      const { reminderLeadHours } = await schoolSettings(services.db, services.config).get();
+      const leadHours = reminderLeadHours > 0 ? reminderLeadHours : 24;
       const rows = await sql.query<Omit<DueLesson, 'startsAt'> & { startsAt: Date }>(
         `SELECT l.id AS "lessonId", l.scheduled_at AS "startsAt", l.duration_minutes AS "durationMinutes",
                 s.first_name || ' ' || s.last_name AS "studentName", s.first_name AS "studentFirstName",

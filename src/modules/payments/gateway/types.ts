@@ -11,7 +11,9 @@
  * (`GatewayRequestError`, permanent).
  */
 
-export type GatewayName = 'stripe' | 'simulated';
+import type { BillingInterval, GatewayName, InvoiceStatus, SubscriptionStatus } from '../values.js';
+
+export type { BillingInterval, GatewayName, InvoiceStatus, SubscriptionStatus };
 
 /** Options of a mutating call. */
 export interface CallOptions {
@@ -68,11 +70,6 @@ export interface GatewayRefund {
   created: Date;
 }
 
-/** `month`: billed monthly; `term`: billed once every 4 months (a term). */
-export type BillingInterval = 'month' | 'term';
-
-export type SubscriptionStatus = 'active' | 'past_due' | 'unpaid' | 'canceled' | 'incomplete' | 'trialing';
-
 export interface GatewaySubscription {
   id: string;
   customerId: string;
@@ -85,8 +82,6 @@ export interface GatewaySubscription {
   cancelAtPeriodEnd: boolean;
   metadata: Record<string, string>;
 }
-
-export type InvoiceStatus = 'draft' | 'open' | 'paid' | 'uncollectible' | 'void';
 
 /** A subscription invoice (one per billing period). */
 export interface GatewayInvoice {
