@@ -50,6 +50,7 @@ describe('queue and channel names', () => {
               resolve();
             },
             async cron() {},
+            claim: async () => new Map(),
           },
           { concurrency: 2 },
         );

@@ -208,9 +208,10 @@ export class WorkflowEngine {
     if (this.workerStarted) return;
     this.workerStarted = true;
     const handlers: QueueHandlers = {
-      run: async (runId) => {
-        await this.executor.execute(runId);
+      run: async (runId, claimed) => {
+        await this.executor.execute(runId, claimed);
       },
+      claim: (runIds, sql) => this.store.claimMany(runIds, this.executor.owner, this.executor.leaseMs, sql),
       cron: async (workflow, firingId) => {
         await this.start(workflow, { firedAt: new Date().toISOString() }, { idempotencyKey: `cron:${firingId}` });
       },

@@ -132,6 +132,21 @@ export class RunStore {
     return rows[0] ? toRunRecord(rows[0]) : undefined;
   }
 
+  /** `claim` for several runs in one statement, with `executor` (e.g. the queue's open transaction). */
+  async claimMany(runIds: readonly string[], owner: string, leaseMs: number, executor: EngineSqlExecutor): Promise<Map<string, RunRecord>> {
+    const rows = await executor.query<Record<string, unknown>>(
+      `UPDATE workflow_runs
+       SET status = CASE WHEN status = 'compensating' THEN status ELSE 'running' END,
+           attempt = attempt + 1, lease_owner = $2,
+           lease_expires_at = now() + make_interval(secs => $3::double precision / 1000),
+           started_at = coalesce(started_at, now()), updated_at = now()
+       WHERE id = ANY ($1::uuid[]) AND (status = 'queued' OR (status IN ('running', 'compensating') AND lease_expires_at < now()))
+       RETURNING ${runColumns}`,
+      [runIds, owner, leaseMs],
+    );
+    return new Map(rows.map((row) => [String(row.id), toRunRecord(row)]));
+  }
+
   /** Finished process checkpoints in completion order, and the highest attempt number per node and kind. */
   async resumeState(runId: string): Promise<{ completed: Checkpoint[]; attempts: Map<string, number> }> {
     const rows = await this.steps(runId);

@@ -5,6 +5,7 @@ import type { RunResult } from '../journal.js';
 import type { WorkflowRegistry } from '../registry.js';
 import { DurableJournal, LeaseLostError } from './durable-journal.js';
 import { combineJournals, type EngineMetrics } from './metrics.js';
+import type { RunRecord } from './records.js';
 import type { RunStore } from './store.js';
 import { RecordedTransactions, type TransactionOpener } from './transactions.js';
 import type { WaitStore } from './waits.js';
@@ -60,10 +61,13 @@ export class RunExecutor {
     return controller !== undefined;
   }
 
-  /** Executes `runId` if it can be claimed; otherwise does nothing (another worker has it, or it is done). */
-  async execute(runId: string): Promise<RunResult | undefined> {
+  /**
+   * Executes `runId` if it can be claimed; otherwise does nothing (another worker has it, or it is
+   * done). `claimed`: the run as `RunStore.claimMany` returned it, its lease already this worker's.
+   */
+  async execute(runId: string, claimed?: RunRecord): Promise<RunResult | undefined> {
     const { store, registry } = this.options;
-    const run = await store.claim(runId, this.owner, this.leaseMs);
+    const run = claimed ?? (await store.claim(runId, this.owner, this.leaseMs));
     if (!run) return undefined;
     if (!registry.has(run.workflow)) {
       await store.failUnstarted(runId, this.owner, {

@@ -1,11 +1,18 @@
 import type { EngineSql, EngineSqlExecutor } from '../durable/sql.js';
 import { EventEmitter } from 'node:events';
 import PgBoss from 'pg-boss';
+import type { RunRecord } from '../durable/records.js';
 import type { QueueHandlers, WorkflowQueue } from './types.js';
 
 /** Minimal SQL access pg-boss needs when it shares our connection (PGlite). */
 export interface PgBossSql {
   executeSql(text: string, values: unknown[]): Promise<{ rows: unknown[] }>;
+}
+
+/** A fetched job, with its run when the fetch claimed it already. */
+interface Fetched {
+  job: PgBoss.Job<{ runId: string }>;
+  claimed?: RunRecord;
 }
 
 /** pg-boss's statements on the engine's SQL (e.g. the caller's open transaction). */
@@ -232,20 +239,32 @@ export class PgBossQueue implements WorkflowQueue {
    * Up to `batchSize` jobs. In the run store's database, fetched and marked done in one
    * transaction (one commit instead of one for the fetch and one per completion).
    */
-  private async fetchBatch(batchSize: number): Promise<PgBoss.Job<{ runId: string }>[]> {
+  private async fetchBatch(handlers: QueueHandlers, batchSize: number): Promise<{ fetched: number; work: Fetched[] }> {
     const runDatabase = this.runDatabase;
-    if (!runDatabase) return this.boss.fetch<{ runId: string }>(this.runsQueue, { batchSize });
+    if (!runDatabase) {
+      const jobs = await this.boss.fetch<{ runId: string }>(this.runsQueue, { batchSize });
+      return { fetched: jobs.length, work: jobs.map((job) => ({ job })) };
+    }
     return runDatabase.transaction(async (tx) => {
       const db = bossDb(tx);
       const jobs = await this.boss.fetch<{ runId: string }>(this.runsQueue, { batchSize, db });
-      if (jobs.length > 0) {
-        await this.boss.complete(
-          this.runsQueue,
-          jobs.map((job) => job.id),
-          { db },
-        );
-      }
-      return jobs;
+      if (jobs.length === 0) return { fetched: 0, work: [] };
+      await this.boss.complete(
+        this.runsQueue,
+        jobs.map((job) => job.id),
+        { db },
+      );
+      const claimed = await handlers.claim([...new Set(jobs.map((job) => job.data.runId))], tx);
+      // A job whose run was not claimed (finished, or another worker's) needs nothing more.
+      // One execution per run: a run with several jobs in the batch (a signal queues it again) runs once.
+      const taken = new Set<string>();
+      const work = jobs.flatMap((job) => {
+        const run = claimed.get(job.data.runId);
+        if (!run || taken.has(run.id)) return [];
+        taken.add(run.id);
+        return [{ job, claimed: run }];
+      });
+      return { fetched: jobs.length, work };
     });
   }
 
@@ -254,12 +273,12 @@ export class PgBossQueue implements WorkflowQueue {
     if (!handlers) return;
     while (!this.stopping && this.inFlight.size < this.concurrency) {
       const batchSize = this.concurrency - this.inFlight.size;
-      const jobs = await this.fetchBatch(batchSize).catch(() => []);
-      this.drained = jobs.length < batchSize;
-      if (jobs.length === 0) return;
-      for (const job of jobs) {
+      const { fetched, work } = await this.fetchBatch(handlers, batchSize).catch(() => ({ fetched: 0, work: [] }));
+      this.drained = fetched < batchSize;
+      if (fetched === 0) return;
+      for (const { job, claimed } of work) {
         const task = handlers
-          .run(job.data.runId)
+          .run(job.data.runId, claimed)
           .then(
             () => (this.runDatabase ? undefined : this.complete(job.id)),
             (error: unknown) => (this.runDatabase ? undefined : this.boss.fail(this.runsQueue, job.id, { message: String(error) })),

@@ -1,3 +1,4 @@
+import type { RunRecord } from '../durable/records.js';
 import type { EngineSqlExecutor } from '../durable/sql.js';
 
 /**
@@ -31,7 +32,14 @@ export interface WorkflowQueue {
 }
 
 export interface QueueHandlers {
-  run(runId: string): Promise<void>;
+  /** Executes run `runId`; `claimed` when `claim` took its lease already. */
+  run(runId: string, claimed?: RunRecord): Promise<void>;
+  /**
+   * Takes the leases of `runIds` with `sql`, the queue's open transaction in the run store's
+   * database (so fetching the jobs and claiming their runs commit together). Returns the runs
+   * claimed; the others are finished or held by another worker and need nothing from this one.
+   */
+  claim(runIds: readonly string[], sql: EngineSqlExecutor): Promise<ReadonlyMap<string, RunRecord>>;
   /** A cron firing; `firingId` is unique per firing and the same on redelivery (use it as idempotency key). */
   cron(workflow: string, firingId: string): Promise<void>;
 }
