@@ -54,6 +54,8 @@ export interface DbCostPerEnrollment {
   writeTransactions: number;
   /** Bytes of the WAL records of the bench database. */
   walBytes: number;
+  /** Of `walBytes`, full-page images (first change of a page after a checkpoint: depends on when the server checkpoints). */
+  fpiBytes: number;
   /** pg_wal_lsn_diff over the phase: every database of the server. */
   serverWalBytes: number;
 }
@@ -186,6 +188,7 @@ async function measure(extraWorkers: number): Promise<EnrollmentFigures> {
         transactions: (commitsAfter - commitsBefore) / THROUGHPUT_RUNS,
         writeTransactions: (wal.dataCommits + wal.bareCommits) / THROUGHPUT_RUNS,
         walBytes: wal.bytes / THROUGHPUT_RUNS,
+        fpiBytes: wal.fpiBytes / THROUGHPUT_RUNS,
         serverWalBytes: wal.serverBytes / THROUGHPUT_RUNS,
       };
     } finally {
@@ -227,13 +230,13 @@ export function printEnrollment(figures: EnrollmentFigures[]): void {
     console.log(`| ${workers} | ${fmt(f.p50Ms)} ms | ${fmt(f.p95Ms)} ms | ${fmt(f.perSecond)} (${f.throughputRuns} runs) | ${f.inFlight} | ${fmt(f.throughputP95Ms)} ms |`);
   }
   console.log('\nDatabase work per enrollment in the throughput phase (scratch database; write transactions and WAL from pg_walinspect, all transactions from pg_stat_database)');
-  console.log('| worker processes | transactions (all) | write transactions | WAL KiB | server WAL KiB (all databases) |');
-  console.log('|---|---:|---:|---:|---:|');
+  console.log('| worker processes | transactions (all) | write transactions | WAL KiB | of which full-page images | server WAL KiB (all databases) |');
+  console.log('|---|---:|---:|---:|---:|---:|');
   for (const f of figures) {
     const c = f.dbCost;
     const kib = (bytes: number): string => (Number.isNaN(bytes) ? 'n/a' : fmt(bytes / 1024, 1));
     const count = (n: number): string => (Number.isNaN(n) ? 'n/a' : fmt(n, 1));
-    console.log(`| ${f.workerProcesses} | ${count(c.transactions)} | ${count(c.writeTransactions)} | ${kib(c.walBytes)} | ${kib(c.serverWalBytes)} |`);
+    console.log(`| ${f.workerProcesses} | ${count(c.transactions)} | ${count(c.writeTransactions)} | ${kib(c.walBytes)} | ${kib(c.fpiBytes)} | ${kib(c.serverWalBytes)} |`);
   }
   const last = figures[figures.length - 1];
   if (!last) return;
