@@ -7,6 +7,10 @@
  * warm-up), p50/p95 as the client sees them. Throughput: THROUGHPUT_RUNS with IN_FLIGHT requests
  * at a time, from the first request to the last answer; each must end `completed`.
  * Targets: p95 < 300 ms; ≥ 20 enrollments/s on the 2-core machine.
+ * Database cost of the throughput phase, per enrollment (db-cost.ts): committed transactions
+ * (pg_stat_database.xact_commit, read-only ones included, counters settled before and after),
+ * write transactions (the phase's COMMIT records, pg_walinspect) and WAL bytes (the bench
+ * database's records; and pg_wal_lsn_diff of the whole server over the phase).
  *
  * `npx tsx test/bench/enrollment.ts`. Env: BENCH_DATABASE_URL, BENCH_ENROLL_LATENCY (100),
  * BENCH_ENROLL_RUNS (600), BENCH_ENROLL_IN_FLIGHT (16), BENCH_ENROLL_WORKERS ("0,1": extra worker
@@ -14,7 +18,8 @@
  */
 import { pathToFileURL } from 'node:url';
 import { openDatabase } from '../../src/db/client.js';
-import { fmt, freePort, scratchDatabase, startProcess, stopProcess, waitFor200 } from './lib.js';
+import { DbCostMeter } from './db-cost.js';
+import { benchPostgresUrl, fmt, freePort, scratchDatabase, startProcess, stopProcess, waitFor200 } from './lib.js';
 import { percentile } from './load.js';
 
 const LATENCY_RUNS = Number(process.env.BENCH_ENROLL_LATENCY ?? 100);
@@ -36,8 +41,23 @@ export interface EnrollmentFigures {
   inFlight: number;
   perSecond: number;
   throughputP95Ms: number;
+  /** The database's work in the throughput phase, per enrollment (NaN where unknown: no pg_walinspect). */
+  dbCost: DbCostPerEnrollment;
   /** Mean time per node attempt during the run, by workflow and node (where the time goes). */
   nodes: { workflow: string; node: string; attempts: number; meanMs: number }[];
+}
+
+export interface DbCostPerEnrollment {
+  /** pg_stat_database.xact_commit, read-only transactions included (the settling time after the phase too: idle pollers). */
+  transactions: number;
+  /** COMMIT records of transactions that changed the bench database, plus NOTIFY-only commits. */
+  writeTransactions: number;
+  /** Bytes of the WAL records of the bench database. */
+  walBytes: number;
+  /** Of `walBytes`, full-page images (first change of a page after a checkpoint: depends on when the server checkpoints). */
+  fpiBytes: number;
+  /** pg_wal_lsn_diff over the phase: every database of the server. */
+  serverWalBytes: number;
 }
 
 let serial = 0;
@@ -143,16 +163,37 @@ async function measure(extraWorkers: number): Promise<EnrollmentFigures> {
 
     let next = 0;
     const loaded: number[] = [];
-    const started = performance.now();
-    await Promise.all(
-      Array.from({ length: IN_FLIGHT }, async () => {
-        while (next < THROUGHPUT_RUNS) {
-          next += 1;
-          loaded.push(await enroll(base, accessToken));
-        }
-      }),
-    );
-    const seconds = (performance.now() - started) / 1000;
+    const meter = await DbCostMeter.open(database.url, benchPostgresUrl);
+    let seconds: number;
+    let dbCost: DbCostPerEnrollment;
+    try {
+      await meter.settle(); // the transactions of the latency phase are reported by now
+      const commitsBefore = await meter.commits();
+      const started = performance.now();
+      const { window } = await meter.window(() =>
+        Promise.all(
+          Array.from({ length: IN_FLIGHT }, async () => {
+            while (next < THROUGHPUT_RUNS) {
+              next += 1;
+              loaded.push(await enroll(base, accessToken));
+            }
+          }),
+        ),
+      );
+      seconds = (performance.now() - started) / 1000;
+      await meter.settle();
+      const commitsAfter = await meter.commits();
+      const wal = await meter.walCost(window);
+      dbCost = {
+        transactions: (commitsAfter - commitsBefore) / THROUGHPUT_RUNS,
+        writeTransactions: (wal.dataCommits + wal.bareCommits) / THROUGHPUT_RUNS,
+        walBytes: wal.bytes / THROUGHPUT_RUNS,
+        fpiBytes: wal.fpiBytes / THROUGHPUT_RUNS,
+        serverWalBytes: wal.serverBytes / THROUGHPUT_RUNS,
+      };
+    } finally {
+      await meter.close();
+    }
     loaded.sort((a, b) => a - b);
     const nodes = await nodeProfile(database.url);
     return {
@@ -164,6 +205,7 @@ async function measure(extraWorkers: number): Promise<EnrollmentFigures> {
       inFlight: IN_FLIGHT,
       perSecond: THROUGHPUT_RUNS / seconds,
       throughputP95Ms: percentile(loaded, 95),
+      dbCost,
       nodes,
     };
   } finally {
@@ -186,6 +228,15 @@ export function printEnrollment(figures: EnrollmentFigures[]): void {
   for (const f of figures) {
     const workers = f.workerProcesses === 0 ? 'server (embedded worker)' : `server + ${f.workerProcesses} worker`;
     console.log(`| ${workers} | ${fmt(f.p50Ms)} ms | ${fmt(f.p95Ms)} ms | ${fmt(f.perSecond)} (${f.throughputRuns} runs) | ${f.inFlight} | ${fmt(f.throughputP95Ms)} ms |`);
+  }
+  console.log('\nDatabase work per enrollment in the throughput phase (scratch database; write transactions and WAL from pg_walinspect, all transactions from pg_stat_database)');
+  console.log('| worker processes | transactions (all) | write transactions | WAL KiB | of which full-page images | server WAL KiB (all databases) |');
+  console.log('|---|---:|---:|---:|---:|---:|');
+  for (const f of figures) {
+    const c = f.dbCost;
+    const kib = (bytes: number): string => (Number.isNaN(bytes) ? 'n/a' : fmt(bytes / 1024, 1));
+    const count = (n: number): string => (Number.isNaN(n) ? 'n/a' : fmt(n, 1));
+    console.log(`| ${f.workerProcesses} | ${count(c.transactions)} | ${count(c.writeTransactions)} | ${kib(c.walBytes)} | ${kib(c.fpiBytes)} | ${kib(c.serverWalBytes)} |`);
   }
   const last = figures[figures.length - 1];
   if (!last) return;

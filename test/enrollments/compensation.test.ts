@@ -4,9 +4,10 @@
  * failed enrollment does not block the same form later.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PermanentError, type TaskContext } from '../../src/engine/index.js';
+import { PermanentError, type TaskContext, type TransactionHandle } from '../../src/engine/index.js';
 import { enrollmentWorkflow, type EnrollmentEvent } from '../../src/modules/enrollments/workflows/index.js';
 import type { EnrollmentNodeId } from '../../src/modules/enrollments/workflows/deps.js';
+import { schoolTransactions } from '../../src/runtime/transaction-handle.js';
 import { createUser } from '../helpers/app.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
 import type { TestStack } from '../helpers/stack.js';
@@ -103,19 +104,27 @@ describe('a failure forced after the family was created', () => {
     expect(await counts(s.database.db)).toEqual({ ...before, enrollments: before.enrollments + 1, runs: before.runs + 1 });
   });
 
-  it('compensation is safe to run twice', async () => {
+  it('compensation is safe to run twice, even when its recorded results are not used', async () => {
     failAt = 'welcome';
     const res = await enroll(enrollmentForm());
     failAt = null;
     expect(res.json().status).toBe('failed');
     const before = await leftovers();
     const [row] = await sql('SELECT * FROM enrollments WHERE id = $1', [res.json().enrollmentId]);
-    // Run every compensation again, in reverse order, as a second compensation pass would.
+    // Run every compensation again, in reverse order, with the outputs the run recorded, as a second
+    // compensation pass would; its transactions run the work again instead of returning the results
+    // recorded by the first pass.
+    const run = await s.engine.view(res.json().runId);
+    const outputs = new Map((run?.nodes ?? []).map((n) => [n.nodeId, n.output]));
+    expect(outputs.get('family')).toMatchObject({ createdParent: true, createdStudent: true });
+    const open = schoolTransactions(s.database.db);
+    const ctx = {
+      event: { enrollmentId: res.json().enrollmentId },
+      transaction: <T>(work: (tx: TransactionHandle) => Promise<T>) => open((handle) => work(handle)),
+    } as unknown as TaskContext<EnrollmentEvent>;
     const workflow = enrollmentWorkflow({ services: s.services });
-    const ctx = { event: { enrollmentId: res.json().enrollmentId } } as unknown as TaskContext<EnrollmentEvent>;
-    const outputs: Record<string, unknown> = { assign: { teacherId: 1, score: 1, preferred: false, changed: true } };
     for (const config of [...workflow.nodes].reverse()) {
-      if (config.node.kind === 'node' && config.node.compensate) await config.node.compensate(ctx, outputs[config.node.id]);
+      if (config.node.kind === 'node' && config.node.compensate && outputs.has(config.node.id)) await config.node.compensate(ctx, outputs.get(config.node.id));
     }
     expect(await leftovers()).toEqual(before);
     const [again] = await sql('SELECT * FROM enrollments WHERE id = $1', [res.json().enrollmentId]);

@@ -7,21 +7,21 @@ import { defineNode, type TaskContext } from '../../../engine/index.js';
 import { sendNotification } from '../../notifications/send.js';
 import type { NotificationRequest } from '../../notifications/types.js';
 import { checkpointFault, DB_RETRY, SERVICE_RETRY, type EnrollmentEvent, type NodeDeps } from './deps.js';
-import { lockEnrollment, readEnrollment, studentNameOf, submissionOf, transaction, updateEnrollment } from './row.js';
+import { readEnrollment, studentNameOf, submissionOf, updateEnrollment } from './row.js';
 import type { ValidateOutput } from './validate.js';
 
 const decided = z.object({ status: z.enum(['rejected', 'waitlisted']), notificationRunId: z.string().nullable() });
 type Decided = z.infer<typeof decided>;
 
-/** Stores the decision once (a re-run finds it stored). */
+/** Stores the decision (once: a re-run gets the recorded result of `ctx.transaction`). */
 async function decide(deps: NodeDeps, ctx: TaskContext<EnrollmentEvent>, status: 'rejected' | 'waitlisted'): Promise<void> {
   // The decision after the owner's confirmation, when there was one, else validate's.
   const reasons = (ctx.output<ValidateOutput>('confirm') ?? ctx.output<ValidateOutput>('validate'))?.reasons ?? [];
-  await transaction(deps.services.db, async (tx) => {
-    const row = await lockEnrollment(tx, ctx.event.enrollmentId);
-    if (row.status === status) return;
-    await updateEnrollment(tx, row.id, { status, errors: reasons, decidedAt: new Date(deps.now()) });
-    await checkpointFault(deps, status === 'rejected' ? 'reject' : 'waitlist', row.id);
+  const id = ctx.event.enrollmentId;
+  await ctx.transaction(async ({ orm }) => {
+    await updateEnrollment(orm, id, { status, errors: reasons, decidedAt: new Date(deps.now()) });
+    await checkpointFault(deps, status === 'rejected' ? 'reject' : 'waitlist', id);
+    return null;
   });
 }
 

@@ -19,14 +19,20 @@ export type EnrollmentEvent = z.infer<typeof enrollmentEvent>;
 export const enrollmentNodes = ['validate', 'decide', 'confirm', 'confirmed', 'reject', 'waitlist', 'family', 'payment', 'assign', 'demo', 'welcome'] as const;
 export type EnrollmentNodeId = (typeof enrollmentNodes)[number];
 
-/**
- * A test seam, never set in production: `beforeCommit` is awaited just before each writing node
- * records its work (inside its last transaction, or before its last single-statement write);
- * throwing there fails the node before the row records it (a PermanentError skips retries), so
- * tests can force a failure after any node.
- */
+/** A test seam, never set in production, to force failures around a writing node's commit. */
 export interface EnrollmentFaults {
+  /**
+   * Awaited inside each writing node's last transaction just before it commits (the demo node:
+   * before its last write). Throwing there rolls the node's work back and fails the node (a
+   * PermanentError skips retries), so tests can force a failure after any node.
+   */
   beforeCommit?(node: EnrollmentNodeId, enrollmentId: number): void | Promise<void>;
+  /**
+   * Awaited once a writing node's `ctx.transaction` has committed, before the node returns and so
+   * before its checkpoint. Throwing there (a retryable error) makes the node run again over work
+   * already committed and recorded.
+   */
+  afterCommit?(node: EnrollmentNodeId, enrollmentId: number): void | Promise<void>;
 }
 
 export interface EnrollmentWorkflowDeps {
@@ -50,9 +56,14 @@ export function nodeDeps(deps: EnrollmentWorkflowDeps): NodeDeps {
   return { services: deps.services, now, faults: deps.faults ?? {}, lessons: { db, config, now } };
 }
 
-/** Calls the fault seam, if any. */
+/** Calls the fault seam before the commit, if any. */
 export async function checkpointFault(deps: NodeDeps, node: EnrollmentNodeId, enrollmentId: number): Promise<void> {
   await deps.faults.beforeCommit?.(node, enrollmentId);
+}
+
+/** Calls the fault seam after the commit, if any. */
+export async function committedFault(deps: NodeDeps, node: EnrollmentNodeId, enrollmentId: number): Promise<void> {
+  await deps.faults.afterCommit?.(node, enrollmentId);
 }
 
 /**

@@ -1,8 +1,9 @@
 /**
  * `family`: the parent account (reused when the e-mail is a parent's; else created without a
  * password: the set-password e-mail goes out with the welcome, once the enrollment succeeded) and
- * the student (reused when this parent already has this child for this instrument). One
- * transaction with the row, so it happens once. Its compensation deletes what it created.
+ * the student (reused when this parent already has this child for this instrument), written with
+ * the row's parent_id and student_id in one `ctx.transaction`, so it happens once: a re-run gets the
+ * recorded output. Its compensation deletes what that output says was created.
  */
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
@@ -16,8 +17,9 @@ import { localDateOf } from '../../scheduling/local-time.js';
 import { settingsOf } from '../../lessons/deps.js';
 import { checkStudent } from '../../students/rules.js';
 import type { Submission } from '../schemas.js';
-import { checkpointFault, DB_RETRY, systemActor, type EnrollmentEvent, type NodeDeps } from './deps.js';
-import { lockEnrollment, submissionOf, transaction, updateEnrollment, withNotes } from './row.js';
+import { customerIdOf } from '../../payments/customers.js';
+import { checkpointFault, committedFault, DB_RETRY, systemActor, type EnrollmentEvent, type NodeDeps } from './deps.js';
+import { lockEnrollment, submissionOf, updateEnrollment, withNotes } from './row.js';
 import { customerKept, deleteDemoLessons, deleteParentIfUnused, deleteStudent } from './undo.js';
 import { rowsOf, sqlExecutorOf } from '../../../db/orm-sql.js';
 
@@ -77,57 +79,54 @@ async function studentFor(tx: Orm, sub: Submission, parentId: number, settings: 
 }
 
 export function familyNode(deps: NodeDeps) {
-  const { db } = deps.services;
+  const { gateway } = deps.services;
   return defineNode<EnrollmentEvent, FamilyOutput>({
     id: 'family',
     description: 'Create or reuse the parent account and the student',
     retry: DB_RETRY,
     output: familyOutput,
     process: async (ctx: TaskContext<EnrollmentEvent>) => {
+      const id = ctx.event.enrollmentId;
       const settings = await settingsOf(deps.lessons); // before the transaction: PGlite has one connection
-      return transaction(db, async (tx) => {
-        const row = await lockEnrollment(tx, ctx.event.enrollmentId);
-        if (row.parentId !== null && row.studentId !== null) {
-          return { parentId: row.parentId, createdParent: row.createdParent, studentId: row.studentId, createdStudent: row.createdStudent };
-        }
+      const made = await ctx.transaction(async ({ orm }) => {
+        const row = await lockEnrollment(orm, id);
         if (row.status !== 'pending') throw new PermanentError(`enrollment ${row.id} is ${row.status}`);
         const sub = submissionOf(row);
         const actor = systemActor(row.id);
-        const parent = await parentFor(tx, sub, actor);
-        const student = await studentFor(tx, sub, parent.id, settings, localDateOf(deps.now(), settings.timezone), actor);
-        const made = { parentId: parent.id, createdParent: parent.created, studentId: student.id, createdStudent: student.created };
-        await updateEnrollment(tx, row.id, made);
+        const parent = await parentFor(orm, sub, actor);
+        const student = await studentFor(orm, sub, parent.id, settings, localDateOf(deps.now(), settings.timezone), actor);
+        const result: FamilyOutput = { parentId: parent.id, createdParent: parent.created, studentId: student.id, createdStudent: student.created };
+        await updateEnrollment(orm, row.id, result);
         await checkpointFault(deps, 'family', row.id);
-        return made;
+        return result;
       });
+      await committedFault(deps, 'family', id);
+      return made;
     },
-    compensate: async (ctx: TaskContext<EnrollmentEvent>) => {
-      await transaction(db, async (tx) => {
-        const row = await lockEnrollment(tx, ctx.event.enrollmentId);
+    compensate: (ctx: TaskContext<EnrollmentEvent>, output: FamilyOutput) =>
+      ctx.transaction(async ({ orm, sql: tx }) => {
+        const row = await lockEnrollment(orm, ctx.event.enrollmentId);
         const actor = systemActor(row.id);
-        if (row.studentId !== null) {
-          // A demo lesson booked by a node that failed before recording it is found by its note.
-          await deleteDemoLessons(tx, row.id, row.studentId, row.demoLessonId, actor);
-          if (row.createdStudent) await deleteStudent(tx, row.studentId, actor);
-        }
-        const kept = row.parentId !== null && row.createdParent ? await deleteParentIfUnused(tx, row.parentId, row.id, actor) : undefined;
-        const errors = [
-          ...(kept ? [kept] : []),
-          // Also when the payment step failed before it could compensate itself.
-          ...(row.gatewayCustomerId ? [customerKept(row.gatewayCustomerId)] : []),
-        ];
-        const notes = withNotes(row, { errors });
-        await updateEnrollment(tx, row.id, {
-          ...notes,
+        // The demo node records its lesson on the row; one booked by an attempt that failed before
+        // recording it is found by its note.
+        await deleteDemoLessons(orm, row.id, output.studentId, row.demoLessonId, actor);
+        if (output.createdStudent) await deleteStudent(orm, output.studentId, actor);
+        // The family's gateway customer stays (also when the payment step failed before noting it):
+        // read before a created account's billing rows go with it.
+        const customerId = await customerIdOf(tx, output.parentId, gateway.name);
+        const kept = output.createdParent ? await deleteParentIfUnused(orm, output.parentId, row.id, actor) : undefined;
+        const errors = [...(kept ? [kept] : []), ...(customerId ? [customerKept(customerId)] : [])];
+        await updateEnrollment(orm, row.id, {
+          ...withNotes(row, { errors }),
           studentId: null,
           createdStudent: false,
           teacherId: null,
           demoLessonId: null,
           demoLessonAt: null,
           // A reused account stays linked (its owner may read the failed enrollment); one made here goes.
-          ...(row.createdParent && !kept ? { parentId: null, createdParent: false } : {}),
+          ...(output.createdParent && !kept ? { parentId: null, createdParent: false } : {}),
         });
-      });
-    },
+        return null;
+      }),
   });
 }

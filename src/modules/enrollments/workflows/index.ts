@@ -7,11 +7,14 @@
  *                      │   (a public form with an existing account's e-mail: its owner confirms first)
  *                      └─ family → payment → assign → demo → welcome
  *
- * Every writing node records its work on the enrollments row in the same transaction as the work,
- * so it happens once across retries and resumes. A permanent failure after `family` compensates in
- * reverse (demo lesson, teacher assignment, the gateway customer noted as kept, student and new
- * parent account), and `validate`'s compensation marks the enrollment failed: nothing half-made
- * remains. Payment setup, the demo slot and the welcome e-mails record their failures instead.
+ * Every writing node does its writes in `ctx.transaction`, which records the node's result in the
+ * same transaction, so a node run again (retry, resume after a crash) gets that result and writes
+ * nothing twice; outside calls (gateway, notifications) carry idempotency keys. The enrollments row
+ * keeps what the list and API show. A permanent failure after `family` compensates in reverse from
+ * the nodes' outputs (demo lesson, teacher assignment, the gateway customer noted as kept, student
+ * and new parent account), and `validate`'s compensation marks the enrollment failed: nothing
+ * half-made remains. Payment setup, the demo slot and the welcome e-mails record their failures
+ * instead.
  */
 import { defineWorkflow, type Workflow } from '../../../engine/index.js';
 import { assignNode } from './assign.js';

@@ -6,6 +6,8 @@
  * Customer and card go through the payments module (billing_customers, saved_payment_methods), so
  * later payments find them. The gateway cannot delete a customer: compensation keeps it and says so
  * on the row (the local billing rows of an account the enrollment created go with that account).
+ * The gateway calls carry idempotency keys (a re-run repeats them harmlessly); the outcome is written
+ * to the row in `ctx.transaction`, whose recorded result a re-run returns.
  */
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
@@ -13,8 +15,8 @@ import { paymentSetupOutcomes } from '../../../db/schema/enrollments.js';
 import { defineNode, PermanentError, type TaskContext } from '../../../engine/index.js';
 import { ensureCustomer, savePaymentMethod } from '../../payments/customers.js';
 import { GatewayRequestError } from '../../payments/gateway/types.js';
-import { checkpointFault, SERVICE_RETRY, systemActor, type EnrollmentEvent, type NodeDeps } from './deps.js';
-import { lockEnrollment, noted, readEnrollment, submissionOf, transaction, updateEnrollment, withNotes } from './row.js';
+import { checkpointFault, committedFault, SERVICE_RETRY, systemActor, type EnrollmentEvent, type NodeDeps } from './deps.js';
+import { noted, notedError, readEnrollment, submissionOf, updateEnrollment } from './row.js';
 import type { FamilyOutput } from './family.js';
 import { customerKept } from './undo.js';
 
@@ -39,21 +41,16 @@ export function paymentNode(deps: NodeDeps) {
     output: paymentOutput,
     process: async (ctx: TaskContext<EnrollmentEvent>) => {
       const id = ctx.event.enrollmentId;
-      const row = await readEnrollment(db.orm, id);
-      if (row.paymentSetup !== null) {
-        return { outcome: row.paymentSetup, customerId: row.gatewayCustomerId, paymentMethodId: row.paymentMethodId, error: null };
-      }
-      const sub = submissionOf(row);
-      const parentId = ctx.output<FamilyOutput>('family')?.parentId ?? row.parentId;
-      if (parentId === null) throw new PermanentError(`enrollment ${id} has no parent for payment setup`);
-      let customerId = row.gatewayCustomerId;
+      const parentId = ctx.output<FamilyOutput>('family')?.parentId;
+      if (parentId === undefined) throw new PermanentError(`enrollment ${id} has no parent for payment setup`);
+      // A re-run after the commit finds the token gone from the submission: the recorded result is returned anyway.
+      const sub = submissionOf(await readEnrollment(db.orm, id));
+      let customerId: string | null = null;
       let paymentMethodId: string | null = null;
       let error: string | null = null;
       try {
         // The family's customer at the gateway (one per parent: a family that enrolled before keeps its own).
         customerId = await ensureCustomer(billing, parentId);
-        // Recorded at once, so the row names it even if the card step fails for good.
-        if (row.gatewayCustomerId !== customerId) await db.orm.execute(sql`UPDATE enrollments SET gateway_customer_id = ${customerId} WHERE id = ${id}`);
         if (sub.paymentToken) {
           const method = await savePaymentMethod(
             billing,
@@ -68,21 +65,29 @@ export function paymentNode(deps: NodeDeps) {
         error = `Payment setup failed: ${cause instanceof Error ? cause.message : String(cause)}`;
       }
       const outcome = error !== null ? 'failed' : paymentMethodId !== null ? 'complete' : 'no_payment_method';
-      await checkpointFault(deps, 'payment', id);
-      await updateEnrollment(db.orm, id, {
-        paymentSetup: outcome,
-        gatewayCustomerId: customerId,
-        paymentMethodId,
-        submission: sql`submission - 'paymentToken'`, // the token is not kept once used
-        ...(error !== null ? noted(PAYMENT_SETUP_FAILED, error) : {}),
+      const result: PaymentOutput = { outcome, customerId, paymentMethodId, error };
+      const recorded = await ctx.transaction(async ({ orm }) => {
+        await updateEnrollment(orm, id, {
+          paymentSetup: outcome,
+          gatewayCustomerId: customerId,
+          paymentMethodId,
+          submission: sql`submission - 'paymentToken'`, // the token is not kept once used
+          ...(error !== null ? noted(PAYMENT_SETUP_FAILED, error) : {}),
+        });
+        await checkpointFault(deps, 'payment', id);
+        return result;
       });
-      return { outcome, customerId, paymentMethodId, error };
+      await committedFault(deps, 'payment', id);
+      return recorded;
     },
-    compensate: (ctx: TaskContext<EnrollmentEvent>) =>
-      transaction(db, async (tx) => {
-        const row = await lockEnrollment(tx, ctx.event.enrollmentId);
-        if (row.gatewayCustomerId === null) return;
-        await updateEnrollment(tx, row.id, withNotes(row, { errors: [customerKept(row.gatewayCustomerId)] }));
-      }),
+    // The note is added once however often this runs.
+    compensate: (ctx: TaskContext<EnrollmentEvent>, output: PaymentOutput) => {
+      const { customerId } = output;
+      if (customerId === null) return null;
+      return ctx.transaction(async ({ orm }) => {
+        await updateEnrollment(orm, ctx.event.enrollmentId, { errors: notedError(customerKept(customerId)) });
+        return null;
+      });
+    },
   });
 }

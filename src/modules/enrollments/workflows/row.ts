@@ -1,7 +1,9 @@
 /**
- * The enrollments row as the workflow's memory: read it, lock it, and note flags and messages on
- * it. Every writing node locks the row, checks whether its work is already recorded there, and
- * records its work in the same transaction as the work itself.
+ * The enrollments row: read it, lock it, and note flags and messages on it. The row holds what the
+ * enrollment list and API show (status, family, teacher, demo lesson, payment setup, flags and
+ * messages for the office). It is not how a node knows its work is done: each node writes in
+ * `ctx.transaction`, which records the node's result in the same transaction, so a node run again
+ * gets that result instead of writing twice.
  */
 import { eq, sql, type SQL } from 'drizzle-orm';
 import type { Database, Orm } from '../../../db/client.js';
@@ -12,7 +14,8 @@ import { submission, type Submission } from '../schemas.js';
 export type { Enrollment };
 
 /**
- * Runs `work` in one transaction (as the database owner: the workflow is the school itself).
+ * Runs `work` in one transaction (as the database owner: the workflow is the school itself), without
+ * recording a result: for the demo node, which finds its own earlier work.
  * Driver errors surface as themselves (Drizzle wraps them), so their SQLSTATE can be read.
  */
 export async function transaction<T>(db: Database, work: (tx: Orm) => Promise<T>): Promise<T> {
@@ -59,11 +62,16 @@ export function withNotes(row: Pick<Enrollment, 'flags' | 'errors'>, add: { flag
  * `set({ ...noted(flag, message) })`.
  */
 export function noted(flag: string, message: string): { flags: SQL; errors: SQL } {
-  const entry = JSON.stringify([{ code: flag, message }]);
   return {
     flags: sql`CASE WHEN ${flag}::text = ANY (flags) THEN flags ELSE flags || ${flag}::text END`,
-    errors: sql`CASE WHEN errors @> jsonb_build_array(jsonb_build_object('code', ${flag}::text)) THEN errors ELSE errors || ${entry}::jsonb END`,
+    errors: notedError({ code: flag, message }),
   };
+}
+
+/** Adds a message (once per code) in the UPDATE itself: `set({ errors: notedError(message) })`. */
+export function notedError(entry: EnrollmentMessage): SQL {
+  const json = JSON.stringify([entry]);
+  return sql`CASE WHEN errors @> jsonb_build_array(jsonb_build_object('code', ${entry.code}::text)) THEN errors ELSE errors || ${json}::jsonb END`;
 }
 
 /** Updates the row. */

@@ -52,22 +52,24 @@ export async function deleteParentIfUnused(tx: Orm, parentId: number, enrollment
   );
   const kept: EnrollmentMessage = { code: 'parent_account_kept', message: `The parent account ${parentId} was kept: it is in use elsewhere` };
   if (use?.used) return kept;
+  // A savepoint (by hand: the step's Drizzle handle opens no nested transactions): if some other
+  // record still points at the account, only these statements are undone.
+  await tx.execute(sql`SAVEPOINT delete_parent`);
   try {
-    // A savepoint: if some other record still points at the account, only this statement is undone.
-    const before = await tx.transaction(async (sp) => {
-      // The local mirror of the family's gateway customer and cards goes with the account (the
-      // gateway keeps its customer; the payment step's compensation noted it on the enrollment).
-      await sp.execute(sql`DELETE FROM saved_payment_methods WHERE parent_id = ${parentId}`);
-      await sp.execute(sql`DELETE FROM billing_customers WHERE parent_id = ${parentId}`);
-      return rowsOf<Record<string, unknown>>(
-        await sp.execute(sql`DELETE FROM users WHERE id = ${parentId} AND role = 'parent' RETURNING id, email, first_name, last_name, phone, role`),
-      );
-    });
+    // The local mirror of the family's gateway customer and cards goes with the account (the
+    // gateway keeps its customer; the enrollment's compensation notes it).
+    await tx.execute(sql`DELETE FROM saved_payment_methods WHERE parent_id = ${parentId}`);
+    await tx.execute(sql`DELETE FROM billing_customers WHERE parent_id = ${parentId}`);
+    const before = rowsOf<Record<string, unknown>>(
+      await tx.execute(sql`DELETE FROM users WHERE id = ${parentId} AND role = 'parent' RETURNING id, email, first_name, last_name, phone, role`),
+    );
+    await tx.execute(sql`RELEASE SAVEPOINT delete_parent`);
     if (before[0]) await recordAudit(sqlExecutorOf(tx), actor, { action: 'delete', entity: 'user', entityId: parentId, before: before[0] });
     return undefined;
   } catch (error) {
     const code = (error as { code?: unknown; cause?: { code?: unknown } }).code ?? (error as { cause?: { code?: unknown } }).cause?.code;
-    if (code === '23503') return kept;
-    throw error;
+    if (code !== '23503') throw error;
+    await tx.execute(sql`ROLLBACK TO SAVEPOINT delete_parent`);
+    return kept;
   }
 }

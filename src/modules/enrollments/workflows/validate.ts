@@ -14,12 +14,16 @@ import { isFree } from '../scoring.js';
 import type { Submission } from '../schemas.js';
 import { teachersOf } from '../teachers.js';
 import { DB_RETRY, type EnrollmentEvent, type NodeDeps } from './deps.js';
-import { readEnrollment, submissionOf, withNotes } from './row.js';
+import { notedError, readEnrollment, submissionOf } from './row.js';
 
 /** The brief's minimum age and messages. */
 export const MINIMUM_AGE = 5;
 export const TOO_YOUNG = 'Student must be at least 5 years old';
 export const noTeacherFor = (instrument: string): string => `No teachers available for ${instrument}`;
+const ENROLLMENT_FAILED: EnrollmentMessage = {
+  code: 'enrollment_failed',
+  message: 'The enrollment could not be completed and nothing of it was kept; please submit it again or contact the school',
+};
 
 /** What an existing account with the parent's e-mail means for the enrollment. */
 export interface ExistingAccount {
@@ -82,24 +86,17 @@ export function validateNode(deps: NodeDeps) {
     output: validateOutput,
     process: async (ctx: TaskContext<EnrollmentEvent>) => {
       const row = await readEnrollment(db.orm, ctx.event.enrollmentId);
-      // Decided before (a re-run after the decision committed): keep that decision.
-      if (row.status === 'rejected' || row.status === 'waitlisted') return { outcome: row.status, reasons: row.errors, freeTeacherIds: [] };
-      if (row.status === 'awaiting_confirmation') return { outcome: 'confirm', reasons: [], freeTeacherIds: [] };
       if (row.status !== 'pending') throw new PermanentError(`enrollment ${row.id} is already ${row.status}`);
       return decideEnrollment(deps, submissionOf(row), { ownerUnproven: row.source === 'public' });
     },
     // Last compensation of a failed run: what was made is undone by then; the row says `failed`.
+    // `completed` too: a failure after the welcome step marked it is still a failure, now undone.
+    // One statement, safe to run twice: the message is added once, the status only changes once.
     compensate: async (ctx: TaskContext<EnrollmentEvent>) => {
-      const row = await readEnrollment(db.orm, ctx.event.enrollmentId);
-      // `completed` too: a failure after the welcome step marked it is still a failure, now undone.
-      if (row.status !== 'pending' && row.status !== 'completed' && row.status !== 'awaiting_confirmation') return;
-      const notes = withNotes(row, {
-        errors: [{ code: 'enrollment_failed', message: 'The enrollment could not be completed and nothing of it was kept; please submit it again or contact the school' }],
-      });
       await db.orm
         .update(enrollments)
-        .set({ status: 'failed', decidedAt: new Date(deps.now()), ...notes })
-        .where(and(eq(enrollments.id, row.id), inArray(enrollments.status, ['pending', 'completed', 'awaiting_confirmation'])));
+        .set({ status: 'failed', decidedAt: new Date(deps.now()), errors: notedError(ENROLLMENT_FAILED) })
+        .where(and(eq(enrollments.id, ctx.event.enrollmentId), inArray(enrollments.status, ['pending', 'completed', 'awaiting_confirmation'])));
     },
   });
 }

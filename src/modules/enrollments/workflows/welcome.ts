@@ -3,7 +3,8 @@
  * `notification` run with an idempotency key of this enrollment, so each goes out once however often
  * this node runs), the set-password link when the account is new, and the status `completed`.
  * A failure to send is recorded (flag welcome_email_failed): the office can write by hand, as the
- * brief says; it does not undo the enrollment.
+ * brief says; it does not undo the enrollment. Both writes go through `ctx.transaction`, so a re-run
+ * neither issues a second link nor notes twice.
  */
 import { z } from 'zod';
 import { defineNode, isPermanent, PermanentError, type TaskContext } from '../../../engine/index.js';
@@ -11,9 +12,9 @@ import { issuePasswordLink } from '../../auth/service.js';
 import { settingsOf } from '../../lessons/deps.js';
 import { deliverQueuedMailSoon } from '../../notifications/send.js';
 import { sendNotification } from '../../notifications/send.js';
-import { checkpointFault, SERVICE_RETRY, type EnrollmentEvent, type NodeDeps } from './deps.js';
-import { lockEnrollment, noted, parentNameOf, readEnrollment, studentNameOf, submissionOf, transaction, updateEnrollment } from './row.js';
-import { sqlExecutorOf } from '../../../db/orm-sql.js';
+import { checkpointFault, committedFault, SERVICE_RETRY, type EnrollmentEvent, type NodeDeps } from './deps.js';
+import type { FamilyOutput } from './family.js';
+import { noted, parentNameOf, readEnrollment, studentNameOf, submissionOf, updateEnrollment } from './row.js';
 
 export const WELCOME_FAILED = 'welcome_email_failed';
 
@@ -33,10 +34,11 @@ export function welcomeNode(deps: NodeDeps) {
     output: welcomeOutput,
     process: async (ctx: TaskContext<EnrollmentEvent>) => {
       const id = ctx.event.enrollmentId;
+      const family = ctx.output<FamilyOutput>('family');
       const row = await readEnrollment(db.orm, id);
-      if (row.welcomedAt !== null) return { parentNotificationRunId: null, teacherNotificationRunId: null, setPasswordLinkSent: row.createdParent };
-      const { parentId, studentId, teacherId } = row;
-      if (parentId === null || studentId === null || teacherId === null) throw new PermanentError(`enrollment ${id} is missing its family or teacher`);
+      const { teacherId } = row;
+      if (family === undefined || teacherId === null) throw new PermanentError(`enrollment ${id} is missing its family or teacher`);
+      const { parentId, createdParent } = family;
       const sub = submissionOf(row);
       const [teacher] = await db.sql.query<{ userId: number; name: string }>(
         `SELECT u.id AS "userId", u.first_name || ' ' || u.last_name AS name FROM teachers t JOIN users u ON u.id = t.user_id WHERE t.id = $1`,
@@ -46,23 +48,22 @@ export function welcomeNode(deps: NodeDeps) {
       const demoLessonAt = row.demoLessonAt?.toISOString() ?? null;
       const student = { studentName: studentNameOf(sub), instrument: sub.instrument };
 
-      // 1. The enrollment is complete: status and, for a new account, the set-password link (once:
-      //    they commit together). Nothing has been sent yet if this fails.
+      // 1. The enrollment is complete: status and, for a new account, the set-password link (they
+      //    commit together, once). Nothing has been sent yet if this fails.
       const settings = await settingsOf(deps.lessons);
-      await transaction(db, async (tx) => {
-        const current = await lockEnrollment(tx, id);
-        if (current.status === 'completed') return;
-        if (current.createdParent) {
-          await issuePasswordLink(sqlExecutorOf(tx), { id: parentId, email: sub.parentEmail, firstName: sub.parentFirstName }, 'set_password', {
+      await ctx.transaction(async ({ orm, sql: tx }) => {
+        if (createdParent) {
+          await issuePasswordLink(tx, { id: parentId, email: sub.parentEmail, firstName: sub.parentFirstName }, 'set_password', {
             publicAppUrl: config.publicAppUrl,
             schoolName: settings.school.name,
           });
         }
-        const at = new Date(deps.now());
-        await updateEnrollment(tx, id, { status: 'completed', decidedAt: at });
+        await updateEnrollment(orm, id, { status: 'completed', decidedAt: new Date(deps.now()) });
         await checkpointFault(deps, 'welcome', id);
+        return null;
       });
-      if (row.createdParent) deliverQueuedMailSoon(workflows);
+      await committedFault(deps, 'welcome', id);
+      if (createdParent) deliverQueuedMailSoon(workflows);
 
       // 2. The e-mails, each once (idempotency keys of this enrollment), however often this runs.
       let parentRun: string | null = null;
@@ -93,8 +94,11 @@ export function welcomeNode(deps: NodeDeps) {
       }
 
       // 3. Done: a failure to send is recorded for the office.
-      await updateEnrollment(db.orm, id, { welcomedAt: new Date(deps.now()), ...(failure !== null ? noted(WELCOME_FAILED, failure) : {}) });
-      return { parentNotificationRunId: parentRun, teacherNotificationRunId: teacherRun, setPasswordLinkSent: row.createdParent };
+      const result: WelcomeOutput = { parentNotificationRunId: parentRun, teacherNotificationRunId: teacherRun, setPasswordLinkSent: createdParent };
+      return ctx.transaction(async ({ orm }) => {
+        await updateEnrollment(orm, id, { welcomedAt: new Date(deps.now()), ...(failure !== null ? noted(WELCOME_FAILED, failure) : {}) });
+        return result;
+      });
     },
   });
 }

@@ -1,6 +1,6 @@
 /**
- * The first half of the `payment` workflow: `prepare` (the payment row, its attempt, the family's
- * customer and payment method) and `charge` (create and confirm the payment intent with the
+ * The first half of the `payment` workflow: `prepare` (the payment row and its attempt, once, in
+ * `ctx.transaction`; the family's customer and payment method) and `charge` (create and confirm the payment intent with the
  * node's idempotency key, so a retried or resumed node charges once).
  */
 import { z } from 'zod';
@@ -25,27 +25,50 @@ export const prepared = z.object({
 });
 export type Prepared = z.infer<typeof prepared>;
 
-async function paymentRowOf(services: SchoolServices, ctx: Ctx, parentId: number): Promise<number> {
+/**
+ * The payment of this run, claimed for attempt `e.attempt`, in one `ctx.transaction`: a node run
+ * again gets the recorded result, so the row (and its audit entry) is created once. The event names
+ * the payment (from the API or the retries), or the run creates it here.
+ *
+ * The claim takes the next attempt of an unpaid payment. Another run (a second retry of the same
+ * attempt) finds nothing to claim. A failed payment is retried only while no other payment claimed
+ * it to settle it (see settlement.ts: the settlement claims it with the mirror condition, so one of
+ * the two wins), while it is not itself a failed settlement attempt, and, for the dunning schedule,
+ * while its automatic retries are not cancelled.
+ */
+function claimPayment(services: SchoolServices, ctx: Ctx, parentId: number): Promise<{ paymentId: number; claimed: boolean }> {
   const e = ctx.event;
-  if (e.paymentId !== undefined) {
-    const [row] = await services.db.sql.query<{ student_id: number | null; amount_cents: number; parent_id: number }>(
-      'SELECT student_id, amount_cents, parent_id FROM payments WHERE id = $1',
-      [e.paymentId],
+  const gateway = services.gateway.name;
+  return ctx.transaction(async ({ sql }) => {
+    let paymentId = e.paymentId;
+    if (paymentId !== undefined) {
+      const [row] = await sql.query<{ amount_cents: number; parent_id: number }>('SELECT amount_cents, parent_id FROM payments WHERE id = $1', [paymentId]);
+      if (!row) throw new PermanentError(`payment ${paymentId} does not exist`);
+      if (row.amount_cents !== e.amountCents || row.parent_id !== parentId) throw new PermanentError(`the event does not match payment ${paymentId}`);
+    } else {
+      const [row] = await sql.query<{ id: number }>(
+        `INSERT INTO payments (parent_id, student_id, lesson_id, amount_cents, currency, description, gateway, gateway_payment_method_id, workflow_run_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+        [parentId, e.studentId, e.lessonId ?? null, e.amountCents, e.currency, e.description, gateway, e.paymentMethodId, ctx.runId],
+      );
+      paymentId = row!.id;
+      await recordAudit(sql, workflowActor(ctx.runId), { action: 'create', entity: 'payment', entityId: paymentId, after: e });
+    }
+    const claimed = await sql.query(
+      `UPDATE payments SET status = 'processing', attempt_count = $2, workflow_run_id = $3, next_retry_at = NULL, gateway = $4
+       WHERE id = $1 AND ((status = 'pending' AND attempt_count = $2 - 1)
+                          OR (status = 'failed' AND attempt_count = $2 - 1 AND settled_by_payment_id IS NULL AND settles_payment_id IS NULL
+                              AND (retries_cancelled_at IS NULL OR $5::boolean)))
+       RETURNING id`,
+      [paymentId, e.attempt, ctx.runId, gateway, e.manual === true],
     );
-    if (!row) throw new PermanentError(`payment ${e.paymentId} does not exist`);
-    if (row.amount_cents !== e.amountCents || row.parent_id !== parentId) throw new PermanentError(`the event does not match payment ${e.paymentId}`);
-    return e.paymentId;
-  }
-  return services.db.sql.transaction(async (tx) => {
-    const [row] = await tx.query<{ id: number; created: boolean }>(
-      `INSERT INTO payments (parent_id, student_id, lesson_id, amount_cents, currency, description, gateway, gateway_payment_method_id, idempotency_key, workflow_run_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-       ON CONFLICT (idempotency_key) DO UPDATE SET idempotency_key = EXCLUDED.idempotency_key
-       RETURNING id, (xmax = 0) AS created`,
-      [parentId, e.studentId, e.lessonId ?? null, e.amountCents, e.currency, e.description, services.gateway.name, e.paymentMethodId, `run:${ctx.runId}`, ctx.runId],
+    if (claimed.length === 0) return { paymentId, claimed: false };
+    await sql.query(
+      `INSERT INTO payment_attempts (payment_id, attempt, workflow_run_id) VALUES ($1, $2, $3)
+       ON CONFLICT (payment_id, attempt) DO UPDATE SET workflow_run_id = EXCLUDED.workflow_run_id`,
+      [paymentId, e.attempt, ctx.runId],
     );
-    if (row!.created) await recordAudit(tx, workflowActor(ctx.runId), { action: 'create', entity: 'payment', entityId: row!.id, after: e });
-    return row!.id;
+    return { paymentId, claimed: true };
   });
 }
 
@@ -71,7 +94,7 @@ export const prepareNode = (services: SchoolServices) =>
     timeoutMs: 30_000,
     output: prepared,
     process: async (ctx) => {
-      const { db, gateway } = services;
+      const { db } = services;
       const e = ctx.event;
       const [student] = await db.sql.query<{ parent_id: number }>('SELECT parent_id FROM students WHERE id = $1', [e.studentId]);
       if (!student) throw new PermanentError(`student ${e.studentId} does not exist`);
@@ -80,32 +103,12 @@ export const prepareNode = (services: SchoolServices) =>
         if (lesson?.student_id !== e.studentId) throw new PermanentError(`lesson ${e.lessonId} is not a lesson of student ${e.studentId}`);
       }
       const parentId = student.parent_id;
-      const paymentId = await paymentRowOf(services, ctx, parentId);
-      // Claim attempt `e.attempt` for this run: the next attempt of an unpaid payment, or this run's own
-      // attempt on a resume. Another run (a second retry of the same attempt) finds nothing to claim.
-      // A failed payment is retried only while no other payment claimed it to settle it (see
-      // settlement.ts: the settlement claims it with the mirror condition, so one of the two wins),
-      // while it is not itself a failed settlement attempt, and, for the dunning schedule, while its
-      // automatic retries are not cancelled.
-      const claimed = await db.sql.query(
-        `UPDATE payments SET status = 'processing', attempt_count = $2, workflow_run_id = $3, next_retry_at = NULL, gateway = $4
-         WHERE id = $1 AND ((status = 'pending' AND attempt_count = $2 - 1)
-                            OR (status = 'failed' AND attempt_count = $2 - 1 AND settled_by_payment_id IS NULL AND settles_payment_id IS NULL
-                                AND (retries_cancelled_at IS NULL OR $5::boolean))
-                            OR (status = 'processing' AND attempt_count = $2 AND workflow_run_id = $3))
-         RETURNING id`,
-        [paymentId, e.attempt, ctx.runId, gateway.name, e.manual === true],
-      );
+      const { paymentId, claimed } = await claimPayment(services, ctx, parentId);
       const base = { paymentId, parentId, attempt: e.attempt, customerId: null, paymentMethodId: null };
-      if (claimed.length === 0) {
+      if (!claimed) {
         ctx.stop(`payment ${paymentId} is paid, settled by another payment, no longer retried, or past attempt ${e.attempt}`);
         return { ...base, blocked: null };
       }
-      await db.sql.query(
-        `INSERT INTO payment_attempts (payment_id, attempt, workflow_run_id) VALUES ($1, $2, $3)
-         ON CONFLICT (payment_id, attempt) DO UPDATE SET workflow_run_id = EXCLUDED.workflow_run_id`,
-        [paymentId, e.attempt, ctx.runId],
-      );
       try {
         const customerId = await ensureCustomer(services, parentId);
         const paymentMethodId = await methodToCharge(services, ctx, parentId);
