@@ -13,7 +13,8 @@ export const rowsOf = <Row>(result: unknown): Row[] => (result as { rows: Row[] 
 export function sqlExecutorOf(tx: Orm): SqlExecutor {
   return {
     async query<Row>(text: string, params: readonly unknown[] = []) {
-      const chunks: SQL[] = text.split(/\$(\d+)/).map((part, i) => (i % 2 === 0 ? sql.raw(part) : sql`${params[Number(part) - 1]}`));
+      // sql.param: an array is one parameter ($1::int[]), not Drizzle's list of parameters.
+      const chunks: SQL[] = text.split(/\$(\d+)/).map((part, i) => (i % 2 === 0 ? sql.raw(part) : sql`${sql.param(params[Number(part) - 1])}`));
       return rowsOf<Row>(await tx.execute(sql.join(chunks)));
     },
     async exec(script: string) {
@@ -21,3 +22,14 @@ export function sqlExecutorOf(tx: Orm): SqlExecutor {
     },
   };
 }
+
+/** One open transaction through both handles: Drizzle and raw SQL on the same connection. */
+export interface TxHandle {
+  /** Drizzle over the transaction. Do not open nested transactions with it (use SAVEPOINT through `sql`). */
+  readonly orm: Orm;
+  /** Raw SQL on the same connection and transaction. */
+  readonly sql: SqlExecutor;
+}
+
+/** A Drizzle transaction (or savepoint) as a TxHandle. */
+export const txHandleOf = (orm: Orm): TxHandle => ({ orm, sql: sqlExecutorOf(orm) });

@@ -1,5 +1,6 @@
 import type { AppConfig } from '../../config.js';
 import type { Database } from '../../db/client.js';
+import type { SqlExecutor } from '../../db/sql-client.js';
 import type { Caller } from '../auth/scoped.js';
 import type { KnownSettings } from '../../db/schema/settings.js';
 import { validationFailed, type AppError } from '../../http/errors.js';
@@ -19,14 +20,16 @@ const settingsCache = new WeakMap<Database, { at: number; value: Promise<KnownSe
 
 /**
  * The school's settings (stored values over the defaults), reused for `settingsTtlMs` per process
- * (a hot read path saves a round trip; an admin's change applies within that time).
+ * (a hot read path saves a round trip; an admin's change applies within that time). Read through
+ * `sql` when not reused: inside a transaction, pass its executor (on PGlite a query on the pool
+ * would wait for that transaction to end).
  */
-export function settingsOf(deps: LessonDeps): Promise<KnownSettings> {
+export function settingsOf(deps: LessonDeps, sql: SqlExecutor = deps.db.sql): Promise<KnownSettings> {
   const ttl = deps.settingsTtlMs ?? 0;
   const now = performance.now();
   const cached = settingsCache.get(deps.db);
   if (ttl > 0 && cached && now - cached.at < ttl) return cached.value;
-  const value = loadSettings(deps.db.sql, deps.config.schoolTimezone);
+  const value = loadSettings(sql, deps.config.schoolTimezone);
   if (ttl > 0) {
     settingsCache.set(deps.db, { at: now, value });
     value.catch(() => settingsCache.delete(deps.db));
