@@ -74,8 +74,8 @@ export async function conflictsPerOccurrence(deps: LessonDeps, rules: Scheduling
 
 /** 409 for one lesson: what is in the way and the next free slots for that teacher and duration (read through `sql`). */
 export async function singleConflict(deps: LessonDeps, rules: SchedulingRules, body: CreateLessonBody, start: number, reasons: Conflict[], sql: SqlExecutor = deps.db.sql) {
-  const after = { teacherId: body.teacherId, studentId: body.studentId, after: start, durationMinutes: body.durationMinutes };
-  const alternatives = await alternativesFor(deps, rules, after, sql);
+  const wanted = { teacherId: body.teacherId, studentId: body.studentId, after: start, durationMinutes: body.durationMinutes };
+  const alternatives = await alternativesFor(deps, rules, wanted, sql);
   const summary = reasons.map((r) => r.reason).join('; ');
   return conflict(`The lesson cannot be booked at ${isoInZone(start, rules.zone)}: ${summary}`, { conflicts: reasons, alternatives });
 }
