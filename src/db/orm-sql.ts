@@ -27,9 +27,6 @@ export function sqlExecutorOf(tx: Orm): SqlExecutor {
 export interface TxHandle {
   /** Drizzle over the transaction. Do not open nested transactions with it (use SAVEPOINT through `sql`). */
   readonly orm: Orm;
-  /** Raw SQL on the same connection and transaction. */
+  /** Raw SQL on the same connection and transaction, the driver's own (`exec` runs scripts of several statements). */
   readonly sql: SqlExecutor;
 }
-
-/** A Drizzle transaction (or savepoint) as a TxHandle. */
-export const txHandleOf = (orm: Orm): TxHandle => ({ orm, sql: sqlExecutorOf(orm) });

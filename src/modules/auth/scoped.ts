@@ -29,29 +29,26 @@ const SAVEPOINT = 'as_caller';
 
 /**
  * `asCaller` inside a transaction that is already open (`tx`: a workflow node's ctx.transaction,
- * or a route's own): `work` runs in a savepoint, as `caller`, the role and claims set LOCAL. When
- * `work` resolves, the role and claims of before are set back (the rest of `tx` runs as it did)
- * and the savepoint is released, its writes kept in `tx`. When it throws, the savepoint is rolled
- * back (its writes and the role switch undone) and `tx` stays usable: a statement refused by a
- * constraint does not abort it. Errors come as `work` threw them.
+ * or one of txOpener's), which must run as the connection's own role (no role set; checked):
+ * `work` runs in a savepoint, as `caller`, the role and claims set LOCAL. When `work` resolves,
+ * the role is reset and the claims cleared (the rest of `tx` runs as before) and the savepoint is
+ * released, its writes kept in `tx`. When it throws, the savepoint is rolled back (its writes and
+ * the role switch undone) and `tx` stays usable: a statement refused by a constraint does not
+ * abort it. Errors come as `work` threw them. Two round trips besides `work`'s (each a script).
  */
 export async function asCallerWithin<T>(tx: TxHandle, caller: Caller, work: (tx: Orm) => Promise<T>): Promise<T> {
-  await tx.sql.exec(`SAVEPOINT ${SAVEPOINT}`);
+  await tx.sql.exec(
+    `SAVEPOINT ${SAVEPOINT};
+     DO $$ BEGIN IF current_setting('role') <> 'none' THEN RAISE EXCEPTION 'asCallerWithin: the transaction already runs as role %', current_setting('role'); END IF; END $$;
+     SELECT set_config('request.jwt.claims', ${pg.escapeLiteral(claimsOf(caller))}, true), set_config('role', '${REQUEST_ROLE}', true)`,
+  );
   let result: T;
   try {
-    // MATERIALIZED: the settings of before are read before set_config changes them.
-    const [before] = await tx.sql.query<{ role: string; claims: string }>(
-      `WITH before AS MATERIALIZED (SELECT current_setting('role') AS role, coalesce(current_setting('request.jwt.claims', true), '') AS claims)
-       SELECT role, claims, set_config('request.jwt.claims', $1, true), set_config('role', '${REQUEST_ROLE}', true) FROM before`,
-      [claimsOf(caller)],
-    );
-    if (!before) throw new Error('asCallerWithin: the settings query returned no row');
     result = await work(tx.orm);
-    await tx.sql.query(`SELECT set_config('role', $1, true), set_config('request.jwt.claims', $2, true)`, [before.role, before.claims]);
   } catch (error) {
     await tx.sql.exec(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`);
     throw error;
   }
-  await tx.sql.exec(`RELEASE SAVEPOINT ${SAVEPOINT}`);
+  await tx.sql.exec(`SELECT set_config('role', 'none', true), set_config('request.jwt.claims', '', true); RELEASE SAVEPOINT ${SAVEPOINT}`);
   return result;
 }

@@ -16,8 +16,8 @@ import { driverErrors, overlapError, poolQueries, type Queries, teacherIdOf, toL
 import { badField, rulesOf, settingsOf, type LessonDeps } from './deps.js';
 import { useCredit } from './makeup.js';
 import type { CreateLessonBody, LessonView } from './schemas.js';
-import { sqlExecutorOf, type TxHandle, txHandleOf } from '../../db/orm-sql.js';
-import type { Orm } from '../../db/client.js';
+import { sqlExecutorOf, type TxHandle } from '../../db/orm-sql.js';
+import { txOpener } from '../../db/transactions.js';
 import type { SqlExecutor } from '../../db/sql-client.js';
 
 const MINUTE = 60_000;
@@ -119,7 +119,7 @@ export async function planBooking(deps: LessonDeps, caller: Caller, body: Create
  * back when it refuses. Database errors surface as the driver's (23P01 → 409 …).
  */
 export async function createLessons(deps: LessonDeps, caller: Caller, actor: AuditActor, body: CreateLessonBody): Promise<CreateResult> {
-  return driverErrors(() => deps.db.orm.transaction((orm) => bookLessons(txHandleOf(orm as unknown as Orm), deps, caller, actor, body)));
+  return driverErrors(() => txOpener(deps.db)((tx) => bookLessons(tx, deps, caller, actor, body)));
 }
 
 /**
