@@ -1,7 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { executeWorkflow } from '../../src/engine/index.js';
 import type { Role } from '../../src/modules/auth/access.js';
 import { createUser } from '../helpers/app.js';
 import { createTestStack, type TestStack } from '../helpers/stack.js';
@@ -184,28 +182,6 @@ describe('POST /api/v1/lessons/schedule (lesson_schedule workflow)', () => {
     const otherTeacherRes = await post(parent, body(nextMonday(3, '13:00'), { teacherId: otherTeacher.teacherId }));
     expect(otherTeacherRes.status).toBe(403);
     expect(await count('lessons', 'student_id = $1 AND teacher_id = $2', [childId, otherTeacher.teacherId])).toBe(0);
-  });
-
-  it('does not book twice when the book node runs again after a crash (resume after commit)', async () => {
-    const workflow = s.engine.registry.get('lesson_schedule');
-    const runId = randomUUID();
-    const event = { caller: { userId: admin.id, role: 'admin' }, lesson: body(nextMonday(3, '08:00')) };
-    const first = await executeWorkflow(workflow, { runId, event });
-    expect(first.status).toBe('succeeded');
-    const before = await count('lessons');
-    expect(first.path).toEqual(['check_availability', 'detect_conflicts', 'router', 'book', 'confirm']);
-    // The worker died after book committed, before its checkpoint: the first three are restored.
-    const kept = first.path.slice(0, 3).map((nodeId, i) => ({ nodeId, output: first.nodes[nodeId], next: first.path[i + 1]! }));
-    const again = await executeWorkflow(workflow, { runId, event, resume: { completed: kept } });
-    expect(again.error).toBeUndefined();
-    expect(again.status).toBe('succeeded');
-    expect(again.nodes.book).toMatchObject({
-      status: 'booked',
-      resumed: true,
-      result: { lesson: { id: (first.nodes.book as { result: { lesson: { id: number } } }).result.lesson.id } },
-    });
-    expect(again.nodes.confirm).toMatchObject({ notifications: [{ created: false }, { created: false }] });
-    expect(await count('lessons')).toBe(before);
   });
 
   it('leaves GET /lessons/schedule/view alone', async () => {

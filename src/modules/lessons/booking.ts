@@ -12,11 +12,13 @@ import { expandSeries, type SeriesExpansion } from '../scheduling/recurrence.js'
 import type { SchedulingRules } from '../scheduling/types.js';
 import { alternativesFor, conflictsIn } from './check.js';
 import { loadSchedulingData } from './context.js';
-import { overlapError, scoped, teacherIdOf, toLessonView } from './db.js';
+import { driverErrors, overlapError, poolQueries, type Queries, teacherIdOf, toLessonView, txQueries } from './db.js';
 import { badField, rulesOf, settingsOf, type LessonDeps } from './deps.js';
 import { useCredit } from './makeup.js';
 import type { CreateLessonBody, LessonView } from './schemas.js';
-import { sqlExecutorOf } from '../../db/orm-sql.js';
+import { sqlExecutorOf, type TxHandle } from '../../db/orm-sql.js';
+import { txOpener } from '../../db/transactions.js';
+import type { SqlExecutor } from '../../db/sql-client.js';
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -29,8 +31,8 @@ export type CreateResult = { kind: 'lesson'; lesson: LessonView } | { kind: 'ser
  * books only with the student's own teacher; the teacher must exist. An admin may book another
  * teacher than the assigned one (a substitute).
  */
-async function checkBookable(deps: LessonDeps, caller: Caller, body: CreateLessonBody): Promise<void> {
-  await scoped(deps.db, caller, async (tx) => {
+async function checkBookable(q: Queries, caller: Caller, body: CreateLessonBody): Promise<void> {
+  await q.asCaller(caller, async (tx) => {
     const [student] = await tx.select({ teacherId: students.teacherId, isActive: students.isActive }).from(students).where(eq(students.id, body.studentId));
     const own = await teacherIdOf(tx, caller);
     if (!student || (caller.role === 'teacher' && student.teacherId !== own)) {
@@ -45,17 +47,20 @@ async function checkBookable(deps: LessonDeps, caller: Caller, body: CreateLesso
   });
 }
 
-async function closuresFrom(deps: LessonDeps, start: number) {
-  return deps.db.sql.query<{ name: string; startsOn: string; endsOn: string }>(
+async function closuresFrom(sql: SqlExecutor, start: number) {
+  return sql.query<{ name: string; startsOn: string; endsOn: string }>(
     `SELECT name, starts_on AS "startsOn", ends_on AS "endsOn" FROM closures WHERE ends_on >= $1::timestamptz::date - 1`,
     [new Date(start).toISOString()],
   );
 }
 
-/** Each occurrence's conflicts, with fresh data (only the occurrences that have some). */
-export async function conflictsPerOccurrence(deps: LessonDeps, rules: SchedulingRules, body: CreateLessonBody, starts: number[]) {
+/**
+ * Each occurrence's conflicts, with fresh data read through `sql` (only the occurrences that have
+ * some).
+ */
+export async function conflictsPerOccurrence(deps: LessonDeps, rules: SchedulingRules, body: CreateLessonBody, starts: number[], sql: SqlExecutor = deps.db.sql) {
   const duration = body.durationMinutes * MINUTE;
-  const data = await loadSchedulingData(deps.db.sql, {
+  const data = await loadSchedulingData(sql, {
     teacherIds: [body.teacherId],
     studentId: body.studentId,
     from: starts[0]!,
@@ -67,9 +72,10 @@ export async function conflictsPerOccurrence(deps: LessonDeps, rules: Scheduling
     .filter((entry) => entry.reasons.length > 0);
 }
 
-/** 409 for one lesson: what is in the way and the next free slots for that teacher and duration. */
-export async function singleConflict(deps: LessonDeps, rules: SchedulingRules, body: CreateLessonBody, start: number, reasons: Conflict[]) {
-  const alternatives = await alternativesFor(deps, rules, { teacherId: body.teacherId, studentId: body.studentId, after: start, durationMinutes: body.durationMinutes });
+/** 409 for one lesson: what is in the way and the next free slots for that teacher and duration (read through `sql`). */
+export async function singleConflict(deps: LessonDeps, rules: SchedulingRules, body: CreateLessonBody, start: number, reasons: Conflict[], sql: SqlExecutor = deps.db.sql) {
+  const wanted = { teacherId: body.teacherId, studentId: body.studentId, after: start, durationMinutes: body.durationMinutes };
+  const alternatives = await alternativesFor(deps, rules, wanted, sql);
   const summary = reasons.map((r) => r.reason).join('; ');
   return conflict(`The lesson cannot be booked at ${isoInZone(start, rules.zone)}: ${summary}`, { conflicts: reasons, alternatives });
 }
@@ -84,9 +90,10 @@ export interface BookingPlan {
 /**
  * Everything before conflict detection: the instant is in the future, the recurrence is allowed,
  * the student and teacher are bookable by the caller, and the series is expanded around closures.
- * Throws the same 400/403/409 errors as POST /lessons.
+ * Throws the same 400/403/409 errors as POST /lessons. Queries run on the pool unless `q` says
+ * otherwise (txQueries: inside a transaction).
  */
-export async function planBooking(deps: LessonDeps, caller: Caller, body: CreateLessonBody): Promise<BookingPlan> {
+export async function planBooking(deps: LessonDeps, caller: Caller, body: CreateLessonBody, q: Queries = poolQueries(deps.db)): Promise<BookingPlan> {
   const now = deps.now();
   const start = Date.parse(body.scheduledAt);
   if (start <= now) throw badField('body.scheduledAt', 'The lesson would start in the past');
@@ -94,13 +101,13 @@ export async function planBooking(deps: LessonDeps, caller: Caller, body: Create
   if (body.recurrence?.until && Date.parse(body.recurrence.until) > start + 400 * DAY) {
     throw badField('body.recurrence.until', 'A series may span at most 400 days');
   }
-  await checkBookable(deps, caller, body);
-  const settings = await settingsOf(deps);
+  await checkBookable(q, caller, body);
+  const settings = await settingsOf(deps, q.sql);
   const rules = rulesOf(settings, now, caller);
 
   let expansion: SeriesExpansion = { occurrences: [start], skipped: [] };
   if (body.recurrence) {
-    const closures = await closuresFrom(deps, start);
+    const closures = await closuresFrom(q.sql, start);
     expansion = expandSeries({ firstStart: start, zone: rules.zone, ...body.recurrence, closures });
     if (expansion.occurrences.length === 0) throw badField('body.recurrence', 'The series has no date outside closures');
   }
@@ -108,23 +115,37 @@ export async function planBooking(deps: LessonDeps, caller: Caller, body: Create
 }
 
 /**
- * POST /lessons: one lesson, or a recurring series created all-or-nothing in one transaction (any
- * conflicting occurrence → 409 listing each one, nothing written). Double bookings that slip past
- * the check (a concurrent request) are refused by the exclusion constraints and answered the same way.
+ * POST /lessons: `bookLessons` in a transaction of its own, committed when it books and rolled
+ * back when it refuses. Database errors surface as the driver's (23P01 → 409 …).
  */
 export async function createLessons(deps: LessonDeps, caller: Caller, actor: AuditActor, body: CreateLessonBody): Promise<CreateResult> {
-  const { rules, expansion, start } = await planBooking(deps, caller, body);
+  return driverErrors(() => txOpener(deps.db)((tx) => bookLessons(tx, deps, caller, actor, body)));
+}
+
+/**
+ * One lesson, or a recurring series all-or-nothing, booked inside `tx`: an open transaction (POST
+ * /lessons' own, or a workflow node's ctx.transaction), which the caller commits. Every read and
+ * write runs in `tx`; the checks and the insert (with its make-up credit and audit rows) run as
+ * `caller` under row-level security, set LOCAL in a savepoint of `tx` (asCallerWithin); the busy
+ * time is read as the owner. Any conflicting occurrence → 409 listing each one. A double booking
+ * that slips past the check (a concurrent request) is refused by the exclusion constraints and
+ * answered the same way. A refusal (an AppError: 400 naming the field, 403, 409) leaves nothing of
+ * the booking in `tx` and `tx` usable; another error may leave `tx` aborted: roll it back.
+ */
+export async function bookLessons(tx: TxHandle, deps: LessonDeps, caller: Caller, actor: AuditActor, body: CreateLessonBody): Promise<CreateResult> {
+  const q = txQueries(tx);
+  const { rules, expansion, start } = await planBooking(deps, caller, body, q);
   const starts = expansion.occurrences;
-  const problems = await conflictsPerOccurrence(deps, rules, body, starts);
+  const problems = await conflictsPerOccurrence(deps, rules, body, starts, tx.sql);
   if (problems.length > 0) {
-    if (!body.recurrence) throw await singleConflict(deps, rules, body, start, problems[0]!.reasons);
+    if (!body.recurrence) throw await singleConflict(deps, rules, body, start, problems[0]!.reasons, tx.sql);
     throw conflict(`${problems.length} of ${starts.length} lessons of the series conflict; nothing was booked`, { conflicts: problems, skipped: expansion.skipped });
   }
 
   const seriesId = body.recurrence ? randomUUID() : null;
   let rows: Lesson[];
   try {
-    rows = await scoped(deps.db, caller, async (tx) => {
+    rows = await q.asCaller(caller, async (orm) => {
       const values = starts.map((s) => ({
         studentId: body.studentId,
         teacherId: body.teacherId,
@@ -135,23 +156,24 @@ export async function createLessons(deps: LessonDeps, caller: Caller, actor: Aud
         notes: body.notes ?? null,
         seriesId,
       }));
-      const inserted = await tx.insert(lessons).values(values).returning();
-      if (body.lessonType === 'makeup') await useCredit(tx, body.studentId, inserted[0]!.id);
+      const inserted = await orm.insert(lessons).values(values).returning();
+      if (body.lessonType === 'makeup') await useCredit(orm, body.studentId, inserted[0]!.id);
       for (const row of inserted) {
-        await recordAudit(sqlExecutorOf(tx), actor, { action: 'create', entity: 'lesson', entityId: row.id, after: toLessonView(row, rules.zone) });
+        await recordAudit(sqlExecutorOf(orm), actor, { action: 'create', entity: 'lesson', entityId: row.id, after: toLessonView(row, rules.zone) });
       }
       return inserted;
     });
   } catch (error) {
     const overlap = overlapError(error);
     if (!overlap) throw error;
-    const fresh = await conflictsPerOccurrence(deps, rules, body, starts);
+    // The savepoint is rolled back: `tx` reads on, and sees the booking that took the slot.
+    const fresh = await conflictsPerOccurrence(deps, rules, body, starts, tx.sql);
     if (body.recurrence) {
       throw conflict(`The series was booked over by another request; nothing was booked`, { conflicts: fresh, skipped: expansion.skipped });
     }
     const who = overlap.constraint === LESSON_OVERLAP_CONSTRAINTS.student ? 'student_overlap' : 'teacher_overlap';
     const reasons: Conflict[] = fresh[0]?.reasons ?? [{ kind: who, reason: 'Another booking took this time a moment ago' }];
-    throw await singleConflict(deps, rules, body, start, reasons);
+    throw await singleConflict(deps, rules, body, start, reasons, tx.sql);
   }
   const views = rows.map((row) => toLessonView(row, rules.zone));
   if (!seriesId) return { kind: 'lesson', lesson: views[0]! };

@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import type { Caller } from '../auth/scoped.js';
+import type { SqlExecutor } from '../../db/sql-client.js';
 import { students } from '../../db/schema/students.js';
 import { notFound } from '../../http/errors.js';
 import { nextFreeSlots } from '../scheduling/availability.js';
@@ -27,14 +28,18 @@ export function conflictsIn(
   return checkProposal(proposal, calendar, data.closures, rules, data.studentLessons);
 }
 
-/** The next free slots for this teacher (and student) at or after `after`, loading what they need. */
+/**
+ * The next free slots for this teacher (and student) at or after `after`, loading what they need
+ * through `sql` (the executor of the transaction the caller is in, if any).
+ */
 export async function alternativesFor(
   deps: LessonDeps,
   rules: SchedulingRules,
   p: { teacherId: number; studentId?: number | undefined; after: number; durationMinutes: number; ignoreLessonId?: number | undefined },
+  sql: SqlExecutor = deps.db.sql,
 ): Promise<Slot[]> {
   const after = Math.max(p.after, rules.now);
-  const data = await loadSchedulingData(deps.db.sql, {
+  const data = await loadSchedulingData(sql, {
     teacherIds: [p.teacherId],
     studentId: p.studentId,
     from: after,

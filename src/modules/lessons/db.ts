@@ -1,6 +1,8 @@
 import { and, eq, inArray, type SQL } from 'drizzle-orm';
 import type { Database, Orm } from '../../db/client.js';
-import { asCaller, type Caller } from '../auth/scoped.js';
+import { asCaller, asCallerWithin, type Caller } from '../auth/scoped.js';
+import type { TxHandle } from '../../db/orm-sql.js';
+import type { SqlExecutor } from '../../db/sql-client.js';
 import { EXCLUSION_VIOLATION, lessons, type Lesson } from '../../db/schema/lessons.js';
 import { students } from '../../db/schema/students.js';
 import { teachers } from '../../db/schema/teachers.js';
@@ -84,7 +86,24 @@ export async function scoped<T>(db: Database, caller: Caller, work: (tx: Orm) =>
   return driverErrors(() => asCaller(db, caller, work));
 }
 
-async function driverErrors<T>(run: () => Promise<T>): Promise<T> {
+/**
+ * Where the lessons module's queries run: `sql` reads as the database owner (free time depends on
+ * every family's lessons), `asCaller` runs work under row-level security as the caller (database
+ * errors as the driver's own, as `scoped`). Either on the pool, each `asCaller` its own
+ * transaction (`poolQueries`), or all inside one open transaction (`txQueries`).
+ */
+export interface Queries {
+  readonly sql: SqlExecutor;
+  asCaller<T>(caller: Caller, work: (tx: Orm) => Promise<T>): Promise<T>;
+}
+
+export const poolQueries = (db: Database): Queries => ({ sql: db.sql, asCaller: (caller, work) => scoped(db, caller, work) });
+
+/** Queries inside `tx`; each `asCaller` is a savepoint of it (asCallerWithin). */
+export const txQueries = (tx: TxHandle): Queries => ({ sql: tx.sql, asCaller: (caller, work) => driverErrors(() => asCallerWithin(tx, caller, work)) });
+
+/** Runs `run`, surfacing a database error wrapped by Drizzle (DrizzleQueryError) as the driver's own. */
+export async function driverErrors<T>(run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (error) {

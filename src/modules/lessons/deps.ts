@@ -1,5 +1,6 @@
 import type { AppConfig } from '../../config.js';
 import type { Database } from '../../db/client.js';
+import type { SqlExecutor } from '../../db/sql-client.js';
 import type { Caller } from '../auth/scoped.js';
 import { validationFailed, type AppError } from '../../http/errors.js';
 import { schoolSettings } from '../settings/reader.js';
@@ -18,9 +19,12 @@ export interface LessonDeps {
   settingsTtlMs?: number;
 }
 
-/** The school's settings, from the settings module's reader (validated, cached; see SchoolSettings). */
-export function settingsOf(deps: LessonDeps): Promise<KnownSettings> {
-  return schoolSettings(deps.db, deps.config).get(deps.settingsTtlMs);
+/**
+ * The school's settings, from the settings module's reader (validated, cached; see SchoolSettings).
+ * Inside a transaction pass its executor as `sql` (a read that is needed goes through it).
+ */
+export function settingsOf(deps: LessonDeps, sql?: SqlExecutor): Promise<KnownSettings> {
+  return schoolSettings(deps.db, deps.config).get(deps.settingsTtlMs, sql);
 }
 
 /**

@@ -96,13 +96,15 @@ export class SchoolSettings {
 
   /**
    * The settings as read at most `maxAgeMs` ago (default `ttlMs`; 0: read now). Callers arriving
-   * while a read is under way share it.
+   * while a read is under way share it. A read that is needed goes through `through` when given:
+   * inside a transaction that only reads settings, its executor (on PGlite a query on the pool
+   * would wait for the transaction to end).
    */
-  get(maxAgeMs: number = this.options.ttlMs): Promise<KnownSettings> {
+  get(maxAgeMs: number = this.options.ttlMs, through: SqlExecutor = this.sql): Promise<KnownSettings> {
     const now = this.clock();
     const cached = this.cached;
     if (cached && maxAgeMs > 0 && now - cached.at < maxAgeMs) return cached.value;
-    const value = readSettings(this.sql, this.defaults).then((read) => this.reported(read));
+    const value = readSettings(through, this.defaults).then((read) => this.reported(read));
     if (this.options.ttlMs > 0) {
       const entry = { at: now, value };
       this.cached = entry;

@@ -107,8 +107,8 @@ export function familyNode(deps: NodeDeps) {
       ctx.transaction(async ({ orm, sql: tx }) => {
         const row = await lockEnrollment(orm, ctx.event.enrollmentId);
         const actor = systemActor(row.id);
-        // The demo node records its lesson on the row; one booked by an attempt that failed before
-        // recording it is found by its note.
+        // The demo node books its lesson and records it on the row in one transaction; the student's
+        // demo lessons go before the student (also one the demo step's compensation removed already).
         await deleteDemoLessons(orm, row.id, output.studentId, row.demoLessonId, actor);
         if (output.createdStudent) await deleteStudent(orm, output.studentId, actor);
         // The family's gateway customer stays (also when the payment step failed before noting it):

@@ -83,5 +83,5 @@ export async function updateEnrollment(tx: Orm, id: number, set: { [K in keyof t
 export const studentNameOf = (s: Pick<Submission, 'studentFirstName' | 'studentLastName'>): string => `${s.studentFirstName} ${s.studentLastName}`;
 export const parentNameOf = (s: Pick<Submission, 'parentFirstName' | 'parentLastName'>): string => `${s.parentFirstName} ${s.parentLastName}`;
 
-/** The notes of the demo lesson this enrollment books: also how a re-run finds it. */
+/** The notes of the demo lesson this enrollment books (shown to the teacher and the office). */
 export const demoMarker = (enrollmentId: number): string => `Demo lesson (enrollment #${enrollmentId})`;

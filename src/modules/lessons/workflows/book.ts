@@ -1,69 +1,34 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import { defineNode, type TaskContext } from '../../../engine/index.js';
-import { lessons } from '../../../db/schema/lessons.js';
-import { createLessons } from '../booking.js';
-import { toLessonView } from '../db.js';
+import { defineNode } from '../../../engine/index.js';
+import { bookLessons } from '../booking.js';
 import type { LessonDeps } from '../deps.js';
-import { bookOutput, NODE, refusalOr, type BookedResult, type BookOutput, type ScheduleEvent } from './contracts.js';
-import { openPlan } from './nodes.js';
-
-type Ctx = TaskContext<ScheduleEvent>;
+import { bookOutput, NODE, refusalOr, type BookOutput, type ScheduleEvent } from './contracts.js';
 
 /**
- * Lessons this run booked already: a worker that died after createLessons committed, but before
- * the node's checkpoint, resumes here and must not book again (it would conflict with itself).
- * They are the student's lessons at the planned starts whose `create` audit row carries this
- * node's idempotency key as request id (createLessons writes lessons and audit rows in one
- * transaction, so it is all of them or none).
- */
-async function alreadyBooked(deps: LessonDeps, ctx: Ctx): Promise<BookedResult | undefined> {
-  const plan = openPlan(ctx);
-  const rows = await deps.db.orm
-    .select()
-    .from(lessons)
-    .where(
-      and(
-        eq(lessons.studentId, ctx.event.lesson.studentId),
-        inArray(
-          lessons.scheduledAt,
-          plan.occurrences.map((start) => new Date(start)),
-        ),
-        sql`EXISTS (SELECT 1 FROM audit_log a WHERE a.entity = 'lesson' AND a.action = 'create'
-          AND a.entity_id = ${lessons.id}::text AND a.request_id = ${ctx.idempotencyKey})`,
-      ),
-    )
-    .orderBy(asc(lessons.scheduledAt));
-  const first = rows[0];
-  if (!first) return undefined;
-  const views = rows.map((row) => toLessonView(row, plan.rules.zone));
-  if (!ctx.event.lesson.recurrence) return { kind: 'lesson', lesson: views[0]! };
-  if (first.seriesId === null) throw new Error(`lesson ${first.id} of run ${ctx.runId} should belong to a series`);
-  return { kind: 'series', seriesId: first.seriesId, lessons: views, skipped: plan.skipped };
-}
-
-/**
- * book: the lessons module's createLessons, as the caller (row-level security), with its checks
- * again, its one transaction, audit rows and the exclusion constraints. The audit rows' request id
- * is this node's idempotency key (`<runId>:book`), which ties them to the run. A refusal (booked
- * over by a concurrent request since detect_conflicts) stops the run: nothing to confirm.
- * No timeout on purpose: an abandoned attempt could still commit while its retry books again.
+ * book: the lessons module's bookLessons inside the node's ctx.transaction, as the caller
+ * (row-level security), with its checks again, the exclusion constraints and the audit rows
+ * (request id: this node's idempotency key, `<runId>:book`). The transaction also records the
+ * result, so a node run again (a retry, or a resume after the worker died between the commit and
+ * the checkpoint) gets the same lessons and books nothing. A refusal (booked over by a concurrent
+ * request since detect_conflicts) is recorded too, with nothing booked, and stops the run.
+ * No timeout on purpose: an abandoned attempt could still be committing while its retry runs.
  */
 export function buildBookNode(deps: LessonDeps) {
   return defineNode<ScheduleEvent, BookOutput>({
     id: NODE.book,
-    description: 'Books the lesson or the whole series through createLessons (one transaction, audited)',
+    description: 'Books the lesson or the whole series in one transaction with its recorded result (audited)',
     retry: { maxAttempts: 3, initialDelayMs: 200, maxDelayMs: 2_000 },
     output: bookOutput,
     process: async (ctx) => {
-      const resumed = await alreadyBooked(deps, ctx);
-      if (resumed) return { status: 'booked', result: resumed, resumed: true };
-      const actor = { userId: ctx.event.caller.userId, role: ctx.event.caller.role, requestId: ctx.idempotencyKey };
-      const booked = await refusalOr(() => createLessons(deps, ctx.event.caller, actor, ctx.event.lesson));
+      const { caller, lesson } = ctx.event;
+      const actor = { userId: caller.userId, role: caller.role, requestId: ctx.idempotencyKey };
+      // A refusal leaves the transaction usable with nothing booked (bookLessons), so it commits
+      // and is recorded; any other error rolls it back and the node is retried.
+      const booked = await ctx.transaction((tx) => refusalOr(() => bookLessons(tx, deps, caller, actor, lesson)));
       if ('refused' in booked) {
         ctx.stop(booked.refused.message);
         return { status: 'refused', error: booked.refused };
       }
-      return { status: 'booked', result: booked.value, resumed: false };
+      return { status: 'booked', result: booked.value };
     },
   });
 }

@@ -77,16 +77,19 @@ export const conflictsOutput = z.object({
 });
 export type ConflictsOutput = z.infer<typeof conflictsOutput>;
 
-/** What createLessons booked (CreateResult as JSON). */
+/** What bookLessons booked (CreateResult as JSON). */
 export const bookedResult = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('lesson'), lesson: lessonView }),
   z.object({ kind: z.literal('series'), seriesId: z.string(), lessons: z.array(lessonView), skipped }),
 ]);
 export type BookedResult = z.infer<typeof bookedResult>;
 
-/** book: the lessons, or the refusal of createLessons (booked over by a concurrent request …). */
+/**
+ * book: the lessons, or the refusal of bookLessons (booked over by a concurrent request …). Outputs
+ * recorded by earlier versions also carry `resumed` (a boolean), which parsing drops.
+ */
 export const bookOutput = z.discriminatedUnion('status', [
-  z.object({ status: z.literal('booked'), result: bookedResult, resumed: z.boolean() }),
+  z.object({ status: z.literal('booked'), result: bookedResult }),
   z.object({ status: z.literal('refused'), error: refusal }),
 ]);
 export type BookOutput = z.infer<typeof bookOutput>;

@@ -5,7 +5,7 @@
  *                                                  └→ suggest_alternatives
  *
  * Every rule and every write is the lessons module's (planBooking, conflictsPerOccurrence,
- * singleConflict, createLessons); the workflow makes each step observable (GET
+ * singleConflict, bookLessons); the workflow makes each step observable (GET
  * /api/v1/workflows/runs/{id} shows the router's decision) and retryable. A refusal (bad input,
  * a student the caller may not book) stops the run at check_availability.
  */
