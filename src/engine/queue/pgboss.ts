@@ -9,6 +9,16 @@ export interface PgBossSql {
   executeSql(text: string, values: unknown[]): Promise<{ rows: unknown[] }>;
 }
 
+/**
+ * pg-boss's `complete` on the connection `db`. Its typings offer `complete(name, ids, options)`,
+ * but its code reads the options from the fourth argument (the third is the jobs' output): called
+ * as typed, the completion runs on pg-boss's own connection, outside the caller's transaction.
+ */
+function completeWithin(boss: PgBoss, name: string, ids: string[], db: PgBoss.Db): Promise<unknown> {
+  const complete = boss.complete as unknown as (name: string, ids: string[], data: null, options: PgBoss.ConnectionOptions) => Promise<unknown>;
+  return complete.call(boss, name, ids, null, { db });
+}
+
 /** A fetched job, with its run when the fetch claimed it already. */
 interface Fetched {
   job: PgBoss.Job<{ runId: string }>;
@@ -249,10 +259,11 @@ export class PgBossQueue implements WorkflowQueue {
       const db = bossDb(tx);
       const jobs = await this.boss.fetch<{ runId: string }>(this.runsQueue, { batchSize, db });
       if (jobs.length === 0) return { fetched: 0, work: [] };
-      await this.boss.complete(
+      await completeWithin(
+        this.boss,
         this.runsQueue,
         jobs.map((job) => job.id),
-        { db },
+        db,
       );
       const claimed = await handlers.claim([...new Set(jobs.map((job) => job.data.runId))], tx);
       // A job whose run was not claimed (finished, or another worker's) needs nothing more.
