@@ -14,6 +14,7 @@ import { installReadCache } from './http/read-cache.js';
 import { installSecurityHeaders } from './http/security-headers.js';
 import { installErrorHandling } from './http/error-handler.js';
 import { installNulByteGuard } from './http/nul-bytes.js';
+import { installSchoolZone } from './http/school-zone.js';
 import { protocolErrorOptions, refuseWhileClosing } from './http/protocol-errors.js';
 import { AppError } from './http/errors.js';
 import { generateRequestId } from './http/request-id.js';
@@ -81,6 +82,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
   installNulByteGuard(app);
+  installSchoolZone(app, async () => (await schoolSettings(db, config).get()).timezone);
   requireAccessDeclarations(app);
   const supabase = config.supabase.jwtSecret || config.supabase.url ? new SupabaseTokens(config.supabase) : undefined;
   // One LISTEN connection per app: the user-row cache and the read cache follow data changes on it.

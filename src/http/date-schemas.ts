@@ -1,4 +1,6 @@
+import { DateTime } from 'luxon';
 import { z } from 'zod';
+import { schoolZoneOfRequest } from './school-zone.js';
 
 /**
  * The dates and instants the API accepts. Everything outside these bounds is a typing mistake
@@ -20,14 +22,41 @@ export const boundedDate = z.iso
   .date({ abort: true, error: missingOr('must be a date YYYY-MM-DD') })
   .refine((value) => value >= DATE_BOUNDS.min && value <= DATE_BOUNDS.max, { message: `must be a date from ${DATE_BOUNDS.min} to ${DATE_BOUNDS.max}` });
 
-/** An instant: ISO 8601 with an offset (Z or ±HH:MM), within INSTANT_BOUNDS. */
-export const boundedInstant = z.iso.datetime({ offset: true, abort: true, error: missingOr('must be an instant in ISO 8601 with an offset (Z or ±HH:MM)') }).refine(
-  (value) => {
-    const ms = Date.parse(value);
-    return ms >= instantMinMs && ms <= instantMaxMs;
-  },
-  { message: `must be an instant from ${INSTANT_BOUNDS.min} to ${INSTANT_BOUNDS.max}` },
-);
+const INSTANT_MESSAGE = 'must be an instant in ISO 8601 with an offset (Z or ±HH:MM), a local date-time (2027-01-04T16:00) or a date';
+const withOffset = z.iso.datetime({ offset: true });
+const localDateTime = z.iso.datetime({ local: true });
+const dateOnly = z.iso.date();
+
+/**
+ * `value` as an ISO instant with an offset: unchanged when it has one; a local date-time or a
+ * date (its start) read in `zone` (a wall time skipped by a DST jump moves forward by the jump;
+ * a repeated one is its first occurrence). Undefined when it is none of these, or local without a zone.
+ */
+export function instantFrom(value: string, zone: string | undefined): string | undefined {
+  if (withOffset.safeParse(value).success) return value;
+  if (zone === undefined || !(localDateTime.safeParse(value).success || dateOnly.safeParse(value).success)) return undefined;
+  const local = DateTime.fromISO(value, { zone });
+  return local.isValid ? (local.toISO({ suppressMilliseconds: true }) ?? undefined) : undefined;
+}
+
+/**
+ * An instant, within INSTANT_BOUNDS: ISO 8601 with an offset (Z or ±HH:MM), or — in a request —
+ * a local date-time without an offset (`2027-01-04T16:00`) or a date (`2027-01-04`, its start),
+ * read in the school's zone. The parsed value always carries an offset (`2027-01-04T16:00:00-04:00`).
+ */
+export const boundedInstant = z.string({ error: missingOr(INSTANT_MESSAGE) }).transform((value, context) => {
+  const instant = instantFrom(value, schoolZoneOfRequest());
+  const ms = instant === undefined ? Number.NaN : Date.parse(instant);
+  if (instant === undefined || Number.isNaN(ms)) {
+    context.issues.push({ code: 'custom', message: INSTANT_MESSAGE, input: value });
+    return z.NEVER;
+  }
+  if (ms < instantMinMs || ms > instantMaxMs) {
+    context.issues.push({ code: 'custom', message: `must be an instant from ${INSTANT_BOUNDS.min} to ${INSTANT_BOUNDS.max}`, input: value });
+    return z.NEVER;
+  }
+  return instant;
+});
 
 /** A date in an answer: format only (rows written before the bounds existed are still shown). */
 export const answerDate = z.iso.date();

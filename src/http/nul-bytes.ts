@@ -1,35 +1,13 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { validationFailed, type FieldIssue } from './errors.js';
+import { fieldsMatching } from './walk.js';
 
 /** At most this many fields are named in one answer. */
 const MAX_ISSUES = 10;
 const NUL = '\u0000';
 
-/**
- * Where `value` holds a NUL character (in a string, or in an object key), as dotted field paths
- * under `root` (`querystring.q`, `body.student.name`). Walks without recursion, so a deeply
- * nested body cannot overflow the stack.
- */
-export function nulFields(root: string, value: unknown): string[] {
-  const found: string[] = [];
-  const pending: Array<[string, unknown]> = [[root, value]];
-  while (pending.length > 0 && found.length < MAX_ISSUES) {
-    const [path, current] = pending.pop()!;
-    if (typeof current === 'string') {
-      if (current.includes(NUL)) found.push(path);
-    } else if (Array.isArray(current)) {
-      for (let i = current.length - 1; i >= 0; i -= 1) pending.push([`${path}.${i}`, current[i]]);
-    } else if (typeof current === 'object' && current !== null && !Buffer.isBuffer(current)) {
-      const entries = Object.entries(current);
-      for (let i = entries.length - 1; i >= 0; i -= 1) {
-        const [key, child] = entries[i]!;
-        if (key.includes(NUL)) found.push(`${path}.${key.replaceAll(NUL, '\\u0000')}`);
-        else pending.push([`${path}.${key}`, child]);
-      }
-    }
-  }
-  return found;
-}
+/** Where `value` holds a NUL character (in a string, or in an object key), as dotted field paths under `root`. */
+export const nulFields = (root: string, value: unknown): string[] => fieldsMatching(root, value, (text) => text.includes(NUL), MAX_ISSUES);
 
 function nulIssues(request: FastifyRequest): FieldIssue[] {
   // Only `%00` decodes to NUL in a path or query, so most requests skip the walk of params and query.
