@@ -5,7 +5,6 @@ import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { sql as drizzleSql } from 'drizzle-orm';
 import pg from 'pg';
 import * as schema from './schema/index.js';
 import { PreparingClient } from './prepared-client.js';
@@ -24,11 +23,6 @@ export interface Database {
   readonly pglite: PGlite | undefined;
   /** The node-postgres pool on PostgreSQL (the engine's transactional steps use it); undefined on PGlite. */
   readonly pool: pg.Pool | undefined;
-  /**
-   * Runs `work` in one transaction whose opening round trip also runs `setup` (static SQL, e.g.
-   * SET LOCAL …): BEGIN and setup cost one round trip instead of two. Commits on success.
-   */
-  transactionWith<T>(setup: string, work: (tx: Orm) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -92,31 +86,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     survivesConnectionLoss(pool);
     const sql = postgresClient(pool);
     const orm = drizzlePg({ client: pool, schema }) as unknown as Orm;
-    // One Drizzle handle per pooled connection (built once: Drizzle parses the schema on creation).
-    const connectionOrms = new WeakMap<pg.PoolClient, Orm>();
-    const transactionWith = async <T>(setup: string, work: (tx: Orm) => Promise<T>): Promise<T> => {
-      const connection = await pool.connect();
-      let broken = false;
-      try {
-        await connection.query(`BEGIN; ${setup}`);
-        let connectionOrm = connectionOrms.get(connection);
-        if (!connectionOrm) {
-          connectionOrm = drizzlePg({ client: connection, schema }) as unknown as Orm;
-          connectionOrms.set(connection, connectionOrm);
-        }
-        const result = await work(connectionOrm);
-        await connection.query('COMMIT');
-        return result;
-      } catch (error) {
-        await connection.query('ROLLBACK').catch(() => {
-          broken = true;
-        });
-        throw error;
-      } finally {
-        connection.release(broken);
-      }
-    };
-    return { kind: 'postgres', sql, orm, pglite: undefined, pool, transactionWith, close: () => sql.close() };
+    return { kind: 'postgres', sql, orm, pglite: undefined, pool, close: () => sql.close() };
   }
   const location = pgliteLocation(target.dataDir);
   if (location !== 'memory://') mkdirSync(location, { recursive: true });
@@ -128,10 +98,5 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   });
   const sql = pgliteClient(pglite);
   const orm = drizzlePglite({ client: pglite, schema }) as unknown as Orm;
-  const transactionWith = <T>(setup: string, work: (tx: Orm) => Promise<T>): Promise<T> =>
-    orm.transaction(async (tx) => {
-      await tx.execute(drizzleSql.raw(setup));
-      return work(tx as unknown as Orm);
-    });
-  return { kind: 'pglite', sql, orm, pglite, pool: undefined, transactionWith, close: () => sql.close() };
+  return { kind: 'pglite', sql, orm, pglite, pool: undefined, close: () => sql.close() };
 }

@@ -1,8 +1,9 @@
 /**
  * One transaction through both handles (TxHandle: Drizzle and raw SQL on the same connection),
  * with the drivers' own executors for raw SQL (not Drizzle's `execute`, which costs about a
- * millisecond more per statement on PGlite). Used by the workflow engine's transactional steps
- * and by routes that run a module's inner function in a transaction of their own.
+ * millisecond more per statement on PGlite). The one way to open a transaction: the workflow
+ * engine's transactional steps, routes that run a module's inner function in a transaction of
+ * their own, and `asCaller` (row-level security: its role and claims are the `setup`).
  */
 import type { PGlite, Transaction as PGliteTransaction } from '@electric-sql/pglite';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -13,8 +14,12 @@ import type { TxHandle } from './orm-sql.js';
 import * as schema from './schema/index.js';
 import { pgExecutor, pgliteExecutor } from './sql-client.js';
 
-/** Runs `work` in one transaction: commits when it resolves, rolls back when it rejects. */
-export type TxOpener = <T>(work: (tx: TxHandle) => Promise<T>) => Promise<T>;
+/**
+ * Runs `work` in one transaction: commits when it resolves, rolls back when it rejects. `setup`
+ * (static SQL, e.g. `SELECT set_config(…, true)`) runs first, in the round trip that opens the
+ * transaction on PostgreSQL.
+ */
+export type TxOpener = <T>(work: (tx: TxHandle) => Promise<T>, setup?: string) => Promise<T>;
 
 const openers = new WeakMap<Database, TxOpener>();
 
@@ -36,11 +41,11 @@ export function txOpener(db: Database): TxOpener {
 
 function postgresOpener(pool: pg.Pool): TxOpener {
   const orms = new WeakMap<pg.PoolClient, Orm>();
-  return async (work) => {
+  return async (work, setup) => {
     const connection = await pool.connect();
     let broken = false;
     try {
-      await connection.query('BEGIN');
+      await connection.query(setup ? `BEGIN; ${setup}` : 'BEGIN');
       let orm = orms.get(connection);
       if (!orm) {
         orm = drizzlePg({ client: connection, schema }) as unknown as Orm;
@@ -73,10 +78,11 @@ function pgliteOpener(pglite: PGlite): TxOpener {
     exec: (...args) => inProgress().exec(...args),
   };
   const orm = drizzlePglite({ client: client as unknown as PGlite, schema }) as unknown as Orm;
-  return (work) =>
+  return (work, setup) =>
     pglite.transaction(async (tx) => {
       current = tx;
       try {
+        if (setup) await tx.exec(setup);
         return await work({ orm, sql: pgliteExecutor(tx) });
       } finally {
         current = null;

@@ -2,6 +2,7 @@ import pg from 'pg';
 import type { Role } from './access.js';
 import type { Database, Orm } from '../../db/client.js';
 import type { TxHandle } from '../../db/orm-sql.js';
+import { txOpener } from '../../db/transactions.js';
 
 /** The signed-in user on whose behalf queries run. */
 export interface Caller {
@@ -22,7 +23,7 @@ const claimsOf = (caller: Caller): string => JSON.stringify({ sub: String(Math.t
  * change another family's rows. Background work (workflows) uses `db.orm` directly instead.
  */
 export async function asCaller<T>(db: Database, caller: Caller, work: (tx: Orm) => Promise<T>): Promise<T> {
-  return db.transactionWith(`SELECT set_config('request.jwt.claims', ${pg.escapeLiteral(claimsOf(caller))}, true), set_config('role', '${REQUEST_ROLE}', true)`, work);
+  return txOpener(db)((tx) => work(tx.orm), `SELECT set_config('request.jwt.claims', ${pg.escapeLiteral(claimsOf(caller))}, true), set_config('role', '${REQUEST_ROLE}', true)`);
 }
 
 const SAVEPOINT = 'as_caller';
