@@ -131,6 +131,10 @@ const envSchema = z.object({
     .optional(),
   /** Base URL of the Twilio API (tests point it at a local stand-in). Default https://api.twilio.com. */
   TWILIO_API_URL: optionalUrl(['https:', 'http:']),
+  /** Folder of the scheduled backups (daily at 03:00 in the school's zone, each verified); unset → no scheduled backups. `npm run backup` writes here too (default ./backups). */
+  BACKUP_DIR: z.string().trim().min(1).optional(),
+  /** How many backups the scheduled backup keeps in BACKUP_DIR (older ones are deleted). Default 7. */
+  BACKUP_KEEP: z.coerce.number().int().min(1).max(1000).default(7),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -168,6 +172,8 @@ export interface AppConfig {
   mail: { smtpUrl: string | undefined; from: string };
   /** Twilio is used when all three of accountSid, authToken and fromNumber are set. */
   twilio: { accountSid: string | undefined; authToken: string | undefined; fromNumber: string | undefined; apiUrl: string };
+  /** Scheduled backups: `dir` unset → none; `keep` newest kept. */
+  backups: { dir: string | undefined; keep: number };
 }
 
 /** A configuration error that names the offending variable. */
@@ -236,5 +242,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       fromNumber: env.TWILIO_FROM_NUMBER,
       apiUrl: (env.TWILIO_API_URL ?? 'https://api.twilio.com').replace(/\/+$/, ''),
     },
+    backups: { dir: env.BACKUP_DIR, keep: env.BACKUP_KEEP },
   };
 }

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { CommandError } from './command-error.js';
 import { ConfigError, loadConfig } from './config.js';
 import { announceGeneratedAdmin, prepareDatabase } from './runtime/database.js';
 import { resolveJwtSecret } from './runtime/secrets.js';
@@ -13,6 +14,8 @@ Commands:
   worker    run a standalone workflow worker (needs DATABASE_URL; WORKER_CONCURRENCY jobs at once)
   migrate   apply pending database migrations and exit
   seed      apply migrations, ensure the admin, settings and (SEED_DEMO) demo school, and exit
+  backup    write a verified backup of the database to BACKUP_DIR (default ./backups)
+  restore   restore FILE [--force]: replace the database with a backup (stop servers first)
   help      show this text
 
 Configuration comes from environment variables; see README.md.`;
@@ -54,6 +57,13 @@ async function run(command: string): Promise<void> {
       announceGeneratedAdmin(config.admin.email, generatedAdminPassword);
       return;
     }
+    case 'backup':
+    case 'restore': {
+      const { backupCommand, restoreCommand } = await import('./modules/backups/cli.js');
+      const lines = command === 'backup' ? await backupCommand(config) : await restoreCommand(config, process.argv.slice(3));
+      process.stdout.write(`${lines.join('\n')}\n`);
+      return;
+    }
     default:
       throw new UsageError(`Unknown command "${command}".`);
   }
@@ -63,6 +73,8 @@ class UsageError extends Error {}
 
 run(process.argv[2] ?? 'serve').catch((error: unknown) => {
   if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+  } else if (error instanceof CommandError) {
     process.stderr.write(`${error.message}\n`);
   } else if (error instanceof UsageError) {
     process.stderr.write(`${error.message}\n\n${usage}\n`);

@@ -75,7 +75,7 @@ export function pgliteClient(db: PGlite): SqlClient {
   };
 }
 
-export function pgExecutor(target: pg.Pool | pg.PoolClient): SqlExecutor {
+export function pgExecutor(target: pg.Pool | pg.PoolClient | pg.Client): SqlExecutor {
   return {
     async query<Row>(text: string, params: readonly unknown[] = []) {
       const result = await target.query(text, params as unknown[]);

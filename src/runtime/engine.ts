@@ -29,6 +29,9 @@ export async function createEngine(
   });
   services.workflows.bind(engine);
   await queue.start();
-  for (const { workflow, cron } of workflowSchedules) await engine.schedule(workflow, cron, config.schoolTimezone);
+  for (const { workflow, cron } of workflowSchedules(config)) {
+    if (cron === null) await engine.unschedule(workflow);
+    else await engine.schedule(workflow, cron, config.schoolTimezone);
+  }
   return { engine, services };
 }

@@ -1,4 +1,6 @@
+import type { AppConfig } from '../config.js';
 import { WorkflowRegistry } from '../engine/index.js';
+import { buildDatabaseBackupWorkflow, DATABASE_BACKUP_CRON, DATABASE_BACKUP_WORKFLOW } from '../modules/backups/workflow.js';
 import { lessonScheduleWorkflow } from '../modules/lessons/workflows/workflow.js';
 import { buildOutboxDispatchWorkflow, OUTBOX_DISPATCH_WORKFLOW } from '../modules/notifications/workflows/dispatch.js';
 import { buildNotificationWorkflow } from '../modules/notifications/workflows/notification.js';
@@ -20,12 +22,19 @@ export function buildWorkflowRegistry(services: SchoolServices): WorkflowRegistr
   registry.register(buildOutboxDispatchWorkflow(services));
   registry.register(enrollmentWorkflow({ services }));
   registerPaymentWorkflows(registry, services);
+  registry.register(buildDatabaseBackupWorkflow(services));
   return registry;
 }
 
-/** Cron schedules of scheduled workflows: 5-field cron expressions in the school's time zone. */
-export const workflowSchedules: ReadonlyArray<{ workflow: string; cron: string }> = [
-  { workflow: LESSON_REMINDERS_WORKFLOW, cron: '*/15 * * * *' },
-  { workflow: OUTBOX_DISPATCH_WORKFLOW, cron: '* * * * *' },
-  ...paymentSchedules,
-];
+/**
+ * Cron schedules of scheduled workflows: 5-field cron expressions in the school's time zone;
+ * `cron: null` removes a schedule that is off in this configuration (backups without BACKUP_DIR).
+ */
+export function workflowSchedules(config: Pick<AppConfig, 'backups'>): ReadonlyArray<{ workflow: string; cron: string | null }> {
+  return [
+    { workflow: LESSON_REMINDERS_WORKFLOW, cron: '*/15 * * * *' },
+    { workflow: OUTBOX_DISPATCH_WORKFLOW, cron: '* * * * *' },
+    ...paymentSchedules,
+    { workflow: DATABASE_BACKUP_WORKFLOW, cron: config.backups.dir ? DATABASE_BACKUP_CRON : null },
+  ];
+}

@@ -47,6 +47,9 @@ export class CapturingQueue implements WorkflowQueue {
   schedule(workflow: string, cron: string, timezone: string): Promise<void> {
     return this.inner.schedule(workflow, cron, timezone);
   }
+  unschedule(workflow: string): Promise<void> {
+    return this.inner.unschedule(workflow);
+  }
   ping(): Promise<void> {
     return this.inner.ping();
   }

@@ -194,6 +194,13 @@ export class WorkflowEngine {
     await this.queue.schedule(workflow, cron, timezone);
   }
 
+  /** Removes the cron schedule of `workflow` (no-op when it has none). */
+  async unschedule(workflow: string): Promise<void> {
+    const kept = this.schedules.filter((s) => s.workflow !== workflow);
+    this.schedules.splice(0, this.schedules.length, ...kept);
+    await this.queue.unschedule(workflow);
+  }
+
   private async enqueue(runId: string): Promise<void> {
     try {
       await this.queue.enqueue(runId);

@@ -80,6 +80,11 @@ export class BullMqQueue implements WorkflowQueue {
     await queue.upsertJobScheduler(`cron:${workflow}`, { pattern: cron, tz: timezone }, { name: 'cron', data: { workflow } });
   }
 
+  async unschedule(workflow: string): Promise<void> {
+    const { queue } = await this.connect();
+    await queue.removeJobScheduler(`cron:${workflow}`);
+  }
+
   async ping(): Promise<void> {
     const { connection } = await this.connect();
     if (connection.status === 'wait') await connection.connect();

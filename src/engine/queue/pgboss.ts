@@ -311,6 +311,10 @@ export class PgBossQueue implements WorkflowQueue {
     if (this.handlers) await this.workCron(queue, this.handlers);
   }
 
+  async unschedule(workflow: string): Promise<void> {
+    await this.boss.unschedule(`${this.cronPrefix}${workflow}`);
+  }
+
   private async workCron(queue: string, handlers: QueueHandlers): Promise<void> {
     if (this.cronWorkers.includes(queue)) return;
     this.cronWorkers.push(queue);

@@ -25,6 +25,8 @@ export interface WorkflowQueue {
   consume(handlers: QueueHandlers, options: { concurrency: number }): Promise<void>;
   /** Registers (or updates) a cron schedule that fires `handlers.cron(workflow, firingId)`. */
   schedule(workflow: string, cron: string, timezone: string): Promise<void>;
+  /** Removes the cron schedule of `workflow`, if any (a schedule no longer configured stops firing). */
+  unschedule(workflow: string): Promise<void>;
   /** Throws when the queue's backing service is unreachable. */
   ping(): Promise<void>;
   /** Stops consuming, waits for running handlers (at most `timeoutMs`), disconnects. */
