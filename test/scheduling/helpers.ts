@@ -57,7 +57,7 @@ export async function createSchool(env: Record<string, string> = {}): Promise<Sc
 }
 
 /** app.inject with a JSON body and the user's bearer header (null: no token). */
-export async function call(t: TestApp, user: TestUser | null, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: unknown) {
+export async function call(t: TestApp, user: TestUser | null, method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: unknown) {
   const response = await t.app.inject({ method, url, headers: user ? user.headers : {}, ...(payload === undefined ? {} : { payload: payload as object }) });
   const json = response.headers['content-type']?.toString().includes('json') && response.body ? JSON.parse(response.body) : undefined;
   return { status: response.statusCode, body: json as any, text: response.body, headers: response.headers };
