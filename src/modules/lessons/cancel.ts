@@ -18,7 +18,6 @@ export interface CancelInput {
   /** Who asked for it: a parent always cancels for the family; admins and teachers default to the school. */
   initiatedBy?: 'school' | 'family' | undefined;
 }
-// A workflow acting as the office (user id 0, no user row) is recorded as no one: the school.
 
 /**
  * POST /lessons/{id}/cancel. Admins cancel any scheduled lesson at any time; a teacher their own;
@@ -50,6 +49,7 @@ export async function cancelLesson(
         deadline: isoInZone(deadline, zone),
       });
     }
+    // A workflow acting as the office (user id 0, no user row) is recorded as no one: the school.
     const [cancelled] = await tx
       .update(lessons)
       .set({ status: 'cancelled', cancelledAt: new Date(now), cancelledBy: caller.userId > 0 ? caller.userId : null, cancellationReason: input.reason ?? null })
