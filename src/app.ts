@@ -163,7 +163,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(authRoutes(authService, authenticator, { authPerMinute: config.rateLimits.auth }));
   await app.register(userRoutes({ db, auth: authService }));
   await app.register(recordsRoutes({ config, db }));
-  await app.register(schedulingRoutes({ config, db }));
+  await app.register(schedulingRoutes({ config, db, workflows: services.workflows }));
   // Domain routes that use the services (gateway, transports, workflows) are registered below.
   await app.register(lessonScheduleRoutes(services, engine));
   await app.register(notificationRoutes(services));

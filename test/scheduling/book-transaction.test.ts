@@ -127,7 +127,8 @@ describe('a refusal inside the book transaction', () => {
     const at = nextMonday(3, '11:00');
     const lessonAudits = () => sql<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log WHERE entity = 'lesson'`);
     const [before] = await lessonAudits();
-    const done = await runSchedule(parent, lessonBody(at, { notes: TAKE_SLOT_FIRST }));
+    // Booked by the office: the trigger seam rides on the notes, which parents may not set.
+    const done = await runSchedule(admin, lessonBody(at, { notes: TAKE_SLOT_FIRST }));
     expect(done.status).toBe('stopped');
     expect(done.stopReason).toMatch(/cannot be booked/);
     expect(done.attempt).toBe(2); // the second claim got the recorded refusal

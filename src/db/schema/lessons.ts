@@ -63,7 +63,10 @@ export const lessons = pgTable(
     cancellationReason: text('cancellation_reason'),
     attendance: text('attendance', { enum: attendanceValues }),
     completedAt: tstz('completed_at'),
+    /** Shared with the family. */
     notes: text('notes'),
+    /** Teacher and office only: never in a parent's answer (≤ 2000 characters). */
+    privateNotes: text('private_notes'),
     ...timestamps(),
   },
   (t) => [

@@ -5,7 +5,7 @@ import { calendarFeeds, type CalendarFeed, type CalendarFeedOwnerKind } from '..
 import { forbidden, notFound } from '../../http/errors.js';
 import { recordAudit, type AuditActor } from '../audit/record.js';
 import { scoped, teacherIdOf } from '../lessons/db.js';
-import { badField, type LessonDeps } from '../lessons/deps.js';
+import { badField, settingsOf, type LessonDeps } from '../lessons/deps.js';
 import { feedCalendar, type FeedLesson } from './ics.js';
 import { sqlExecutorOf } from '../../db/orm-sql.js';
 
@@ -100,8 +100,9 @@ export async function revokeFeed(deps: LessonDeps, caller: Caller, actor: AuditA
 }
 
 /**
- * The .ics text behind a token, or undefined for an unknown or revoked token. Public: the token is
- * the credential, so this reads as the owner role and filters to the feed owner's lessons itself.
+ * The .ics text behind a token, or undefined for an unknown or revoked token, in the school's name
+ * (settings). Public: the token is the credential, so this reads as the owner role and filters to
+ * the feed owner's lessons itself. No notes of either kind are ever in a feed.
  */
 export async function feedText(deps: LessonDeps, token: string): Promise<string | undefined> {
   const [feed] = await deps.db.sql.query<{ owner_kind: CalendarFeedOwnerKind; teacher_id: number | null; parent_id: number | null }>(
@@ -122,6 +123,6 @@ export async function feedText(deps: LessonDeps, token: string): Promise<string 
      ORDER BY l.scheduled_at, l.id`,
     [feed.teacher_id, feed.parent_id, new Date(now - FEED_WINDOW.pastDays * DAY).toISOString(), new Date(now + FEED_WINDOW.futureDays * DAY).toISOString()],
   );
-  const name = feed.owner_kind === 'teacher' ? 'Cedar Heights: my lessons' : 'Cedar Heights: family lessons';
-  return feedCalendar({ name, audience: feed.owner_kind, lessons, stamp: new Date(now) });
+  const { school } = await settingsOf(deps);
+  return feedCalendar({ school: { name: school.name, email: school.email }, audience: feed.owner_kind, lessons, stamp: new Date(now) });
 }

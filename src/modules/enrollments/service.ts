@@ -30,7 +30,7 @@ export class EnrollmentService {
     private readonly services: SchoolServices,
     private readonly options: { now?: () => number; waitMs?: number } = {},
   ) {
-    this.lessons = { db: services.db, config: services.config, now: options.now ?? Date.now };
+    this.lessons = { db: services.db, config: services.config, now: options.now ?? Date.now, workflows: services.workflows };
   }
 
   /**

@@ -4,7 +4,7 @@ import type { Caller } from '../auth/scoped.js';
 import { LESSON_OVERLAP_CONSTRAINTS, lessons, type Lesson } from '../../db/schema/lessons.js';
 import { students } from '../../db/schema/students.js';
 import { teachers } from '../../db/schema/teachers.js';
-import { conflict, forbidden } from '../../http/errors.js';
+import { AppError, conflict, forbidden } from '../../http/errors.js';
 import { recordAudit, type AuditActor } from '../audit/record.js';
 import type { Conflict } from '../scheduling/conflicts.js';
 import { isoInZone } from '../scheduling/local-time.js';
@@ -12,9 +12,10 @@ import { expandSeries, type SeriesExpansion } from '../scheduling/recurrence.js'
 import type { SchedulingRules } from '../scheduling/types.js';
 import { alternativesFor, conflictsIn } from './check.js';
 import { loadSchedulingData } from './context.js';
-import { driverErrors, overlapError, poolQueries, type Queries, teacherIdOf, toLessonView, txQueries } from './db.js';
+import { audienceOf, driverErrors, overlapError, poolQueries, type Queries, teacherIdOf, toLessonView, txQueries } from './db.js';
 import { badField, rulesOf, settingsOf, type LessonDeps } from './deps.js';
 import { useCredit } from './makeup.js';
+import { type LessonNotice, noticeLessonsBooked } from './notices.js';
 import type { CreateLessonBody, LessonView } from './schemas.js';
 import { sqlExecutorOf, type TxHandle } from '../../db/orm-sql.js';
 import { txOpener } from '../../db/transactions.js';
@@ -24,6 +25,20 @@ const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 
 export type CreateResult = { kind: 'lesson'; lesson: LessonView } | { kind: 'series'; seriesId: string; lessons: LessonView[]; skipped: SeriesExpansion['skipped'] };
+
+/**
+ * Parents set no lesson notes: `notes` are written by the teacher or the office for the family,
+ * `privateNotes` are the staff's own. 403 naming the field.
+ */
+export function refuseFamilyNotes(caller: Caller, body: Pick<CreateLessonBody, 'notes' | 'privateNotes'>): void {
+  if (caller.role !== 'parent') return;
+  for (const field of ['notes', 'privateNotes'] as const) {
+    if (body[field] !== undefined)
+      throw new AppError('forbidden', `body.${field}: parents cannot set lesson notes; the teacher or the office writes them`, [
+        { field: `body.${field}`, message: 'parents cannot set it' },
+      ]);
+  }
+}
 
 /**
  * The student must be visible to the caller (row-level security), active and assigned a teacher;
@@ -90,12 +105,13 @@ export interface BookingPlan {
 /**
  * Everything before conflict detection: the instant is in the future, the recurrence is allowed,
  * the student and teacher are bookable by the caller, and the series is expanded around closures.
- * Throws the same 400/403/409 errors as POST /lessons. Queries run on the pool unless `q` says
+ * Throws the same 400/403/409 errors as POST /lessons (a parent giving notes: 403). Queries run on the pool unless `q` says
  * otherwise (txQueries: inside a transaction).
  */
 export async function planBooking(deps: LessonDeps, caller: Caller, body: CreateLessonBody, q: Queries = poolQueries(deps.db)): Promise<BookingPlan> {
   const now = deps.now();
   const start = Date.parse(body.scheduledAt);
+  refuseFamilyNotes(caller, body);
   if (start <= now) throw badField('body.scheduledAt', 'The lesson would start in the past');
   if (body.recurrence && body.lessonType === 'makeup') throw badField('body.recurrence', 'A make-up lesson cannot recur');
   if (body.recurrence?.until && Date.parse(body.recurrence.until) > start + 400 * DAY) {
@@ -116,10 +132,14 @@ export async function planBooking(deps: LessonDeps, caller: Caller, body: Create
 
 /**
  * POST /lessons: `bookLessons` in a transaction of its own, committed when it books and rolled
- * back when it refuses. Database errors surface as the driver's (23P01 → 409 …).
+ * back when it refuses. Database errors surface as the driver's (23P01 → 409 …). Once committed,
+ * the family and the teacher get one `lesson_confirmation` for the lesson or the whole series, as
+ * a booking by the scheduling workflow does (noticeLessonsBooked); `notices` says which started.
  */
-export async function createLessons(deps: LessonDeps, caller: Caller, actor: AuditActor, body: CreateLessonBody): Promise<CreateResult> {
-  return driverErrors(() => txOpener(deps.db)((tx) => bookLessons(tx, deps, caller, actor, body)));
+export async function createLessons(deps: LessonDeps, caller: Caller, actor: AuditActor, body: CreateLessonBody): Promise<CreateResult & { notices: LessonNotice[] }> {
+  const result = await driverErrors(() => txOpener(deps.db)((tx) => bookLessons(tx, deps, caller, actor, body)));
+  const ids = result.kind === 'lesson' ? [result.lesson.id] : result.lessons.map((l) => l.id);
+  return { ...result, notices: await noticeLessonsBooked(deps, ids) };
 }
 
 /**
@@ -154,12 +174,13 @@ export async function bookLessons(tx: TxHandle, deps: LessonDeps, caller: Caller
         durationMinutes: body.durationMinutes,
         lessonType: body.lessonType,
         notes: body.notes ?? null,
+        privateNotes: body.privateNotes ?? null,
         seriesId,
       }));
       const inserted = await orm.insert(lessons).values(values).returning();
       if (body.lessonType === 'makeup') await useCredit(orm, body.studentId, inserted[0]!.id);
       for (const row of inserted) {
-        await recordAudit(sqlExecutorOf(orm), actor, { action: 'create', entity: 'lesson', entityId: row.id, after: toLessonView(row, rules.zone) });
+        await recordAudit(sqlExecutorOf(orm), actor, { action: 'create', entity: 'lesson', entityId: row.id, after: toLessonView(row, rules.zone, 'staff') });
       }
       return inserted;
     });
@@ -175,7 +196,8 @@ export async function bookLessons(tx: TxHandle, deps: LessonDeps, caller: Caller
     const reasons: Conflict[] = fresh[0]?.reasons ?? [{ kind: who, reason: 'Another booking took this time a moment ago' }];
     throw await singleConflict(deps, rules, body, start, reasons, tx.sql);
   }
-  const views = rows.map((row) => toLessonView(row, rules.zone));
+  const audience = audienceOf(caller);
+  const views = rows.map((row) => toLessonView(row, rules.zone, audience));
   if (!seriesId) return { kind: 'lesson', lesson: views[0]! };
   return { kind: 'series', seriesId, lessons: views, skipped: expansion.skipped };
 }

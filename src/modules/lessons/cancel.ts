@@ -4,9 +4,10 @@ import { lessons } from '../../db/schema/lessons.js';
 import { conflict } from '../../http/errors.js';
 import { recordAudit, type AuditActor } from '../audit/record.js';
 import { isoInZone } from '../scheduling/local-time.js';
-import { findOwnLesson, scoped, toLessonView } from './db.js';
+import { audienceOf, findOwnLesson, scoped, toLessonView } from './db.js';
 import { settingsOf, type LessonDeps } from './deps.js';
 import { grantCredit } from './makeup.js';
+import { type LessonNotice, noticeLessonsCancelled } from './notices.js';
 import type { LessonView } from './schemas.js';
 import { sqlExecutorOf } from '../../db/orm-sql.js';
 
@@ -23,8 +24,16 @@ export interface CancelInput {
  * a parent their children's, only up to `cancellationWindowHours` before the start (later → 409).
  * A make-up credit is granted when the school cancels, or when the family cancels in time (an
  * admin recording a late family cancellation passes `initiatedBy: 'family'`); never for a demo.
+ * Once committed, the family and the teacher get `lesson_cancellation` (noticeLessonsCancelled);
+ * `notices` says which were started.
  */
-export async function cancelLesson(deps: LessonDeps, caller: Caller, actor: AuditActor, id: number, input: CancelInput): Promise<LessonView & { makeupCreditId: number | null }> {
+export async function cancelLesson(
+  deps: LessonDeps,
+  caller: Caller,
+  actor: AuditActor,
+  id: number,
+  input: CancelInput,
+): Promise<LessonView & { makeupCreditId: number | null; notices: LessonNotice[] }> {
   const settings = await settingsOf(deps);
   const now = deps.now();
   const zone = settings.timezone;
@@ -40,23 +49,25 @@ export async function cancelLesson(deps: LessonDeps, caller: Caller, actor: Audi
         deadline: isoInZone(deadline, zone),
       });
     }
+    // A workflow acting as the office (user id 0, no user row) is recorded as no one: the school.
     const [cancelled] = await tx
       .update(lessons)
-      .set({ status: 'cancelled', cancelledAt: new Date(now), cancelledBy: caller.userId, cancellationReason: input.reason ?? null })
+      .set({ status: 'cancelled', cancelledAt: new Date(now), cancelledBy: caller.userId > 0 ? caller.userId : null, cancellationReason: input.reason ?? null })
       .where(eq(lessons.id, id))
       .returning();
     const grants = lesson.lessonType !== 'demo' && (initiatedBy === 'school' || timely);
     const why = initiatedBy === 'school' ? 'Cancelled by the school' : 'Cancelled by the family in time';
     const makeupCreditId = grants ? await grantCredit(tx, cancelled!, input.reason ? `${why}: ${input.reason}` : why) : null;
-    const after = { ...toLessonView(cancelled!, zone), makeupCreditId };
+    const after = { ...toLessonView(cancelled!, zone, 'staff'), makeupCreditId };
     await recordAudit(sqlExecutorOf(tx), actor, {
       action: 'cancel',
       entity: 'lesson',
       entityId: id,
-      before: toLessonView(lesson, zone),
+      before: toLessonView(lesson, zone, 'staff'),
       after: { ...after, initiatedBy },
     });
-    return after;
+    return { ...toLessonView(cancelled!, zone, audienceOf(caller)), makeupCreditId };
   });
-  return result;
+  const notices = await noticeLessonsCancelled(deps, [id]);
+  return { ...result, notices };
 }

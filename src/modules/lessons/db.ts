@@ -10,9 +10,16 @@ import { notFound } from '../../http/errors.js';
 import { isoInZone } from '../scheduling/local-time.js';
 import type { LessonView } from './schemas.js';
 
-/** The API view of a lesson; its start and end carry the school's UTC offset. */
-export function toLessonView(row: Lesson, zone: string): LessonView {
-  return {
+/**
+ * Who a lesson view is for: `staff` (admins, teachers, the audit log) see `privateNotes`; `family`
+ * (parents, and any role not known to be staff) never do.
+ */
+export type LessonAudience = 'staff' | 'family';
+export const audienceOf = (caller: Pick<Caller, 'role'>): LessonAudience => (caller.role === 'admin' || caller.role === 'teacher' ? 'staff' : 'family');
+
+/** The API view of a lesson for `audience`; its start and end carry the school's UTC offset. */
+export function toLessonView(row: Lesson, zone: string, audience: LessonAudience): LessonView {
+  const view: LessonView = {
     id: row.id,
     studentId: row.studentId,
     teacherId: row.teacherId,
@@ -32,6 +39,8 @@ export function toLessonView(row: Lesson, zone: string): LessonView {
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
+  if (audience === 'staff') view.privateNotes = row.privateNotes;
+  return view;
 }
 
 /** The caller's teacher id (teachers only). */

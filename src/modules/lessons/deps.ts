@@ -6,12 +6,18 @@ import { validationFailed, type AppError } from '../../http/errors.js';
 import { schoolSettings } from '../settings/reader.js';
 import type { KnownSettings } from '../settings/types.js';
 import type { SchedulingRules } from '../scheduling/types.js';
+import type { WorkflowStarter } from '../services.js';
 
 /** What the lesson services need; `now` is injectable so rules never read the clock themselves. */
 export interface LessonDeps {
   db: Database;
   config: AppConfig;
   now: () => number;
+  /**
+   * Starts the notices of lesson changes (confirmation, cancellation, reschedule) after their
+   * transaction commits (notices.ts): the process's late-bound starter (services.workflows).
+   */
+  workflows: WorkflowStarter;
   /**
    * How old the settings may be, ms. Default SETTINGS_CACHE_MS (config.settingsCacheMs); 0 reads
    * them now, as routes whose answers the read cache keeps must.

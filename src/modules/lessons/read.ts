@@ -5,7 +5,8 @@ import type { Caller } from '../auth/scoped.js';
 import { lessons, type Lesson } from '../../db/schema/lessons.js';
 import { offsetOf } from '../../http/pagination.js';
 import { localDateOf } from '../scheduling/local-time.js';
-import { findOwnLesson, ownLessonsFilter, readAs, toLessonView } from './db.js';
+import { audienceOf, findOwnLesson, ownLessonsFilter, readAs, toLessonView } from './db.js';
+import { withStudentNames } from './names.js';
 import { settingsOf, type LessonDeps } from './deps.js';
 import type { LessonListQuery, LessonView, ScheduleViewQuery } from './schemas.js';
 
@@ -48,14 +49,19 @@ export async function listLessons(deps: LessonDeps, caller: Caller, q: LessonLis
       return { page, total: count?.n ?? 0 };
     }),
   ]);
-  const data = rows.page.map((row) => toLessonView(row.lesson, settings.timezone));
+  const audience = audienceOf(caller);
+  const data = await withStudentNames(
+    deps.db.sql,
+    rows.page.map((row) => toLessonView(row.lesson, settings.timezone, audience)),
+  );
   return { data, page: q.page, pageSize: q.pageSize, total: rows.total };
 }
 
-/** GET /lessons/{id}: one lesson the caller may see; anything else is 404. */
+/** GET /lessons/{id}: one lesson the caller may see, with the student's name; anything else is 404. */
 export async function getLesson(deps: LessonDeps, caller: Caller, id: number): Promise<LessonView> {
   const [settings, lesson] = await Promise.all([settingsOf(deps), readAs(deps.db, caller, (tx) => findOwnLesson(tx, caller, id))]);
-  return toLessonView(lesson, settings.timezone);
+  const [view] = await withStudentNames(deps.db.sql, [toLessonView(lesson, settings.timezone, audienceOf(caller))]);
+  return view!;
 }
 
 /** The local dates of a day, its ISO week (Monday–Sunday) or its month, in `zone`. */
@@ -68,7 +74,8 @@ export function periodOf(view: ScheduleViewQuery['view'], date: string, zone: st
 
 /**
  * GET /lessons/schedule/view: the caller's lessons in a day, week or month, bucketed by local date
- * in the school's zone (every date of the period present, possibly empty).
+ * in the school's zone (every date of the period present, possibly empty), each with the student's
+ * name (a teacher's week names the students).
  */
 export async function scheduleView(deps: LessonDeps, caller: Caller, q: ScheduleViewQuery) {
   const settings = await settingsOf(deps);
@@ -84,9 +91,14 @@ export async function scheduleView(deps: LessonDeps, caller: Caller, q: Schedule
       .orderBy(asc(lessons.scheduledAt), asc(lessons.id))
       .limit(VIEW_LIMIT),
   );
+  const audience = audienceOf(caller);
+  const views = await withStudentNames(
+    deps.db.sql,
+    rows.map((row) => toLessonView(row, zone, audience)),
+  );
   const byDate = new Map<string, LessonView[]>();
   for (let d = first; d <= last; d = d.plus({ days: 1 })) byDate.set(d.toISODate()!, []);
-  for (const row of rows) byDate.get(localDateOf(row.scheduledAt.getTime(), zone))?.push(toLessonView(row, zone));
+  for (const view of views) byDate.get(localDateOf(Date.parse(view.scheduledAt), zone))?.push(view);
   return {
     view: q.view,
     timezone: zone,

@@ -8,9 +8,10 @@ import { isoInZone } from '../scheduling/local-time.js';
 import type { SchedulingRules } from '../scheduling/types.js';
 import { alternativesFor, conflictsIn } from './check.js';
 import { loadSchedulingData } from './context.js';
-import { findOwnLesson, overlapError, scoped, toLessonView } from './db.js';
+import { audienceOf, findOwnLesson, overlapError, scoped, toLessonView } from './db.js';
 import { badField, rulesOf, settingsOf, type LessonDeps } from './deps.js';
 import { moveCredit } from './makeup.js';
+import { type LessonNotice, noticeLessonsRescheduled } from './notices.js';
 import type { LessonView } from './schemas.js';
 import { sqlExecutorOf } from '../../db/orm-sql.js';
 
@@ -47,7 +48,9 @@ async function refuse(deps: LessonDeps, rules: SchedulingRules, lesson: Lesson, 
  * POST /lessons/{id}/reschedule: admins any time; the teacher or the family up to
  * `rescheduleWindowHours` before the ORIGINAL start. In one transaction the old lesson becomes
  * `rescheduled` and a new one (rescheduled_from_id) takes the new time, same student, teacher,
- * duration, type and series; a make-up credit moves along. A conflict answers 409 with alternatives.
+ * duration, type, notes and series; a make-up credit moves along. A conflict answers 409 with
+ * alternatives. Once committed, the family and the teacher get `lesson_rescheduled` with the old
+ * and the new time (noticeLessonsRescheduled); `notices` says which were started.
  */
 export async function rescheduleLesson(
   deps: LessonDeps,
@@ -55,7 +58,7 @@ export async function rescheduleLesson(
   actor: AuditActor,
   id: number,
   scheduledAt: string,
-): Promise<{ lesson: LessonView; previous: LessonView }> {
+): Promise<{ lesson: LessonView; previous: LessonView; notices: LessonNotice[] }> {
   const settings = await settingsOf(deps);
   const now = deps.now();
   const rules = rulesOf(settings, now, caller);
@@ -97,16 +100,19 @@ export async function rescheduleLesson(
           seriesId: lesson.seriesId,
           rescheduledFromId: lesson.id,
           notes: lesson.notes,
+          privateNotes: lesson.privateNotes,
         })
         .returning();
       if (lesson.lessonType === 'makeup') await moveCredit(tx, lesson.id, created!.id);
-      const views = { lesson: toLessonView(created!, rules.zone), previous: toLessonView(previous!, rules.zone) };
+      const views = { lesson: toLessonView(created!, rules.zone, 'staff'), previous: toLessonView(previous!, rules.zone, 'staff') };
       const audit = sqlExecutorOf(tx);
-      await recordAudit(audit, actor, { action: 'reschedule', entity: 'lesson', entityId: id, before: toLessonView(lesson, rules.zone), after: views });
+      await recordAudit(audit, actor, { action: 'reschedule', entity: 'lesson', entityId: id, before: toLessonView(lesson, rules.zone, 'staff'), after: views });
       await recordAudit(audit, actor, { action: 'create', entity: 'lesson', entityId: created!.id, after: views.lesson });
-      return views;
+      const audience = audienceOf(caller);
+      return { lesson: toLessonView(created!, rules.zone, audience), previous: toLessonView(previous!, rules.zone, audience) };
     });
-    return moved;
+    const notices = await noticeLessonsRescheduled(deps, [{ previousLessonId: id, movedByUserId: caller.userId }]);
+    return { ...moved, notices };
   } catch (error) {
     if (!overlapError(error)) throw error;
     throw await refuse(deps, rules, original, start, [{ kind: 'teacher_overlap', reason: 'Another booking took this time a moment ago' }]);

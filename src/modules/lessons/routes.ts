@@ -1,3 +1,4 @@
+import type { FastifyBaseLogger } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { callerOf, actorOf } from '../auth/caller.js';
@@ -7,6 +8,7 @@ import { createLessons } from './booking.js';
 import { cancelLesson } from './cancel.js';
 import { checkConflicts } from './check.js';
 import type { LessonDeps } from './deps.js';
+import type { LessonNotice } from './notices.js';
 import { getLesson, listLessons, scheduleView } from './read.js';
 import { rescheduleLesson } from './reschedule.js';
 import {
@@ -19,6 +21,7 @@ import {
   idParams,
   lessonListQuery,
   lessonView,
+  noticeView,
   patchLessonBody,
   rescheduleBody,
   rescheduleResult,
@@ -33,6 +36,16 @@ const staff = { access: ['admin', 'teacher'] as const };
 const tags = ['lessons'];
 const security = [{ bearerAuth: [] }];
 const errors = { 400: errorResponse, 401: errorResponse, 403: errorResponse, 404: errorResponse, 409: errorResponse };
+const notices = { notices: z.array(noticeView) };
+
+/**
+ * The notices of a change as answered (recipient, run, status). One that failed to start is logged
+ * here: the change stands, and the answer says `failed` for it.
+ */
+function answered(log: FastifyBaseLogger, started: LessonNotice[]): Array<Pick<LessonNotice, 'recipient' | 'runId' | 'status'>> {
+  for (const notice of started) if (notice.status === 'failed') log.warn({ notice }, 'a lesson notice could not be started');
+  return started.map(({ recipient, runId, status }) => ({ recipient, runId, status }));
+}
 
 /** Lessons: list, create (single or recurring), conflicts, calendar view, read, edit, cancel, reschedule, complete. */
 export const lessonRoutes =
@@ -54,17 +67,21 @@ export const lessonRoutes =
         schema: {
           tags,
           security,
-          summary: 'Book a lesson, or a recurring series (all-or-nothing); 409 with alternatives on a conflict',
+          summary: 'Book a lesson, or a recurring series (all-or-nothing), and confirm it to the family and the teacher; 409 with alternatives on a conflict',
           body: createLessonBody,
-          response: { 201: z.union([lessonView, seriesView]), ...errors },
+          response: { 201: z.union([lessonView.extend(notices), seriesView.extend(notices)]), ...errors },
         },
       },
       async (request, reply) => {
         const result = await createLessons(deps, callerOf(request), actorOf(request), request.body);
+        const told = answered(request.log, result.notices);
         if (result.kind === 'lesson') {
-          return reply.status(201).header('location', `/api/v1/lessons/${result.lesson.id}`).send(result.lesson);
+          return reply
+            .status(201)
+            .header('location', `/api/v1/lessons/${result.lesson.id}`)
+            .send({ ...result.lesson, notices: told });
         }
-        return reply.status(201).send({ seriesId: result.seriesId, lessons: result.lessons, skipped: result.skipped });
+        return reply.status(201).send({ seriesId: result.seriesId, lessons: result.lessons, skipped: result.skipped, notices: told });
       },
     );
 
@@ -111,7 +128,7 @@ export const lessonRoutes =
         schema: {
           tags,
           security,
-          summary: 'Edit notes (admin, teacher) or payment status (admin)',
+          summary: 'Edit notes and private notes (admin, teacher) or payment status (admin)',
           params: idParams,
           body: patchLessonBody,
           response: { 200: lessonView, ...errors },
@@ -127,13 +144,16 @@ export const lessonRoutes =
         schema: {
           tags,
           security,
-          summary: 'Cancel (parents only within the policy window); may grant a make-up credit',
+          summary: 'Cancel (parents only within the policy window); may grant a make-up credit; tells the family and the teacher',
           params: idParams,
           body: cancelBody,
           response: { 200: cancelResult, ...errors },
         },
       },
-      async (request) => cancelLesson(deps, callerOf(request), actorOf(request), request.params.id, request.body),
+      async (request) => {
+        const cancelled = await cancelLesson(deps, callerOf(request), actorOf(request), request.params.id, request.body);
+        return { ...cancelled, notices: answered(request.log, cancelled.notices) };
+      },
     );
 
     app.post(
@@ -143,13 +163,16 @@ export const lessonRoutes =
         schema: {
           tags,
           security,
-          summary: 'Move a lesson (admin any time; own up to the reschedule window)',
+          summary: 'Move a lesson (admin any time; own up to the reschedule window); tells the family and the teacher',
           params: idParams,
           body: rescheduleBody,
           response: { 200: rescheduleResult, ...errors },
         },
       },
-      async (request) => rescheduleLesson(deps, callerOf(request), actorOf(request), request.params.id, request.body.scheduledAt),
+      async (request) => {
+        const moved = await rescheduleLesson(deps, callerOf(request), actorOf(request), request.params.id, request.body.scheduledAt);
+        return { ...moved, notices: answered(request.log, moved.notices) };
+      },
     );
 
     app.post(

@@ -10,6 +10,7 @@ import { callerOf } from '../auth/caller.js';
 import { errorResponse } from '../../http/error-schemas.js';
 import { AppError, notFound } from '../../http/errors.js';
 import type { SchoolServices } from '../services.js';
+import { refuseFamilyNotes } from './booking.js';
 import { readAs } from './db.js';
 import { createLessonBody } from './schemas.js';
 import { LESSON_SCHEDULE_WORKFLOW, scheduleEvent, type ScheduleEvent } from './workflows/contracts.js';
@@ -74,6 +75,7 @@ export const lessonScheduleRoutes =
       async (request, reply) => {
         const caller = callerOf(request);
         await ensureOwnChild(services.db, caller, request.body.studentId);
+        refuseFamilyNotes(caller, request.body);
         const running = engineOf(engine);
         const event: ScheduleEvent = { caller, requestId: request.id, lesson: request.body };
         const run = await running.startAndWait(LESSON_SCHEDULE_WORKFLOW, event, { waitMs });

@@ -28,7 +28,12 @@ export const lessonView = z.object({
   cancellationReason: z.string().nullable(),
   attendance: z.enum(attendanceValues).nullable(),
   completedAt: z.string().nullable(),
+  /** Shared with the family. */
   notes: z.string().nullable(),
+  privateNotes: z.string().nullable().optional().describe("Teacher and admin only: never in a parent's answer"),
+  /** The student's name, in lists, the calendar view and GET /lessons/{id}. */
+  studentFirstName: z.string().optional(),
+  studentLastName: z.string().optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -37,6 +42,8 @@ export type LessonView = z.infer<typeof lessonView>;
 export const slot = z.object({ teacherId: z.number().int(), startsAt: z.string(), endsAt: z.string() });
 
 const durationMinutes = z.number().int().min(15).max(120);
+/** Lesson notes, shared with the family (`notes`) or for staff only (`privateNotes`); parents set neither. */
+const notesText = z.string().max(2000);
 const recurrence = z
   .object({
     frequency: z.enum(recurrenceFrequencies),
@@ -51,7 +58,8 @@ export const createLessonBody = z.object({
   scheduledAt: instant,
   durationMinutes: durationMinutes.default(30),
   lessonType: z.enum(lessonTypes).default('regular'),
-  notes: z.string().max(2000).optional(),
+  notes: notesText.optional().describe('Shared with the family (admins and teachers only)'),
+  privateNotes: notesText.optional().describe('Teacher and admin only (admins and teachers only)'),
   recurrence: recurrence.optional(),
 });
 export type CreateLessonBody = z.infer<typeof createLessonBody>;
@@ -126,17 +134,23 @@ export const scheduleView = z.object({
 });
 
 export const patchLessonBody = z
-  .object({ notes: z.string().max(2000).nullable().optional(), paymentStatus: z.enum(lessonPaymentStatuses).optional() })
-  .refine((b) => b.notes !== undefined || b.paymentStatus !== undefined, { message: 'Nothing to change' });
+  .object({ notes: notesText.nullable().optional(), privateNotes: notesText.nullable().optional(), paymentStatus: z.enum(lessonPaymentStatuses).optional() })
+  .refine((b) => b.notes !== undefined || b.privateNotes !== undefined || b.paymentStatus !== undefined, { message: 'Nothing to change' });
 export type PatchLessonBody = z.infer<typeof patchLessonBody>;
 
 export const cancelBody = z.object({
   reason: z.string().trim().min(1).max(500).optional(),
   initiatedBy: z.enum(['school', 'family']).optional().describe('Admins and teachers: who asked for it (default school); parents are always the family'),
 });
-export const cancelResult = lessonView.extend({ makeupCreditId: z.number().int().nullable() });
+/** A notice of the change started for the family or the teacher (`runId`: its notification run; null when it failed to start). */
+export const noticeView = z.object({
+  recipient: z.enum(['parent', 'teacher']),
+  runId: z.string().nullable(),
+  status: z.enum(['started', 'failed']),
+});
+export const cancelResult = lessonView.extend({ makeupCreditId: z.number().int().nullable(), notices: z.array(noticeView) });
 
 export const rescheduleBody = z.object({ scheduledAt: instant });
-export const rescheduleResult = z.object({ lesson: lessonView, previous: lessonView });
+export const rescheduleResult = z.object({ lesson: lessonView, previous: lessonView, notices: z.array(noticeView) });
 
-export const completeBody = z.object({ attendance: z.enum(attendanceValues), notes: z.string().max(2000).optional() });
+export const completeBody = z.object({ attendance: z.enum(attendanceValues), notes: notesText.optional(), privateNotes: notesText.optional() });

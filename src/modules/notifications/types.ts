@@ -18,6 +18,7 @@ export const templateNames = [
   'enrollment_confirm',
   'lesson_confirmation',
   'lesson_cancellation',
+  'lesson_rescheduled',
   'lesson_reminder',
   'payment_receipt',
   'payment_failed',

@@ -53,7 +53,7 @@ export interface NodeDeps {
 export function nodeDeps(deps: EnrollmentWorkflowDeps): NodeDeps {
   const now = deps.now ?? Date.now;
   const { config, db } = deps.services;
-  return { services: deps.services, now, faults: deps.faults ?? {}, lessons: { db, config, now } };
+  return { services: deps.services, now, faults: deps.faults ?? {}, lessons: { db, config, now, workflows: deps.services.workflows } };
 }
 
 /** Calls the fault seam before the commit, if any. */

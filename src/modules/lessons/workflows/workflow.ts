@@ -19,7 +19,7 @@ import { buildDecisionNodes } from './nodes.js';
 
 /** The lessons module's dependencies inside a worker: the clock is real; settings the reader's copy (SETTINGS_CACHE_MS). */
 export function lessonDepsOf(services: SchoolServices): LessonDeps {
-  return { db: services.db, config: services.config, now: Date.now };
+  return { db: services.db, config: services.config, now: Date.now, workflows: services.workflows };
 }
 
 /** Builds the workflow on the process's services; register it once (src/runtime/workflows.ts). */

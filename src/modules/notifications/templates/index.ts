@@ -2,6 +2,7 @@
 import type { TemplateName } from '../types.js';
 import type { TemplateSource } from './define.js';
 import { enrollmentConfirm } from './enrollment.js';
+import { lessonRescheduled } from './lesson-changes.js';
 import { lessonCancellation, lessonConfirmation, lessonReminder } from './lessons.js';
 import { paymentFailed, paymentReceipt } from './payments.js';
 import { adminAlert, directMessage, enrollmentWaitlisted, parentWelcome, passwordReset, setPassword, teacherNewStudent } from './people.js';
@@ -13,6 +14,7 @@ export const templateSources: Readonly<Record<TemplateName, TemplateSource>> = {
   enrollment_confirm: enrollmentConfirm,
   lesson_confirmation: lessonConfirmation,
   lesson_cancellation: lessonCancellation,
+  lesson_rescheduled: lessonRescheduled,
   lesson_reminder: lessonReminder,
   payment_receipt: paymentReceipt,
   payment_failed: paymentFailed,

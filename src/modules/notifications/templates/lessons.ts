@@ -30,25 +30,29 @@ export const lessonCancellation = defineTemplate({
     teacherName: field.optionalText(),
     startsAt: field.instant(),
     reason: field.optionalText(),
+    /** Who cancelled, as the reader should see it: "the school", "the family", "Clara Schumann (teacher)". */
+    cancelledBy: field.optionalText(),
     /** Whether a make-up credit was granted. */
     makeupCredit: field.flag(),
   }),
   subject: 'Lesson cancelled: {{studentName}}, {{datetime startsAt}}',
   html: `<p>Hello {{recipientName}},</p>
-<p><strong>{{studentName}}</strong>'s lesson{{#if teacherName}} with {{teacherName}}{{/if}} on <strong>{{datetime startsAt}}</strong> is cancelled.</p>
+<p><strong>{{studentName}}</strong>'s lesson{{#if teacherName}} with {{teacherName}}{{/if}} on <strong>{{datetime startsAt}}</strong> is cancelled{{#if cancelledBy}} by {{cancelledBy}}{{/if}}.</p>
 {{#if reason}}<p>Reason: {{reason}}</p>{{/if}}
-{{#if makeupCredit}}<p>A make-up lesson credit was added; book it in the parent portal.</p>{{/if}}`,
+{{#if makeupCredit}}<p>A make-up lesson credit was added for {{studentName}}; it can be booked in the parent portal.</p>{{else}}<p>This cancellation adds no lesson credit.</p>{{/if}}`,
   text: `Hello {{recipientName}},
 
-{{studentName}}'s lesson{{#if teacherName}} with {{teacherName}}{{/if}} on {{datetime startsAt}} is cancelled.
+{{studentName}}'s lesson{{#if teacherName}} with {{teacherName}}{{/if}} on {{datetime startsAt}} is cancelled{{#if cancelledBy}} by {{cancelledBy}}{{/if}}.
 {{#if reason}}
 Reason: {{reason}}
 {{/if}}
 {{#if makeupCredit}}
-A make-up lesson credit was added; book it in the parent portal.
+A make-up lesson credit was added for {{studentName}}; it can be booked in the parent portal.
+{{else}}
+This cancellation adds no lesson credit.
 {{/if}}`,
   sms: '{{school.name}}: {{studentName}}, lesson on {{datetime startsAt}} is cancelled.',
-  example: { studentName: 'Emma Wilson', teacherName: 'Clara Schumann', startsAt: '2030-05-07T20:00:00Z', reason: 'Teacher ill', makeupCredit: true },
+  example: { studentName: 'Emma Wilson', teacherName: 'Clara Schumann', startsAt: '2030-05-07T20:00:00Z', reason: 'Teacher ill', cancelledBy: 'the school', makeupCredit: true },
 });
 
 export const lessonReminder = defineTemplate({
