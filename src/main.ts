@@ -13,6 +13,7 @@ Commands:
   worker    run a standalone workflow worker (needs DATABASE_URL; WORKER_CONCURRENCY jobs at once)
   migrate   apply pending database migrations and exit
   seed      apply migrations, ensure the admin, settings and (SEED_DEMO) demo school, and exit
+  demo-remove  remove the demo school's records (npm run demo:remove); the demo never comes back
   help      show this text
 
 Configuration comes from environment variables; see README.md.`;
@@ -52,6 +53,16 @@ async function run(command: string): Promise<void> {
       await db.close();
       process.stdout.write('Seed complete\n');
       announceGeneratedAdmin(config.admin.email, generatedAdminPassword);
+      return;
+    }
+    case 'demo-remove': {
+      const { db } = await prepareDatabase(config, { seed: false });
+      try {
+        const { removeDemoFromCli } = await import('./runtime/demo-remove.js');
+        process.exitCode = await removeDemoFromCli(db);
+      } finally {
+        await db.close();
+      }
       return;
     }
     default:
