@@ -31,6 +31,7 @@ import { installRequestMetrics, metricsRoutes } from './modules/metrics/routes.j
 import { userRoutes } from './modules/users/routes.js';
 import { workflowRoutes } from './modules/workflows/routes.js';
 import { notificationRoutes } from './modules/notifications/routes.js';
+import { messageRoutes } from './modules/messages/routes.js';
 import { recordsRoutes } from './modules/records.routes.js';
 import { schedulingRoutes } from './modules/scheduling.routes.js';
 import { lessonScheduleRoutes } from './modules/lessons/schedule-route.js';
@@ -167,6 +168,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   // Domain routes that use the services (gateway, transports, workflows) are registered below.
   await app.register(lessonScheduleRoutes(services, engine));
   await app.register(notificationRoutes(services));
+  await app.register(messageRoutes(services));
   await app.register(enrollmentRoutes(services));
   await app.register(enrollmentConfirmationRoutes(services));
   await app.register(paymentRoutes(services));

@@ -16,6 +16,7 @@ Commands:
   seed      apply migrations, ensure the admin, settings and (SEED_DEMO) demo school, and exit
   backup    write a verified backup of the database to BACKUP_DIR (default ./backups)
   restore   restore FILE [--force]: replace the database with a backup (stop servers first)
+  demo-remove  remove the demo school's records (npm run demo:remove); the demo never comes back
   help      show this text
 
 Configuration comes from environment variables; see README.md.`;
@@ -62,6 +63,16 @@ async function run(command: string): Promise<void> {
       const { backupCommand, restoreCommand } = await import('./modules/backups/cli.js');
       const lines = command === 'backup' ? await backupCommand(config) : await restoreCommand(config, process.argv.slice(3));
       process.stdout.write(`${lines.join('\n')}\n`);
+      return;
+    }
+    case 'demo-remove': {
+      const { db } = await prepareDatabase(config, { seed: false });
+      try {
+        const { removeDemoFromCli } = await import('./runtime/demo-remove.js');
+        process.exitCode = await removeDemoFromCli(db);
+      } finally {
+        await db.close();
+      }
       return;
     }
     default:

@@ -3,6 +3,7 @@ import type { AppConfig } from '../config.js';
 import type { Database } from '../db/client.js';
 import { academicsRoutes } from './academics/routes.js';
 import { auditRoutes } from './audit/routes.js';
+import { demoRoutes } from './demo/routes.js';
 import { publicRoutes } from './public/routes.js';
 import { schoolSettings } from './settings/reader.js';
 import { SettingsService } from './settings/service.js';
@@ -19,7 +20,7 @@ export interface DomainDeps {
 
 /**
  * School records: settings, academic calendar, teachers (profile, weekly hours, time off),
- * students, public teachers and pricing, audit log.
+ * students, public teachers and pricing, audit log, removal of the demo school.
  */
 export const recordsRoutes =
   (deps: DomainDeps): FastifyPluginAsync =>
@@ -31,4 +32,5 @@ export const recordsRoutes =
     await app.register(studentRoutes(new StudentsService(deps.db, settings)));
     await app.register(publicRoutes(deps.config, deps.db));
     await app.register(auditRoutes(deps.db));
+    await app.register(demoRoutes(deps.db));
   };

@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import { hashPassword } from '../modules/auth/passwords.js';
 import type { SqlExecutor } from '../db/sql-client.js';
 import { DEMO_LESSONS_PER_STUDENT, DEMO_PASSWORD, demoAcademicYear, demoFamilies, demoTeachers, type DemoTeacher } from './demo-data.js';
+import { recordDemoRow } from '../modules/demo/manifest.js';
 import { defaultSettings } from '../modules/settings/defaults.js';
 
 type Closure = { startsOn: string; endsOn: string };
@@ -34,6 +35,8 @@ export function upcomingWeeklyStarts(options: { now: DateTime; zone: string; wee
 /**
  * Inserts the demo school (teachers with weekly hours, the academic year, families with a few
  * upcoming lessons). The caller has already decided that no demo data exists; all of it runs on `tx`.
+ * Every row inserted is recorded in the demo manifest (demo_records), so the demo can be removed
+ * exactly (src/modules/demo/removal.ts).
  */
 export async function insertDemoSchool(tx: SqlExecutor, options: { timezone: string; now?: DateTime }): Promise<void> {
   // One hash for every demo account: they share the documented DEMO_PASSWORD anyway.
@@ -54,6 +57,7 @@ async function insertUser(tx: SqlExecutor, person: Person, role: string, passwor
     [person.email, passwordHash, person.firstName, person.lastName, person.phone, role],
   );
   if (!row) throw new Error(`demo seed: could not insert user ${person.email}`);
+  await recordDemoRow(tx, 'users', row.id);
   return row.id;
 }
 
@@ -69,14 +73,14 @@ async function insertTeachers(tx: SqlExecutor, passwordHash: string): Promise<Ma
       teacher.bio,
     ]);
     if (!row) throw new Error(`demo seed: could not insert teacher ${teacher.email}`);
+    await recordDemoRow(tx, 'teachers', row.id);
     seeded.set(teacher.key, { id: row.id, teacher });
     for (const slot of teacher.hours) {
-      await tx.query('INSERT INTO teacher_availability (teacher_id, weekday, start_time, end_time) VALUES ($1, $2, $3::time, $4::time)', [
-        row.id,
-        slot.weekday,
-        slot.start,
-        slot.end,
-      ]);
+      const [hours] = await tx.query<{ id: number }>(
+        'INSERT INTO teacher_availability (teacher_id, weekday, start_time, end_time) VALUES ($1, $2, $3::time, $4::time) RETURNING id',
+        [row.id, slot.weekday, slot.start, slot.end],
+      );
+      if (hours) await recordDemoRow(tx, 'teacher_availability', hours.id);
     }
   }
   return seeded;
@@ -85,22 +89,28 @@ async function insertTeachers(tx: SqlExecutor, passwordHash: string): Promise<Ma
 /** The academic year with its semesters and closures (kept if an admin already made them). */
 async function insertAcademicYear(tx: SqlExecutor): Promise<void> {
   const year = demoAcademicYear;
-  await tx.query(`INSERT INTO academic_years (name, starts_on, ends_on) VALUES ($1, $2::date, $3::date) ON CONFLICT (name) DO NOTHING`, [year.name, year.startsOn, year.endsOn]);
+  const [insertedYear] = await tx.query<{ id: number }>(
+    `INSERT INTO academic_years (name, starts_on, ends_on) VALUES ($1, $2::date, $3::date) ON CONFLICT (name) DO NOTHING RETURNING id`,
+    [year.name, year.startsOn, year.endsOn],
+  );
+  if (insertedYear) await recordDemoRow(tx, 'academic_years', insertedYear.id);
   const [yearRow] = await tx.query<{ id: number }>('SELECT id FROM academic_years WHERE name = $1', [year.name]);
   if (!yearRow) throw new Error('demo seed: could not insert the academic year');
   for (const semester of year.semesters) {
-    await tx.query(
+    const [inserted] = await tx.query<{ id: number }>(
       `INSERT INTO semesters (academic_year_id, name, starts_on, ends_on) VALUES ($1, $2, $3::date, $4::date)
-       ON CONFLICT (academic_year_id, name) DO NOTHING`,
+       ON CONFLICT (academic_year_id, name) DO NOTHING RETURNING id`,
       [yearRow.id, semester.name, semester.startsOn, semester.endsOn],
     );
+    if (inserted) await recordDemoRow(tx, 'semesters', inserted.id);
   }
   for (const closure of year.closures) {
-    await tx.query(
+    const [inserted] = await tx.query<{ id: number }>(
       `INSERT INTO closures (name, starts_on, ends_on, academic_year_id) VALUES ($1, $2::date, $3::date, $4)
-       ON CONFLICT (starts_on, name) DO NOTHING`,
+       ON CONFLICT (starts_on, name) DO NOTHING RETURNING id`,
       [closure.name, closure.startsOn, closure.endsOn, yearRow.id],
     );
+    if (inserted) await recordDemoRow(tx, 'closures', inserted.id);
   }
 }
 
@@ -119,7 +129,8 @@ async function insertFamilies(
   for (const [familyIndex, family] of demoFamilies.entries()) {
     const parentId = await insertUser(tx, family, 'parent', ctx.passwordHash);
     for (const kind of ['terms', 'privacy']) {
-      await tx.query(`INSERT INTO consents (user_id, kind, granted, version) VALUES ($1, $2, true, '2026-09')`, [parentId, kind]);
+      const [consent] = await tx.query<{ id: number }>(`INSERT INTO consents (user_id, kind, granted, version) VALUES ($1, $2, true, '2026-09') RETURNING id`, [parentId, kind]);
+      if (consent) await recordDemoRow(tx, 'consents', consent.id);
     }
     for (const [childIndex, child] of family.children.entries()) {
       const assigned = ctx.teachers.get(child.teacher);
@@ -143,6 +154,7 @@ async function insertFamilies(
         ],
       );
       if (!student) throw new Error(`demo seed: could not insert student ${child.firstName}`);
+      await recordDemoRow(tx, 'students', student.id);
 
       const k = studentsPerTeacher.get(child.teacher) ?? 0;
       studentsPerTeacher.set(child.teacher, k + 1);
@@ -165,11 +177,12 @@ async function insertFamilies(
         closures: ctx.closures,
       });
       for (const startsAt of starts) {
-        await tx.query(
+        const [lesson] = await tx.query<{ id: number }>(
           `INSERT INTO lessons (student_id, teacher_id, scheduled_at, duration_minutes, ends_at, lesson_type, series_id)
-           VALUES ($1, $2, $3::timestamptz, $4::int, $3::timestamptz + make_interval(mins => $4::int), 'regular', $5)`,
+           VALUES ($1, $2, $3::timestamptz, $4::int, $3::timestamptz + make_interval(mins => $4::int), 'regular', $5) RETURNING id`,
           [student.id, assigned.id, startsAt.toISOString(), child.durationMinutes, seriesId],
         );
+        if (lesson) await recordDemoRow(tx, 'lessons', lesson.id);
       }
     }
   }

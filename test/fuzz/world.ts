@@ -104,7 +104,7 @@ export async function createFuzzWorld(database: TestDatabase): Promise<FuzzWorld
     parentId: [f.parentA.id, f.parentB.id],
     ownerId: [f.parentA.id, f.teacherA.teacherId],
     userId: [f.parentA.id, f.teacherA.id],
-    recipientId: [f.parentA.id, f.teacherA.id],
+    to: ['school', { userId: f.parentA.id }, { teacherId: f.teacherA.teacherId }],
     actorId: [f.admin.id],
     lessonId: [f.lessonA, f.lessonB],
     paymentId: [f.paymentA],

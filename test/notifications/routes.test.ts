@@ -127,47 +127,48 @@ describe('notification routes', () => {
     });
   });
 
-  describe('direct messages', () => {
-    const message = { subject: 'Practice', message: 'Scales daily,\nplease.' };
+  describe('direct messages (kept as conversations: test/messages/conversations.test.ts)', () => {
+    const message = { subject: 'Practice', body: 'Scales daily,\nplease.' };
 
-    it('an admin messages a parent: 202 with the run, delivered in-app, audited', async () => {
-      const res = await call('POST', '/api/v1/messages', admin, { recipientId: parentB.id, ...message, channels: ['in_app'] });
-      expect(res.statusCode).toBe(202);
-      const { runId, statusUrl } = res.json();
-      expect(statusUrl).toBe(`/api/v1/workflows/runs/${runId}`);
-      expect((await stack.engine.waitFor(runId, WAIT_MS)).status).toBe('succeeded');
+    it('an admin messages a parent: 201 with the conversation and its run, delivered in-app, audited', async () => {
+      const res = await call('POST', '/api/v1/messages', admin, { to: { userId: parentB.id }, ...message, channels: ['in_app'] });
+      expect(res.statusCode).toBe(201);
+      const { conversation, notificationRunIds } = res.json();
+      expect(notificationRunIds).toHaveLength(1);
+      expect((await stack.engine.waitFor(notificationRunIds[0], WAIT_MS)).status).toBe('succeeded');
       const inbox = (await call('GET', '/api/v1/notifications', parentB)).json();
-      expect(inbox.data[0]).toMatchObject({ kind: 'direct_message', title: 'Practice' });
-      expect(inbox.data[0].body).toContain('Ada Tester sent you a message');
-      const [audit] = await stack.database.db.sql.query<{ actor_id: number; after: object }>(`SELECT actor_id, after FROM audit_log WHERE entity = 'message' AND entity_id = $1`, [
-        runId,
-      ]);
-      expect(audit).toEqual({ actor_id: admin.id, after: { recipientId: parentB.id, subject: 'Practice', channels: ['in_app'] } });
+      expect(inbox.data[0]).toMatchObject({ kind: 'message_received', title: '[Cedar Heights Music Academy] Practice' });
+      expect(inbox.data[0].body).toContain('Ada Tester wrote to you about');
+      const [audit] = await stack.database.db.sql.query<{ actor_id: number; after: object }>(
+        `SELECT actor_id, after FROM audit_log WHERE entity = 'conversation' AND entity_id = $1`,
+        [String(conversation.id)],
+      );
+      expect(audit).toMatchObject({ actor_id: admin.id, after: { to: { userId: parentB.id }, subject: 'Practice', topic: 'general' } });
     });
 
     it('a teacher writes to parents of their own students and to admins only', async () => {
-      expect((await call('POST', '/api/v1/messages', teacherA, { recipientId: parentA.id, ...message })).statusCode).toBe(202);
-      expect((await call('POST', '/api/v1/messages', teacherA, { recipientId: admin.id, ...message })).statusCode).toBe(202);
+      expect((await call('POST', '/api/v1/messages', teacherA, { to: { userId: parentA.id }, ...message })).statusCode).toBe(201);
+      expect((await call('POST', '/api/v1/messages', teacherA, { to: { userId: admin.id }, ...message })).statusCode).toBe(201);
       for (const recipient of [parentB, teacherB]) {
-        const res = await call('POST', '/api/v1/messages', teacherA, { recipientId: recipient.id, ...message });
+        const res = await call('POST', '/api/v1/messages', teacherA, { to: { userId: recipient.id }, ...message });
         expect(res.statusCode).toBe(403);
         expect(res.json().error.code).toBe('forbidden');
       }
-      expect((await call('POST', '/api/v1/messages', teacherB, { recipientId: parentA.id, ...message })).statusCode).toBe(403);
+      expect((await call('POST', '/api/v1/messages', teacherB, { to: { userId: parentA.id }, ...message })).statusCode).toBe(403);
     });
 
-    it('refuses bad input, unknown recipients and other roles', async () => {
-      expect(fields(await call('POST', '/api/v1/messages', admin, { recipientId: parentA.id, subject: '', message: 'x' }))).toEqual(['body.subject']);
-      expect(fields(await call('POST', '/api/v1/messages', admin, { recipientId: 'one', subject: 's', message: 'm', channels: ['fax'] }))?.sort()).toEqual([
+    it('refuses bad input, unknown recipients and callers without a token', async () => {
+      expect(fields(await call('POST', '/api/v1/messages', admin, { to: { userId: parentA.id }, subject: '', body: 'x' }))).toEqual(['body.subject']);
+      expect(fields(await call('POST', '/api/v1/messages', admin, { to: { userId: 'one' }, subject: 's', body: 'm', channels: ['fax'] }))?.sort()).toEqual([
         'body.channels.0',
-        'body.recipientId',
+        'body.to',
       ]);
-      expect(fields(await call('POST', '/api/v1/messages', admin, { recipientId: admin.id, ...message }))).toEqual(['body.recipientId']);
+      expect(fields(await call('POST', '/api/v1/messages', admin, { to: { userId: admin.id }, ...message }))).toEqual(['body.to']);
       const other = await userWith(stack, 'admin');
-      expect(fields(await call('POST', '/api/v1/messages', admin, { recipientId: other.id, ...message }))).toEqual(['body.recipientId']);
-      expect((await call('POST', '/api/v1/messages', admin, { recipientId: 2_000_000_000, ...message })).statusCode).toBe(404);
-      expect((await call('POST', '/api/v1/messages', parentA, { recipientId: teacherA.id, ...message })).statusCode).toBe(403);
-      expect((await call('POST', '/api/v1/messages', undefined, { recipientId: teacherA.id, ...message })).statusCode).toBe(401);
+      expect(fields(await call('POST', '/api/v1/messages', admin, { to: { userId: other.id }, ...message }))).toEqual(['body.to']);
+      expect((await call('POST', '/api/v1/messages', admin, { to: { userId: 2_000_000_000 }, ...message })).statusCode).toBe(404);
+      expect((await call('POST', '/api/v1/messages', parentA, { to: { userId: teacherB.id }, ...message })).statusCode).toBe(403);
+      expect((await call('POST', '/api/v1/messages', undefined, { to: { userId: teacherA.id }, ...message })).statusCode).toBe(401);
     });
   });
 });

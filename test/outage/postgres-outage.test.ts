@@ -144,10 +144,10 @@ describe.skipIf(!postgresBin)('a PostgreSQL outage under write load', () => {
       // A run started now is executed by the worker process (the server runs none), and so is every run
       // acknowledged under load: those caught by an outage resume once their lease lapses.
       const after: LoadTally = { outcomes: [], acknowledgedStudents: [], acknowledgedRuns: [], successes: 0, unavailable: 0 };
-      const message = { recipientId: parent.id, subject: 'After the outage', message: 'All is well.', channels: ['in_app'] };
+      const message = { to: { userId: parent.id }, subject: 'After the outage', body: 'All is well.', channels: ['in_app'] };
       const accepted = await recorded(after, () => fetch(`${baseUrl}/api/v1/messages`, { method: 'POST', headers: auth, body: JSON.stringify(message) }));
-      expect(accepted).toMatchObject({ runId: expect.any(String) });
-      const runIds = [String(accepted?.runId), ...tally.acknowledgedRuns];
+      expect(accepted).toMatchObject({ notificationRunIds: [expect.any(String)] });
+      const runIds = [...((accepted?.notificationRunIds as string[] | undefined) ?? []), ...tally.acknowledgedRuns];
       const unfinished = async (): Promise<Array<{ id: string; status: string }>> =>
         (await check.query<{ id: string; status: string }>(`SELECT id, status FROM workflow_runs WHERE id = ANY($1::uuid[]) AND status <> 'succeeded'`, [runIds])).rows;
       await until('every acknowledged run to succeed', async () => (await unfinished()).length === 0, 90_000).catch(async (error: unknown) => {

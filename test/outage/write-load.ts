@@ -78,9 +78,9 @@ export function startWriteLoad(options: { baseUrl: string; token: string; parent
   const messenger = async (): Promise<void> => {
     while (running) {
       sequence += 1;
-      const body = { recipientId: parentId, subject: `Outage notice ${sequence}`, message: 'Lessons go on.', channels: ['in_app'] };
+      const body = { to: { userId: parentId }, subject: `Outage notice ${sequence}`, body: 'Lessons go on.', channels: ['in_app'] };
       const accepted = await recorded(tally, post('/api/v1/messages', body));
-      if (accepted) tally.acknowledgedRuns.push(String(accepted.runId));
+      if (accepted) tally.acknowledgedRuns.push(...(accepted.notificationRunIds as string[]));
       await pause(accepted ? 150 : 50);
     }
   };

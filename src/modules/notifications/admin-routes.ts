@@ -1,12 +1,11 @@
-/** Staff routes of notifications: the outbox (admin) and direct messages (admin, teacher). */
+/** Staff routes of notifications: the outbox (admin). Conversations are in src/modules/messages. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
-import { actorOf, callerOf } from '../auth/caller.js';
+import { callerOf } from '../auth/caller.js';
 import { errorResponse } from '../../http/error-schemas.js';
 import { offsetOf, pageOf } from '../../http/pagination.js';
 import type { SchoolServices } from '../services.js';
-import { sendDirectMessage } from './messages.js';
-import { messageAccepted, messageBody, outboxListQuery, outboxView } from './schemas.js';
+import { outboxListQuery, outboxView } from './schemas.js';
 import { sqlExecutorOf } from '../../db/orm-sql.js';
 import { asCaller } from '../auth/scoped.js';
 
@@ -48,24 +47,6 @@ export const staffNotificationRoutes =
           const [count] = await tx.query<{ total: number }>(`SELECT count(*)::int AS total FROM outbox ${where}`, params);
           return { data, page: q.page, pageSize: q.pageSize, total: count?.total ?? 0 };
         });
-      },
-    );
-
-    app.post(
-      '/api/v1/messages',
-      {
-        config: { access: ['admin', 'teacher'] },
-        schema: {
-          tags: ['notifications'],
-          security,
-          summary: 'Message a parent or a teacher (teachers: parents of their students, or admins); sent by the notification workflow',
-          body: messageBody,
-          response: { 202: messageAccepted, ...errors },
-        },
-      },
-      async (request, reply) => {
-        const { runId } = await sendDirectMessage(services, callerOf(request), actorOf(request), request.body);
-        return reply.status(202).send({ runId, statusUrl: `/api/v1/workflows/runs/${runId}` });
       },
     );
   };

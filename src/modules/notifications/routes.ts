@@ -1,6 +1,6 @@
 /**
  * Notification routes. Any signed-in user: their own in-app notifications (list, mark read) and
- * channel preferences. Staff: the outbox and direct messages (admin-routes.ts). Reads and writes
+ * channel preferences. Admins: the outbox (admin-routes.ts). Reads and writes
  * of own rows run under row-level security (asCaller) on top of the explicit user filter.
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';

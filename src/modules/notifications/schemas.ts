@@ -1,7 +1,6 @@
 /** Request and response schemas of the notification routes (routes.ts, admin-routes.ts). */
 import { z } from 'zod';
 import { pageQuery } from '../../http/pagination.js';
-import { channels } from './types.js';
 
 export const idParams = z.object({ id: z.coerce.number().int().min(1).max(2_147_483_647) });
 
@@ -64,16 +63,4 @@ export const outboxView = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   sentAt: z.string().nullable(),
-});
-
-export const messageBody = z.object({
-  recipientId: z.number().int().min(1).max(2_147_483_647).describe('A parent or teacher (teachers: a parent of their students, or an admin)'),
-  subject: z.string().trim().min(1).max(200),
-  message: z.string().trim().min(1).max(5000),
-  channels: z.array(z.enum(channels)).min(1).optional().describe('Default: every channel the recipient accepts'),
-});
-
-export const messageAccepted = z.object({
-  runId: z.string(),
-  statusUrl: z.string().describe('Run status (admins)'),
 });

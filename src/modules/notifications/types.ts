@@ -26,6 +26,7 @@ export const templateNames = [
   'set_password',
   'admin_alert',
   'direct_message',
+  'message_received',
 ] as const;
 export type TemplateName = (typeof templateNames)[number];
 

@@ -3,6 +3,7 @@ import type { TemplateName } from '../types.js';
 import type { TemplateSource } from './define.js';
 import { enrollmentConfirm } from './enrollment.js';
 import { lessonRescheduled } from './lesson-changes.js';
+import { messageReceived } from './messages.js';
 import { lessonCancellation, lessonConfirmation, lessonReminder } from './lessons.js';
 import { paymentFailed, paymentReceipt } from './payments.js';
 import { adminAlert, directMessage, enrollmentWaitlisted, parentWelcome, passwordReset, setPassword, teacherNewStudent } from './people.js';
@@ -22,4 +23,5 @@ export const templateSources: Readonly<Record<TemplateName, TemplateSource>> = {
   set_password: setPassword,
   admin_alert: adminAlert,
   direct_message: directMessage,
+  message_received: messageReceived,
 };
