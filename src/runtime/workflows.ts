@@ -4,6 +4,7 @@ import { buildOutboxDispatchWorkflow, OUTBOX_DISPATCH_WORKFLOW } from '../module
 import { buildNotificationWorkflow } from '../modules/notifications/workflows/notification.js';
 import { buildLessonRemindersWorkflow, LESSON_REMINDERS_WORKFLOW } from '../modules/notifications/workflows/reminders.js';
 import { enrollmentWorkflow } from '../modules/enrollments/workflows/index.js';
+import { WAITLIST_MOVES_CRON, WAITLIST_MOVES_WORKFLOW, waitlistMovesWorkflow } from '../modules/enrollments/workflows/waitlist-moves.js';
 import { paymentSchedules, registerPaymentWorkflows } from '../modules/payments/workflows/index.js';
 import type { SchoolServices } from '../modules/services.js';
 
@@ -19,6 +20,7 @@ export function buildWorkflowRegistry(services: SchoolServices): WorkflowRegistr
   registry.register(buildLessonRemindersWorkflow(services));
   registry.register(buildOutboxDispatchWorkflow(services));
   registry.register(enrollmentWorkflow({ services }));
+  registry.register(waitlistMovesWorkflow(services));
   registerPaymentWorkflows(registry, services);
   return registry;
 }
@@ -27,5 +29,6 @@ export function buildWorkflowRegistry(services: SchoolServices): WorkflowRegistr
 export const workflowSchedules: ReadonlyArray<{ workflow: string; cron: string }> = [
   { workflow: LESSON_REMINDERS_WORKFLOW, cron: '*/15 * * * *' },
   { workflow: OUTBOX_DISPATCH_WORKFLOW, cron: '* * * * *' },
+  { workflow: WAITLIST_MOVES_WORKFLOW, cron: WAITLIST_MOVES_CRON },
   ...paymentSchedules,
 ];
