@@ -77,10 +77,15 @@ export const teacherRoutes =
           const teacher = await createTeacher(tx as unknown as Orm, actorOf(request), request.body, settings.instruments, settings.timezone);
           const account = request.body.user;
           if (account && teacher.userId !== undefined) {
-            await issuePasswordLink(sqlExecutorOf(tx as unknown as Orm), { id: teacher.userId, email: account.email.trim().toLowerCase(), firstName: account.firstName }, 'set_password', {
-              publicAppUrl: hooks.publicAppUrl,
-              schoolName: settings.school.name,
-            });
+            await issuePasswordLink(
+              sqlExecutorOf(tx as unknown as Orm),
+              { id: teacher.userId, email: account.email.trim().toLowerCase(), firstName: account.firstName },
+              'set_password',
+              {
+                publicAppUrl: hooks.publicAppUrl,
+                schoolName: settings.school.name,
+              },
+            );
           }
           return teacher;
         });

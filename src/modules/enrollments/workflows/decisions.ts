@@ -31,8 +31,7 @@ export function rejectNode(deps: NodeDeps) {
     output: decided,
     process: async (ctx: TaskContext<EnrollmentEvent>) => {
       // The last decision: the waitlist's ending, else the one after the owner's confirmation, else validate's.
-      const reasons =
-        (ctx.output<WaitlistOutput>('waitlist') ?? ctx.output<ValidateOutput>('confirm') ?? ctx.output<ValidateOutput>('validate'))?.reasons ?? [];
+      const reasons = (ctx.output<WaitlistOutput>('waitlist') ?? ctx.output<ValidateOutput>('confirm') ?? ctx.output<ValidateOutput>('validate'))?.reasons ?? [];
       const id = ctx.event.enrollmentId;
       // Once: a re-run gets the recorded result of `ctx.transaction`.
       await ctx.transaction(async ({ orm }) => {
