@@ -45,7 +45,7 @@ async function checkTeacher(sql: SqlExecutor, teacherId: number, instrument: str
     `SELECT t.instruments, u.is_active AS active FROM teachers t JOIN users u ON u.id = t.user_id WHERE t.id = $1`,
     [teacherId],
   );
-  if (!teacher || !teacher.active) throw validationFailed([{ field: 'body.teacherId', message: `there is no active teacher ${teacherId}` }]);
+  if (!teacher?.active) throw validationFailed([{ field: 'body.teacherId', message: `there is no active teacher ${teacherId}` }]);
   if (!teacher.instruments.includes(instrument)) throw validationFailed([{ field: 'body.teacherId', message: `teacher ${teacherId} does not teach ${instrument}` }]);
   const candidate = (await teachersOf(sql, instrument)).find((t) => t.teacherId === teacherId);
   if (!candidate || !isFree(candidate, instrument)) {
