@@ -103,6 +103,14 @@ describe('duplicate students', () => {
     expect((await inject('POST', '/api/v1/students', studentOf(parent.id))).statusCode).toBe(201);
   });
 
+  it('lets one of five identical requests at once through', async () => {
+    const parent = await createUser(s.database.db, 'parent');
+    const answers = await Promise.all(Array.from({ length: 5 }, () => inject('POST', '/api/v1/students', studentOf(parent.id, { firstName: 'Mia' }))));
+    expect(answers.map((a) => a.statusCode).sort()).toEqual([201, 409, 409, 409, 409]);
+    const [students] = await s.database.db.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM students WHERE parent_id = $1', [parent.id]);
+    expect(students!.n).toBe(1);
+  });
+
   it('an enrollment for a child the family already has reuses it for the same instrument, and is rejected for another one', async () => {
     await createTeacher(s.database.db, { instruments: ['piano', 'guitar'] });
     const parent = await createUser(s.database.db, 'parent');

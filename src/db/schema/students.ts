@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, date, index, integer, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { boolean, date, index, integer, pgTable, text } from 'drizzle-orm/pg-core';
 import { identityId, timestamps } from './columns.js';
 import { teachers } from './teachers.js';
 import { users } from './users.js';
@@ -30,15 +30,7 @@ export const students = pgTable(
     notes: text('notes'),
     ...timestamps(),
   },
-  (t) => [
-    index('students_parent_idx').on(t.parentId),
-    index('students_teacher_idx').on(t.teacherId),
-    index('students_instrument_idx').on(t.instrument),
-    // One active child per parent, name and date of birth (migrations/0020; made only where no duplicates were stored before).
-    uniqueIndex('students_family_name_dob_key')
-      .on(t.parentId, sql`lower(regexp_replace(btrim(${t.firstName}) || ' ' || btrim(${t.lastName}), '\s+', ' ', 'g'))`, t.dateOfBirth)
-      .where(sql`is_active`),
-  ],
+  (t) => [index('students_parent_idx').on(t.parentId), index('students_teacher_idx').on(t.teacherId), index('students_instrument_idx').on(t.instrument)],
 );
 
 export type Student = typeof students.$inferSelect;
