@@ -121,6 +121,19 @@ describe('GET /api/v1/waitlist and POST /api/v1/enrollments/{id}/promote', () =>
     expect((await s.app.inject({ method: 'GET', url: '/api/v1/waitlist' })).statusCode).toBe(401);
   });
 
+  it('does not let a new form jump the queue: the open place goes to the first family waiting', async () => {
+    const waiting = await sql<{ id: number }>(`SELECT id FROM enrollments WHERE instrument = 'flute' AND status = 'waitlisted' ORDER BY created_at, id`);
+    expect(waiting).toHaveLength(2);
+    // A flute teacher with one place, added without any trigger: the place is owed to the waitlist.
+    await createTeacher(s.database.db, { instruments: ['flute'], maxStudents: 1 });
+    const newcomer = await enroll(enrollmentForm({ instrument: 'flute' }));
+    expect(newcomer).toMatchObject({ status: 'waitlisted', errors: [{ code: 'no_teacher', message: 'The free flute places go to the families already on the waiting list' }] });
+    // Its waitlisting moved the waitlist: the first family in line got the place.
+    await completed(waiting[0]!.id);
+    expect((await statusOf(waiting[1]!.id)).status).toBe('waitlisted');
+    expect((await statusOf(newcomer.enrollmentId)).status).toBe('waitlisted');
+  });
+
   it('refuses bad promotions with nothing changed', async () => {
     const pianist = await createTeacher(s.database.db, { instruments: ['piano'] });
     const done = await enroll(enrollmentForm({ instrument: 'piano' }));

@@ -94,6 +94,20 @@ export async function claimOpenPlaces(tx: SqlExecutor, by: string): Promise<Clai
   return waiting.filter((w) => w.promoted || now.has(Number(w.id))).map((w) => ({ enrollmentId: Number(w.id), runId: w.run_id }));
 }
 
+/**
+ * How many places of `instrument` the waitlist is owed: enrollments waiting for one (their run
+ * waits) and those promoted and not yet assigned. A new form is waitlisted unless more places are free.
+ */
+export async function waitlistClaims(sql: SqlExecutor, instrument: string): Promise<number> {
+  const [row] = await sql.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM enrollments e LEFT JOIN workflow_run_states r ON r.run_id = e.run_id
+     WHERE e.instrument = $1 AND ((e.status = 'waitlisted' AND r.status = 'waiting')
+        OR (e.promoted_at IS NOT NULL AND e.teacher_id IS NULL AND e.status = 'pending'))`,
+    [instrument],
+  );
+  return Number(row?.n ?? 0);
+}
+
 /** Whether a teacher of `instrument` has a place left for one more enrollment (the waitlist's lock held). */
 export async function hasPlaceFor(tx: SqlExecutor, instrument: string): Promise<boolean> {
   return (await placesLeft(tx)).canTake(instrument);

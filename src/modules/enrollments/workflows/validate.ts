@@ -14,6 +14,7 @@ import { studentNameKeySql } from '../../students/duplicates.js';
 import { isFree } from '../scoring.js';
 import type { Submission } from '../schemas.js';
 import { teachersOf } from '../teachers.js';
+import { waitlistClaims } from '../waitlist.js';
 import { DB_RETRY, type EnrollmentEvent, type NodeDeps } from './deps.js';
 import { notedError, readEnrollment, submissionOf } from './row.js';
 
@@ -21,6 +22,7 @@ import { notedError, readEnrollment, submissionOf } from './row.js';
 export const MINIMUM_AGE = 5;
 export const TOO_YOUNG = 'Student must be at least 5 years old';
 export const noTeacherFor = (instrument: string): string => `No teachers available for ${instrument}`;
+export const placesPromised = (instrument: string): string => `The free ${instrument} places go to the families already on the waiting list`;
 const ENROLLMENT_FAILED: EnrollmentMessage = {
   code: 'enrollment_failed',
   message: 'The enrollment could not be completed and nothing of it was kept; please submit it again or contact the school',
@@ -76,9 +78,14 @@ export async function decideEnrollment(deps: NodeDeps, sub: Submission, options:
   }
   if (reasons.length > 0) return { outcome: 'rejected', reasons, freeTeacherIds: [] };
   if (waitForOwner) return { outcome: 'confirm', reasons: [], freeTeacherIds: [] };
-  const free = (await teachersOf(db.sql, sub.instrument)).filter((t) => isFree(t, sub.instrument)).map((t) => t.teacherId);
+  const free = (await teachersOf(db.sql, sub.instrument)).filter((t) => isFree(t, sub.instrument));
   if (free.length === 0) return { outcome: 'waitlisted', reasons: [{ code: 'no_teacher', message: noTeacherFor(sub.instrument) }], freeTeacherIds: [] };
-  return { outcome: 'accepted', reasons: [], freeTeacherIds: free };
+  // First come, first served: places the waitlist is owed go to it, not to a newer form.
+  const places = free.reduce((sum, t) => sum + (t.maxStudents - t.activeStudents), 0);
+  if (places <= (await waitlistClaims(db.sql, sub.instrument))) {
+    return { outcome: 'waitlisted', reasons: [{ code: 'no_teacher', message: placesPromised(sub.instrument) }], freeTeacherIds: [] };
+  }
+  return { outcome: 'accepted', reasons: [], freeTeacherIds: free.map((t) => t.teacherId) };
 }
 
 /**

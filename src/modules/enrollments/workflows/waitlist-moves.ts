@@ -17,7 +17,7 @@ import { z } from 'zod';
 import { defineNode, defineWorkflow, type Workflow } from '../../../engine/index.js';
 import type { SchoolServices, WorkflowStarter } from '../../services.js';
 import { claimOpenPlaces } from '../waitlist.js';
-import { WAITLIST_PLACE, type WaitlistAnswer } from './waitlist.js';
+import { WAITLIST_PLACE, type WaitlistAnswer } from './waitlist-signal.js';
 
 export const WAITLIST_MOVES_WORKFLOW = 'waitlist-moves';
 /** Cron schedule of the sweep (5-field, the school's zone). */

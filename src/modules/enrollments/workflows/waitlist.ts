@@ -14,29 +14,14 @@ import { defineNode, defineRouter, type TaskContext } from '../../../engine/inde
 import { sendNotification } from '../../notifications/send.js';
 import type { NotificationRequest } from '../../notifications/types.js';
 import { statusLinkOf } from '../status-link.js';
+import { waitlistMayMove } from './waitlist-moves.js';
+import { WAITLIST_MAX_DAYS, WAITLIST_MAX_MS, WAITLIST_PLACE, waitlistAnswer } from './waitlist-signal.js';
+
+export { WAITLIST_MAX_DAYS, WAITLIST_PLACE, waitlistAnswer, type WaitlistAnswer } from './waitlist-signal.js';
 import { checkpointFault, SERVICE_RETRY, type EnrollmentEvent, type NodeDeps } from './deps.js';
 import { lockEnrollment, readEnrollment, studentNameOf, submissionOf, updateEnrollment } from './row.js';
 import type { ValidateOutput } from './validate.js';
 import { sql } from 'drizzle-orm';
-
-/** The signal that ends the wait. */
-export const WAITLIST_PLACE = 'waitlist_place';
-/** How long an enrollment stays on the waitlist before it ends (rejected, code waitlist_expired), in days. */
-export const WAITLIST_MAX_DAYS = 365;
-const WAITLIST_MAX_MS = WAITLIST_MAX_DAYS * 86_400_000;
-
-/** What WAITLIST_PLACE carries. */
-export const waitlistAnswer = z.object({
-  /** 'admin:<user id>' (the office) or 'waitlist' (the waitlist moved by itself). */
-  by: z.string().min(1),
-  /** true: a place (promote); false: the office declined the enrollment. */
-  approved: z.boolean(),
-  /** The office's choice of teacher (promote): preferred by `assign` while free. */
-  teacherId: z.number().int().optional(),
-  /** Why the office declined. */
-  reason: z.string().optional(),
-});
-export type WaitlistAnswer = z.infer<typeof waitlistAnswer>;
 
 export const waitlistOutput = z.object({
   outcome: z.enum(['promoted', 'declined', 'expired']),
@@ -83,6 +68,8 @@ export function waitlistNode(deps: NodeDeps) {
         ? { userId: parent.id, template: 'enrollment_waitlisted', data }
         : { email: sub.parentEmail, name: sub.parentFirstName, template: 'enrollment_waitlisted', data, channels: ['email'] };
       const { runId } = await sendNotification(workflows, request, `enrollment:${id}:waitlisted`);
+      // Places may be free and owed to the waitlist (validate.ts): let it move (once per enrollment).
+      waitlistMayMove(workflows, `enrollment ${id} waitlisted`, `enrollment:${id}`);
 
       const waited = await ctx.waitFor<unknown>(WAITLIST_PLACE, { timeoutMs: WAITLIST_MAX_MS });
       const answer = waited.received ? waitlistAnswer.safeParse(waited.payload) : undefined;
