@@ -37,6 +37,7 @@ import { schedulingRoutes } from './modules/scheduling.routes.js';
 import { lessonScheduleRoutes } from './modules/lessons/schedule-route.js';
 import { enrollmentConfirmationRoutes } from './modules/enrollments/confirmation-routes.js';
 import { enrollmentRoutes } from './modules/enrollments/routes.js';
+import { waitlistRoutes } from './modules/enrollments/waitlist-routes.js';
 import { paymentRoutes } from './modules/payments/routes.js';
 import { schoolSettings } from './modules/settings/reader.js';
 import { deliverQueuedMailSoon } from './modules/notifications/send.js';
@@ -163,7 +164,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
   await app.register(authRoutes(authService, authenticator, { authPerMinute: config.rateLimits.auth }));
   await app.register(userRoutes({ db, auth: authService }));
-  await app.register(recordsRoutes({ config, db }));
+  await app.register(recordsRoutes({ config, db, workflows: services.workflows }));
   await app.register(schedulingRoutes({ config, db, workflows: services.workflows }));
   // Domain routes that use the services (gateway, transports, workflows) are registered below.
   await app.register(lessonScheduleRoutes(services, engine));
@@ -171,6 +172,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(messageRoutes(services));
   await app.register(enrollmentRoutes(services));
   await app.register(enrollmentConfirmationRoutes(services));
+  await app.register(waitlistRoutes(services));
   await app.register(paymentRoutes(services));
 
   return app;

@@ -11,11 +11,16 @@ import { settingsRoutes } from './settings/routes.js';
 import { StudentsService } from './students/service.js';
 import { studentRoutes } from './students/routes.js';
 import { teacherRoutes } from './teachers/routes.js';
+import { waitlistMayMove } from './enrollments/workflows/waitlist-moves.js';
+import { deliverQueuedMailSoon } from './notifications/send.js';
+import type { WorkflowStarter } from './services.js';
 
 /** What the domain route plugins need. */
 export interface DomainDeps {
   config: AppConfig;
   db: Database;
+  /** The workflow starter: mail delivery and the waitlist follow changes made here (absent: they wait for their cron). */
+  workflows?: WorkflowStarter;
 }
 
 /**
@@ -28,8 +33,16 @@ export const recordsRoutes =
     const settings = schoolSettings(deps.db, deps.config);
     await app.register(settingsRoutes(new SettingsService(deps.db, settings)));
     await app.register(academicsRoutes(deps.db));
-    await app.register(teacherRoutes(deps.db, settings));
-    await app.register(studentRoutes(new StudentsService(deps.db, settings)));
+    const { workflows } = deps;
+    const onPlacesChanged = workflows ? (cause: string, requestId: string) => waitlistMayMove(workflows, cause, requestId) : undefined;
+    await app.register(
+      teacherRoutes(deps.db, settings, {
+        publicAppUrl: deps.config.publicAppUrl,
+        ...(workflows ? { onMailQueued: () => deliverQueuedMailSoon(workflows) } : {}),
+        ...(onPlacesChanged ? { onPlacesChanged } : {}),
+      }),
+    );
+    await app.register(studentRoutes(new StudentsService(deps.db, settings), onPlacesChanged));
     await app.register(publicRoutes(deps.config, deps.db));
     await app.register(auditRoutes(deps.db));
     await app.register(demoRoutes(deps.db));

@@ -30,4 +30,9 @@ export interface SchoolServices {
   readonly email: EmailTransport;
   readonly sms: SmsProvider;
   readonly workflows: WorkflowStarter;
+  /**
+   * Secret of the signed links the school e-mails (the enrollment status link): the process's JWT
+   * secret (JWT_SECRET, or the one generated into DATA_DIR), so every process of the school shares it.
+   */
+  readonly signingSecret: string;
 }

@@ -15,9 +15,9 @@ import type { SchoolServices } from '../modules/services.js';
 export async function createEngine(
   config: AppConfig,
   db: Database,
-  options: { metricsRegistry?: Registry; onError?: (error: unknown, context: string) => void } = {},
+  options: { metricsRegistry?: Registry; onError?: (error: unknown, context: string) => void; signingSecret?: string } = {},
 ): Promise<{ engine: WorkflowEngine; services: SchoolServices }> {
-  const services = createServices(config, db);
+  const services = createServices(config, db, options.signingSecret ? { signingSecret: options.signingSecret } : {});
   const queue = createWorkflowQueue(config, db, config.database.kind === 'postgres' ? { databaseUrl: config.database.url } : {});
   const engine = new WorkflowEngine({
     registry: buildWorkflowRegistry(services),

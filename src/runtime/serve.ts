@@ -19,13 +19,15 @@ export async function serve(config: AppConfig, started?: { jwtSecret: string; da
   // Milliseconds since the process started, logged with "ready" to show where start-up time goes.
   const elapsed = (): number => Math.round(performance.now());
   const startup = { serveCalled: elapsed(), databaseReady: 0, engineStarted: 0, appBuilt: 0, ready: 0 };
-  const tokens = new AccessTokens(started?.jwtSecret ?? (await resolveJwtSecret(config)));
+  const jwtSecret = started?.jwtSecret ?? (await resolveJwtSecret(config));
+  const tokens = new AccessTokens(jwtSecret);
   const prepared = await (started?.database ?? prepareDatabase(config, { seed: true }));
   startup.databaseReady = elapsed();
   const metrics = createMetrics();
   let reportError = (error: unknown, context: string): void => void [error, context];
   const { engine, services } = await createEngine(config, prepared.db, {
     metricsRegistry: metrics.registry,
+    signingSecret: jwtSecret,
     onError: (error, context) => reportError(error, context),
   });
   startup.engineStarted = elapsed();

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { AppConfig } from '../config.js';
 import type { Database } from '../db/client.js';
 import type { RunRecord, SignalResult, WorkflowEngine } from '../engine/index.js';
@@ -37,7 +38,11 @@ export class LateBoundStarter implements WorkflowStarter {
   }
 }
 
-/** The process's services from its configuration; `overrides` replace single parts (tests). */
+/**
+ * The process's services from its configuration; `overrides` replace single parts (tests).
+ * `signingSecret` defaults to JWT_SECRET; without it (embedded mode, tests) the caller passes the
+ * resolved secret (runtime/secrets.ts), else a random one serves this process only.
+ */
 export function createServices(
   config: AppConfig,
   db: Database,
@@ -50,5 +55,6 @@ export function createServices(
     email: overrides.email ?? createEmailTransport(config),
     sms: overrides.sms ?? createSmsProvider(config),
     workflows: new LateBoundStarter(),
+    signingSecret: overrides.signingSecret ?? config.jwtSecret ?? randomBytes(48).toString('base64url'),
   };
 }

@@ -4,6 +4,7 @@ import { openDatabase } from '../db/client.js';
 import { loggerOptions } from '../logger.js';
 import { schoolSettings } from '../modules/settings/reader.js';
 import { createEngine } from './engine.js';
+import { resolveJwtSecret } from './secrets.js';
 import { shutDownGracefully } from './shutdown.js';
 
 /**
@@ -19,9 +20,11 @@ export async function work(config: AppConfig): Promise<void> {
   if (config.database.kind !== 'postgres') {
     throw new Error('The worker command needs DATABASE_URL: the embedded database lives inside `serve`, whose embedded worker runs the workflows');
   }
+  // The secret of the links the workflows e-mail (JWT_SECRET, required with DATABASE_URL): the API verifies them.
+  const signingSecret = await resolveJwtSecret(config);
   const db = await openDatabase(config.database);
   schoolSettings(db, config).onProblems((problems) => log.warn({ problems }, 'invalid stored settings: their defaults are used'));
-  const { engine, services } = await createEngine(config, db, { onError: (err, context) => log.error({ err, context }, 'workflow engine error') });
+  const { engine, services } = await createEngine(config, db, { signingSecret, onError: (err, context) => log.error({ err, context }, 'workflow engine error') });
   await engine.startWorker({ concurrency: config.workerConcurrency });
   log.info({ queue: engine.queue.driver, concurrency: config.workerConcurrency, owner: engine.executor.owner }, 'worker started');
   // Runs until told to stop, even while the database is away and no connection or timer holds the

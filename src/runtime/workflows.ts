@@ -6,6 +6,7 @@ import { buildOutboxDispatchWorkflow, OUTBOX_DISPATCH_WORKFLOW } from '../module
 import { buildNotificationWorkflow } from '../modules/notifications/workflows/notification.js';
 import { buildLessonRemindersWorkflow, LESSON_REMINDERS_WORKFLOW } from '../modules/notifications/workflows/reminders.js';
 import { enrollmentWorkflow } from '../modules/enrollments/workflows/index.js';
+import { WAITLIST_MOVES_CRON, WAITLIST_MOVES_WORKFLOW, waitlistMovesWorkflow } from '../modules/enrollments/workflows/waitlist-moves.js';
 import { paymentSchedules, registerPaymentWorkflows } from '../modules/payments/workflows/index.js';
 import type { SchoolServices } from '../modules/services.js';
 
@@ -21,6 +22,7 @@ export function buildWorkflowRegistry(services: SchoolServices): WorkflowRegistr
   registry.register(buildLessonRemindersWorkflow(services));
   registry.register(buildOutboxDispatchWorkflow(services));
   registry.register(enrollmentWorkflow({ services }));
+  registry.register(waitlistMovesWorkflow(services));
   registerPaymentWorkflows(registry, services);
   registry.register(buildDatabaseBackupWorkflow(services));
   return registry;
@@ -34,6 +36,7 @@ export function workflowSchedules(config: Pick<AppConfig, 'backups'>): ReadonlyA
   return [
     { workflow: LESSON_REMINDERS_WORKFLOW, cron: '*/15 * * * *' },
     { workflow: OUTBOX_DISPATCH_WORKFLOW, cron: '* * * * *' },
+    { workflow: WAITLIST_MOVES_WORKFLOW, cron: WAITLIST_MOVES_CRON },
     ...paymentSchedules,
     { workflow: DATABASE_BACKUP_WORKFLOW, cron: config.backups.dir ? DATABASE_BACKUP_CRON : null },
   ];

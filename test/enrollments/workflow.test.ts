@@ -127,7 +127,7 @@ describe('the happy path', () => {
 });
 
 describe('the business outcomes', () => {
-  it("rejects a student under 5 with the brief's message and creates nothing", async () => {
+  it("rejects a student under 5 with the brief's message, creates nothing and tells the family why", async () => {
     const before = await counts(s.database.db);
     const form = enrollmentForm({ studentDateOfBirth: bornYearsAgo(4) });
     const res = await enrollAsAdmin(form);
@@ -135,9 +135,13 @@ describe('the business outcomes', () => {
     expect(res.json()).toMatchObject({ status: 'rejected', errors: [{ code: 'too_young', message: 'Student must be at least 5 years old' }] });
     expect(res.json().studentId).toBeUndefined();
     const after = await counts(s.database.db);
-    expect(after).toEqual({ ...before, enrollments: before.enrollments + 1, runs: before.runs + 1 });
+    // The enrollment's run and the rejected mail's notification run.
+    expect(after).toEqual({ ...before, enrollments: before.enrollments + 1, runs: before.runs + 2 });
     expect(await sql('SELECT 1 FROM users WHERE email = $1', [form.parentEmail])).toEqual([]);
-    expect(await notificationRuns(res.json().enrollmentId)).toEqual([]);
+    expect(await notificationRuns(res.json().enrollmentId)).toEqual([`notify:enrollment:${res.json().enrollmentId}:rejected`]);
+    const mail = await sink.waitFor((m) => m.to.includes(String(form.parentEmail)));
+    expect(mail.subject).toBe(`Cedar Heights Music Academy: the enrollment of ${form.studentFirstName} ${form.studentLastName} was not accepted`);
+    expect(mail.text).toContain('Student must be at least 5 years old');
     const [row] = await sql('SELECT status, parent_id, student_id FROM enrollments WHERE id = $1', [res.json().enrollmentId]);
     expect(row).toEqual({ status: 'rejected', parent_id: null, student_id: null });
   });

@@ -42,7 +42,8 @@ describe('POST /api/v1/students', () => {
   });
 
   it('without a teacher the student cannot schedule', async () => {
-    const res = await call(w.t, w.admin, 'POST', '/api/v1/students', body({ teacherId: null }));
+    // Another child: the same one twice would be a duplicate (409).
+    const res = await call(w.t, w.admin, 'POST', '/api/v1/students', body({ teacherId: null, firstName: 'Noah' }));
     expect(res.status).toBe(201);
     expect(res.body.canSchedule).toBe(false);
   });

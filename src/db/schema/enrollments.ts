@@ -58,6 +58,9 @@ export const enrollments = pgTable(
     confirmedAt: tstz('confirmed_at'),
     /** 'email' (the link was opened) or 'admin:<user id>'. */
     confirmedBy: text('confirmed_by'),
+    /** When the enrollment got a place off the waitlist (migrations/0020), and by whom: 'admin:<user id>' or 'waitlist'. */
+    promotedAt: tstz('promoted_at'),
+    promotedBy: text('promoted_by'),
     welcomedAt: tstz('welcomed_at'),
     decidedAt: tstz('decided_at'),
     ...timestamps(),
@@ -68,6 +71,7 @@ export const enrollments = pgTable(
       .where(sql`status IN ('pending', 'awaiting_confirmation', 'completed', 'waitlisted')`),
     uniqueIndex('enrollments_confirmation_token_idx').on(t.confirmationTokenHash).where(sql`confirmation_token_hash IS NOT NULL`),
     index('enrollments_status_created_idx').on(t.status, t.createdAt.desc()),
+    index('enrollments_waitlist_idx').on(t.instrument, t.createdAt, t.id).where(sql`status = 'waitlisted'`),
     index('enrollments_created_idx').on(t.createdAt.desc()),
     index('enrollments_parent_idx').on(t.parentId).where(sql`parent_id IS NOT NULL`),
     index('enrollments_parent_email_idx').on(sql`lower(${t.parentEmail})`),

@@ -17,6 +17,11 @@ export type RouteAccess = 'public' | 'authenticated' | readonly Role[];
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: RouteAccess;
+    /**
+     * The route also answers a signed link: a request with a `?token=` query value and no bearer
+     * token passes the guard, and the handler must verify that token itself (401 when it fails).
+     */
+    signedLink?: boolean;
   }
 }
 

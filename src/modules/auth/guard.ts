@@ -18,6 +18,12 @@ function bearerToken(request: FastifyRequest): string | undefined {
   return scheme?.toLowerCase() === 'bearer' && token ? token : undefined;
 }
 
+/** A `?token=` query value (a signed link), for routes that declare `config.signedLink`. */
+function hasLinkToken(request: FastifyRequest): boolean {
+  const query = request.query as { token?: unknown } | undefined;
+  return typeof query?.token === 'string' && query.token.length > 0;
+}
+
 /** A route as the guard sees it: method, URL pattern and who may call it. */
 export interface GuardedRoute {
   method: string;
@@ -53,6 +59,7 @@ export function installAuthGuard(app: FastifyInstance, authenticator: Authentica
     const access: RouteAccess | undefined = request.routeOptions.config.access;
     if (access === undefined || access === 'public') return payload; // unknown routes (404) and public ones
     const token = bearerToken(request);
+    if (!token && request.routeOptions.config.signedLink === true && hasLinkToken(request)) return payload; // the handler verifies it
     if (!token) throw new AppError('unauthenticated', 'A bearer access token is required');
     const principal = await authenticator.authenticate(token);
     if (!principal) throw new AppError('unauthenticated', 'The access token is invalid or expired');

@@ -3,8 +3,10 @@ import { callerOf } from '../auth/caller.js';
 import { errorResponse } from '../../http/error-schemas.js';
 import { pageOf } from '../../http/pagination.js';
 import type { SchoolServices } from '../services.js';
-import { enrollmentAccepted, enrollmentBody, enrollmentIdParams, enrollmentListItem, enrollmentListQuery, enrollmentStatus, statusUrlOf } from './schemas.js';
+import { enrollmentAccepted, enrollmentBody, enrollmentIdParams, enrollmentListItem, enrollmentListQuery, enrollmentStatus, statusQuery, statusUrlOf } from './schemas.js';
 import { EnrollmentService } from './service.js';
+import { STATUS_LINK_TTL_DAYS, verifyStatusToken } from './status-link.js';
+import { AppError } from '../../http/errors.js';
 
 const tags = ['enrollments'];
 const security = [{ bearerAuth: [] }];
@@ -82,9 +84,22 @@ export const enrollmentRoutes =
     app.get(
       '/api/v1/enrollments/:id/status',
       {
-        config: { access: ['admin', 'parent'] },
-        schema: { tags, security, summary: 'Status of an enrollment (admin; the parent who enrolled)', params: enrollmentIdParams, response: { 200: enrollmentStatus, ...errors } },
+        // `?token=` (the signed link of the family's e-mails) needs no account; without it, a bearer token.
+        config: { access: ['admin', 'parent'], signedLink: true },
+        schema: {
+          tags,
+          security,
+          summary: `Status of an enrollment (admin; the parent who enrolled; anyone with the e-mailed link, valid ${STATUS_LINK_TTL_DAYS} days)`,
+          params: enrollmentIdParams,
+          querystring: statusQuery,
+          response: { 200: enrollmentStatus, ...errors },
+        },
       },
-      async (request) => service.status(callerOf(request), request.params.id),
+      async (request) => {
+        const { token } = request.query;
+        if (token === undefined) return service.status(callerOf(request), request.params.id);
+        if (!verifyStatusToken(services.signingSecret, request.params.id, token)) throw new AppError('unauthenticated', 'The status link is invalid or has expired');
+        return service.statusByLink(request.params.id);
+      },
     );
   };

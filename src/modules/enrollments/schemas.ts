@@ -136,6 +136,16 @@ export const enrollmentIdParams = z.object({ id: z.coerce.number().int().min(1).
 
 export const statusUrlOf = (id: number): string => `/api/v1/enrollments/${id}/status`;
 
+/** GET …/status: `token` is the signed link's (status-link.ts); a bad or expired one answers 401. */
+export const statusQuery = z.object({
+  token: z
+    .string()
+    .min(1, 'is not a valid status link token')
+    .max(100, 'is not a valid status link token')
+    .optional()
+    .describe('The token of the status link in the family’s e-mails'),
+});
+
 /** POST /public/enrollments/confirm: the token of the e-mailed link. */
 export const confirmBody = z.object({
   token: z

@@ -81,6 +81,13 @@ export class EnrollmentService {
     return toStatusView(row, caller.role === 'admin');
   }
 
+  /** The family's view, for the holder of a verified status link (the link names the enrollment: 404 only if it was deleted). */
+  async statusByLink(enrollmentId: number): Promise<EnrollmentStatusView> {
+    const row = await readStatus(this.services.db.sql, enrollmentId);
+    if (!row) throw notFound(`Enrollment ${enrollmentId}`);
+    return toStatusView(row, false);
+  }
+
   async list(query: EnrollmentListQuery) {
     const { data, total } = await listEnrollments(this.services.db.sql, query);
     return { data, page: query.page, pageSize: query.pageSize, total };

@@ -48,8 +48,12 @@ export interface StatusRow {
 
 export const finalStatuses: ReadonlySet<EnrollmentApiStatus> = new Set(['completed', 'waitlisted', 'rejected', 'failed']);
 
-/** Decided, and its run has finished too (a failed one has undone its work and recorded why). */
-export const isSettled = (row: StatusRow): boolean => finalStatuses.has(row.api_status) && (row.run_status === null || isFinal(row.run_status));
+/**
+ * Decided, and its run has finished too (a failed one has undone its work and recorded why), or it
+ * is waitlisted and its run waits for a place.
+ */
+export const isSettled = (row: StatusRow): boolean =>
+  finalStatuses.has(row.api_status) && (row.run_status === null || isFinal(row.run_status) || (row.api_status === 'waitlisted' && row.run_status === 'waiting'));
 
 /** The API view. `withRunError`: add the workflow's own error to a failed one (admins only: it may be technical). */
 export function toStatusView(row: StatusRow, withRunError: boolean): EnrollmentStatusView {

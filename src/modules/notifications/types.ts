@@ -16,6 +16,7 @@ export const templateNames = [
   'teacher_new_student',
   'enrollment_waitlisted',
   'enrollment_confirm',
+  'enrollment_rejected',
   'lesson_confirmation',
   'lesson_cancellation',
   'lesson_rescheduled',

@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { actorOf, callerOf } from '../auth/caller.js';
 import { pageOf } from '../../http/pagination.js';
@@ -15,8 +16,10 @@ const tags = ['students'];
  * existence does not leak.
  */
 export const studentRoutes =
-  (service: StudentsService): FastifyPluginAsyncZod =>
+  (service: StudentsService, onPlacesChanged?: (cause: string, requestId: string) => void): FastifyPluginAsyncZod =>
   async (app) => {
+    /** A student changed or left: a teacher's place may have opened for waitlisted families. */
+    const placesChanged = (request: FastifyRequest, id: number, what: string): void => onPlacesChanged?.(`student ${id} ${what}`, request.id);
     app.get(
       '/api/v1/students',
       {
@@ -44,13 +47,21 @@ export const studentRoutes =
     app.put(
       '/api/v1/students/:id',
       { config: admin, schema: { tags, security, summary: 'Replace a student', params: idParams, body: studentBody, response: { 200: student, ...errors } } },
-      async (request) => service.replace(callerOf(request), actorOf(request), request.params.id, request.body),
+      async (request) => {
+        const replaced = await service.replace(callerOf(request), actorOf(request), request.params.id, request.body);
+        placesChanged(request, request.params.id, 'replaced');
+        return replaced;
+      },
     );
 
     app.patch(
       '/api/v1/students/:id',
       { config: admin, schema: { tags, security, summary: 'Change some fields of a student', params: idParams, body: studentPatch, response: { 200: student, ...errors } } },
-      async (request) => service.patch(callerOf(request), actorOf(request), request.params.id, request.body),
+      async (request) => {
+        const patched = await service.patch(callerOf(request), actorOf(request), request.params.id, request.body);
+        placesChanged(request, request.params.id, 'changed');
+        return patched;
+      },
     );
 
     app.delete(
@@ -58,6 +69,7 @@ export const studentRoutes =
       { config: admin, schema: { tags, security, summary: 'Deactivate a student (soft delete: isActive=false)', params: idParams, response: { 204: noContent, ...errors } } },
       async (request, reply) => {
         await service.deactivate(callerOf(request), actorOf(request), request.params.id);
+        placesChanged(request, request.params.id, 'deactivated');
         return reply.status(204).send(null);
       },
     );

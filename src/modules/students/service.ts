@@ -9,6 +9,7 @@ import { todayIn } from '../records/common.js';
 import type { SchoolSettings } from '../settings/reader.js';
 import { findStudent, listStudents, toView } from './queries.js';
 import { checkStudent, type RuleContext } from './rules.js';
+import { refuseDuplicateStudent } from './duplicates.js';
 import type { StudentBody, StudentListQuery, StudentPatch, StudentView } from './schemas.js';
 import { sqlExecutorOf } from '../../db/orm-sql.js';
 
@@ -55,6 +56,7 @@ export class StudentsService {
     return asCaller(this.db, caller, async (tx) => {
       const values = { ...body, teacherId: body.teacherId ?? null, enrollmentDate: body.enrollmentDate ?? ctx.today, isActive: body.isActive ?? true };
       await checkStudent(tx, values, ctx);
+      await refuseDuplicateStudent(tx, values);
       const [created] = await tx.insert(students).values(values).returning({ id: students.id });
       const after = toView(await findStudent(tx, created!.id), ctx.today);
       await recordAudit(sqlExecutorOf(tx), actor, { action: 'create', entity: 'student', entityId: after.id, after });
@@ -101,6 +103,8 @@ export class StudentsService {
       const changes = Object.entries(next).filter(([key, value]) => current[key as keyof StudentRow] !== value);
       if (changes.length === 0) return before; // nothing to write, nothing to audit
       await checkStudent(tx, next, ctx, current);
+      const identityChanged = (['parentId', 'firstName', 'lastName', 'dateOfBirth', 'isActive'] as const).some((key) => next[key] !== current[key]);
+      if (identityChanged) await refuseDuplicateStudent(tx, next, id);
       await tx.update(students).set(next).where(eq(students.id, id));
       const after = toView(await findStudent(tx, id), ctx.today);
       await recordAudit(sqlExecutorOf(tx), actor, { action, entity: 'student', entityId: id, before, after });

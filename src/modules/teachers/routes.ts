@@ -13,11 +13,23 @@ import { detailOf, listTeachers } from './queries.js';
 import * as s from './schemas.js';
 import { createTeacher, patchTeacher } from './service.js';
 import { addTimeOff, removeTimeOff } from './time-off.js';
+import { issuePasswordLink } from '../auth/service.js';
+import { sqlExecutorOf } from '../../db/orm-sql.js';
 
 const admin = { access: ['admin'] as const };
 const staff = { access: ['admin', 'teacher'] as const };
 const signedIn = { access: 'authenticated' as const };
 const tags = ['teachers'];
+
+/** What the teacher routes tell others, and the base URL of e-mailed links. */
+export interface TeacherRouteHooks {
+  /** Base URL of the web front end (config.publicAppUrl): the set-password link of a new account. */
+  publicAppUrl: string;
+  /** Mail was queued and committed (the set-password link): deliver it soon. */
+  onMailQueued?: () => void;
+  /** A committed change may have opened places (a teacher created, instruments, capacity, hours): the waitlist may move. */
+  onPlacesChanged?: (cause: string, requestId: string) => void;
+}
 
 /**
  * /api/v1/teachers: the list for anyone signed in (public-safe fields; admins see rates, capacity and
@@ -25,8 +37,10 @@ const tags = ['teachers'];
  * GET /teachers/{id}/availability (free slots) belongs to the scheduling routes.
  */
 export const teacherRoutes =
-  (db: Database, schoolSettings: SchoolSettings): FastifyPluginAsyncZod =>
+  (db: Database, schoolSettings: SchoolSettings, hooks: TeacherRouteHooks): FastifyPluginAsyncZod =>
   async (app) => {
+    /** After a committed change that may open places for waitlisted families. */
+    const placesChanged = (request: FastifyRequest, what: string): void => hooks.onPlacesChanged?.(`teacher ${what}`, request.id);
     // Settings read now: the profile answer may be kept by the read cache.
     const run = async <T>(request: FastifyRequest, work: (tx: Orm, caller: Caller, settings: KnownSettings) => Promise<T>): Promise<T> => {
       const caller = callerOf(request);
@@ -55,8 +69,30 @@ export const teacherRoutes =
           response: { 201: s.teacherDetail, ...errors },
         },
       },
-      async (request, reply) =>
-        reply.status(201).send(await run(request, (tx, _caller, settings) => createTeacher(tx, actorOf(request), request.body, settings.instruments, settings.timezone))),
+      async (request, reply) => {
+        // As the owner (admin-only, like POST /users): the set-password link of a new account is
+        // issued in the same transaction, and its token table is closed to the request role.
+        const settings = await schoolSettings.fresh();
+        const created = await db.orm.transaction(async (tx) => {
+          const teacher = await createTeacher(tx as unknown as Orm, actorOf(request), request.body, settings.instruments, settings.timezone);
+          const account = request.body.user;
+          if (account && teacher.userId !== undefined) {
+            await issuePasswordLink(
+              sqlExecutorOf(tx as unknown as Orm),
+              { id: teacher.userId, email: account.email.trim().toLowerCase(), firstName: account.firstName },
+              'set_password',
+              {
+                publicAppUrl: hooks.publicAppUrl,
+                schoolName: settings.school.name,
+              },
+            );
+          }
+          return teacher;
+        });
+        if (request.body.user) hooks.onMailQueued?.();
+        placesChanged(request, `${created.id} created`);
+        return reply.status(201).send(created);
+      },
     );
 
     app.get(
@@ -91,8 +127,13 @@ export const teacherRoutes =
           response: { 200: s.teacherDetail, ...errors },
         },
       },
-      async (request) =>
-        run(request, (tx, caller, settings) => patchTeacher(tx, caller, actorOf(request), request.params.id, request.body, settings.instruments, settings.timezone)),
+      async (request) => {
+        const changed = await run(request, (tx, caller, settings) =>
+          patchTeacher(tx, caller, actorOf(request), request.params.id, request.body, settings.instruments, settings.timezone),
+        );
+        placesChanged(request, `${request.params.id} updated`);
+        return changed;
+      },
     );
 
     app.put(
@@ -109,13 +150,16 @@ export const teacherRoutes =
           response: { 200: s.weeklyHours, ...errors },
         },
       },
-      async (request) =>
-        run(request, async (tx, caller, settings) => {
+      async (request) => {
+        const hours = await run(request, async (tx, caller, settings) => {
           await requireAdminOrSelf(tx, caller, request.params.id);
           const [blocks, prefix] = Array.isArray(request.body) ? [request.body, 'body'] : [request.body.weeklyHours, 'body.weeklyHours'];
           const weeklyHours = await replaceWeeklyHours(tx, actorOf(request), request.params.id, blocks, prefix);
           return { teacherId: request.params.id, timezone: settings.timezone, weeklyHours };
-        }),
+        });
+        placesChanged(request, `${request.params.id} hours changed`);
+        return hours;
+      },
     );
 
     app.post(

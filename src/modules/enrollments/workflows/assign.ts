@@ -20,6 +20,7 @@ import { checkpointFault, committedFault, DB_RETRY, systemActor, type Enrollment
 import type { FamilyOutput } from './family.js';
 import { readEnrollment, submissionOf, updateEnrollment } from './row.js';
 import { unassignTeacher } from './undo.js';
+import type { WaitlistOutput } from './waitlist.js';
 
 export const assignOutput = z.object({
   /** The student assigned (the family node's). */
@@ -61,7 +62,8 @@ export function assignNode(deps: NodeDeps) {
           {
             instrument: sub.instrument,
             durationMinutes: sub.lessonDuration,
-            preferredTeacherId: sub.preferredTeacherId,
+            // The office's choice when it promoted the enrollment off the waitlist, else the family's.
+            preferredTeacherId: ctx.output<WaitlistOutput>('waitlist')?.teacherId ?? sub.preferredTeacherId,
             preferredDay: sub.preferredLessonDay,
             preferredTime: sub.preferredLessonTime,
           },

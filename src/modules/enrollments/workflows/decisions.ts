@@ -1,61 +1,59 @@
 /**
- * The two short endings: `reject` (a business rule said no: the row says why, nothing is created)
- * and `waitlist` (no free teacher: the row is kept and the family is told by e-mail).
+ * `reject`: a business rule said no (or the owner never confirmed, or the office declined, or no
+ * place opened on the waitlist in time). The row says why and nothing is created; the family gets
+ * the `enrollment_rejected` e-mail with the reasons (the office's own when it declined) and the
+ * signed status link. Not sent when the owner of the e-mail never confirmed the public form: they
+ * may not have sent it, and the confirmation mail already told them it would lapse.
+ * The waitlisted ending is in waitlist.ts.
  */
 import { z } from 'zod';
 import { defineNode, type TaskContext } from '../../../engine/index.js';
 import { sendNotification } from '../../notifications/send.js';
 import type { NotificationRequest } from '../../notifications/types.js';
-import { checkpointFault, DB_RETRY, SERVICE_RETRY, type EnrollmentEvent, type NodeDeps } from './deps.js';
+import { statusLinkOf } from '../status-link.js';
+import { checkpointFault, SERVICE_RETRY, type EnrollmentEvent, type NodeDeps } from './deps.js';
 import { readEnrollment, studentNameOf, submissionOf, updateEnrollment } from './row.js';
 import type { ValidateOutput } from './validate.js';
+import type { WaitlistOutput } from './waitlist.js';
 
-const decided = z.object({ status: z.enum(['rejected', 'waitlisted']), notificationRunId: z.string().nullable() });
+const decided = z.object({ status: z.literal('rejected'), notificationRunId: z.string().nullable() });
 type Decided = z.infer<typeof decided>;
 
-/** Stores the decision (once: a re-run gets the recorded result of `ctx.transaction`). */
-async function decide(deps: NodeDeps, ctx: TaskContext<EnrollmentEvent>, status: 'rejected' | 'waitlisted'): Promise<void> {
-  // The decision after the owner's confirmation, when there was one, else validate's.
-  const reasons = (ctx.output<ValidateOutput>('confirm') ?? ctx.output<ValidateOutput>('validate'))?.reasons ?? [];
-  const id = ctx.event.enrollmentId;
-  await ctx.transaction(async ({ orm }) => {
-    await updateEnrollment(orm, id, { status, errors: reasons, decidedAt: new Date(deps.now()) });
-    await checkpointFault(deps, status === 'rejected' ? 'reject' : 'waitlist', id);
-    return null;
-  });
-}
+/** Reasons that are not mailed: the address's owner never confirmed the form was theirs. */
+const UNMAILED = new Set(['confirmation_expired']);
 
 export function rejectNode(deps: NodeDeps) {
+  const { db, workflows, config, signingSecret } = deps.services;
   return defineNode<EnrollmentEvent, Decided>({
     id: 'reject',
-    description: 'Status rejected with the reasons; nothing is created',
-    retry: DB_RETRY,
-    output: decided,
-    process: async (ctx) => {
-      await decide(deps, ctx, 'rejected');
-      return { status: 'rejected', notificationRunId: null };
-    },
-  });
-}
-
-export function waitlistNode(deps: NodeDeps) {
-  const { db, workflows } = deps.services;
-  return defineNode<EnrollmentEvent, Decided>({
-    id: 'waitlist',
-    description: 'Status waitlisted (the row is kept, no student); the family gets the enrollment_waitlisted e-mail',
+    description: 'Status rejected with the reasons (nothing is created); the family gets the enrollment_rejected e-mail saying why',
     retry: SERVICE_RETRY,
     output: decided,
-    process: async (ctx) => {
-      await decide(deps, ctx, 'waitlisted');
-      const row = await readEnrollment(db.orm, ctx.event.enrollmentId);
-      const sub = submissionOf(row);
+    process: async (ctx: TaskContext<EnrollmentEvent>) => {
+      // The last decision: the waitlist's ending, else the one after the owner's confirmation, else validate's.
+      const reasons = (ctx.output<WaitlistOutput>('waitlist') ?? ctx.output<ValidateOutput>('confirm') ?? ctx.output<ValidateOutput>('validate'))?.reasons ?? [];
+      const id = ctx.event.enrollmentId;
+      // Once: a re-run gets the recorded result of `ctx.transaction`.
+      await ctx.transaction(async ({ orm }) => {
+        await updateEnrollment(orm, id, { status: 'rejected', errors: reasons, decidedAt: new Date(deps.now()) });
+        await checkpointFault(deps, 'reject', id);
+        return null;
+      });
+      if (reasons.length === 0 || reasons.some((r) => UNMAILED.has(r.code))) return { status: 'rejected', notificationRunId: null };
+
+      const sub = submissionOf(await readEnrollment(db.orm, id));
       const [parent] = await db.sql.query<{ id: number }>(`SELECT id FROM users WHERE lower(email) = lower($1) AND role = 'parent' AND is_active`, [sub.parentEmail]);
-      const data = { studentName: studentNameOf(sub), instrument: sub.instrument };
+      const data = {
+        studentName: studentNameOf(sub),
+        instrument: sub.instrument,
+        reasons: reasons.map((r) => r.message).join('\n'),
+        statusLink: statusLinkOf(config.publicAppUrl, signingSecret, id, deps.now()),
+      };
       const request: NotificationRequest = parent
-        ? { userId: parent.id, template: 'enrollment_waitlisted', data }
-        : { email: sub.parentEmail, name: sub.parentFirstName, template: 'enrollment_waitlisted', data, channels: ['email'] };
-      const { runId } = await sendNotification(workflows, request, `enrollment:${row.id}:waitlisted`);
-      return { status: 'waitlisted', notificationRunId: runId };
+        ? { userId: parent.id, template: 'enrollment_rejected', data, channels: ['email', 'in_app'] }
+        : { email: sub.parentEmail, name: sub.parentFirstName, template: 'enrollment_rejected', data, channels: ['email'] };
+      const { runId } = await sendNotification(workflows, request, `enrollment:${id}:rejected`);
+      return { status: 'rejected', notificationRunId: runId };
     },
   });
 }

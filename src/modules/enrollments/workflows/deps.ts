@@ -16,7 +16,7 @@ export const enrollmentEvent = z.object({ enrollmentId: z.number().int().min(1) 
 export type EnrollmentEvent = z.infer<typeof enrollmentEvent>;
 
 /** Node ids, in graph order. */
-export const enrollmentNodes = ['validate', 'decide', 'confirm', 'confirmed', 'reject', 'waitlist', 'family', 'payment', 'assign', 'demo', 'welcome'] as const;
+export const enrollmentNodes = ['validate', 'decide', 'confirm', 'confirmed', 'reject', 'waitlist', 'waitlisted', 'family', 'payment', 'assign', 'demo', 'welcome'] as const;
 export type EnrollmentNodeId = (typeof enrollmentNodes)[number];
 
 /** A test seam, never set in production, to force failures around a writing node's commit. */

@@ -1,8 +1,9 @@
 /**
  * The enrollment workflow (issue 7):
  *
- *   validate → decide ─┬─ reject                                   (a rule said no; nothing created)
- *                      ├─ waitlist                                 (no free teacher; family told)
+ *   validate → decide ─┬─ reject                                   (a rule said no; nothing created; family told)
+ *                      ├─ waitlist → waitlisted ─┬─ family …       (no free teacher; family told; the run
+ *                      │                          └─ reject         waits for a place: promote / waitlist moves)
  *                      ├─ confirm → confirmed ─┬─ reject / waitlist / family …
  *                      │   (a public form with an existing account's e-mail: its owner confirms first)
  *                      └─ family → payment → assign → demo → welcome
@@ -19,12 +20,13 @@
 import { defineWorkflow, type Workflow } from '../../../engine/index.js';
 import { assignNode } from './assign.js';
 import { afterConfirmRouter, confirmNode } from './confirm.js';
-import { rejectNode, waitlistNode } from './decisions.js';
+import { rejectNode } from './decisions.js';
 import { demoNode } from './demo.js';
 import { ENROLLMENT_WORKFLOW, enrollmentEvent, nodeDeps, type EnrollmentEvent, type EnrollmentWorkflowDeps } from './deps.js';
 import { familyNode } from './family.js';
 import { paymentNode } from './payment.js';
 import { decideRouter, validateNode } from './validate.js';
+import { afterWaitlistRouter, waitlistNode } from './waitlist.js';
 import { welcomeNode } from './welcome.js';
 
 export { ENROLLMENT_WORKFLOW, type EnrollmentEvent, type EnrollmentFaults, type EnrollmentWorkflowDeps } from './deps.js';
@@ -34,7 +36,7 @@ export function enrollmentWorkflow(options: EnrollmentWorkflowDeps): Workflow<En
   const deps = nodeDeps(options);
   return defineWorkflow({
     name: ENROLLMENT_WORKFLOW,
-    description: 'Enroll a student: validate, create or reuse the family, set up payment, assign a teacher, book the demo lesson, welcome e-mails',
+    description: 'Enroll a student: validate (waitlisted until a place opens), create or reuse the family, set up payment, assign a teacher, book the demo lesson, welcome e-mails',
     event: enrollmentEvent,
     start: 'validate',
     nodes: [
@@ -43,7 +45,8 @@ export function enrollmentWorkflow(options: EnrollmentWorkflowDeps): Workflow<En
       { node: confirmNode(deps), connections: ['confirmed'] },
       { node: afterConfirmRouter, connections: ['reject', 'waitlist', 'family'] },
       { node: rejectNode(deps) },
-      { node: waitlistNode(deps) },
+      { node: waitlistNode(deps), connections: ['waitlisted'] },
+      { node: afterWaitlistRouter, connections: ['family', 'reject'] },
       { node: familyNode(deps), connections: ['payment'] },
       { node: paymentNode(deps), connections: ['assign'] },
       { node: assignNode(deps), connections: ['demo'] },

@@ -10,9 +10,11 @@ import { defineNode, defineRouter, PermanentError, type TaskContext } from '../.
 import { localDateOf } from '../../scheduling/local-time.js';
 import { settingsOf } from '../../lessons/deps.js';
 import { ageOn } from '../../students/queries.js';
+import { studentNameKeySql } from '../../students/duplicates.js';
 import { isFree } from '../scoring.js';
 import type { Submission } from '../schemas.js';
 import { teachersOf } from '../teachers.js';
+import { waitlistClaims } from '../waitlist.js';
 import { DB_RETRY, type EnrollmentEvent, type NodeDeps } from './deps.js';
 import { notedError, readEnrollment, submissionOf } from './row.js';
 
@@ -20,6 +22,7 @@ import { notedError, readEnrollment, submissionOf } from './row.js';
 export const MINIMUM_AGE = 5;
 export const TOO_YOUNG = 'Student must be at least 5 years old';
 export const noTeacherFor = (instrument: string): string => `No teachers available for ${instrument}`;
+export const placesPromised = (instrument: string): string => `The free ${instrument} places go to the families already on the waiting list`;
 const ENROLLMENT_FAILED: EnrollmentMessage = {
   code: 'enrollment_failed',
   message: 'The enrollment could not be completed and nothing of it was kept; please submit it again or contact the school',
@@ -69,12 +72,41 @@ export async function decideEnrollment(deps: NodeDeps, sub: Submission, options:
   const today = localDateOf(deps.now(), settings.timezone);
   const waitForOwner = options.ownerUnproven && account !== undefined;
   const reasons = rejectionsOf(sub, { today, instruments: settings.instruments, account: waitForOwner ? undefined : account });
+  if (reasons.length === 0 && !waitForOwner && account?.role === 'parent') {
+    const other = await otherInstrumentOf(deps, sub);
+    if (other) reasons.push({ code: 'student_exists', message: studentExists(sub, other) });
+  }
   if (reasons.length > 0) return { outcome: 'rejected', reasons, freeTeacherIds: [] };
   if (waitForOwner) return { outcome: 'confirm', reasons: [], freeTeacherIds: [] };
-  const free = (await teachersOf(db.sql, sub.instrument)).filter((t) => isFree(t, sub.instrument)).map((t) => t.teacherId);
+  const free = (await teachersOf(db.sql, sub.instrument)).filter((t) => isFree(t, sub.instrument));
   if (free.length === 0) return { outcome: 'waitlisted', reasons: [{ code: 'no_teacher', message: noTeacherFor(sub.instrument) }], freeTeacherIds: [] };
-  return { outcome: 'accepted', reasons: [], freeTeacherIds: free };
+  // First come, first served: places the waitlist is owed go to it, not to a newer form.
+  const places = free.reduce((sum, t) => sum + (t.maxStudents - t.activeStudents), 0);
+  if (places <= (await waitlistClaims(db.sql, sub.instrument))) {
+    return { outcome: 'waitlisted', reasons: [{ code: 'no_teacher', message: placesPromised(sub.instrument) }], freeTeacherIds: [] };
+  }
+  return { outcome: 'accepted', reasons: [], freeTeacherIds: free.map((t) => t.teacherId) };
 }
+
+/**
+ * Duplicate students are refused (students/duplicates.ts): a child this family already has (same
+ * name and date of birth, active) is reused by the family node when the instrument is the same;
+ * for another instrument the enrollment is rejected (one student record learns one instrument).
+ * The instrument the existing child learns, or undefined.
+ */
+async function otherInstrumentOf(deps: NodeDeps, sub: Submission): Promise<string | undefined> {
+  const [child] = await deps.services.db.sql.query<{ instrument: string }>(
+    `SELECT s.instrument FROM students s JOIN users u ON u.id = s.parent_id
+     WHERE lower(u.email) = lower($1) AND s.is_active AND s.date_of_birth = $2 AND s.instrument <> $5
+       AND ${studentNameKeySql('s.first_name', 's.last_name')} = ${studentNameKeySql('$3::text', '$4::text')}
+     ORDER BY s.id LIMIT 1`,
+    [sub.parentEmail, sub.studentDateOfBirth, sub.studentFirstName, sub.studentLastName, sub.instrument],
+  );
+  return child?.instrument;
+}
+
+export const studentExists = (sub: Submission, instrument: string): string =>
+  `${sub.studentFirstName} ${sub.studentLastName} is already a student of the school (${instrument}); please ask the school to change or add the instrument`;
 
 export function validateNode(deps: NodeDeps) {
   const { db } = deps.services;

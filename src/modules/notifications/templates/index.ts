@@ -1,18 +1,19 @@
 /** Every template by name (TemplateName → source). Adding a template: a source here and its name in types.ts. */
 import type { TemplateName } from '../types.js';
 import type { TemplateSource } from './define.js';
-import { enrollmentConfirm } from './enrollment.js';
+import { enrollmentConfirm, enrollmentRejected, enrollmentWaitlisted } from './enrollment.js';
 import { lessonRescheduled } from './lesson-changes.js';
 import { messageReceived } from './messages.js';
 import { lessonCancellation, lessonConfirmation, lessonReminder } from './lessons.js';
 import { paymentFailed, paymentReceipt } from './payments.js';
-import { adminAlert, directMessage, enrollmentWaitlisted, parentWelcome, passwordReset, setPassword, teacherNewStudent } from './people.js';
+import { adminAlert, directMessage, parentWelcome, passwordReset, setPassword, teacherNewStudent } from './people.js';
 
 export const templateSources: Readonly<Record<TemplateName, TemplateSource>> = {
   parent_welcome: parentWelcome,
   teacher_new_student: teacherNewStudent,
   enrollment_waitlisted: enrollmentWaitlisted,
   enrollment_confirm: enrollmentConfirm,
+  enrollment_rejected: enrollmentRejected,
   lesson_confirmation: lessonConfirmation,
   lesson_cancellation: lessonCancellation,
   lesson_rescheduled: lessonRescheduled,

@@ -1,4 +1,4 @@
-/** Templates about accounts and people: welcome, new student, waitlist, password links, messages, alerts. */
+/** Templates about accounts and people: welcome, new student, password links, messages, alerts. */
 import { z } from 'zod';
 import { defineTemplate, field } from './define.js';
 
@@ -49,20 +49,6 @@ export const teacherNewStudent = defineTemplate({
 The first lesson is on {{datetime firstLessonAt}}.
 {{/if}}`,
   example: { studentName: 'Emma Wilson', instrument: 'piano', parentName: 'Jane Wilson', parentEmail: 'jane@example.com', firstLessonAt: '2030-05-07T20:00:00Z' },
-});
-
-export const enrollmentWaitlisted = defineTemplate({
-  data: z.object({ studentName: field.text(), instrument: field.text() }),
-  subject: '{{studentName}} is on the waiting list for {{instrument}}',
-  html: `<p>Hello {{recipientName}},</p>
-<p>Thank you for your interest in {{school.name}}. All our {{instrument}} teachers are fully booked at the moment, so <strong>{{studentName}}</strong> is on our waiting list.</p>
-<p>We will write to you as soon as a place opens up.</p>`,
-  text: `Hello {{recipientName}},
-
-Thank you for your interest in {{school.name}}. All our {{instrument}} teachers are fully booked at the moment, so {{studentName}} is on our waiting list.
-
-We will write to you as soon as a place opens up.`,
-  example: { studentName: 'Emma Wilson', instrument: 'cello' },
 });
 
 export const passwordReset = defineTemplate({
