@@ -1,3 +1,4 @@
+import type { AiRunner } from '../ai/index.js';
 import type { AppConfig } from '../config.js';
 import type { Database } from '../db/client.js';
 import type { RunRecord, SignalResult } from '../engine/index.js';
@@ -30,4 +31,6 @@ export interface SchoolServices {
   readonly email: EmailTransport;
   readonly sms: SmsProvider;
   readonly workflows: WorkflowStarter;
+  /** Runs AI tasks: the configured providers in order, then the rules drafter (src/ai). */
+  readonly ai: AiRunner;
 }

@@ -1,6 +1,8 @@
+import { AiRunner } from '../ai/index.js';
 import type { AppConfig } from '../config.js';
 import type { Database } from '../db/client.js';
 import type { RunRecord, SignalResult, WorkflowEngine } from '../engine/index.js';
+import { schoolSettings } from '../modules/settings/reader.js';
 import { createPaymentGateway } from '../modules/payments/gateway/index.js';
 import { createEmailTransport } from '../modules/notifications/transports/email.js';
 import { createSmsProvider } from '../modules/notifications/transports/sms.js';
@@ -50,5 +52,6 @@ export function createServices(
     email: overrides.email ?? createEmailTransport(config),
     sms: overrides.sms ?? createSmsProvider(config),
     workflows: new LateBoundStarter(),
+    ai: overrides.ai ?? new AiRunner(config.ai, db.sql, async () => (await schoolSettings(db, config).get()).timezone),
   };
 }
