@@ -7,6 +7,10 @@ import type { ZodType } from 'zod';
 import type { CallOutcome } from './calls.js';
 import type { AiProvider } from './providers.js';
 
+// The SDK would print its warnings (a setting a model ignores …) on the console, beside the
+// application's JSON log lines; what matters of a call is recorded in ai_calls instead.
+(globalThis as { AI_SDK_LOG_WARNINGS?: boolean }).AI_SDK_LOG_WARNINGS = false;
+
 export interface AttemptRequest<Output> {
   /** The system prompt. */
   system: string;
@@ -14,6 +18,8 @@ export interface AttemptRequest<Output> {
   schema: ZodType<Output>;
   /** Name of the output (letters, digits, `_`, `-`), shown to the model with the schema. */
   schemaName: string;
+  /** Upper bound of the answer's length in tokens. */
+  maxOutputTokens: number;
 }
 
 export interface AttemptResult<Output> {
@@ -44,6 +50,7 @@ export async function attempt<Output>(provider: AiProvider, request: AttemptRequ
       system: request.system,
       messages: request.messages,
       output: Output.object({ schema: request.schema, name: request.schemaName }),
+      maxOutputTokens: request.maxOutputTokens,
       maxRetries: 0,
       abortSignal,
     });
@@ -69,11 +76,11 @@ export async function attempt<Output>(provider: AiProvider, request: AttemptRequ
         latencyMs,
       };
     }
-    if (timeout.aborted) return { ...base, outcome: 'timeout', error: `no answer within ${options.timeoutMs} ms`, latencyMs };
-    if (APICallError.isInstance(error)) {
+    if (APICallError.isInstance(error) && error.statusCode !== undefined) {
       const outcome: CallOutcome = error.statusCode === 429 ? 'rate_limited' : 'error';
-      return { ...base, outcome, error: `HTTP ${error.statusCode ?? '-'}: ${describe(error)}`, latencyMs };
+      return { ...base, outcome, error: `HTTP ${error.statusCode}: ${describe(error)}`, latencyMs };
     }
+    if (timeout.aborted) return { ...base, outcome: 'timeout', error: `no answer within ${options.timeoutMs} ms`, latencyMs };
     return { ...base, outcome: 'error', error: describe(error), latencyMs };
   }
 }

@@ -48,6 +48,12 @@ export function priceOf(provider: AiProviderName, model: string): ModelPrice {
   return table.reduce((dearest, price) => (price.outputCentsPerMillion > dearest.outputCentsPerMillion ? price : dearest));
 }
 
+/** Whether calls to `model` at `provider` cost nothing (they go on once the monthly budget is spent). */
+export function isFree(provider: AiProviderName, model: string): boolean {
+  const price = priceOf(provider, model);
+  return price.inputCentsPerMillion === 0 && price.outputCentsPerMillion === 0;
+}
+
 /** Cost of one call in microcents (millionths of a cent), rounded to a whole microcent. */
 export function costMicrocents(provider: AiProviderName, model: string, inputTokens: number, outputTokens: number): number {
   const price = priceOf(provider, model);

@@ -10,7 +10,7 @@ import type { AiConfig } from '../config.js';
 import type { SqlClient } from '../db/sql-client.js';
 import { attempt, type AttemptResult } from './attempt.js';
 import { anyDeclined, recordCall, spentSince, storedResult, type CallRecord } from './calls.js';
-import { costMicrocents } from './prices.js';
+import { costMicrocents, isFree } from './prices.js';
 import { createProvider, type AiProvider } from './providers.js';
 import { DATA_RULES, dataMessage, scrubDeep, type SharedValue } from './redaction.js';
 import type { AiTask, AiTaskResult, RulesReason } from './task.js';
@@ -25,6 +25,9 @@ export class AiInputError extends Error {
     this.name = 'AiInputError';
   }
 }
+
+/** Default upper bound of a provider's answer, in tokens. */
+const DEFAULT_MAX_OUTPUT_TOKENS = 2048;
 
 export interface AiRunOptions {
   /**
@@ -68,26 +71,33 @@ export class AiRunner {
 
     const system = `${task.instructions}\n\n${DATA_RULES}`;
     const messages: ModelMessage[] = [{ role: 'user', content: dataMessage(shared) }];
-    const request = { system, schema: task.output, schemaName: task.name.replace(/[^\w-]/g, '_') };
+    const request = { system, schema: task.output, schemaName: task.name.replace(/[^\w-]/g, '_'), maxOutputTokens: task.maxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS };
+    // Once the month's budget is spent, providers that cost money are skipped; a free one (a local model) is still asked.
     let failedBefore = false;
+    let skippedForBudget = false;
     for (const provider of this.providers) {
-      if (await this.budgetSpent()) return rules('budget');
+      const paid = !isFree(provider.name, provider.model);
+      if (paid && (await this.budgetSpent())) {
+        skippedForBudget = true;
+        continue;
+      }
+      const fallback = failedBefore || skippedForBudget;
       const first = await attempt(provider, { ...request, messages }, { timeoutMs: this.config.timeoutMs, signal: options.signal });
-      const firstDone = await this.record(provider, first, 'first', failedBefore, base, shared);
+      const firstDone = await this.record(provider, first, 'first', fallback, base, shared);
       if (firstDone) return firstDone as AiTaskResult<Output>;
-      if (first.outcome === 'invalid_output' && !(await this.budgetSpent())) {
+      if (first.outcome === 'invalid_output' && !(paid && (await this.budgetSpent()))) {
         const repairMessages: ModelMessage[] = [
           ...messages,
           { role: 'assistant', content: first.invalidText || '(no answer)' },
           { role: 'user', content: repairRequest(first.error) },
         ];
         const repair = await attempt(provider, { ...request, messages: repairMessages }, { timeoutMs: this.config.timeoutMs, signal: options.signal });
-        const repairDone = await this.record(provider, repair, 'repair', failedBefore, base, shared);
+        const repairDone = await this.record(provider, repair, 'repair', fallback, base, shared);
         if (repairDone) return repairDone as AiTaskResult<Output>;
       }
       failedBefore = true;
     }
-    return rules('providers_failed');
+    return rules(skippedForBudget ? 'budget' : 'providers_failed');
   }
 
   /** AI_MONTHLY_BUDGET_CENTS (undefined: no cap). */

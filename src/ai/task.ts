@@ -31,6 +31,8 @@ export interface AiTask<Input, Output> {
    * For OpenAI's strict structured outputs, use `.nullable()` rather than `.optional()`.
    */
   readonly output: ZodType<Output>;
+  /** Upper bound of a provider's answer, in tokens. Default 2048. */
+  readonly maxOutputTokens?: number;
   /** The rules drafter: a deterministic draft from the full input, without any network. */
   draft(input: Input): Output;
 }
