@@ -209,7 +209,16 @@ describe('AI tasks: provider order, fallbacks, accounting, privacy', () => {
 
   it('uses the rules drafter, with no HTTP call, for a family that declined AI processing', async () => {
     const declined = await createUser(stack.database.db, 'parent');
-    await stack.database.db.sql.query('UPDATE users SET ai_processing_declined = true WHERE id = $1', [declined.id]);
+    const url = `/api/v1/users/${declined.id}`;
+    // A bad value is refused, naming the field, and changes nothing.
+    const bad = await stack.app.inject({ method: 'PATCH', url, headers: declined.headers, payload: { aiProcessingDeclined: 'yes' } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.details).toEqual([expect.objectContaining({ field: 'body.aiProcessingDeclined' })]);
+    expect((await stack.app.inject({ method: 'GET', url, headers: declined.headers })).json().aiProcessingDeclined).toBe(false);
+    // The parent declines for themself.
+    const patched = await stack.app.inject({ method: 'PATCH', url, headers: declined.headers, payload: { aiProcessingDeclined: true } });
+    expect(patched.statusCode).toBe(200);
+    expect(patched.json().aiProcessingDeclined).toBe(true);
     const { runId, result } = await runProbe(triageCase(declined.id));
     expect(result.source).toBe('rules');
     expect(result.rulesReason).toBe('declined');
