@@ -1,5 +1,7 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AiRunner } from '../../src/ai/index.js';
+import { asCaller } from '../../src/modules/auth/scoped.js';
 import { createUser, testConfig } from '../helpers/app.js';
 import { startAiStandIn, type AiStandIn } from '../helpers/ai-stand-in.js';
 import { createTestStack, type TestStack } from '../helpers/stack.js';
@@ -113,6 +115,20 @@ describe('AI budget and the compatible provider', () => {
     expect(result).toMatchObject({ source: 'rules', rulesReason: 'no_provider', output: { category: 'card_expired' } });
     expect(anthropic.requests).toHaveLength(0);
     expect(local.requests).toHaveLength(0);
+  });
+
+  it('lets only admins read ai_calls under row-level security', async () => {
+    const count = async (userId: number, role: 'admin' | 'parent' | 'teacher') => {
+      const result = await asCaller(stack.database.db, { userId, role }, (tx) => tx.execute(sql`SELECT count(*)::int AS n FROM ai_calls`));
+      return (result as unknown as { rows: Array<{ n: number }> }).rows[0]?.n;
+    };
+    const [all] = await stack.database.db.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM ai_calls');
+    expect(all?.n).toBeGreaterThan(0);
+    const adminUser = await createUser(stack.database.db, 'admin');
+    const teacher = await createUser(stack.database.db, 'teacher');
+    expect(await count(adminUser.id, 'admin')).toBe(all?.n);
+    expect(await count(parentId, 'parent')).toBe(0);
+    expect(await count(teacher.id, 'teacher')).toBe(0);
   });
 
   it('refuses an input that does not match the task, naming the field', async () => {
