@@ -39,6 +39,8 @@ import { enrollmentConfirmationRoutes } from './modules/enrollments/confirmation
 import { enrollmentRoutes } from './modules/enrollments/routes.js';
 import { waitlistRoutes } from './modules/enrollments/waitlist-routes.js';
 import { paymentRoutes } from './modules/payments/routes.js';
+import { aiRoutes } from './modules/ai/routes.js';
+import { registerAiMetrics } from './modules/ai/metrics.js';
 import { schoolSettings } from './modules/settings/reader.js';
 import { deliverQueuedMailSoon } from './modules/notifications/send.js';
 import type { SchoolServices } from './modules/services.js';
@@ -139,6 +141,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   const metrics = deps.metrics ?? createMetrics({ defaultMetrics: false });
   installRequestMetrics(app, metrics);
+  registerAiMetrics(metrics.registry, db.sql);
   installReadCache(app, feed, config.readCache, metrics.readCache);
   await app.register(metricsRoutes(metrics, { requireAdmin: config.metricsRequireAuth }));
 
@@ -174,6 +177,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(enrollmentConfirmationRoutes(services));
   await app.register(waitlistRoutes(services));
   await app.register(paymentRoutes(services));
+  await app.register(aiRoutes(services));
 
   return app;
 }

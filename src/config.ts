@@ -8,6 +8,9 @@ import { z } from 'zod';
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const logFormats = ['auto', 'json', 'pretty'] as const;
+/** The AI providers AI_PROVIDERS may name (`compatible`: any OpenAI-compatible server, such as a local model). */
+export const aiProviderNames = ['openai', 'anthropic', 'compatible'] as const;
+export type AiProviderName = (typeof aiProviderNames)[number];
 
 const booleanFromEnv = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
@@ -135,6 +138,33 @@ const envSchema = z.object({
   BACKUP_DIR: z.string().trim().min(1).optional(),
   /** How many backups the scheduled backup keeps in BACKUP_DIR (older ones are deleted). Default 7. */
   BACKUP_KEEP: z.coerce.number().int().min(1).max(1000).default(7),
+  /** AI providers to try, in order (comma-separated: openai, anthropic, compatible). Unset → every provider whose settings are present, in that order; none → the rules drafter only. */
+  AI_PROVIDERS: z
+    .string()
+    .trim()
+    .refine((value) => value.split(',').every((name) => (aiProviderNames as readonly string[]).includes(name.trim())), `must list providers among ${aiProviderNames.join(', ')}`)
+    .refine((value) => new Set(value.split(',').map((name) => name.trim())).size === value.split(',').length, 'lists a provider twice')
+    .optional(),
+  /** OpenAI API key; needed when AI_PROVIDERS lists openai. */
+  OPENAI_API_KEY: z.string().trim().min(8, 'must be at least 8 characters').optional(),
+  /** Base URL of the OpenAI API, with its version (tests point it at a local stand-in). Default https://api.openai.com/v1. */
+  OPENAI_BASE_URL: optionalUrl(['https:', 'http:']),
+  /** OpenAI model for structured drafts. Default gpt-4o-mini. */
+  OPENAI_MODEL: z.string().trim().min(1).default('gpt-4o-mini'),
+  /** Anthropic API key; needed when AI_PROVIDERS lists anthropic. */
+  ANTHROPIC_API_KEY: z.string().trim().min(8, 'must be at least 8 characters').optional(),
+  /** Base URL of the Anthropic API, with its version (tests point it at a local stand-in). Default https://api.anthropic.com/v1. */
+  ANTHROPIC_BASE_URL: optionalUrl(['https:', 'http:']),
+  /** Anthropic model for structured drafts. Default claude-haiku-4-5. */
+  ANTHROPIC_MODEL: z.string().trim().min(1).default('claude-haiku-4-5'),
+  /** Base URL of an OpenAI-compatible server (a local model: llama.cpp, vLLM, Ollama …), with its /v1; needed for the `compatible` provider. */
+  AI_COMPATIBLE_BASE_URL: optionalUrl(['https:', 'http:']),
+  /** Model name on the OpenAI-compatible server; needed for the `compatible` provider. */
+  AI_COMPATIBLE_MODEL: z.string().trim().min(1).optional(),
+  /** Time limit of one AI provider call, in ms; past it the next provider is tried. Default 20000. */
+  AI_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(20_000),
+  /** Spending cap of the AI providers per calendar month (school time zone), in cents of the providers' billing currency; once reached the rules drafter answers. Unset → no cap. */
+  AI_MONTHLY_BUDGET_CENTS: z.coerce.number().int().min(0).max(100_000_000).optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -174,6 +204,25 @@ export interface AppConfig {
   twilio: { accountSid: string | undefined; authToken: string | undefined; fromNumber: string | undefined; apiUrl: string };
   /** Scheduled backups: `dir` unset → none; `keep` newest kept. */
   backups: { dir: string | undefined; keep: number };
+  /** AI providers in the order they are tried (empty: the rules drafter only), the time limit of one call and the monthly cap. */
+  ai: AiConfig;
+}
+
+/** One configured AI provider. `apiKey` is undefined only for `compatible` (local servers need none). */
+export interface AiProviderConfig {
+  name: AiProviderName;
+  model: string;
+  /** Base URL including the API version (`…/v1`). */
+  baseUrl: string;
+  apiKey: string | undefined;
+}
+
+export interface AiConfig {
+  providers: AiProviderConfig[];
+  /** AI_TIMEOUT_MS: limit of one provider call, ms. */
+  timeoutMs: number;
+  /** AI_MONTHLY_BUDGET_CENTS: cap per calendar month in the school's zone, cents; undefined = no cap. */
+  monthlyBudgetCents: number | undefined;
 }
 
 /** A configuration error that names the offending variable. */
@@ -202,7 +251,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     const issue = parsed.error.issues[0];
     const variable = String(issue?.path[0] ?? 'environment');
     const received = cleaned[variable];
-    const shown = received === undefined || /SECRET|PASSWORD|URL/.test(variable) ? '' : ` (got "${received}")`;
+    const shown = received === undefined || /SECRET|PASSWORD|URL|KEY/.test(variable) ? '' : ` (got "${received}")`;
     throw new ConfigError(variable, `${issue?.message ?? 'invalid'}${shown}`);
   }
   const env = parsed.data;
@@ -243,5 +292,43 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       apiUrl: (env.TWILIO_API_URL ?? 'https://api.twilio.com').replace(/\/+$/, ''),
     },
     backups: { dir: env.BACKUP_DIR, keep: env.BACKUP_KEEP },
+    ai: aiConfigOf(env),
   };
+}
+
+/**
+ * The AI providers from the environment: those AI_PROVIDERS lists, in its order (each must have
+ * its settings), or, when it is unset, every provider whose settings are present.
+ */
+function aiConfigOf(env: Env): AiConfig {
+  const trimSlash = (url: string): string => url.replace(/\/+$/, '');
+  const candidates: Record<AiProviderName, { config: AiProviderConfig | undefined; missing: string }> = {
+    openai: {
+      config: env.OPENAI_API_KEY
+        ? { name: 'openai', model: env.OPENAI_MODEL, baseUrl: trimSlash(env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1'), apiKey: env.OPENAI_API_KEY }
+        : undefined,
+      missing: 'OPENAI_API_KEY',
+    },
+    anthropic: {
+      config: env.ANTHROPIC_API_KEY
+        ? { name: 'anthropic', model: env.ANTHROPIC_MODEL, baseUrl: trimSlash(env.ANTHROPIC_BASE_URL ?? 'https://api.anthropic.com/v1'), apiKey: env.ANTHROPIC_API_KEY }
+        : undefined,
+      missing: 'ANTHROPIC_API_KEY',
+    },
+    compatible: {
+      config:
+        env.AI_COMPATIBLE_BASE_URL && env.AI_COMPATIBLE_MODEL
+          ? { name: 'compatible', model: env.AI_COMPATIBLE_MODEL, baseUrl: trimSlash(env.AI_COMPATIBLE_BASE_URL), apiKey: undefined }
+          : undefined,
+      missing: env.AI_COMPATIBLE_BASE_URL ? 'AI_COMPATIBLE_MODEL' : 'AI_COMPATIBLE_BASE_URL',
+    },
+  };
+  const listed = env.AI_PROVIDERS?.split(',').map((name) => name.trim() as AiProviderName);
+  const providers: AiProviderConfig[] = [];
+  for (const name of listed ?? aiProviderNames) {
+    const { config, missing } = candidates[name];
+    if (config) providers.push(config);
+    else if (listed) throw new ConfigError(missing, `is required when AI_PROVIDERS lists ${name}`);
+  }
+  return { providers, timeoutMs: env.AI_TIMEOUT_MS, monthlyBudgetCents: env.AI_MONTHLY_BUDGET_CENTS };
 }

@@ -1,3 +1,4 @@
+import type { AiRunner } from '../ai/index.js';
 import type { AppConfig } from '../config.js';
 import type { Database } from '../db/client.js';
 import type { RunRecord, SignalResult } from '../engine/index.js';
@@ -35,4 +36,6 @@ export interface SchoolServices {
    * secret (JWT_SECRET, or the one generated into DATA_DIR), so every process of the school shares it.
    */
   readonly signingSecret: string;
+  /** Runs AI tasks: the configured providers in order, then the rules drafter (src/ai). */
+  readonly ai: AiRunner;
 }

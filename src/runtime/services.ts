@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { AiRunner } from '../ai/index.js';
 import type { AppConfig } from '../config.js';
 import type { Database } from '../db/client.js';
 import type { RunRecord, SignalResult, WorkflowEngine } from '../engine/index.js';
+import { schoolSettings } from '../modules/settings/reader.js';
 import { createPaymentGateway } from '../modules/payments/gateway/index.js';
 import { createEmailTransport } from '../modules/notifications/transports/email.js';
 import { createSmsProvider } from '../modules/notifications/transports/sms.js';
@@ -56,5 +58,6 @@ export function createServices(
     sms: overrides.sms ?? createSmsProvider(config),
     workflows: new LateBoundStarter(),
     signingSecret: overrides.signingSecret ?? config.jwtSecret ?? randomBytes(48).toString('base64url'),
+    ai: overrides.ai ?? new AiRunner(config.ai, db.sql, async () => (await schoolSettings(db, config).get()).timezone),
   };
 }

@@ -26,6 +26,8 @@ export const users = pgTable(
     lockedUntil: tstz('locked_until'),
     /** Access tokens issued before this instant are refused (deactivation, password change). */
     tokensValidAfter: tstz('tokens_valid_after'),
+    /** The user declined AI processing: the rules drafter answers for them, nothing goes to a provider (migration 0023). */
+    aiProcessingDeclined: boolean('ai_processing_declined').notNull().default(false),
     ...timestamps(),
   },
   (t) => [uniqueIndex('users_email_lower_key').on(sql`lower(${t.email})`), index('users_role_idx').on(t.role)],

@@ -47,6 +47,7 @@ export const updateUserBody = z
     email: email.optional().describe('Admin only'),
     role: z.enum(roles).optional().describe('Admin only'),
     isActive: z.boolean().optional().describe('Admin only; false ends every session of the user at once'),
+    aiProcessingDeclined: z.boolean().optional().describe('true: this person’s data is never sent to an AI provider (drafts come from the rules drafter)'),
   })
   .strict()
   .refine((body) => Object.values(body).some((v) => v !== undefined), { message: 'name at least one field to change' });
@@ -59,6 +60,8 @@ export const userView = z.object({
   phone: z.string().nullable(),
   role: z.enum(roles),
   isActive: z.boolean(),
+  /** The user declined AI processing: drafts about them come from the rules drafter, nothing goes to an AI provider. */
+  aiProcessingDeclined: z.boolean(),
   /** False while a new account has not chosen its password yet. */
   passwordSet: z.boolean(),
   teacherId: z.number().int().nullable(),

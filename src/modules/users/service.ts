@@ -17,7 +17,7 @@ import { rowsOf } from '../../db/orm-sql.js';
 const iso = (column: string): string => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /** The public view of a user: never the password hash. Instants as ISO text, the same on every driver. */
-const VIEW_SELECT = `SELECT u.id, u.email, u.first_name, u.last_name, u.phone, u.role, u.is_active,
+const VIEW_SELECT = `SELECT u.id, u.email, u.first_name, u.last_name, u.phone, u.role, u.is_active, u.ai_processing_declined,
     (u.password_hash IS NOT NULL) AS password_set, t.id AS teacher_id,
     CASE WHEN u.locked_until > now() THEN ${iso('u.locked_until')} END AS locked_until,
     ${iso('u.last_login_at')} AS last_login_at, ${iso('u.created_at')} AS created_at, ${iso('u.updated_at')} AS updated_at
@@ -31,6 +31,7 @@ interface ViewRow {
   phone: string | null;
   role: Role;
   is_active: boolean;
+  ai_processing_declined: boolean;
   password_set: boolean;
   teacher_id: number | null;
   locked_until: string | null;
@@ -47,6 +48,7 @@ const toView = (row: ViewRow): UserView => ({
   phone: row.phone,
   role: row.role,
   isActive: row.is_active,
+  aiProcessingDeclined: row.ai_processing_declined,
   passwordSet: row.password_set,
   teacherId: row.teacher_id === null ? null : Number(row.teacher_id),
   lockedUntil: row.locked_until,
@@ -70,7 +72,15 @@ const isEmailUniqueViolation = (error: unknown): boolean => {
 };
 
 /** Columns a PATCH may set, by body field. A fixed list: nothing else reaches the SQL text. */
-const patchColumns = { firstName: 'first_name', lastName: 'last_name', phone: 'phone', email: 'email', role: 'role', isActive: 'is_active' } as const;
+const patchColumns = {
+  firstName: 'first_name',
+  lastName: 'last_name',
+  phone: 'phone',
+  email: 'email',
+  role: 'role',
+  isActive: 'is_active',
+  aiProcessingDeclined: 'ai_processing_declined',
+} as const;
 const adminOnlyFields = ['email', 'role', 'isActive'] as const;
 
 /**
