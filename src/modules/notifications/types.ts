@@ -25,6 +25,8 @@ export const templateNames = [
   'set_password',
   'admin_alert',
   'direct_message',
+  'payment_due',
+  'late_fee',
 ] as const;
 export type TemplateName = (typeof templateNames)[number];
 

@@ -153,3 +153,12 @@ export const reconciliationReport = z.object({
   differences: z.array(difference),
 });
 export type ReconciliationReport = z.infer<typeof reconciliationReport>;
+
+export const waiveLateFeeBody = z.object({ reason: z.string().trim().min(1).max(500).optional().describe('Why the fee is waived (kept in the audit log)') }).default({});
+export const waiveLateFeeResult = z.object({
+  lateFeeId: z.number().int(),
+  paymentId: z.number().int().describe("The fee's payment"),
+  status: z.enum(paymentStatuses).describe('cancelled (it was not paid) or refunded (it was, and is paid back)'),
+  refundedCents: z.number().int(),
+  waivedAt: z.string(),
+});

@@ -1,6 +1,7 @@
 /** Every template by name (TemplateName → source). Adding a template: a source here and its name in types.ts. */
 import type { TemplateName } from '../types.js';
 import type { TemplateSource } from './define.js';
+import { lateFee, paymentDue } from './billing.js';
 import { enrollmentConfirm } from './enrollment.js';
 import { lessonCancellation, lessonConfirmation, lessonReminder } from './lessons.js';
 import { paymentFailed, paymentReceipt } from './payments.js';
@@ -20,4 +21,6 @@ export const templateSources: Readonly<Record<TemplateName, TemplateSource>> = {
   set_password: setPassword,
   admin_alert: adminAlert,
   direct_message: directMessage,
+  payment_due: paymentDue,
+  late_fee: lateFee,
 };
