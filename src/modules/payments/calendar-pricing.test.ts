@@ -93,6 +93,14 @@ describe('pricePeriod', () => {
     expect(priced.amountCents).toBe(18_500);
   });
 
+  it('does not charge again a lesson another invoice charged', () => {
+    const [a, b] = mondays();
+    b!.billed = true;
+    const priced = pricePeriod([a!, b!], [], november, rule);
+    expect(priced.lessons.map((l) => l.lessonId)).toEqual([a!.id]);
+    expect(priced.excluded).toEqual([{ lessonId: b!.id, reason: 'already_billed' }]);
+  });
+
   it('costs nothing when the whole period is closed', () => {
     const priced = pricePeriod(mondays(), [{ startsOn: '2027-10-30', endsOn: '2027-12-02' }], november, rule);
     expect(priced).toMatchObject({ amountCents: 0, lessons: [] });

@@ -6,7 +6,8 @@
  * - a lesson on a closure day (its local date, in the school's zone, within a closure),
  * - a lesson cancelled by the school (an admin, a teacher, or the school's own workflows),
  * - the old place of a rescheduled lesson (its new lesson is charged where it falls),
- * - demo and make-up lessons (free trial; make-ups are owed already).
+ * - demo and make-up lessons (free trial; make-ups are owed already),
+ * - a lesson an earlier invoice charged already (after a change of interval, or a new subscription).
  * A lesson cancelled by the family is still charged. Money is integer cents.
  */
 import { DateTime } from 'luxon';
@@ -20,6 +21,8 @@ export interface CandidateLesson {
   status: LessonStatus;
   /** Who cancelled a cancelled lesson: a parent (`family`) or anyone else (`school`); null otherwise. */
   cancelledBy: 'family' | 'school' | null;
+  /** Charged by another period's invoice already. Default false. */
+  billed?: boolean;
 }
 
 /** A closure: school days off, local dates YYYY-MM-DD, both included. */
@@ -37,7 +40,7 @@ export interface PricingRule {
   fallbackCents: number;
 }
 
-export type ExclusionReason = 'closure' | 'cancelled_by_school' | 'rescheduled' | 'not_regular';
+export type ExclusionReason = 'closure' | 'cancelled_by_school' | 'rescheduled' | 'not_regular' | 'already_billed';
 
 export interface PricedPeriod {
   amountCents: number;
@@ -49,6 +52,7 @@ export interface PricedPeriod {
 
 function exclusionOf(lesson: CandidateLesson, closures: readonly ClosureDays[], zone: string): ExclusionReason | null {
   if (lesson.lessonType !== 'regular') return 'not_regular';
+  if (lesson.billed) return 'already_billed';
   if (lesson.status === 'rescheduled') return 'rescheduled';
   if (lesson.status === 'cancelled' && lesson.cancelledBy !== 'family') return 'cancelled_by_school';
   const day = DateTime.fromJSDate(lesson.scheduledAt, { zone }).toISODate()!;

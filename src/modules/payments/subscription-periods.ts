@@ -47,9 +47,12 @@ export async function quotePeriod(deps: Deps, sql: SqlExecutor, studentId: numbe
     lesson_type: CandidateLesson['lessonType'];
     status: CandidateLesson['status'];
     cancelled_by: CandidateLesson['cancelledBy'];
+    billed: boolean;
   }>(
     `SELECT l.id, l.scheduled_at, l.duration_minutes, l.lesson_type, l.status,
-       CASE WHEN l.status <> 'cancelled' THEN NULL WHEN u.role = 'parent' THEN 'family' ELSE 'school' END AS cancelled_by
+       CASE WHEN l.status <> 'cancelled' THEN NULL WHEN u.role = 'parent' THEN 'family' ELSE 'school' END AS cancelled_by,
+       EXISTS (SELECT 1 FROM subscription_period_lessons pl JOIN subscription_periods p ON p.id = pl.period_id
+               WHERE pl.lesson_id = l.id AND p.invoice_id IS NOT NULL AND p.period_start <> $2) AS billed
      FROM lessons l LEFT JOIN users u ON u.id = l.cancelled_by
      WHERE l.student_id = $1 AND l.scheduled_at >= $2 AND l.scheduled_at < $3`,
     [studentId, period.start, period.end],
@@ -66,6 +69,7 @@ export async function quotePeriod(deps: Deps, sql: SqlExecutor, studentId: numbe
     lessonType: r.lesson_type,
     status: r.status,
     cancelledBy: r.cancelled_by,
+    billed: r.billed,
   }));
   return pricePeriod(lessons, closures, period, {
     zone: settings.timezone,
