@@ -140,7 +140,12 @@ describe.each(gatewayKinds)('billing that follows the calendar on the %s gateway
     const all = await inject('GET', '/api/v1/payments', parent);
     expect(all.statusCode, all.body).toBe(200);
     expect(all.json().total).toBe(2);
-    expect(all.json().data.map((p: { kind: string }) => p.kind).sort()).toEqual(['offline', 'subscription']);
+    expect(
+      all
+        .json()
+        .data.map((p: { kind: string }) => p.kind)
+        .sort(),
+    ).toEqual(['offline', 'subscription']);
     const subscription = all.json().data.find((p: { kind: string }) => p.kind === 'subscription');
     expect(subscription).toMatchObject({ status: 'succeeded', amountCents: 15_000, studentId, invoiceId: subscription.id, receiptNumber: expect.stringMatching(/^R-/) });
     expect(subscription.periodEnd).toBe(firstPeriodEnd);
@@ -248,9 +253,10 @@ describe.each(gatewayKinds)('billing that follows the calendar on the %s gateway
     const outputs = await runCron(LATE_FEES_WORKFLOW, daysAfterDue(8));
     expect(outputs.assess!.assessed).toHaveLength(1);
     expect(outputs['charge-and-tell']!.told).toHaveLength(1);
-    const [fee] = await w.sql<{ id: number; fee_payment_id: number; source_payment_id: number }>('SELECT id, fee_payment_id, source_payment_id FROM late_fees WHERE parent_id = $1', [
-      parent.id,
-    ]);
+    const [fee] = await w.sql<{ id: number; fee_payment_id: number; source_payment_id: number }>(
+      'SELECT id, fee_payment_id, source_payment_id FROM late_fees WHERE parent_id = $1',
+      [parent.id],
+    );
     expect(fee!.source_payment_id).toBe(debtId);
     const [run] = await w.sql<{ id: string }>(`SELECT workflow_run_id AS id FROM payments WHERE id = $1`, [fee!.fee_payment_id]);
     await w.stack.engine.waitFor(run!.id, 30_000);
@@ -322,7 +328,12 @@ describe('subscription bad input (simulated gateway)', () => {
   it('refuses a first period over one payment, another family’s student and an unknown one, naming the field, with nothing changed', async () => {
     const f = await w.family();
     const other = await w.family();
-    await w.stack.app.inject({ method: 'POST', url: `/api/v1/billing/${f.parent.id}/payment-methods`, headers: f.parent.headers, payload: { paymentMethod: 'pm_card_visa', makeDefault: true } });
+    await w.stack.app.inject({
+      method: 'POST',
+      url: `/api/v1/billing/${f.parent.id}/payment-methods`,
+      headers: f.parent.headers,
+      payload: { paymentMethod: 'pm_card_visa', makeDefault: true },
+    });
     for (let days = 1; days <= 12; days++) await w.lesson(f.children[0]!, days);
     const count = async () => (await w.sql<{ n: number }>('SELECT (SELECT count(*) FROM lesson_subscriptions) + (SELECT count(*) FROM subscription_periods) AS n'))[0]!.n;
     const before = await count();

@@ -126,9 +126,7 @@ export async function billingOf(db: Database, gateway: string, caller: Caller, p
         paidAt: iso(r.paid_at),
         createdAt: r.created_at.toISOString(),
         receiptNumber: r.receipt_number,
-        lessons: lines
-          .filter((l) => l.invoice_id === r.id)
-          .map((l) => ({ lessonId: l.lesson_id, scheduledAt: l.scheduled_at.toISOString(), amountCents: l.amount_cents })),
+        lessons: lines.filter((l) => l.invoice_id === r.id).map((l) => ({ lessonId: l.lesson_id, scheduledAt: l.scheduled_at.toISOString(), amountCents: l.amount_cents })),
       })),
       receipts: receipts.map((r) => ({
         paymentId: r.id,

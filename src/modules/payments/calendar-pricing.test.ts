@@ -23,7 +23,13 @@ const lesson = (scheduledAt: string, extra: Partial<CandidateLesson> = {}): Cand
 });
 
 /** Mondays at 16:00 Halifax time in November 2027: 19:00Z before the change, 20:00Z after. */
-const mondays = () => [lesson('2027-11-01T19:00:00Z'), lesson('2027-11-08T20:00:00Z'), lesson('2027-11-15T20:00:00Z'), lesson('2027-11-22T20:00:00Z'), lesson('2027-11-29T20:00:00Z')];
+const mondays = () => [
+  lesson('2027-11-01T19:00:00Z'),
+  lesson('2027-11-08T20:00:00Z'),
+  lesson('2027-11-15T20:00:00Z'),
+  lesson('2027-11-22T20:00:00Z'),
+  lesson('2027-11-29T20:00:00Z'),
+];
 
 describe('pricePeriod', () => {
   it('charges every scheduled regular lesson of the period at the price of its length', () => {

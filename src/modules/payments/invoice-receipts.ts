@@ -44,7 +44,7 @@ export async function afterInvoiceRecorded(deps: Deps, invoiceId: number): Promi
      WHERE i.id = $1`,
     [invoiceId],
   );
-  if (!invoice || invoice.status !== 'paid' || invoice.amount_paid_cents <= 0) return { lessonIds: link.lessonIds, receiptRunId: null };
+  if (invoice?.status !== 'paid' || invoice.amount_paid_cents <= 0) return { lessonIds: link.lessonIds, receiptRunId: null };
   const receiptNumber = await ensureReceiptNumber(deps, invoiceId);
   const data = {
     amountCents: invoice.amount_paid_cents,

@@ -67,10 +67,7 @@ export async function manageSubscription(deps: Deps, actor: AuditActor, parentId
   const sql = deps.db.sql;
   const [parent] = await sql.query<{ role: string }>('SELECT role FROM users WHERE id = $1', [parentId]);
   if (parent?.role !== 'parent') throw notFound('Parent');
-  const [student] = await sql.query<{ parent_id: number; first_name: string }>(
-    'SELECT parent_id, first_name FROM students WHERE id = $1',
-    [body.studentId],
-  );
+  const [student] = await sql.query<{ parent_id: number; first_name: string }>('SELECT parent_id, first_name FROM students WHERE id = $1', [body.studentId]);
   if (student?.parent_id !== parentId) throw validationFailed([{ field: 'body.studentId', message: 'is not a child of this parent' }]);
   const [live] = await sql.query<SubscriptionRow>(`SELECT ${subscriptionColumns} FROM lesson_subscriptions WHERE student_id = $1 AND status <> 'canceled'`, [body.studentId]);
 
@@ -113,7 +110,12 @@ export async function manageSubscription(deps: Deps, actor: AuditActor, parentId
     }
     const saved = await applyGateway(deps, rowId, sub, true);
     await saveFirstQuote(deps, saved, first.priced);
-    await recordAudit(sql, actor, { action: 'subscription.start', entity: 'subscription', entityId: rowId, after: { ...saved, lessonIds: first.priced.lessons.map((l) => l.lessonId) } });
+    await recordAudit(sql, actor, {
+      action: 'subscription.start',
+      entity: 'subscription',
+      entityId: rowId,
+      after: { ...saved, lessonIds: first.priced.lessons.map((l) => l.lessonId) },
+    });
     return toSubscriptionView(saved);
   }
 

@@ -24,7 +24,7 @@ The lesson subscription of {{studentName}} renews on {{datetime dueAt}}: we will
 It covers the {{lessonCount}} lessons scheduled from {{date dueAt}} until {{date periodEnd}} (closures and lessons the school cancels are not charged).
 
 To update your payment method, visit the parent portal or contact us at {{school.email}}.`,
-  sms: '{{school.name}}: {{money amountCents currency}} for {{studentName}}\'s lessons will be charged on {{date dueAt}}.',
+  sms: "{{school.name}}: {{money amountCents currency}} for {{studentName}}'s lessons will be charged on {{date dueAt}}.",
   example: { amountCents: 18_000, currency: 'CAD', studentName: 'Emma Wilson', dueAt: '2030-06-01T03:00:00Z', periodEnd: '2030-07-01T03:00:00Z', lessonCount: 4 },
 });
 
