@@ -57,7 +57,8 @@ export interface PaymentWorld {
 
 let counter = 0;
 
-export async function createPaymentWorld(kind: GatewayKind): Promise<PaymentWorld> {
+/** `env`: more configuration (e.g. SMTP_URL of a test SMTP sink). */
+export async function createPaymentWorld(kind: GatewayKind, options: { env?: Record<string, string> } = {}): Promise<PaymentWorld> {
   const database = await createTestDatabase();
   let standIn: StripeStandIn | undefined;
   let stack: TestStack;
@@ -65,10 +66,10 @@ export async function createPaymentWorld(kind: GatewayKind): Promise<PaymentWorl
     standIn = await startStripeStandIn(database.db.sql, { webhookSecret: WEBHOOK_SECRET });
     stack = await createTestStack({
       database,
-      env: { STRIPE_SECRET_KEY: 'sk_test_cedarheights', STRIPE_API_URL: standIn.url, STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET },
+      env: { STRIPE_SECRET_KEY: 'sk_test_cedarheights', STRIPE_API_URL: standIn.url, STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, ...options.env },
     });
   } else {
-    stack = await createTestStack({ database, env: { STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET } });
+    stack = await createTestStack({ database, env: { STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, ...options.env } });
   }
   const sim = standIn?.sim ?? (stack.services.gateway as SimulatedGateway);
   if (kind === 'stripe' && !(stack.services.gateway.name === 'stripe')) throw new Error('expected the Stripe gateway');

@@ -61,7 +61,7 @@ describe('offline payments (simulated gateway)', () => {
 
     const receipts = (await runsOf(w, 'notification', 'notify:')).filter((r) => r.event.template === 'payment_receipt' && r.event.userId === f.parent.id);
     expect(receipts.map((r) => r.id)).toEqual([paid.receiptRunId]);
-    expect(receipts[0]!.event.data).toMatchObject({ amountCents: 4500, paymentId: paid.id });
+    expect(receipts[0]!.event.data).toMatchObject({ amountCents: 4500, paymentId: paid.id, receiptNumber: paid.receiptNumber });
     const audit = await w.sql<{ action: string; entity_id: string; actor_id: number }>(
       `SELECT action, entity_id, actor_id FROM audit_log WHERE entity = 'payment' AND entity_id IN ($1, $2) AND actor_id IS NOT NULL ORDER BY id`,
       [String(paid.id), String(debt)],
@@ -100,6 +100,9 @@ describe('offline payments (simulated gateway)', () => {
   const bad: Array<[string, () => Record<string, unknown>, string]> = [
     ['no parent', () => cash({ parentId: undefined }), 'body.parentId'],
     ['a parent that is not one', () => cash({ parentId: w.teacher.id }), 'body.parentId'],
+    ['an unknown parent', () => cash({ parentId: 2_000_000 }), 'body.parentId'],
+    ['an unknown student', () => cash({ studentId: 2_000_000 }), 'body.studentId'],
+    ['a negative amount', () => cash({ amountCents: -4500 }), 'body.amountCents'],
     ['another family’s child', () => cash({ studentId: other.children[0] }), 'body.studentId'],
     ['zero amount', () => cash({ amountCents: 0 }), 'body.amountCents'],
     ['amount over 500.00', () => cash({ amountCents: 50_001 }), 'body.amountCents'],

@@ -50,8 +50,17 @@ describe.each(gatewayKinds)('reconciliation on the %s gateway', (kind) => {
         { userId: null, role: 'test' },
       ),
     );
-    // families with two children subscribe the second one monthly
-    for (const fam of families.filter((x) => x.children.length === 2)) {
+    // families with two children subscribe the second one monthly, priced by its 4 lessons of the month
+    const subscribing = families.filter((x) => x.children.length === 2);
+    for (const [k, fam] of subscribing.entries()) {
+      await w.sql(
+        `INSERT INTO lessons (student_id, teacher_id, scheduled_at, duration_minutes, ends_at)
+         SELECT $1, $2, t, 30, t + interval '30 minutes'
+         FROM unnest(ARRAY[2, 9, 16, 23]) AS d, LATERAL (SELECT date_trunc('hour', now()) + make_interval(days => d, mins => $3 * 40) AS t) x`,
+        [fam.children[1], w.teacher.teacherId, k],
+      );
+    }
+    for (const fam of subscribing) {
       const res = await w.stack.app.inject({
         method: 'POST',
         url: `/api/v1/billing/${fam.parent.id}/subscription`,

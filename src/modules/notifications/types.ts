@@ -28,6 +28,8 @@ export const templateNames = [
   'admin_alert',
   'direct_message',
   'message_received',
+  'payment_due',
+  'late_fee',
 ] as const;
 export type TemplateName = (typeof templateNames)[number];
 

@@ -45,10 +45,16 @@ export const invoiceView = z.object({
   attemptCount: z.number().int(),
   paidAt: z.string().nullable(),
   createdAt: z.string(),
+  /** Once paid: the receipt's number (R-000123). */
+  receiptNumber: z.string().nullable(),
+  /** The lessons the invoice charges (its lines, each at its price), from the calendar of its period. */
+  lessons: z.array(z.object({ lessonId: z.number().int(), scheduledAt: z.string(), amountCents: z.number().int() })),
 });
 
 export const receiptView = z.object({
-  paymentId: z.number().int(),
+  /** The payment the receipt is for; null for a subscription invoice's receipt (then invoiceId). */
+  paymentId: z.number().int().nullable(),
+  invoiceId: z.number().int().nullable(),
   receiptNumber: z.string(),
   amountCents: z.number().int(),
   refundedCents: z.number().int(),
@@ -80,7 +86,7 @@ export const savePaymentMethodBody = z.object({
   makeDefault: z.boolean().default(false),
 });
 
-/** lessonsPerPeriod × the student's lesson rate must stay within one payment (500.00 CAD). */
+/** Lessons planned per period: kept for the school's records; the amount is the calendar's (calendar-pricing.ts). */
 const lessonsPerPeriod = z.number().int().min(1).max(40);
 export const subscriptionBody = z.discriminatedUnion('action', [
   z.object({

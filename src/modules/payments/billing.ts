@@ -64,13 +64,22 @@ export async function billingOf(db: Database, gateway: string, caller: Caller, p
       attempt_count: number;
       paid_at: Date | null;
       created_at: Date;
+      receipt_number: string | null;
     }>(
-      `SELECT id, gateway_invoice_id, subscription_id, status, amount_due_cents, amount_paid_cents, currency, period_start, period_end, attempt_count, paid_at, created_at
+      `SELECT id, gateway_invoice_id, subscription_id, status, amount_due_cents, amount_paid_cents, currency, period_start, period_end, attempt_count, paid_at, created_at,
+         receipt_number
         FROM invoices WHERE parent_id = $1 ORDER BY created_at DESC, id DESC LIMIT ${LIMIT}`,
       [parentId],
     );
+    const lines = await sql.query<{ invoice_id: number; lesson_id: number; scheduled_at: Date; amount_cents: number }>(
+      `SELECT p.invoice_id, pl.lesson_id, l.scheduled_at, pl.amount_cents
+       FROM subscription_periods p JOIN subscription_period_lessons pl ON pl.period_id = p.id JOIN lessons l ON l.id = pl.lesson_id
+       WHERE p.invoice_id = ANY ($1::int[]) ORDER BY l.scheduled_at, l.id`,
+      [invoices.map((i) => i.id)],
+    );
     const receipts = await sql.query<{
-      id: number;
+      id: number | null;
+      invoice_id: number | null;
       receipt_number: string;
       amount_cents: number;
       refunded_cents: number;
@@ -78,8 +87,12 @@ export async function billingOf(db: Database, gateway: string, caller: Caller, p
       description: string | null;
       paid_at: Date;
     }>(
-      `SELECT id, receipt_number, amount_cents, refunded_cents, currency, description, paid_at FROM payments
-       WHERE parent_id = $1 AND receipt_number IS NOT NULL ORDER BY paid_at DESC, id DESC LIMIT ${LIMIT}`,
+      `SELECT id, NULL::integer AS invoice_id, receipt_number, amount_cents, refunded_cents, currency, description, paid_at FROM payments
+       WHERE parent_id = $1 AND receipt_number IS NOT NULL
+       UNION ALL
+       SELECT NULL, id, receipt_number, amount_paid_cents, 0, currency, 'Lesson subscription', paid_at FROM invoices
+       WHERE parent_id = $1 AND receipt_number IS NOT NULL AND paid_at IS NOT NULL
+       ORDER BY paid_at DESC, receipt_number DESC LIMIT ${LIMIT}`,
       [parentId],
     );
     const m = money ?? { paid: 0, refunded: 0, failed: 0, unpaid_invoices: 0 };
@@ -112,9 +125,12 @@ export async function billingOf(db: Database, gateway: string, caller: Caller, p
         attemptCount: r.attempt_count,
         paidAt: iso(r.paid_at),
         createdAt: r.created_at.toISOString(),
+        receiptNumber: r.receipt_number,
+        lessons: lines.filter((l) => l.invoice_id === r.id).map((l) => ({ lessonId: l.lesson_id, scheduledAt: l.scheduled_at.toISOString(), amountCents: l.amount_cents })),
       })),
       receipts: receipts.map((r) => ({
         paymentId: r.id,
+        invoiceId: r.invoice_id,
         receiptNumber: r.receipt_number,
         amountCents: r.amount_cents,
         refundedCents: r.refunded_cents,

@@ -97,7 +97,7 @@ export async function recordOfflinePayment(
   const payment = await getPayment(deps.db, caller, saved.id);
   let receiptRunId: string;
   try {
-    const data = { amountCents: payment.amountCents, currency: payment.currency, description, paymentId: payment.id, paidAt: payment.paidAt };
+    const data = { amountCents: payment.amountCents, currency: payment.currency, description, paymentId: payment.id, paidAt: payment.paidAt, receiptNumber: payment.receiptNumber };
     receiptRunId = await notifyUser(deps, payment.parentId, 'payment_receipt', data, `offline:${payment.id}:receipt`);
   } catch (error) {
     if (error instanceof AppError) throw error;

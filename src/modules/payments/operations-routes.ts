@@ -6,9 +6,10 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { actorOf, callerOf } from '../auth/caller.js';
 import { errorResponse } from '../../http/error-schemas.js';
 import type { SchoolServices } from '../services.js';
+import { waiveLateFee } from './late-fees.js';
 import { recordOfflinePayment } from './offline.js';
 import { cancelRetries, retryPayment } from './retry.js';
-import { idParams, offlineBody, offlineResult, paymentView, processHeaders, processResult } from './schemas.js';
+import { idParams, offlineBody, offlineResult, paymentView, processHeaders, processResult, waiveLateFeeBody, waiveLateFeeResult } from './schemas.js';
 
 const admin = { access: ['admin'] as const };
 const adminOrParent = { access: ['admin', 'parent'] as const };
@@ -45,6 +46,22 @@ export const paymentOperationsRoutes =
         schema: { tags, security, params: idParams, summary: 'End the automatic retries of a failed payment (the debt stays owed)', response: { 200: paymentView, ...errors } },
       },
       async (request) => cancelRetries(services, callerOf(request), actorOf(request), request.params.id),
+    );
+
+    app.post(
+      '/api/v1/payments/:id/waive-late-fee',
+      {
+        config: admin,
+        schema: {
+          tags,
+          security,
+          params: idParams,
+          body: waiveLateFeeBody,
+          summary: "Waive a late fee ({id}: the fee's payment): cancelled when unpaid, refunded when paid; audited",
+          response: { 200: waiveLateFeeResult, ...errors },
+        },
+      },
+      async (request) => waiveLateFee(services, actorOf(request), request.params.id, request.body.reason),
     );
 
     app.post(

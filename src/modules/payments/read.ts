@@ -8,6 +8,7 @@ import type { SqlExecutor } from '../../db/sql-client.js';
 import { notFound } from '../../http/errors.js';
 import { offsetOf } from '../../http/pagination.js';
 import type { PaymentListQuery, PaymentView } from './schemas.js';
+import type { IncomeKind } from './values.js';
 
 export const paymentColumns = `id, parent_id, student_id, lesson_id, amount_cents, currency, status, method, description, failure_code,
   failure_reason, refunded_cents, attempt_count, next_retry_at, dunning_exhausted_at, receipt_number, paid_at, workflow_run_id, created_at, updated_at,
@@ -39,7 +40,14 @@ export interface PaymentRow {
   retries_cancelled_at: Date | null;
   received_on: string | null;
   reference: string | null;
+  /** Set by the income list (listPayments); a payments row otherwise. */
+  kind?: IncomeKind;
+  invoice_id?: number | null;
+  period_start?: Date | null;
+  period_end?: Date | null;
 }
+
+const offlineMethods: ReadonlySet<string> = new Set(['cash', 'etransfer', 'cheque']);
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 
@@ -70,8 +78,33 @@ export function toPaymentView(r: PaymentRow): PaymentView {
     retriesCancelledAt: iso(r.retries_cancelled_at),
     receivedOn: r.received_on,
     reference: r.reference,
+    kind: r.kind ?? (offlineMethods.has(r.method) ? 'offline' : 'payment'),
+    invoiceId: r.invoice_id ?? null,
+    periodStart: iso(r.period_start ?? null),
+    periodEnd: iso(r.period_end ?? null),
   };
 }
+
+/**
+ * The income list as one relation: payments (kind `payment`, or `offline` for cash, e-transfer and
+ * cheques) and subscription invoices (kind `subscription`, their status in payment terms: paid →
+ * succeeded, open after a failed attempt or uncollectible → failed, open before any attempt or
+ * draft → pending, void → cancelled), with the columns of paymentColumns.
+ */
+const incomeRelation = `(
+  SELECT CASE WHEN method IN ('cash', 'etransfer', 'cheque') THEN 'offline' ELSE 'payment' END AS kind, ${paymentColumns},
+    NULL::integer AS invoice_id, NULL::timestamptz AS period_start, NULL::timestamptz AS period_end
+  FROM payments
+  UNION ALL
+  SELECT 'subscription', i.id, i.parent_id, ls.student_id, NULL::integer, i.amount_due_cents, i.currency,
+    CASE i.status WHEN 'paid' THEN 'succeeded' WHEN 'void' THEN 'cancelled' WHEN 'uncollectible' THEN 'failed'
+      WHEN 'open' THEN CASE WHEN i.attempt_count > 0 THEN 'failed' ELSE 'pending' END ELSE 'pending' END,
+    'card', COALESCE('Lessons of ' || s.first_name || ' ' || s.last_name, 'Lesson subscription'), i.failure_code,
+    NULL::text, 0, i.attempt_count, NULL::timestamptz, NULL::timestamptz, i.receipt_number, i.paid_at, NULL::uuid, i.created_at, i.updated_at,
+    NULL::integer, NULL::integer, NULL::timestamptz, NULL::text, NULL::text,
+    i.id, i.period_start, i.period_end
+  FROM invoices i LEFT JOIN lesson_subscriptions ls ON ls.id = i.subscription_id LEFT JOIN students s ON s.id = ls.student_id
+) income`;
 
 /**
  * Runs raw SQL in one transaction as the caller: role cedar_app and the caller's claims, so the
@@ -93,6 +126,7 @@ export async function listPayments(db: Database, caller: Caller, q: PaymentListQ
     where.push(clause.replace('?', `$${params.length}`));
   };
   if (caller.role !== 'admin') add('parent_id = ?', caller.userId);
+  if (q.kind !== undefined) add('kind = ?', q.kind);
   if (q.studentId !== undefined) add('student_id = ?', q.studentId);
   if (q.status !== undefined) add('status = ?', q.status);
   if (q.from !== undefined) add('created_at >= ?', new Date(q.from));
@@ -100,13 +134,13 @@ export async function listPayments(db: Database, caller: Caller, q: PaymentListQ
   const filter = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
   return asCallerSql(db, caller, async (sql) => {
     const rows = await sql.query<PaymentRow & { total: number }>(
-      `SELECT ${paymentColumns}, count(*) OVER ()::int AS total FROM payments ${filter}
-       ORDER BY created_at DESC, id DESC LIMIT ${q.pageSize} OFFSET ${offsetOf(q)}`,
+      `SELECT *, count(*) OVER ()::int AS total FROM ${incomeRelation} ${filter}
+       ORDER BY created_at DESC, kind, id DESC LIMIT ${q.pageSize} OFFSET ${offsetOf(q)}`,
       params,
     );
     let total = rows[0]?.total ?? 0;
     if (rows.length === 0 && q.page > 1) {
-      total = (await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM payments ${filter}`, params))[0]?.n ?? 0;
+      total = (await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${incomeRelation} ${filter}`, params))[0]?.n ?? 0;
     }
     return { data: rows.map(toPaymentView), page: q.page, pageSize: q.pageSize, total };
   });

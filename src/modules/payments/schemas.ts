@@ -3,7 +3,7 @@
  * money integer cents, instants ISO 8601. Bad input answers 400 naming the field.
  */
 import { z } from 'zod';
-import { paymentStatuses } from './values.js';
+import { incomeKinds, paymentStatuses } from './values.js';
 import { boundedDate, boundedInstant } from '../../http/date-schemas.js';
 import { pageQuery } from '../../http/pagination.js';
 import { MAX_PAYMENT_CENTS, MIN_PAYMENT_CENTS, SCHOOL_CURRENCY } from './rules.js';
@@ -82,6 +82,15 @@ export const paymentView = z.object({
   /** Offline payments: the day the money was received (YYYY-MM-DD) and its cheque or transfer reference. */
   receivedOn: z.string().nullable(),
   reference: z.string().nullable(),
+  /**
+   * What the entry is: `payment` (a card payment), `offline` (cash, e-transfer, cheque) or
+   * `subscription` (a subscription invoice; its `id` is the invoice's, as `invoiceId`).
+   */
+  kind: z.enum(incomeKinds),
+  invoiceId: z.number().int().nullable(),
+  /** A subscription invoice: the period it bills. */
+  periodStart: z.string().nullable(),
+  periodEnd: z.string().nullable(),
 });
 export type PaymentView = z.infer<typeof paymentView>;
 
@@ -89,10 +98,11 @@ export const offlineResult = paymentView.extend({ receiptRunId: z.string().descr
 export type OfflineResult = z.infer<typeof offlineResult>;
 
 export const paymentListQuery = pageQuery.extend({
+  kind: z.enum(incomeKinds).optional().describe('Only card payments, offline payments or subscription invoices'),
   studentId: id.optional(),
   status: z.enum(paymentStatuses).optional(),
-  from: instant.optional().describe('Payments created at or after this instant'),
-  to: instant.optional().describe('Payments created before this instant'),
+  from: instant.optional().describe('Entries created at or after this instant'),
+  to: instant.optional().describe('Entries created before this instant'),
 });
 export type PaymentListQuery = z.infer<typeof paymentListQuery>;
 
@@ -153,3 +163,12 @@ export const reconciliationReport = z.object({
   differences: z.array(difference),
 });
 export type ReconciliationReport = z.infer<typeof reconciliationReport>;
+
+export const waiveLateFeeBody = z.object({ reason: z.string().trim().min(1).max(500).optional().describe('Why the fee is waived (kept in the audit log)') }).default({});
+export const waiveLateFeeResult = z.object({
+  lateFeeId: z.number().int(),
+  paymentId: z.number().int().describe("The fee's payment"),
+  status: z.enum(paymentStatuses).describe('cancelled (it was not paid) or refunded (it was, and is paid back)'),
+  refundedCents: z.number().int(),
+  waivedAt: z.string(),
+});

@@ -38,3 +38,7 @@ export type BillingInterval = (typeof billingIntervals)[number];
 /** invoices.status */
 export const invoiceStatuses = ['draft', 'open', 'paid', 'uncollectible', 'void'] as const;
 export type InvoiceStatus = (typeof invoiceStatuses)[number];
+
+/** The entries of the income list (GET /payments): card payments, offline payments, subscription invoices. */
+export const incomeKinds = ['payment', 'offline', 'subscription'] as const;
+export type IncomeKind = (typeof incomeKinds)[number];

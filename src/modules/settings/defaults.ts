@@ -28,6 +28,8 @@ export function defaultSettings(options: { timezone: string; email?: string }): 
     minimumNoticeHours: 24,
     reminderLeadHours: 24,
     timezone: options.timezone,
+    paymentReminderDays: 3,
+    lateFee: { enabled: false, amountCents: 1500, graceDays: 7 },
   };
 }
 

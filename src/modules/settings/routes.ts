@@ -36,7 +36,7 @@ export const settingsRoutes =
           security,
           summary: 'Set a known setting: body {value}, validated by key',
           description:
-            'Keys: school, instruments, pricing, lessonDurations, cancellationWindowHours, rescheduleWindowHours, bufferMinutes, minimumNoticeHours, reminderLeadHours, timezone. Unknown keys answer 404. timezone and school.timezone are kept equal.',
+            'Keys: school, instruments, pricing, lessonDurations, cancellationWindowHours, rescheduleWindowHours, bufferMinutes, minimumNoticeHours, reminderLeadHours, timezone, paymentReminderDays, lateFee. Unknown keys answer 404. timezone and school.timezone are kept equal.',
           params: settingKeyParams,
           body: putSettingBody,
           response: { 200: setting, ...errors },

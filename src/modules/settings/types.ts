@@ -21,6 +21,19 @@ export interface PricingSetting {
 }
 
 /**
+ * Value of the `lateFee` setting: when `enabled`, a failed payment or an unpaid subscription invoice
+ * still owed `graceDays` days after it was due is charged one late fee of `amountCents` (once per
+ * debt). Default off.
+ */
+export interface LateFeeSetting {
+  enabled: boolean;
+  /** Cents of the school's currency, 1–50000. */
+  amountCents: number;
+  /** Whole days after the due date, 0–90. */
+  graceDays: number;
+}
+
+/**
  * The known setting keys and the shape of their values (validated by `settingSchemas`, with
  * defaults in `defaultSettings`). Other keys in the table (such as the demo marker) are not settings.
  */
@@ -43,5 +56,9 @@ export interface KnownSettings {
   reminderLeadHours: number;
   /** IANA zone of the school (same as school.timezone). */
   timezone: string;
+  /** Days before a subscription renewal the family is reminded of the payment due (0 = no reminder). */
+  paymentReminderDays: number;
+  /** The late-fee policy (off by default). */
+  lateFee: LateFeeSetting;
 }
 export type SettingKey = keyof KnownSettings;

@@ -1,6 +1,7 @@
 /** Every template by name (TemplateName → source). Adding a template: a source here and its name in types.ts. */
 import type { TemplateName } from '../types.js';
 import type { TemplateSource } from './define.js';
+import { lateFee, paymentDue } from './billing.js';
 import { enrollmentConfirm, enrollmentRejected, enrollmentWaitlisted } from './enrollment.js';
 import { lessonRescheduled } from './lesson-changes.js';
 import { messageReceived } from './messages.js';
@@ -25,4 +26,6 @@ export const templateSources: Readonly<Record<TemplateName, TemplateSource>> = {
   admin_alert: adminAlert,
   direct_message: directMessage,
   message_received: messageReceived,
+  payment_due: paymentDue,
+  late_fee: lateFee,
 };

@@ -7,11 +7,12 @@ import type { SchoolServices } from '../../services.js';
 import type { GatewayEvent } from '../gateway/types.js';
 import { recordAudit } from '../../audit/record.js';
 import { parentOfCustomer } from '../customers.js';
+import { afterInvoiceRecorded } from '../invoice-receipts.js';
 import { notifyAdmins, notifyUser } from '../notify.js';
 import { webhookActor } from '../rules.js';
 import { bool, list, metadataOf, num, obj, ref, str, unixDate, type Json } from './fields.js';
 
-type Deps = Pick<SchoolServices, 'db' | 'gateway' | 'workflows'>;
+type Deps = Pick<SchoolServices, 'db' | 'gateway' | 'workflows' | 'config'>;
 
 /** Our subscription row of a gateway subscription (by id, else by the row id in its metadata). */
 async function subscriptionRowOf(deps: Deps, gatewayId: string | null, metadata: Record<string, string>): Promise<number | null> {
@@ -33,6 +34,9 @@ const intentOfInvoice = (invoice: Json): string | null =>
     .map((p) => ref(obj(p.payment), 'payment_intent'))
     .find((id) => id !== null) ??
   null;
+
+const studentOfSubscription = async (deps: Deps, rowId: number | null): Promise<number | null> =>
+  rowId === null ? null : ((await deps.db.sql.query<{ student_id: number }>('SELECT student_id FROM lesson_subscriptions WHERE id = $1', [rowId]))[0]?.student_id ?? null);
 
 export async function onInvoiceEvent(deps: Deps, event: GatewayEvent, paid: boolean): Promise<string> {
   const invoice = event.data.object;
@@ -99,11 +103,12 @@ export async function onInvoiceEvent(deps: Deps, event: GatewayEvent, paid: bool
          VALUES ($1, $2, 'payment', $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (entry_key) DO NOTHING`,
           [parentId, row!.id, amount, currency, deps.gateway.name, objectId, `payment:${objectId}`, `Invoice ${invoiceId}`, paidAt],
         );
-        return `invoice ${invoiceId} paid`;
+        return { rowId: row!.id, outcome: `invoice ${invoiceId} paid` };
       }
-      return `invoice ${invoiceId} payment failed (attempt ${row!.attempt_count})`;
+      return { rowId: row!.id, outcome: paid ? `invoice ${invoiceId} paid` : `invoice ${invoiceId} payment failed (attempt ${row!.attempt_count})` };
     })
-    .then(async (outcome) => {
+    .then(async ({ rowId, outcome }) => {
+      await afterInvoiceRecorded(deps, rowId);
       if (paid) return outcome;
       // Tell the family and the school once per failed collection attempt of the invoice.
       const attempt = num(invoice, 'attempt_count') ?? 0;
@@ -114,6 +119,7 @@ export async function onInvoiceEvent(deps: Deps, event: GatewayEvent, paid: bool
         deps,
         { title: `Subscription invoice ${invoiceId} failed`, message: `Collecting invoice ${invoiceId} of parent ${parentId} failed (attempt ${attempt}): ${failureCode}.` },
         key,
+        { parentId, studentId: await studentOfSubscription(deps, subscriptionRow) },
       );
       return outcome;
     });

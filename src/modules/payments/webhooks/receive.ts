@@ -16,7 +16,7 @@ import { obj, ref } from './fields.js';
 import type { EventClaim } from '../record-success.js';
 import { claimPaymentIntentSucceeded, onChargeRefunded, onPaymentIntentFailed, onPaymentIntentSucceeded } from './payment-events.js';
 
-export type WebhookDeps = Pick<SchoolServices, 'db' | 'gateway' | 'workflows'>;
+export type WebhookDeps = Pick<SchoolServices, 'db' | 'gateway' | 'workflows' | 'config'>;
 
 export interface WebhookResult {
   eventId: string;

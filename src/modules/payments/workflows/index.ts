@@ -10,12 +10,20 @@ import { SimulatedGateway } from '../gateway/index.js';
 import { receiveWebhook } from '../webhooks/receive.js';
 import { PAYMENT_RETRIES_WORKFLOW } from './event.js';
 import { paymentWorkflow } from './payment.js';
+import { LATE_FEES_CRON, LATE_FEES_WORKFLOW, lateFeesWorkflow } from './late-fees.js';
+import { SUBSCRIPTION_RENEWALS_CRON, SUBSCRIPTION_RENEWALS_WORKFLOW, subscriptionRenewalsWorkflow } from './renewals.js';
 import { PAYMENT_RETRIES_CRON, paymentRetriesWorkflow } from './retries.js';
 
 export { PAYMENT_RETRIES_WORKFLOW, PAYMENT_WORKFLOW } from './event.js';
+export { LATE_FEES_WORKFLOW } from './late-fees.js';
+export { SUBSCRIPTION_RENEWALS_WORKFLOW } from './renewals.js';
 
-/** Cron schedule of the dunning retries. */
-export const paymentSchedules = [{ workflow: PAYMENT_RETRIES_WORKFLOW, cron: PAYMENT_RETRIES_CRON }] as const;
+/** Cron schedules of the dunning retries, the renewal pricing and reminders, and the late fees. */
+export const paymentSchedules = [
+  { workflow: PAYMENT_RETRIES_WORKFLOW, cron: PAYMENT_RETRIES_CRON },
+  { workflow: SUBSCRIPTION_RENEWALS_WORKFLOW, cron: SUBSCRIPTION_RENEWALS_CRON },
+  { workflow: LATE_FEES_WORKFLOW, cron: LATE_FEES_CRON },
+] as const;
 
 /**
  * Sends the simulated gateway's events (signed, as Stripe would) through the webhook processing.
@@ -31,5 +39,7 @@ export function connectGatewayWebhooks(services: SchoolServices): void {
 export function registerPaymentWorkflows(registry: WorkflowRegistry, services: SchoolServices): void {
   registry.register(paymentWorkflow(services));
   registry.register(paymentRetriesWorkflow(services));
+  registry.register(subscriptionRenewalsWorkflow(services));
+  registry.register(lateFeesWorkflow(services));
   connectGatewayWebhooks(services);
 }

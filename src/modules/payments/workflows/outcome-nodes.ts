@@ -9,7 +9,7 @@ import { defineNode, defineRouter, PermanentError } from '../../../engine/index.
 import type { SchoolServices } from '../../services.js';
 import { notifyAdmins, notifyUser } from '../notify.js';
 import { recordPaymentFailed } from '../record-failure.js';
-import { recordPaymentSucceeded } from '../record-success.js';
+import { receiptNumberOf, recordPaymentSucceeded } from '../record-success.js';
 import { formatCents, workflowActor } from '../rules.js';
 import type { Charged, Prepared } from './charge-nodes.js';
 import type { PaymentEvent } from './event.js';
@@ -65,7 +65,8 @@ export const sendReceiptNode = (services: SchoolServices) =>
     process: async (ctx) => {
       const { p, c } = inputs(ctx);
       const paidAt = ctx.output<z.infer<typeof succeeded>>('record-success')?.paidAt ?? c.created;
-      const data = { amountCents: c.amountCents, currency: c.currency, description: ctx.event.description, paymentId: p.paymentId, paidAt };
+      const receiptNumber = ctx.output<z.infer<typeof succeeded>>('record-success')?.receiptNumber ?? receiptNumberOf(p.paymentId);
+      const data = { amountCents: c.amountCents, currency: c.currency, description: ctx.event.description, paymentId: p.paymentId, paidAt, receiptNumber };
       return { notificationRunId: await notifyUser(services, p.parentId, 'payment_receipt', data, ctx.idempotencyKey) };
     },
   });
@@ -135,6 +136,7 @@ export const notifyFailureNode = (services: SchoolServices) =>
           message: `Charge ${p.attempt} of payment ${p.paymentId} (${formatCents(e.amountCents, e.currency)}, ${e.description}) for parent ${p.parentId} failed: ${f.failureCode}. ${plan}`,
         },
         ctx.idempotencyKey,
+        { parentId: p.parentId, studentId: e.studentId },
       );
       return { parentRunId, adminRunIds };
     },

@@ -39,8 +39,9 @@ async function price(tx: SimTx, data: PriceData): Promise<RawPrice> {
   if (!(await tx.sql.query("SELECT 1 FROM sim_gateway_objects WHERE id = $1 AND object = 'product'", [data.product])).length) {
     throw missing('product', data.product, 'items[0][price_data][product]');
   }
-  if (!Number.isInteger(data.unit_amount) || data.unit_amount < 50) {
-    throw invalid('Amount must be at least 50 cents', 'amount_too_small', 'items[0][price_data][unit_amount]');
+  // A free period (0) is allowed, as Stripe allows it: its invoice is paid without a charge.
+  if (!Number.isInteger(data.unit_amount) || data.unit_amount < 0 || (data.unit_amount > 0 && data.unit_amount < 50)) {
+    throw invalid('Amount must be 0 or at least 50 cents', 'amount_too_small', 'items[0][price_data][unit_amount]');
   }
   if (![1, 4].includes(data.recurring.interval_count)) {
     throw invalid('interval_count must be 1 or 4', 'parameter_invalid_integer', 'items[0][price_data][recurring][interval_count]');

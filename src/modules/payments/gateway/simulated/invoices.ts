@@ -52,14 +52,14 @@ export async function invoicePeriod(tx: SimTx, sub: RawSubscription, reason: Raw
     metadata: {},
   };
   let intent: RawPaymentIntent | null = null;
-  if (pm) {
+  if (pm && amount > 0) {
     const description = `Subscription ${{ subscription_create: 'creation', subscription_update: 'update', subscription_cycle: 'cycle' }[reason]}`;
     intent = await createPaymentIntent(tx, { amount, currency: sub.currency, customer: sub.customer, payment_method: pm, description, metadata: {} });
     invoice.attempt_count = 1;
     invoice.attempted = true;
     invoice.payments.data.push({ object: 'invoice_payment', payment: { type: 'payment_intent', payment_intent: intent.id } });
   }
-  const paid = intent?.status === 'succeeded';
+  const paid = amount === 0 || intent?.status === 'succeeded';
   if (paid) {
     Object.assign(invoice, { status: 'paid', amount_paid: amount, amount_remaining: 0 });
     invoice.status_transitions.paid_at = tx.nowUnix;
