@@ -29,6 +29,7 @@ export function toLessonView(row: Lesson, zone: string): LessonView {
     attendance: row.attendance,
     completedAt: row.completedAt?.toISOString() ?? null,
     notes: row.notes,
+    substituteTeacherId: row.substituteTeacherId,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };

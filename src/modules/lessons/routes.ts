@@ -10,6 +10,7 @@ import type { LessonDeps } from './deps.js';
 import { getLesson, listLessons, scheduleView } from './read.js';
 import { rescheduleLesson } from './reschedule.js';
 import {
+  bookedLessonView,
   cancelBody,
   cancelResult,
   checkConflictsBody,
@@ -56,7 +57,7 @@ export const lessonRoutes =
           security,
           summary: 'Book a lesson, or a recurring series (all-or-nothing); 409 with alternatives on a conflict',
           body: createLessonBody,
-          response: { 201: z.union([lessonView, seriesView]), ...errors },
+          response: { 201: z.union([bookedLessonView, seriesView]), ...errors },
         },
       },
       async (request, reply) => {

@@ -29,6 +29,8 @@ export const lessonView = z.object({
   attendance: z.enum(attendanceValues).nullable(),
   completedAt: z.string().nullable(),
   notes: z.string().nullable(),
+  /** The teacher covering the lesson while `teacherId` is away (time off), or null. */
+  substituteTeacherId: z.number().int().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -41,7 +43,7 @@ const recurrence = z
   .object({
     frequency: z.enum(recurrenceFrequencies),
     until: isoDate.optional().describe('Last local date a lesson may fall on (inclusive)'),
-    count: z.number().int().min(1).max(60).optional().describe('Number of lessons (closure dates skipped do not count)'),
+    count: z.number().int().min(1).max(60).optional().describe("Number of lessons (dates skipped for closures or the teacher's time off do not count)"),
   })
   .refine((r) => (r.until === undefined) !== (r.count === undefined), { message: 'Give exactly one of until and count' });
 
@@ -53,14 +55,27 @@ export const createLessonBody = z.object({
   lessonType: z.enum(lessonTypes).default('regular'),
   notes: z.string().max(2000).optional(),
   recurrence: recurrence.optional(),
+  makeupCreditId: id.optional().describe("A make-up lesson: the student's credit to use (default: the oldest open one)"),
 });
 export type CreateLessonBody = z.infer<typeof createLessonBody>;
+
+/** A local date a series left out: a closure (`closure`, its name) or the teacher's time off (`timeOffId`, `timeOff`: its reason). */
+export const skippedDate = z.object({
+  date: z.string(),
+  closure: z.string().optional(),
+  timeOffId: z.number().int().optional(),
+  timeOff: z.string().optional(),
+});
 
 export const seriesView = z.object({
   seriesId: z.string(),
   lessons: z.array(lessonView),
-  skipped: z.array(z.object({ date: z.string(), closure: z.string() })),
+  skipped: z.array(skippedDate),
 });
+
+/** A booked lesson: for a make-up lesson, `makeupCreditId` is the credit it used. */
+export const bookedLessonView = lessonView.extend({ makeupCreditId: z.number().int().nullable().optional() });
+export type BookedLessonView = z.infer<typeof bookedLessonView>;
 
 export const checkConflictsBody = z.object({
   teacherId: id,

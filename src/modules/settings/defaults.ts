@@ -28,6 +28,7 @@ export function defaultSettings(options: { timezone: string; email?: string }): 
     minimumNoticeHours: 24,
     reminderLeadHours: 24,
     timezone: options.timezone,
+    makeupCreditExpiryDays: 90,
   };
 }
 

@@ -57,6 +57,7 @@ export const settingSchemas: { [K in SettingKey]: z.ZodType<KnownSettings[K]> } 
   minimumNoticeHours: hours(720),
   reminderLeadHours: hours(168),
   timezone: timeZone,
+  makeupCreditExpiryDays: z.number().int().min(1).max(730),
 };
 
 export const settingKeys = Object.keys(settingSchemas) as SettingKey[];

@@ -43,5 +43,7 @@ export interface KnownSettings {
   reminderLeadHours: number;
   /** IANA zone of the school (same as school.timezone). */
   timezone: string;
+  /** A make-up credit can be used until this many days after it was granted (local days, inclusive). */
+  makeupCreditExpiryDays: number;
 }
 export type SettingKey = keyof KnownSettings;
