@@ -32,6 +32,7 @@ import { workflowRoutes } from './modules/workflows/routes.js';
 import { notificationRoutes } from './modules/notifications/routes.js';
 import { recordsRoutes } from './modules/records.routes.js';
 import { schedulingRoutes } from './modules/scheduling.routes.js';
+import { disruptionRoutes } from './modules/disruptions/routes.js';
 import { lessonScheduleRoutes } from './modules/lessons/schedule-route.js';
 import { enrollmentConfirmationRoutes } from './modules/enrollments/confirmation-routes.js';
 import { enrollmentRoutes } from './modules/enrollments/routes.js';
@@ -168,6 +169,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(enrollmentRoutes(services));
   await app.register(enrollmentConfirmationRoutes(services));
   await app.register(paymentRoutes(services));
+  await app.register(disruptionRoutes(services));
 
   return app;
 }

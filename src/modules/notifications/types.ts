@@ -25,6 +25,7 @@ export const templateNames = [
   'set_password',
   'admin_alert',
   'direct_message',
+  'lesson_substitute',
 ] as const;
 export type TemplateName = (typeof templateNames)[number];
 

@@ -22,7 +22,8 @@ export function confirmationMessage(result: BookedResult, people: Pick<People, '
   const first = result.lessons[0];
   const last = result.lessons[result.lessons.length - 1];
   if (!first || !last) return `No lesson of the series was booked.`;
-  const why = (s: { closure?: string | undefined; timeOff?: string | undefined }): string => (s.closure ? `the school is closed: ${s.closure}` : `the teacher is away: ${s.timeOff}`);
+  const why = (s: { closure?: string | undefined; timeOff?: string | undefined }): string =>
+    s.closure ? `the school is closed: ${s.closure}` : `the teacher is away: ${s.timeOff}`;
   const skipped = result.skipped.length ? ` Not on ${result.skipped.map((s) => `${s.date} (${why(s)})`).join(', ')}.` : '';
   return (
     `${result.lessons.length} ${frequency ?? 'recurring'} lessons of ${people.studentName} with ${people.teacherName} are booked, ` +

@@ -5,6 +5,7 @@ import { enrollmentConfirm } from './enrollment.js';
 import { lessonCancellation, lessonConfirmation, lessonReminder } from './lessons.js';
 import { paymentFailed, paymentReceipt } from './payments.js';
 import { adminAlert, directMessage, enrollmentWaitlisted, parentWelcome, passwordReset, setPassword, teacherNewStudent } from './people.js';
+import { lessonSubstitute } from './substitute.js';
 
 export const templateSources: Readonly<Record<TemplateName, TemplateSource>> = {
   parent_welcome: parentWelcome,
@@ -20,4 +21,5 @@ export const templateSources: Readonly<Record<TemplateName, TemplateSource>> = {
   set_password: setPassword,
   admin_alert: adminAlert,
   direct_message: directMessage,
+  lesson_substitute: lessonSubstitute,
 };
