@@ -265,7 +265,7 @@ describe('drizzle schema mirrors the SQL', () => {
          AND i.tablename <> ALL ($1::text[])`,
       [sqlOnlyTables],
     );
-    const sqlOnly = ['lessons_no_student_overlap', 'lessons_no_teacher_overlap'];
+    const sqlOnly = ['lessons_no_student_overlap', 'lessons_no_substitute_overlap', 'lessons_no_teacher_overlap'];
     const fromDrizzle = drizzleTables.flatMap((table) => {
       const config = getTableConfig(table);
       return [

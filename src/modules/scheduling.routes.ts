@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { calendarRoutes } from './calendar/routes.js';
 import { availabilityRoutes } from './lessons/availability-routes.js';
+import { makeupCreditRoutes } from './lessons/credit-routes.js';
 import type { LessonDeps } from './lessons/deps.js';
 import { lessonRoutes } from './lessons/routes.js';
 import type { DomainDeps } from './records.routes.js';
@@ -20,4 +21,5 @@ export const schedulingRoutes =
     await app.register(lessonRoutes(lessonDeps));
     await app.register(availabilityRoutes(lessonDeps, { publicPerMinute: deps.config.rateLimits.public }));
     await app.register(calendarRoutes(lessonDeps));
+    await app.register(makeupCreditRoutes(lessonDeps));
   };

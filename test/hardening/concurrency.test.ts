@@ -64,7 +64,7 @@ describe('the same closure twice', () => {
     expect(again.body.error).toMatchObject({ code: 'conflict', details: [{ field: 'body.name' }] });
     const other = await call(s.t, s.admin, 'POST', '/api/v1/closures', { ...body, name: 'Other break' });
     expect(other.status).toBe(201);
-    const renamed = await call(s.t, s.admin, 'PATCH', `/api/v1/closures/${other.body.id}`, { name: 'Winter break' });
+    const renamed = await call(s.t, s.admin, 'PATCH', `/api/v1/closures/${other.body.closure.id}`, { name: 'Winter break' });
     expect(renamed.status).toBe(409);
   });
 

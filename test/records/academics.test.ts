@@ -97,9 +97,10 @@ describe('closures', () => {
   it('creates closures (year found from the dates), filters by from/to', async () => {
     const winter = await call(w.t, w.admin, 'POST', '/api/v1/closures', { name: 'Winter break', startsOn: '2030-12-21', endsOn: '2031-01-04' });
     expect(winter.status).toBe(201);
-    expect(winter.body.academicYearId).toBe(yearId);
+    expect(winter.body.closure.academicYearId).toBe(yearId);
+    expect(winter.body.affectedLessons).toEqual([]);
     const loose = await call(w.t, w.admin, 'POST', '/api/v1/closures', { name: 'Summer', startsOn: '2031-08-01', endsOn: '2031-08-31' });
-    expect(loose.body.academicYearId).toBeNull();
+    expect(loose.body.closure.academicYearId).toBeNull();
     const march = await call(w.t, w.admin, 'POST', '/api/v1/closures', { name: 'March break', startsOn: '2031-03-10', endsOn: '2031-03-14', academicYearId: yearId });
     expect(march.status).toBe(201);
 
@@ -129,7 +130,7 @@ describe('closures', () => {
   });
 
   it('patches and deletes, audited; teachers may not', async () => {
-    const created = (await call(w.t, w.admin, 'POST', '/api/v1/closures', { name: 'Snow day', startsOn: '2031-02-03', endsOn: '2031-02-03' })).body;
+    const created = (await call(w.t, w.admin, 'POST', '/api/v1/closures', { name: 'Snow day', startsOn: '2031-02-03', endsOn: '2031-02-03' })).body.closure;
     expect((await call(w.t, w.teacher, 'PATCH', `/api/v1/closures/${created.id}`, { name: 'x' })).status).toBe(403);
     expect((await call(w.t, w.admin, 'PATCH', `/api/v1/closures/${created.id}`, { endsOn: '2031-02-04' })).body.endsOn).toBe('2031-02-04');
     expect((await call(w.t, w.admin, 'PATCH', `/api/v1/closures/${created.id}`, { endsOn: '2031-02-01' })).status).toBe(400);

@@ -71,8 +71,8 @@ describe('GET /api/v1/public/pricing', () => {
 describe('GET /api/v1/audit', () => {
   it('answers the audit log newest first, filtered by entity, entityId and actor', async () => {
     const created = await call(t, admin, 'POST', '/api/v1/closures', { name: 'Audit day', startsOn: '2031-02-03', endsOn: '2031-02-03' });
-    await call(t, admin, 'PATCH', `/api/v1/closures/${created.body.id}`, { name: 'Audit days' });
-    const res = await call(t, admin, 'GET', `/api/v1/audit?entity=closure&entityId=${created.body.id}`);
+    await call(t, admin, 'PATCH', `/api/v1/closures/${created.body.closure.id}`, { name: 'Audit days' });
+    const res = await call(t, admin, 'GET', `/api/v1/audit?entity=closure&entityId=${created.body.closure.id}`);
     expect(res.status).toBe(200);
     expect(res.body.total).toBe(2);
     expect(res.body.data.map((e: { action: string }) => e.action)).toEqual(['update', 'create']);
@@ -80,7 +80,7 @@ describe('GET /api/v1/audit', () => {
       actorId: admin.id,
       actorRole: 'admin',
       entity: 'closure',
-      entityId: String(created.body.id),
+      entityId: String(created.body.closure.id),
       before: { name: 'Audit day' },
       after: { name: 'Audit days' },
     });

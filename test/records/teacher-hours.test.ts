@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isoInZone } from '../../src/modules/scheduling/local-time.js';
 import { auditRows, call, createWorld, fieldsOf, yearsAgo, type World } from './helpers.js';
+
+const zone = 'America/Halifax';
 
 let w: World;
 let hoursUrl: string;
@@ -111,23 +114,32 @@ describe('time off', () => {
       instrument: 'piano',
       lessonRateCents: 4500,
     });
-    const at = new Date(Date.now() + 3 * 86_400_000);
+    const at = new Date(Math.ceil((Date.now() + 3 * 86_400_000) / 60_000) * 60_000);
     await w.t.database.db.sql.query(
       `INSERT INTO lessons (student_id, teacher_id, scheduled_at, duration_minutes, ends_at) VALUES ($1, $2, $3, 30, $3::timestamptz + interval '30 minutes')`,
       [student.body.id, w.teacher.teacherId, at],
     );
     const res = await call(w.t, w.teacher, 'POST', `/api/v1/teachers/${w.teacher.teacherId}/time-off`, { startsAt: inDays(2), endsAt: inDays(5), reason: 'Conference' });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ teacherId: w.teacher.teacherId, reason: 'Conference' });
-    expect(res.body.affectedLessons).toEqual([{ id: expect.any(Number), studentId: student.body.id, scheduledAt: at.toISOString() }]);
+    expect(res.body.timeOff).toMatchObject({ teacherId: w.teacher.teacherId, reason: 'Conference' });
+    expect(res.body.affectedLessons).toEqual([
+      expect.objectContaining({
+        id: expect.any(Number),
+        studentId: student.body.id,
+        teacherId: w.teacher.teacherId,
+        scheduledAt: isoInZone(at.getTime(), zone),
+        outcome: 'unchanged',
+      }),
+    ]);
+    const timeOffId = res.body.timeOff.id;
     const profile = await call(w.t, w.admin, 'GET', `/api/v1/teachers/${w.teacher.teacherId}`);
-    expect(profile.body.upcomingTimeOff.map((o: { id: number }) => o.id)).toEqual([res.body.id]);
+    expect(profile.body.upcomingTimeOff.map((o: { id: number }) => o.id)).toEqual([timeOffId]);
 
-    expect((await call(w.t, w.otherTeacher, 'DELETE', `/api/v1/teachers/${w.teacher.teacherId}/time-off/${res.body.id}`)).status).toBe(403);
-    expect((await call(w.t, w.admin, 'DELETE', `/api/v1/teachers/${w.otherTeacher.teacherId}/time-off/${res.body.id}`)).status).toBe(404);
-    expect((await call(w.t, w.teacher, 'DELETE', `/api/v1/teachers/${w.teacher.teacherId}/time-off/${res.body.id}`)).status).toBe(204);
-    expect((await call(w.t, w.teacher, 'DELETE', `/api/v1/teachers/${w.teacher.teacherId}/time-off/${res.body.id}`)).status).toBe(404);
-    const audit = await auditRows(w.t, 'teacher_time_off', res.body.id);
+    expect((await call(w.t, w.otherTeacher, 'DELETE', `/api/v1/teachers/${w.teacher.teacherId}/time-off/${timeOffId}`)).status).toBe(403);
+    expect((await call(w.t, w.admin, 'DELETE', `/api/v1/teachers/${w.otherTeacher.teacherId}/time-off/${timeOffId}`)).status).toBe(404);
+    expect((await call(w.t, w.teacher, 'DELETE', `/api/v1/teachers/${w.teacher.teacherId}/time-off/${timeOffId}`)).status).toBe(204);
+    expect((await call(w.t, w.teacher, 'DELETE', `/api/v1/teachers/${w.teacher.teacherId}/time-off/${timeOffId}`)).status).toBe(404);
+    const audit = await auditRows(w.t, 'teacher_time_off', timeOffId);
     expect(audit.map((a) => a.action)).toEqual(['create', 'delete']);
     expect(audit[1]!.before).toMatchObject({ reason: 'Conference' });
   });

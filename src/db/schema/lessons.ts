@@ -22,6 +22,8 @@ export const EXCLUSION_VIOLATION = '23P01';
 export const LESSON_OVERLAP_CONSTRAINTS = {
   teacher: 'lessons_no_teacher_overlap',
   student: 'lessons_no_student_overlap',
+  /** On coalesce(substitute_teacher_id, teacher_id): the teacher who actually teaches (0019). */
+  substitute: 'lessons_no_substitute_overlap',
 } as const;
 
 /**
@@ -67,9 +69,15 @@ export const lessons = pgTable(
     notes: text('notes'),
     /** Teacher and office only: never in a parent's answer (≤ 2000 characters). */
     privateNotes: text('private_notes'),
+    /**
+     * The teacher covering the lesson while `teacherId` is away (never `teacherId` itself); busy at
+     * that time like the lesson's own teacher (exclusion constraint lessons_no_substitute_overlap).
+     */
+    substituteTeacherId: integer('substitute_teacher_id').references(() => teachers.id, { onDelete: 'no action' }),
     ...timestamps(),
   },
   (t) => [
+    index('lessons_substitute_idx').on(t.substituteTeacherId, t.scheduledAt).where(sql`substitute_teacher_id IS NOT NULL`),
     index('lessons_teacher_time_idx').on(t.teacherId, t.scheduledAt),
     index('lessons_student_time_idx').on(t.studentId, t.scheduledAt),
     index('lessons_upcoming_idx').on(t.scheduledAt).where(sql`status = 'scheduled'`),
@@ -94,10 +102,11 @@ export const makeupCredits = pgTable(
     usedLessonId: integer('used_lesson_id')
       .unique('makeup_credits_used_lesson_id_key')
       .references(() => lessons.id, { onDelete: 'set null' }),
+    /** Last local day (school's zone) the credit can be used; set from makeupCreditExpiryDays when granted. */
     expiresOn: date('expires_on', { mode: 'string' }),
     ...timestamps(),
   },
-  (t) => [index('makeup_credits_student_idx').on(t.studentId)],
+  (t) => [index('makeup_credits_student_idx').on(t.studentId), index('makeup_credits_open_idx').on(t.studentId, t.expiresOn).where(sql`used_lesson_id IS NULL`)],
 );
 
 export type Lesson = typeof lessons.$inferSelect;

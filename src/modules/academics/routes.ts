@@ -7,7 +7,7 @@ import { actorOf, callerOf } from '../auth/caller.js';
 import { pageOf } from '../../http/pagination.js';
 import type { AuditActor } from '../audit/record.js';
 import { errors, idParams, noContent, security } from '../records/common.js';
-import { createClosure, deleteClosure, getClosure, listClosures, updateClosure } from './closures.js';
+import { deleteClosure, getClosure, listClosures, updateClosure } from './closures.js';
 import * as s from './schemas.js';
 import { createSemester, deleteSemester, getSemester, listSemesters, updateSemester } from './semesters.js';
 import { createYear, deleteYear, getYear, listYears, updateYear } from './years.js';
@@ -26,12 +26,16 @@ interface Resource<Q, B, V> {
   patch: z.ZodType<Partial<B>>;
   list(tx: Orm, query: Q): Promise<{ data: V[]; page: number; pageSize: number; total: number }>;
   get(tx: Orm, id: number): Promise<V>;
-  create(tx: Orm, actor: AuditActor, body: B): Promise<V>;
+  /** Omitted: POST is served elsewhere (closures: the disruptions module, which acts on the lessons a closure hits). */
+  create?(tx: Orm, actor: AuditActor, body: B): Promise<V>;
   update(tx: Orm, actor: AuditActor, id: number, patch: Partial<B>): Promise<V>;
   remove(tx: Orm, actor: AuditActor, id: number): Promise<void>;
 }
 
-/** /api/v1/academic-years, /semesters, /closures: read by anyone signed in, written by admins. */
+/**
+ * /api/v1/academic-years, /semesters, /closures: read by anyone signed in, written by admins
+ * (POST /closures by the disruptions module).
+ */
 export const academicsRoutes =
   (db: Database): FastifyPluginAsyncZod =>
   async (app) => {
@@ -53,9 +57,14 @@ export const academicsRoutes =
         },
         (request) => run(request, (tx) => r.list(tx, request.query as Q)),
       );
-      app.post(r.path, { config: admin, schema: { tags, security, summary: `Create a ${r.label}`, body: r.body, response: { 201: r.item, ...errors } } }, async (request, reply) =>
-        reply.status(201).send(await run(request, (tx, actor) => r.create(tx, actor, request.body as B))),
-      );
+      const create = r.create;
+      if (create) {
+        app.post(
+          r.path,
+          { config: admin, schema: { tags, security, summary: `Create a ${r.label}`, body: r.body, response: { 201: r.item, ...errors } } },
+          async (request, reply) => reply.status(201).send(await run(request, (tx, actor) => create(tx, actor, request.body as B))),
+        );
+      }
       app.get(
         one,
         { config: { ...signedIn, readCache: true }, schema: { tags, security, summary: `One ${r.label}`, params: idParams, response: { 200: r.item, ...errors } } },
@@ -111,7 +120,6 @@ export const academicsRoutes =
       patch: s.closurePatch,
       list: listClosures,
       get: getClosure,
-      create: createClosure,
       update: updateClosure,
       remove: deleteClosure,
     });

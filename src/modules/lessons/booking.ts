@@ -7,8 +7,8 @@ import { teachers } from '../../db/schema/teachers.js';
 import { AppError, conflict, forbidden } from '../../http/errors.js';
 import { recordAudit, type AuditActor } from '../audit/record.js';
 import type { Conflict } from '../scheduling/conflicts.js';
-import { isoInZone } from '../scheduling/local-time.js';
-import { expandSeries, type SeriesExpansion } from '../scheduling/recurrence.js';
+import { isoInZone, localDateOf } from '../scheduling/local-time.js';
+import { expandSeries, type SeriesExpansion, type TimeOffSpan } from '../scheduling/recurrence.js';
 import type { SchedulingRules } from '../scheduling/types.js';
 import { alternativesFor, conflictsIn } from './check.js';
 import { loadSchedulingData } from './context.js';
@@ -16,7 +16,7 @@ import { audienceOf, driverErrors, overlapError, poolQueries, type Queries, teac
 import { badField, rulesOf, settingsOf, type LessonDeps } from './deps.js';
 import { useCredit } from './makeup.js';
 import { type LessonNotice, noticeLessonsBooked } from './notices.js';
-import type { CreateLessonBody, LessonView } from './schemas.js';
+import type { BookedLessonView, CreateLessonBody, LessonView } from './schemas.js';
 import { sqlExecutorOf, type TxHandle } from '../../db/orm-sql.js';
 import { txOpener } from '../../db/transactions.js';
 import type { SqlExecutor } from '../../db/sql-client.js';
@@ -24,7 +24,7 @@ import type { SqlExecutor } from '../../db/sql-client.js';
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 
-export type CreateResult = { kind: 'lesson'; lesson: LessonView } | { kind: 'series'; seriesId: string; lessons: LessonView[]; skipped: SeriesExpansion['skipped'] };
+export type CreateResult = { kind: 'lesson'; lesson: BookedLessonView } | { kind: 'series'; seriesId: string; lessons: LessonView[]; skipped: SeriesExpansion['skipped'] };
 
 /**
  * Parents set no lesson notes: `notes` are written by the teacher or the office for the family,
@@ -69,6 +69,15 @@ async function closuresFrom(sql: SqlExecutor, start: number) {
   );
 }
 
+/** The teacher's time off ending after `start`, for a series to skip (epoch ms). */
+async function timeOffFrom(sql: SqlExecutor, teacherId: number, start: number): Promise<TimeOffSpan[]> {
+  return sql.query<TimeOffSpan>(
+    `SELECT id, reason, (extract(epoch FROM starts_at) * 1000)::float8 AS start, (extract(epoch FROM ends_at) * 1000)::float8 AS "end"
+     FROM teacher_time_off WHERE teacher_id = $1 AND ends_at > $2 ORDER BY starts_at`,
+    [teacherId, new Date(start).toISOString()],
+  );
+}
+
 /**
  * Each occurrence's conflicts, with fresh data read through `sql` (only the occurrences that have
  * some).
@@ -95,7 +104,7 @@ export async function singleConflict(deps: LessonDeps, rules: SchedulingRules, b
   return conflict(`The lesson cannot be booked at ${isoInZone(start, rules.zone)}: ${summary}`, { conflicts: reasons, alternatives });
 }
 
-/** A checked booking request: the caller's rules and the lesson starts (closure dates skipped). */
+/** A checked booking request: the caller's rules and the lesson starts (closure and time-off dates skipped). */
 export interface BookingPlan {
   rules: SchedulingRules;
   start: number;
@@ -104,7 +113,8 @@ export interface BookingPlan {
 
 /**
  * Everything before conflict detection: the instant is in the future, the recurrence is allowed,
- * the student and teacher are bookable by the caller, and the series is expanded around closures.
+ * the student and teacher are bookable by the caller, and the series is expanded around closures
+ * and the teacher's time off (a weekly lesson during the teacher's trip is skipped, not refused).
  * Throws the same 400/403/409 errors as POST /lessons (a parent giving notes: 403). Queries run on the pool unless `q` says
  * otherwise (txQueries: inside a transaction).
  */
@@ -114,6 +124,7 @@ export async function planBooking(deps: LessonDeps, caller: Caller, body: Create
   refuseFamilyNotes(caller, body);
   if (start <= now) throw badField('body.scheduledAt', 'The lesson would start in the past');
   if (body.recurrence && body.lessonType === 'makeup') throw badField('body.recurrence', 'A make-up lesson cannot recur');
+  if (body.makeupCreditId !== undefined && body.lessonType !== 'makeup') throw badField('body.makeupCreditId', 'Only a make-up lesson (lessonType makeup) uses a credit');
   if (body.recurrence?.until && Date.parse(body.recurrence.until) > start + 400 * DAY) {
     throw badField('body.recurrence.until', 'A series may span at most 400 days');
   }
@@ -124,8 +135,9 @@ export async function planBooking(deps: LessonDeps, caller: Caller, body: Create
   let expansion: SeriesExpansion = { occurrences: [start], skipped: [] };
   if (body.recurrence) {
     const closures = await closuresFrom(q.sql, start);
-    expansion = expandSeries({ firstStart: start, zone: rules.zone, ...body.recurrence, closures });
-    if (expansion.occurrences.length === 0) throw badField('body.recurrence', 'The series has no date outside closures');
+    const timeOff = await timeOffFrom(q.sql, body.teacherId, start);
+    expansion = expandSeries({ firstStart: start, zone: rules.zone, ...body.recurrence, closures, timeOff, durationMinutes: body.durationMinutes });
+    if (expansion.occurrences.length === 0) throw badField('body.recurrence', "The series has no date outside closures and the teacher's time off");
   }
   return { rules, start, expansion };
 }
@@ -164,6 +176,7 @@ export async function bookLessons(tx: TxHandle, deps: LessonDeps, caller: Caller
 
   const seriesId = body.recurrence ? randomUUID() : null;
   let rows: Lesson[];
+  let makeupCreditId: number | null = null;
   try {
     rows = await q.asCaller(caller, async (orm) => {
       const values = starts.map((s) => ({
@@ -178,7 +191,9 @@ export async function bookLessons(tx: TxHandle, deps: LessonDeps, caller: Caller
         seriesId,
       }));
       const inserted = await orm.insert(lessons).values(values).returning();
-      if (body.lessonType === 'makeup') await useCredit(orm, body.studentId, inserted[0]!.id);
+      if (body.lessonType === 'makeup') {
+        makeupCreditId = await useCredit(orm, body.studentId, inserted[0]!.id, { creditId: body.makeupCreditId, today: localDateOf(rules.now, rules.zone) });
+      }
       for (const row of inserted) {
         await recordAudit(sqlExecutorOf(orm), actor, { action: 'create', entity: 'lesson', entityId: row.id, after: toLessonView(row, rules.zone, 'staff') });
       }
@@ -198,6 +213,6 @@ export async function bookLessons(tx: TxHandle, deps: LessonDeps, caller: Caller
   }
   const audience = audienceOf(caller);
   const views = rows.map((row) => toLessonView(row, rules.zone, audience));
-  if (!seriesId) return { kind: 'lesson', lesson: views[0]! };
+  if (!seriesId) return { kind: 'lesson', lesson: body.lessonType === 'makeup' ? { ...views[0]!, makeupCreditId } : views[0]! };
   return { kind: 'series', seriesId, lessons: views, skipped: expansion.skipped };
 }

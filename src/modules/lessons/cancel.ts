@@ -6,7 +6,7 @@ import { recordAudit, type AuditActor } from '../audit/record.js';
 import { isoInZone } from '../scheduling/local-time.js';
 import { audienceOf, findOwnLesson, scoped, toLessonView } from './db.js';
 import { settingsOf, type LessonDeps } from './deps.js';
-import { grantCredit } from './makeup.js';
+import { creditExpiresOn, grantCredit } from './makeup.js';
 import { type LessonNotice, noticeLessonsCancelled } from './notices.js';
 import type { LessonView } from './schemas.js';
 import { sqlExecutorOf } from '../../db/orm-sql.js';
@@ -57,7 +57,8 @@ export async function cancelLesson(
       .returning();
     const grants = lesson.lessonType !== 'demo' && (initiatedBy === 'school' || timely);
     const why = initiatedBy === 'school' ? 'Cancelled by the school' : 'Cancelled by the family in time';
-    const makeupCreditId = grants ? await grantCredit(tx, cancelled!, input.reason ? `${why}: ${input.reason}` : why) : null;
+    const expiresOn = creditExpiresOn(now, zone, settings.makeupCreditExpiryDays);
+    const makeupCreditId = grants ? await grantCredit(tx, cancelled!, input.reason ? `${why}: ${input.reason}` : why, expiresOn) : null;
     const after = { ...toLessonView(cancelled!, zone, 'staff'), makeupCreditId };
     await recordAudit(sqlExecutorOf(tx), actor, {
       action: 'cancel',

@@ -21,12 +21,13 @@ interface Row {
   hours: (WeeklyHours & { teacherId: number })[];
   time_off: (Interval & { teacherId: number })[];
   closures: DateRange[];
-  teacher_lessons: BusyLesson[];
+  /** The teachers' own lessons and the lessons they cover as a substitute. */
+  teacher_lessons: (BusyLesson & { substituteTeacherId: number | null })[];
   student_lessons: BusyLesson[];
   student_exists: boolean;
 }
 
-const lessonJson = `json_build_object('id', id, 'teacherId', teacher_id, 'studentId', student_id,
+const lessonJson = `json_build_object('id', id, 'teacherId', teacher_id, 'studentId', student_id, 'substituteTeacherId', substitute_teacher_id,
   'start', (extract(epoch FROM scheduled_at) * 1000)::float8, 'end', (extract(epoch FROM ends_at) * 1000)::float8)`;
 const overlapping = `status IN ('scheduled', 'completed') AND tstzrange(scheduled_at, ends_at, '[)') && tstzrange($2, $3, '[)')`;
 
@@ -42,12 +43,14 @@ const query = `SELECT
     FROM teacher_time_off WHERE teacher_id = ANY($1::int[]) AND starts_at < $3 AND ends_at > $2) AS time_off,
   (SELECT coalesce(json_agg(json_build_object('name', name, 'startsOn', starts_on, 'endsOn', ends_on)), '[]')
     FROM closures WHERE starts_on <= $3::timestamptz::date + 1 AND ends_on >= $2::timestamptz::date - 1) AS closures,
-  (SELECT coalesce(json_agg(${lessonJson}), '[]') FROM lessons WHERE teacher_id = ANY($1::int[]) AND ${overlapping}) AS teacher_lessons,
+  (SELECT coalesce(json_agg(${lessonJson}), '[]') FROM lessons
+    WHERE (teacher_id = ANY($1::int[]) OR substitute_teacher_id = ANY($1::int[])) AND ${overlapping}) AS teacher_lessons,
   (SELECT coalesce(json_agg(${lessonJson}), '[]') FROM lessons WHERE student_id = $4 AND ${overlapping}) AS student_lessons,
   ($4::int IS NULL OR EXISTS (SELECT 1 FROM students WHERE id = $4)) AS student_exists`;
 
 /**
- * Loads weekly hours, time off, closures and blocking lessons for `teacherIds` (and `studentId`)
+ * Loads weekly hours, time off, closures and blocking lessons (their own, and those they cover as a
+ * substitute) for `teacherIds` (and `studentId`)
  * overlapping [from, to) widened by the buffer and the longest lesson. Runs as the database owner,
  * not the caller: free time depends on every family's lessons, and only intervals come back.
  */
@@ -62,6 +65,10 @@ export async function loadSchedulingData(
   for (const id of row.teachers) calendars.set(id, { teacherId: id, hours: [], timeOff: [], lessons: [] });
   for (const block of row.hours) calendars.get(block.teacherId)?.hours.push(block);
   for (const off of row.time_off) calendars.get(off.teacherId)?.timeOff.push(off);
-  for (const lesson of row.teacher_lessons) calendars.get(lesson.teacherId)?.lessons.push(lesson);
+  for (const { substituteTeacherId, ...lesson } of row.teacher_lessons) {
+    // A covered lesson keeps its own teacher busy (the slot stays theirs) and makes the substitute busy.
+    calendars.get(lesson.teacherId)?.lessons.push(lesson);
+    if (substituteTeacherId !== null) calendars.get(substituteTeacherId)?.lessons.push(lesson);
+  }
   return { calendars, closures: row.closures, studentLessons: row.student_lessons, studentExists: row.student_exists };
 }

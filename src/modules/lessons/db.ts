@@ -36,6 +36,7 @@ export function toLessonView(row: Lesson, zone: string, audience: LessonAudience
     attendance: row.attendance,
     completedAt: row.completedAt?.toISOString() ?? null,
     notes: row.notes,
+    substituteTeacherId: row.substituteTeacherId,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };

@@ -12,6 +12,7 @@ import type { LessonNotice } from './notices.js';
 import { getLesson, listLessons, scheduleView } from './read.js';
 import { rescheduleLesson } from './reschedule.js';
 import {
+  bookedLessonView,
   cancelBody,
   cancelResult,
   checkConflictsBody,
@@ -69,7 +70,7 @@ export const lessonRoutes =
           security,
           summary: 'Book a lesson, or a recurring series (all-or-nothing), and confirm it to the family and the teacher; 409 with alternatives on a conflict',
           body: createLessonBody,
-          response: { 201: z.union([lessonView.extend(notices), seriesView.extend(notices)]), ...errors },
+          response: { 201: z.union([bookedLessonView.extend(notices), seriesView.extend(notices)]), ...errors },
         },
       },
       async (request, reply) => {

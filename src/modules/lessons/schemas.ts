@@ -34,6 +34,8 @@ export const lessonView = z.object({
   /** The student's name, in lists, the calendar view and GET /lessons/{id}. */
   studentFirstName: z.string().optional(),
   studentLastName: z.string().optional(),
+  /** The teacher covering the lesson while `teacherId` is away (time off), or null. */
+  substituteTeacherId: z.number().int().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -48,7 +50,7 @@ const recurrence = z
   .object({
     frequency: z.enum(recurrenceFrequencies),
     until: isoDate.optional().describe('Last local date a lesson may fall on (inclusive)'),
-    count: z.number().int().min(1).max(60).optional().describe('Number of lessons (closure dates skipped do not count)'),
+    count: z.number().int().min(1).max(60).optional().describe("Number of lessons (dates skipped for closures or the teacher's time off do not count)"),
   })
   .refine((r) => (r.until === undefined) !== (r.count === undefined), { message: 'Give exactly one of until and count' });
 
@@ -61,14 +63,27 @@ export const createLessonBody = z.object({
   notes: notesText.optional().describe('Shared with the family (admins and teachers only)'),
   privateNotes: notesText.optional().describe('Teacher and admin only (admins and teachers only)'),
   recurrence: recurrence.optional(),
+  makeupCreditId: id.optional().describe("A make-up lesson: the student's credit to use (default: the oldest open one)"),
 });
 export type CreateLessonBody = z.infer<typeof createLessonBody>;
+
+/** A local date a series left out: a closure (`closure`, its name) or the teacher's time off (`timeOffId`, `timeOff`: its reason). */
+export const skippedDate = z.object({
+  date: z.string(),
+  closure: z.string().optional(),
+  timeOffId: z.number().int().optional(),
+  timeOff: z.string().optional(),
+});
 
 export const seriesView = z.object({
   seriesId: z.string(),
   lessons: z.array(lessonView),
-  skipped: z.array(z.object({ date: z.string(), closure: z.string() })),
+  skipped: z.array(skippedDate),
 });
+
+/** A booked lesson: for a make-up lesson, `makeupCreditId` is the credit it used. */
+export const bookedLessonView = lessonView.extend({ makeupCreditId: z.number().int().nullable().optional() });
+export type BookedLessonView = z.infer<typeof bookedLessonView>;
 
 export const checkConflictsBody = z.object({
   teacherId: id,

@@ -30,6 +30,7 @@ export const templateNames = [
   'message_received',
   'payment_due',
   'late_fee',
+  'lesson_substitute',
 ] as const;
 export type TemplateName = (typeof templateNames)[number];
 

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import rrule from 'rrule';
 import { closureOn, localInstant, parseLocalDate } from './local-time.js';
-import type { DateRange } from './types.js';
+import type { DateRange, Interval } from './types.js';
 
 const { RRule } = rrule;
 
@@ -21,13 +21,34 @@ export interface SeriesSpec {
   /** Last local date (inclusive) a lesson may fall on, 'YYYY-MM-DD'. */
   until?: string | undefined;
   closures: readonly DateRange[];
+  /** The teacher's time off: a lesson that would overlap one is skipped like a closure date. Default none. */
+  timeOff?: readonly TimeOffSpan[] | undefined;
+  /** Lesson length, minutes, for the time-off overlap. Default 30. */
+  durationMinutes?: number | undefined;
+}
+
+/** A teacher's time off as the series sees it: [start, end) epoch ms. */
+export interface TimeOffSpan extends Interval {
+  id: number;
+  reason: string | null;
+}
+
+/**
+ * A local date dropped from a series: a closure (`closure`: its name) or the teacher's time off
+ * (`timeOffId`, and `timeOff`: its reason, or "time off").
+ */
+export interface SkippedDate {
+  date: string;
+  closure?: string;
+  timeOffId?: number;
+  timeOff?: string;
 }
 
 export interface SeriesExpansion {
   /** Lesson starts (epoch ms), each at the first lesson's local wall-clock time. */
   occurrences: number[];
-  /** Local dates dropped because the school is closed. */
-  skipped: { date: string; closure: string }[];
+  /** Local dates dropped because the school is closed or the teacher is away. */
+  skipped: SkippedDate[];
 }
 
 const weekdays = [RRule.MO, RRule.TU, RRule.WE, RRule.TH, RRule.FR, RRule.SA, RRule.SU] as const;
@@ -38,7 +59,8 @@ const weekdays = [RRule.MO, RRule.TU, RRule.WE, RRule.TH, RRule.FR, RRule.SA, RR
  * school's zone with luxon, so a 16:00 series stays at 16:00 local across DST changes while its
  * UTC offset changes. Monthly means the same weekday of the same week of the month (the 2nd
  * Tuesday; a 5th weekday becomes the last one), so it stays inside weekly hours. Dates on
- * closures are skipped and reported; `count` counts lessons, not skipped dates.
+ * closures, and lessons that would overlap the teacher's time off, are skipped and reported;
+ * `count` counts lessons, not skipped dates.
  */
 export function expandSeries(spec: SeriesSpec): SeriesExpansion {
   if (spec.count === undefined && spec.until === undefined) throw new Error('expandSeries: count or until is required');
@@ -65,9 +87,13 @@ export function expandSeries(spec: SeriesSpec): SeriesExpansion {
     const closure = closureOn(date, spec.closures);
     if (closure) {
       result.skipped.push({ date, closure: closure.name ?? `${closure.startsOn}–${closure.endsOn}` });
-    } else {
-      result.occurrences.push(localInstant(parseLocalDate(date), minuteOfDay, spec.zone));
+      return true;
     }
+    const start = localInstant(parseLocalDate(date), minuteOfDay, spec.zone);
+    const end = start + (spec.durationMinutes ?? 30) * 60_000;
+    const away = spec.timeOff?.find((off) => off.start < end && start < off.end);
+    if (away) result.skipped.push({ date, timeOffId: away.id, timeOff: away.reason ?? 'time off' });
+    else result.occurrences.push(start);
     return true;
   });
   return result;

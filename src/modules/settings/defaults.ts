@@ -30,6 +30,7 @@ export function defaultSettings(options: { timezone: string; email?: string }): 
     timezone: options.timezone,
     paymentReminderDays: 3,
     lateFee: { enabled: false, amountCents: 1500, graceDays: 7 },
+    makeupCreditExpiryDays: 90,
   };
 }
 

@@ -59,6 +59,7 @@ export const settingSchemas: { [K in SettingKey]: z.ZodType<KnownSettings[K]> } 
   timezone: timeZone,
   paymentReminderDays: z.number().int().min(0).max(30),
   lateFee: z.object({ enabled: z.boolean(), amountCents: z.number().int().min(1).max(50_000), graceDays: z.number().int().min(0).max(90) }),
+  makeupCreditExpiryDays: z.number().int().min(1).max(730),
 };
 
 export const settingKeys = Object.keys(settingSchemas) as SettingKey[];

@@ -60,5 +60,7 @@ export interface KnownSettings {
   paymentReminderDays: number;
   /** The late-fee policy (off by default). */
   lateFee: LateFeeSetting;
+  /** A make-up credit can be used until this many days after it was granted (local days, inclusive). */
+  makeupCreditExpiryDays: number;
 }
 export type SettingKey = keyof KnownSettings;

@@ -12,7 +12,7 @@ import { replaceWeeklyHours } from './hours.js';
 import { detailOf, listTeachers } from './queries.js';
 import * as s from './schemas.js';
 import { createTeacher, patchTeacher } from './service.js';
-import { addTimeOff, removeTimeOff } from './time-off.js';
+import { removeTimeOff } from './time-off.js';
 import { issuePasswordLink } from '../auth/service.js';
 import { sqlExecutorOf } from '../../db/orm-sql.js';
 
@@ -162,17 +162,7 @@ export const teacherRoutes =
       },
     );
 
-    app.post(
-      '/api/v1/teachers/:id/time-off',
-      { config: staff, schema: { tags, security, summary: 'Add time off', params: idParams, body: s.timeOffBody, response: { 201: s.createdTimeOff, ...errors } } },
-      async (request, reply) => {
-        const created = await run(request, async (tx, caller) => {
-          await requireAdminOrSelf(tx, caller, request.params.id);
-          return addTimeOff(tx, actorOf(request), request.params.id, request.body);
-        });
-        return reply.status(201).send(created);
-      },
-    );
+    // POST /teachers/{id}/time-off acts on the lessons it covers: the disruptions module serves it.
 
     app.delete(
       '/api/v1/teachers/:id/time-off/:timeOffId',

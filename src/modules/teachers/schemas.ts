@@ -86,10 +86,6 @@ export const timeOffBody = z.object({
   reason: z.string().trim().max(500).nullable().optional(),
 });
 export const timeOff = z.object({ id: z.number().int(), teacherId: z.number().int(), startsAt: z.string(), endsAt: z.string(), reason: z.string().nullable() });
-export const createdTimeOff = timeOff.extend({
-  /** Scheduled lessons inside the time off, for the admin to move. */
-  affectedLessons: z.array(z.object({ id: z.number().int(), studentId: z.number().int(), scheduledAt: z.string() })),
-});
 
 export const teacherDetail = teacherSummary.extend({ timezone: z.string(), weeklyHours: z.array(weeklyBlock), upcomingTimeOff: z.array(timeOff) });
 export type TeacherDetail = z.infer<typeof teacherDetail>;

@@ -1,41 +1,68 @@
 import { and, asc, eq, gt, lt } from 'drizzle-orm';
 import type { Orm } from '../../db/client.js';
-import { lessons } from '../../db/schema/lessons.js';
-import { teacherTimeOff } from '../../db/schema/teachers.js';
-import { notFound, validationFailed } from '../../http/errors.js';
+import { teacherTimeOff, teachers } from '../../db/schema/teachers.js';
+import { conflict, notFound, validationFailed } from '../../http/errors.js';
 import { recordAudit, type AuditActor } from '../audit/record.js';
 import { toIso } from '../records/common.js';
 import type { z } from 'zod';
-import type { createdTimeOff, timeOffBody } from './schemas.js';
+import type { timeOff, timeOffBody } from './schemas.js';
 import { sqlExecutorOf } from '../../db/orm-sql.js';
 
 const MAX_DAYS = 366;
 type Row = typeof teacherTimeOff.$inferSelect;
-const view = (r: Row) => ({ id: r.id, teacherId: r.teacherId, startsAt: toIso(r.startsAt), endsAt: toIso(r.endsAt), reason: r.reason });
+export type TimeOffView = z.infer<typeof timeOff>;
+const view = (r: Row): TimeOffView => ({ id: r.id, teacherId: r.teacherId, startsAt: toIso(r.startsAt), endsAt: toIso(r.endsAt), reason: r.reason });
+
+/** A checked time-off range, epoch ms. */
+export interface TimeOffRange {
+  startsAt: number;
+  endsAt: number;
+}
 
 /**
- * Adds time off (an absolute range, e.g. a trip or sick days). It must end after it starts, end in
- * the future and last at most a year. The answer lists the scheduled lessons it covers, which the
- * admin then moves (scheduling never books new ones inside it).
+ * The range of new time off (an absolute range, e.g. a trip or sick days): it must end after it
+ * starts, end after `now` and last at most a year (400 naming the field).
  */
-export async function addTimeOff(tx: Orm, actor: AuditActor, teacherId: number, body: z.infer<typeof timeOffBody>): Promise<z.infer<typeof createdTimeOff>> {
-  const startsAt = new Date(body.startsAt);
-  const endsAt = new Date(body.endsAt);
-  if (endsAt <= startsAt) throw validationFailed([{ field: 'body.endsAt', message: `must be after startsAt (${startsAt.toISOString()})` }]);
-  if (endsAt.getTime() <= Date.now()) throw validationFailed([{ field: 'body.endsAt', message: 'must be in the future' }]);
-  if (endsAt.getTime() - startsAt.getTime() > MAX_DAYS * 86_400_000) throw validationFailed([{ field: 'body.endsAt', message: `time off lasts at most ${MAX_DAYS} days` }]);
+export function checkTimeOffRange(body: Pick<z.infer<typeof timeOffBody>, 'startsAt' | 'endsAt'>, now: number): TimeOffRange {
+  const startsAt = Date.parse(body.startsAt);
+  const endsAt = Date.parse(body.endsAt);
+  if (endsAt <= startsAt) throw validationFailed([{ field: 'body.endsAt', message: `must be after startsAt (${new Date(startsAt).toISOString()})` }]);
+  if (endsAt <= now) throw validationFailed([{ field: 'body.endsAt', message: 'must be in the future' }]);
+  if (endsAt - startsAt > MAX_DAYS * 86_400_000) throw validationFailed([{ field: 'body.endsAt', message: `time off lasts at most ${MAX_DAYS} days` }]);
+  return { startsAt, endsAt };
+}
+
+/**
+ * Adds time off to teacher `teacherId` inside `tx` (the caller's transaction, row-level security
+ * applies), audited. Time off overlapping another of the same teacher is refused (409 naming
+ * body.startsAt and the other one); the teacher's row is locked first, so two requests racing
+ * cannot both pass the check. Scheduling never books lessons inside time off; what happens to the
+ * lessons already there is the caller's business (see the disruptions module).
+ */
+export async function addTimeOff(tx: Orm, actor: AuditActor, teacherId: number, body: z.infer<typeof timeOffBody>, now: number): Promise<TimeOffView> {
+  const range = checkTimeOffRange(body, now);
+  const startsAt = new Date(range.startsAt);
+  const endsAt = new Date(range.endsAt);
+  await tx.select({ id: teachers.id }).from(teachers).where(eq(teachers.id, teacherId)).for('update');
+  const [overlap] = await tx
+    .select()
+    .from(teacherTimeOff)
+    .where(and(eq(teacherTimeOff.teacherId, teacherId), lt(teacherTimeOff.startsAt, endsAt), gt(teacherTimeOff.endsAt, startsAt)))
+    .orderBy(asc(teacherTimeOff.startsAt))
+    .limit(1);
+  if (overlap) {
+    const other = view(overlap);
+    throw conflict(`Teacher ${teacherId} already has time off from ${other.startsAt} to ${other.endsAt} (id ${other.id}) overlapping these dates`, [
+      { field: 'body.startsAt', message: `overlaps time off ${other.id}`, timeOff: other },
+    ]);
+  }
   const [row] = await tx
     .insert(teacherTimeOff)
     .values({ teacherId, startsAt, endsAt, reason: body.reason ?? null })
     .returning();
   const after = view(row!);
   await recordAudit(sqlExecutorOf(tx), actor, { action: 'create', entity: 'teacher_time_off', entityId: after.id, after });
-  const affected = await tx
-    .select({ id: lessons.id, studentId: lessons.studentId, scheduledAt: lessons.scheduledAt })
-    .from(lessons)
-    .where(and(eq(lessons.teacherId, teacherId), eq(lessons.status, 'scheduled'), lt(lessons.scheduledAt, endsAt), gt(lessons.endsAt, startsAt)))
-    .orderBy(asc(lessons.scheduledAt));
-  return { ...after, affectedLessons: affected.map((l) => ({ ...l, scheduledAt: toIso(l.scheduledAt) })) };
+  return after;
 }
 
 export async function removeTimeOff(tx: Orm, actor: AuditActor, teacherId: number, timeOffId: number): Promise<void> {

@@ -22,7 +22,11 @@ export function confirmationMessage(result: BookedResult, people: Pick<People, '
   const first = result.lessons[0];
   const last = result.lessons[result.lessons.length - 1];
   if (!first || !last) return `No lesson of the series was booked.`;
-  const skipped = result.skipped.length ? ` Not on ${result.skipped.map((s) => `${s.date} (${s.closure})`).join(', ')}: the school is closed.` : '';
+  const notOn = (dates: typeof result.skipped, why: string): string =>
+    dates.length ? ` Not on ${dates.map((s) => `${s.date} (${s.closure ?? s.timeOff})`).join(', ')}: ${why}.` : '';
+  const closed = result.skipped.filter((s) => s.closure !== undefined);
+  const away = result.skipped.filter((s) => s.closure === undefined);
+  const skipped = notOn(closed, 'the school is closed') + notOn(away, 'the teacher is away');
   return (
     `${result.lessons.length} ${frequency ?? 'recurring'} lessons of ${people.studentName} with ${people.teacherName} are booked, ` +
     `${localOf(first.scheduledAt)} to ${localOf(last.scheduledAt)}, ${first.durationMinutes} minutes each.${skipped}`

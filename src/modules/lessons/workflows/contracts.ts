@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { roles } from '../../auth/access.js';
 import { AppError, errorCodes } from '../../../http/errors.js';
-import { conflictView, createLessonBody, lessonView, slot } from '../schemas.js';
+import { bookedLessonView, conflictView, createLessonBody, lessonView, skippedDate, slot } from '../schemas.js';
 
 /** Name of the workflow in the registry. */
 export const LESSON_SCHEDULE_WORKFLOW = 'lesson_schedule';
@@ -56,7 +56,7 @@ export async function refusalOr<T>(work: () => Promise<T>): Promise<{ value: T }
   }
 }
 
-const skipped = z.array(z.object({ date: z.string(), closure: z.string() }));
+const skipped = z.array(skippedDate);
 
 /** check_availability: the caller's scheduling rules and the lesson starts (epoch ms), or why not. */
 export const availabilityOutput = z.discriminatedUnion('status', [
@@ -79,7 +79,7 @@ export type ConflictsOutput = z.infer<typeof conflictsOutput>;
 
 /** What bookLessons booked (CreateResult as JSON). */
 export const bookedResult = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('lesson'), lesson: lessonView }),
+  z.object({ kind: z.literal('lesson'), lesson: bookedLessonView }),
   z.object({ kind: z.literal('series'), seriesId: z.string(), lessons: z.array(lessonView), skipped }),
 ]);
 export type BookedResult = z.infer<typeof bookedResult>;

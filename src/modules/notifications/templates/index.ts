@@ -8,6 +8,7 @@ import { messageReceived } from './messages.js';
 import { lessonCancellation, lessonConfirmation, lessonReminder } from './lessons.js';
 import { paymentFailed, paymentReceipt } from './payments.js';
 import { adminAlert, directMessage, parentWelcome, passwordReset, setPassword, teacherNewStudent } from './people.js';
+import { lessonSubstitute } from './substitute.js';
 
 export const templateSources: Readonly<Record<TemplateName, TemplateSource>> = {
   parent_welcome: parentWelcome,
@@ -28,4 +29,5 @@ export const templateSources: Readonly<Record<TemplateName, TemplateSource>> = {
   message_received: messageReceived,
   payment_due: paymentDue,
   late_fee: lateFee,
+  lesson_substitute: lessonSubstitute,
 };
