@@ -208,6 +208,16 @@ describe('access matrix: every registered route × six callers', () => {
         ),
         owners: ['admin', 'teacherA'],
       })),
+    conversationId: () =>
+      once('conversation', async () => {
+        const id = await insertId(`INSERT INTO conversations (subject, parent_id, with_school, started_by) VALUES ('Matrix question', $1, true, $1) RETURNING id`, [f.parentA.id]);
+        await insertId(`INSERT INTO conversation_messages (conversation_id, author_id, author_role, body) VALUES ($1, $2, 'parent', $3) RETURNING id`, [
+          Number(id),
+          f.parentA.id,
+          f.familyAMarkers[0],
+        ]);
+        return { value: id, owners: ['admin', 'parentA'] };
+      }),
     parentId: async () => ({ value: String(f.parentA.id), owners: ['admin', 'parentA'] }),
     studentId: async () => ({ value: String(f.childA), owners: ['admin', 'parentA', 'teacherA'] }),
     teacherId: async () => ({ value: String(f.teacherA.teacherId), owners: ['admin', 'teacherA'] }),
