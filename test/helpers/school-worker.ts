@@ -51,5 +51,7 @@ export type SchoolWorker = ScriptProcess;
 
 /** Starts a worker with `env` over this process's environment (set DATABASE_URL, JWT_SECRET …). */
 export function startSchoolWorker(env: Record<string, string>): SchoolWorker {
-  return spawnScript('src/main.ts', ['worker'], { ...process.env, LOG_LEVEL: 'info', LOG_FORMAT: 'json', REDIS_URL: '', ...env }, /worker started/);
+  // A worker signs the links its mails carry, so it needs the JWT secret the API shares (the tests' own by default).
+  const jwt = { JWT_SECRET: 'test-secret-test-secret-test-secret-0123456789' };
+  return spawnScript('src/main.ts', ['worker'], { ...process.env, LOG_LEVEL: 'info', LOG_FORMAT: 'json', REDIS_URL: '', ...jwt, ...env }, /worker started/);
 }

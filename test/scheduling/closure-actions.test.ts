@@ -4,7 +4,7 @@
  * (America/Halifax) across the November 2027 change (ADT −03:00 until Nov 7, AST −04:00 after).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDisruptedSchool, type DisruptedSchool } from './disruption-fixture.js';
+import { createDisruptedSchool, type DisruptedSchool, SCHOOL_NAME } from './disruption-fixture.js';
 import { call, fieldsOf, type TestUser } from './helpers.js';
 
 let s: DisruptedSchool;
@@ -53,7 +53,13 @@ describe('POST /api/v1/closures', () => {
     expect(credits.status).toBe(200);
     expect(credits.body.data.map((c: { id: number }) => c.id).sort()).toEqual(hit.map((l) => l.makeupCreditId).sort());
     expect(credits.body.data.map((c: { sourceLessonId: number }) => c.sourceLessonId)).toEqual([first, afterChange, lastDay]);
-  });
+
+    // The family and the teacher are told of each cancelled lesson, in the school's name, with its local time.
+    const parentMail = await s.sink.waitFor((m) => m.to.includes(s.parent.email) && m.subject.startsWith('Lesson cancelled') && m.text.includes('4:00'));
+    expect(parentMail.text).toContain(SCHOOL_NAME);
+    expect(parentMail.text).toContain('Long weekend');
+    await s.sink.waitFor((m) => m.to.includes(teacher.email) && m.subject.startsWith('Lesson cancelled') && m.text.includes('4:00'));
+  }, 60_000);
 
   it('without cancelLessons only lists the lessons; a closure that hits none is created either way', async () => {
     const lesson = await book('2027-12-01T10:00:00-04:00');

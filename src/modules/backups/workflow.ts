@@ -2,12 +2,13 @@
  * The `database-backup` workflow (daily at 03:00 in the school's zone when BACKUP_DIR is set, or
  * started by hand): makes a backup in BACKUP_DIR, verifies it by restoring it into a scratch
  * database and comparing row counts, then keeps the newest BACKUP_KEEP backups. A backup that fails
- * verification fails the run (its manifest says why) and is never counted among those kept
- * good: the prune step does not run, so older backups stay.
+ * verification fails the run (its manifest says why), alerts the office (admin_alert) and is never
+ * counted among those kept good: the prune step does not run, so older backups stay.
  */
 import path from 'node:path';
 import { z } from 'zod';
 import { defineNode, defineWorkflow, type TaskContext } from '../../engine/index.js';
+import { notifyAdmins } from '../notifications/admin-alerts.js';
 import type { SchoolServices } from '../services.js';
 import { createBackup, verifyBackup, type BackupSource } from './archive.js';
 import { pruneBackups } from './prune.js';
@@ -50,7 +51,9 @@ export function buildDatabaseBackupWorkflow(services: SchoolServices) {
       const result = await verifyBackup(made.path, url);
       if (!result.ok) {
         const detail = result.error ?? result.mismatches.map((m) => `${m.table}: ${m.expected} in the database, ${m.actual} in the backup`).join('; ');
-        throw new Error(`backup ${made.path} failed verification: ${detail}`);
+        const message = `The backup ${made.path} failed verification: ${detail}. Older backups were kept.`;
+        await notifyAdmins(services, { title: 'A database backup failed verification', message }, `${ctx.idempotencyKey}:alert`);
+        throw new Error(message);
       }
       return { ok: true };
     },

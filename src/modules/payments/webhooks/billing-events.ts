@@ -8,7 +8,8 @@ import type { GatewayEvent } from '../gateway/types.js';
 import { recordAudit } from '../../audit/record.js';
 import { parentOfCustomer } from '../customers.js';
 import { afterInvoiceRecorded } from '../invoice-receipts.js';
-import { notifyAdmins, notifyUser } from '../notify.js';
+import { notifyAdmins } from '../../notifications/admin-alerts.js';
+import { notifyUser } from '../notify.js';
 import { webhookActor } from '../rules.js';
 import { bool, list, metadataOf, num, obj, ref, str, unixDate, type Json } from './fields.js';
 

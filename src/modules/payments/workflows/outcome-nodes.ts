@@ -7,7 +7,8 @@
 import { z } from 'zod';
 import { defineNode, defineRouter, PermanentError } from '../../../engine/index.js';
 import type { SchoolServices } from '../../services.js';
-import { notifyAdmins, notifyUser } from '../notify.js';
+import { notifyAdmins } from '../../notifications/admin-alerts.js';
+import { notifyUser } from '../notify.js';
 import { recordPaymentFailed } from '../record-failure.js';
 import { receiptNumberOf, recordPaymentSucceeded } from '../record-success.js';
 import { formatCents, workflowActor } from '../rules.js';

@@ -23,7 +23,7 @@ import { recordAudit } from '../../audit/record.js';
 import { sendNotification } from '../../notifications/send.js';
 import { schoolSettings } from '../../settings/reader.js';
 import { GatewayRequestError } from '../gateway/types.js';
-import { notifyAdmins } from '../notify.js';
+import { notifyAdmins } from '../../notifications/admin-alerts.js';
 import { formatCents, MAX_PAYMENT_CENTS, workflowActor } from '../rules.js';
 import { periodEndAfter, quotePeriod, savePeriodQuote } from '../subscription-periods.js';
 import type { BillingInterval } from '../values.js';
