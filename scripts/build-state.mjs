@@ -15,7 +15,16 @@ export const distDir = path.join(root, 'dist');
 export const buildInfoFile = path.join(distDir, 'build-info.json');
 
 /** Inputs of the build besides src/ (the build's own code and settings). */
-const buildInputs = ['scripts/build.mjs', 'scripts/build-state.mjs', 'scripts/pglite-image.ts', 'tsconfig.json', 'package.json'];
+const buildInputs = [
+  'scripts/build.mjs',
+  'scripts/build-state.mjs',
+  'scripts/build-web.mjs',
+  'scripts/pglite-image.ts',
+  'tsconfig.json',
+  'package.json',
+  'web/index.html',
+  'web/vite.config.ts',
+];
 
 /**
  * Every file under `dir` except tests, as paths relative to the repository.
@@ -38,7 +47,7 @@ function listSources(dir, into = []) {
  */
 export function sourceFingerprint() {
   const hash = createHash('sha256');
-  for (const file of [...listSources(srcDir), ...buildInputs].sort()) {
+  for (const file of [...listSources(srcDir), ...listSources(path.join(root, 'web', 'src')), ...buildInputs].sort()) {
     let stamp = 'missing';
     try {
       const stat = statSync(path.join(root, file));

@@ -3,7 +3,7 @@
 /**
  * `npm run build` (also run by `npm install` and, when the sources changed, by `npm start`):
  * bundles src/main.ts with esbuild into dist/ (dependencies stay in node_modules), copies the SQL
- * migrations to dist/migrations, and makes dist/pglite-migrated/, the migrated database an empty
+ * migrations to dist/migrations, builds the web app into dist/web (scripts/build-web.mjs), and makes dist/pglite-migrated/, the migrated database an empty
  * embedded DATA_DIR starts as a copy of. `--no-image` skips the image (one whose key no longer
  * matches is then not used at start).
  */
@@ -12,6 +12,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { buildInfoFile, distDir, haveSources, root, sourceFingerprint, srcDir } from './build-state.mjs';
+import { buildWeb } from './build-web.mjs';
 
 /** How long bundle files of an earlier build are kept (a process may be starting from them). */
 const STALE_OUTPUT_MS = 60 * 60 * 1000;
@@ -97,6 +98,7 @@ export async function build(options = {}) {
   await bundle();
   copyMigrations();
   log(`built dist/ in ${Math.round(performance.now() - started)} ms`);
+  await buildWeb({ log });
   if (image) {
     const imageStarted = performance.now();
     const entry = pathToFileURL(path.join(distDir, 'pglite-image.js')).href;

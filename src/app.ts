@@ -15,6 +15,7 @@ import { installSecurityHeaders } from './http/security-headers.js';
 import { installErrorHandling } from './http/error-handler.js';
 import { installNulByteGuard } from './http/nul-bytes.js';
 import { installSchoolZone } from './http/school-zone.js';
+import { webAppRoutes } from './http/web-app.js';
 import { protocolErrorOptions, refuseWhileClosing } from './http/protocol-errors.js';
 import { AppError } from './http/errors.js';
 import { generateRequestId } from './http/request-id.js';
@@ -64,6 +65,8 @@ export interface AppDeps {
    * process's owner adds them: `serve` passes `createMetrics()`, which collects them.
    */
   metrics?: Metrics;
+  /** The built web app (dist/web) to serve at `/`; none: the API only. `serve` passes `builtWebDir()`. */
+  webDir?: string | undefined;
   /** Overrides the logger options derived from config (tests pass `false`). */
   logger?: FastifyServerOptions['logger'];
 }
@@ -180,6 +183,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(paymentRoutes(services));
   await app.register(aiRoutes(services));
   await app.register(disruptionRoutes(services));
+  if (deps.webDir) await webAppRoutes(app, deps.webDir);
 
   return app;
 }

@@ -6,6 +6,7 @@ import { announceGeneratedAdmin, prepareDatabase, type PreparedDatabase } from '
 import { createEngine } from './engine.js';
 import { resolveJwtSecret } from './secrets.js';
 import { shutDownGracefully } from './shutdown.js';
+import { builtWebDir } from '../http/web-app.js';
 
 /**
  * `serve`: migrate, seed, start the workflow engine (with an embedded worker unless
@@ -31,7 +32,7 @@ export async function serve(config: AppConfig, started?: { jwtSecret: string; da
     onError: (error, context) => reportError(error, context),
   });
   startup.engineStarted = elapsed();
-  const app = await buildApp({ config, db: prepared.db, tokens, metrics, engine, services });
+  const app = await buildApp({ config, db: prepared.db, tokens, metrics, engine, services, webDir: builtWebDir() });
   reportError = (err, context) => app.log.error({ err, context }, 'workflow engine error');
   if (config.embeddedWorker) await engine.startWorker({ concurrency: config.workerConcurrency });
   startup.appBuilt = elapsed();

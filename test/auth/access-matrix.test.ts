@@ -85,6 +85,7 @@ const contract: Record<string, RouteAccess> = {
   'GET /api/v1/public/teachers': 'public',
   'GET /api/v1/public/timeslots': 'public',
   'GET /api/v1/public/pricing': 'public',
+  'GET /api/v1/public/school': 'public',
   'GET /api/v1/payments/reconciliation': ['admin'],
   'POST /api/v1/payments/:id/refund': ['admin'],
   'POST /api/v1/billing/:parentId/subscription': ['admin'],

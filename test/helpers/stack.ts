@@ -31,6 +31,8 @@ export async function createTestStack(
     workerConcurrency?: number;
     redisUrl?: string;
     database?: TestDatabase;
+    /** A built web app to serve at `/` (see scripts/build-web.mjs). */
+    webDir?: string;
     /** Builds the registry instead of the school's (e.g. a workflow with a fault seam). */
     registry?: (services: SchoolServices) => WorkflowRegistry;
   } = {},
@@ -42,7 +44,7 @@ export async function createTestStack(
   const engine = await createTestEngine(database, registry, options.redisUrl ? { redisUrl: options.redisUrl } : {});
   services.workflows.bind(engine);
   if (options.startWorker !== false) await engine.startWorker({ concurrency: options.workerConcurrency ?? 8 });
-  const app = await buildApp({ config, db: database.db, logger: false, tokens: testTokens, engine, services });
+  const app = await buildApp({ config, db: database.db, logger: false, tokens: testTokens, engine, services, webDir: options.webDir });
   await app.ready();
   return {
     app,

@@ -124,3 +124,15 @@ describe('the demo school through the records API', () => {
     }
   });
 });
+
+describe('GET /api/v1/public/school', () => {
+  it("answers the school's name, zone and contact from the settings, and follows a change", async () => {
+    const res = await call(t, null, 'GET', '/api/v1/public/school');
+    expect(res.status).toBe(200);
+    expect(Object.keys(res.body).sort()).toEqual(['currency', 'email', 'name', 'phone', 'timezone']);
+    const school = (await call(t, admin, 'GET', '/api/v1/settings/school')).body.value;
+    await call(t, admin, 'PUT', '/api/v1/settings/school', { value: { ...school, name: 'Maple Strings' } });
+    expect((await call(t, null, 'GET', '/api/v1/public/school')).body.name).toBe('Maple Strings');
+    await call(t, admin, 'PUT', '/api/v1/settings/school', { value: school });
+  });
+});

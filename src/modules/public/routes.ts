@@ -24,6 +24,15 @@ const publicTeacher = z.object({
   acceptingStudents: z.boolean(),
 });
 
+const schoolView = z.object({
+  name: z.string(),
+  /** IANA zone every local date and time of the school is read in. */
+  timezone: z.string(),
+  currency: z.string(),
+  email: z.string(),
+  phone: z.string(),
+});
+
 const pricing = z.object({
   currency: z.string(),
   lessons: z.array(z.object({ durationMinutes: z.number().int(), amountCents: z.number().int() })),
@@ -32,7 +41,7 @@ const pricing = z.object({
 });
 
 /**
- * GET /api/v1/public/teachers and /public/pricing: no token, rate limited per client. There is no
+ * GET /api/v1/public/school, /public/teachers and /public/pricing: no token, rate limited per client. There is no
  * caller to run as, so these read through the owner connection and select public columns only.
  */
 export const publicRoutes =
@@ -85,6 +94,18 @@ export const publicRoutes =
           };
         });
         return { data, page: request.query.page, pageSize: request.query.pageSize, total: total?.n ?? 0 };
+      },
+    );
+
+    app.get(
+      '/api/v1/public/school',
+      {
+        config: { ...access, readCache: true },
+        schema: { tags, summary: "The school's name, time zone, currency and contact (the web app's header)", response: { 200: schoolView, ...errors } },
+      },
+      async () => {
+        const { school } = await schoolSettings(db, config).fresh();
+        return { name: school.name, timezone: school.timezone, currency: school.currency, email: school.email, phone: school.phone };
       },
     );
 

@@ -1,0 +1,175 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildWeb } from '../../scripts/build-web.mjs';
+import { hashPassword } from '../../src/modules/auth/passwords.js';
+import { createUser } from '../helpers/app.js';
+import { haveChromium, launchChromium, screenshot, viewports } from '../helpers/browser.js';
+import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
+import { createTestStack, type TestStack } from '../helpers/stack.js';
+
+/**
+ * The web app in Debian's Chromium, driven by Playwright, against the real app on a port with the
+ * real worker and mail going to a local SMTP server. Every scenario runs at 375 px and 1280 px;
+ * screenshots are kept in test-artifacts/screenshots. Without Chromium the suite is skipped,
+ * except in CI (CI=true), where .ci/run installs it and a missing browser fails the run.
+ */
+const run = haveChromium || process.env.CI === 'true' ? describe : describe.skip;
+
+run('the web app in a browser', { timeout: 120_000 }, () => {
+  let stack: TestStack;
+  let sink: SmtpSink;
+  let browser: Browser;
+  let origin: string;
+  let webDir: string;
+  let counter = 0;
+
+  beforeAll(async () => {
+    webDir = mkdtempSync(path.join(tmpdir(), 'cedar-web-'));
+    await buildWeb({ outDir: webDir, log: () => undefined });
+    sink = await startSmtpSink();
+    stack = await createTestStack({ env: { SMTP_URL: sink.url, PUBLIC_APP_URL: 'http://portal.invalid' }, webDir });
+    await stack.app.listen({ host: '127.0.0.1', port: 0 });
+    origin = `http://127.0.0.1:${(stack.app.server.address() as AddressInfo).port}`;
+    browser = await launchChromium();
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+    await sink?.close();
+    if (webDir) rmSync(webDir, { recursive: true, force: true });
+  });
+
+  const sql = () => stack.database.db.sql;
+
+  /** A teacher, a child of a new parent account (mailed its set-password link) and a lesson `hoursAhead` from now. */
+  async function family(hoursAhead: number) {
+    counter += 1;
+    const admin = await createUser(stack.database.db, 'admin');
+    const teacher = await createUser(stack.database.db, 'teacher');
+    const email = `parent.${counter}.${Date.now()}@family.example`;
+    const created = await stack.app.inject({
+      method: 'POST',
+      url: '/api/v1/users',
+      headers: admin.headers,
+      payload: { email, firstName: 'Robin', lastName: `Family${counter}`, role: 'parent' },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const parentId = created.json().id as number;
+    const childName = `Juniper${counter}`;
+    const [student] = await sql().query<{ id: number }>(
+      `INSERT INTO students (parent_id, teacher_id, first_name, last_name, date_of_birth, instrument, lesson_rate_cents)
+       VALUES ($1, $2, $3, 'Family', '2015-03-04', 'piano', 4500) RETURNING id`,
+      [parentId, teacher.teacherId, childName],
+    );
+    const [lesson] = await sql().query<{ id: number }>(
+      `INSERT INTO lessons (student_id, teacher_id, scheduled_at, duration_minutes, ends_at)
+       VALUES ($1, $2, date_trunc('hour', now()) + make_interval(hours => $3), 30, date_trunc('hour', now()) + make_interval(hours => $3) + interval '30 minutes') RETURNING id`,
+      [student!.id, teacher.teacherId, hoursAhead],
+    );
+    return { email, childName, teacher, studentId: student!.id, lessonId: lesson!.id };
+  }
+
+  /** The page the e-mailed link points to, opened on this server (the link's host is PUBLIC_APP_URL). */
+  async function linkFromMail(to: string): Promise<string> {
+    const mail = await sink.waitFor((m) => m.to.includes(to) && /set-password\?token=/.test(m.text), 30_000);
+    const link = /https?:\/\/\S+\/set-password\?token=\S+/.exec(mail.text)![0];
+    const url = new URL(link);
+    return `${origin}${url.pathname}${url.search}`;
+  }
+
+  async function signIn(page: Page, email: string, password: string) {
+    await page.goto(`${origin}/sign-in`);
+    await page.getByLabel('E-mail').fill(email);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+  }
+
+  for (const viewport of viewports) {
+    it(`a parent sets a password from the e-mail, signs in, sees the child and cancels a lesson for a credit (${viewport.width} px)`, async () => {
+      const { email, childName } = await family(72);
+      const context = await browser.newContext({ viewport: { width: viewport.width, height: viewport.height } });
+      const page = await context.newPage();
+      try {
+        await page.goto(await linkFromMail(email));
+        const password = `Portal-${viewport.width}-password!`;
+        await page.getByLabel('New password').fill(password);
+        await page.getByLabel('Repeat the password').fill(password);
+        await page.getByRole('button', { name: 'Save password' }).click();
+        await expect.poll(() => page.getByRole('status').textContent()).toContain('Your password is set');
+        await screenshot(page, `parent-set-password-${viewport.name}`);
+
+        await signIn(page, email, password);
+        await page.getByRole('heading', { name: 'Hello, Robin' }).waitFor();
+        await page.getByText(childName, { exact: false }).first().waitFor();
+        await screenshot(page, `parent-home-${viewport.name}`);
+
+        await page.getByRole('button', { name: 'Cancel this lesson' }).click();
+        await page.getByRole('button', { name: /Yes, cancel the lesson/ }).click();
+        await page.getByText('A make-up credit was added.').waitFor();
+        await page.getByRole('list', { name: 'Open make-up credits' }).getByText(childName).waitFor();
+        await screenshot(page, `parent-cancelled-${viewport.name}`);
+      } finally {
+        await context.close();
+      }
+    });
+
+    it(`a teacher marks attendance (${viewport.width} px)`, async () => {
+      const { teacher, childName, lessonId } = await family(-1);
+      const password = `Teacher-${viewport.width}-password!`;
+      await sql().query('UPDATE users SET password_hash = $1 WHERE id = $2', [await hashPassword(password), teacher.id]);
+      const context = await browser.newContext({ viewport: { width: viewport.width, height: viewport.height } });
+      const page = await context.newPage();
+      try {
+        await signIn(page, teacher.email, password);
+        await page.getByRole('heading', { name: 'Your week' }).waitFor();
+        await page
+          .getByRole('group', { name: `Attendance of ${childName} Family` })
+          .getByLabel('Present')
+          .check();
+        await page.getByLabel('Notes for the family').fill('Lovely scales today.');
+        await screenshot(page, `teacher-week-${viewport.name}`);
+        await page.getByRole('button', { name: 'Save attendance' }).click();
+        await page.getByText(`Attendance saved for ${childName} Family.`).waitFor();
+        const [row] = await sql().query<{ status: string; attendance: string; notes: string }>('SELECT status, attendance, notes FROM lessons WHERE id = $1', [lessonId]);
+        expect(row).toEqual({ status: 'completed', attendance: 'present', notes: 'Lovely scales today.' });
+      } finally {
+        await context.close();
+      }
+    });
+
+    it(`the admin adds a teacher, who is mailed a set-password link (${viewport.width} px)`, async () => {
+      const password = `Admin-${viewport.width}-password!`;
+      const admin = await createUser(stack.database.db, 'admin', { passwordHash: await hashPassword(password) });
+      const context = await browser.newContext({ viewport: { width: viewport.width, height: viewport.height } });
+      const page = await context.newPage();
+      try {
+        await signIn(page, admin.email, password);
+        await page.getByRole('heading', { name: 'School office' }).waitFor();
+        const email = `new.teacher.${viewport.width}.${Date.now()}@school.example`;
+        const form = page.getByRole('region', { name: 'Add a teacher' });
+        await form.getByLabel('First name').fill('Aria');
+        await form.getByLabel('Last name').fill(`Strings${viewport.width}`);
+        await form.getByLabel('E-mail').fill(email);
+        await form.getByRole('group', { name: 'Instruments' }).getByLabel('violin').check();
+        await form.getByRole('group', { name: 'Instruments' }).getByLabel('voice').check();
+        await form.getByRole('button', { name: 'Add teacher' }).click();
+        await page.getByText('Teacher added.').waitFor();
+        await page.getByRole('list', { name: 'Teachers' }).getByText(`Aria Strings${viewport.width}`).waitFor();
+        await screenshot(page, `admin-home-${viewport.name}`);
+        await linkFromMail(email);
+
+        // Bad input: the server's message reaches the form, naming the field.
+        await form.getByLabel('E-mail').fill('not-an-email');
+        await form.getByRole('button', { name: 'Add teacher' }).click();
+        await expect.poll(() => form.getByRole('alert').textContent()).toBeTruthy();
+      } finally {
+        await context.close();
+      }
+    });
+  }
+});
