@@ -7,11 +7,18 @@ COPY package.json package-lock.json .npmrc ./
 COPY scripts/build.mjs scripts/build-state.mjs ./scripts/
 RUN npm ci --omit=dev --no-audit --no-fund
 
-FROM deps AS build
+# The build needs the development dependencies too (Vite and React build the web app).
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json .npmrc ./
+COPY scripts/build.mjs scripts/build-state.mjs scripts/build-web.mjs ./scripts/
+RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
 COPY scripts ./scripts
 COPY src ./src
-# dist/: the bundled CLI, the SQL migrations and the migrated PGlite image an empty DATA_DIR starts from.
+COPY web ./web
+# dist/: the bundled CLI, the SQL migrations, the web app (dist/web) and the migrated PGlite image
+# an empty DATA_DIR starts from.
 RUN node scripts/build.mjs
 
 FROM node:20-bookworm-slim

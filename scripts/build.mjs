@@ -12,7 +12,6 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { buildInfoFile, distDir, haveSources, root, sourceFingerprint, srcDir } from './build-state.mjs';
-import { buildWeb } from './build-web.mjs';
 
 /** How long bundle files of an earlier build are kept (a process may be starting from them). */
 const STALE_OUTPUT_MS = 60 * 60 * 1000;
@@ -85,6 +84,22 @@ function copyMigrations() {
 }
 
 /**
+ * dist/web, the web app. Vite is a development dependency: an install without them (`--omit=dev`)
+ * serves the API only, and says so.
+ * @param {(line: string) => void} log
+ */
+async function buildWebApp(log) {
+  try {
+    createRequire(import.meta.url).resolve('vite');
+  } catch {
+    log('web app not built: Vite is not installed (install the development dependencies to serve the web app)');
+    return;
+  }
+  const { buildWeb } = await import('./build-web.mjs');
+  await buildWeb({ log });
+}
+
+/**
  * Builds dist/. The fingerprint is taken before reading the sources, so an edit made during the
  * build makes the next start build again.
  * @param {{ image?: boolean, log?: (line: string) => void }} [options]
@@ -98,7 +113,7 @@ export async function build(options = {}) {
   await bundle();
   copyMigrations();
   log(`built dist/ in ${Math.round(performance.now() - started)} ms`);
-  await buildWeb({ log });
+  await buildWebApp(log);
   if (image) {
     const imageStarted = performance.now();
     const entry = pathToFileURL(path.join(distDir, 'pglite-image.js')).href;

@@ -3,6 +3,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
+import { AppError } from './errors.js';
+
+const ASSET_NAME = /^[\w-]+(\.[\w-]+)*\.(js|css|svg|png|woff2|ico|json|txt)$/;
 
 /** Paths of the web app's pages: each answers index.html and the app routes in the browser. */
 const PAGE_PATHS = ['/', '/sign-in', '/set-password', '/reset-password', '/app', '/app/*'];
@@ -29,7 +32,10 @@ export async function webAppRoutes(app: FastifyInstance, dir: string): Promise<v
       reply.sendFile('index.html', { maxAge: 0, immutable: false, cacheControl: false }).header('cache-control', 'no-cache'),
     );
   }
-  app.get<{ Params: { '*': string } }>('/assets/*', { config: { access: 'public' }, schema: { hide: true } }, (request, reply) =>
-    reply.sendFile(path.posix.join('assets', request.params['*']), { maxAge: '365d', immutable: true }),
-  );
+  app.get<{ Params: { '*': string } }>('/assets/*', { config: { access: 'public' }, schema: { hide: true } }, (request, reply) => {
+    // The build writes flat, content-hashed names: anything else (a folder, `..`) is not one of them.
+    const name = request.params['*'];
+    if (!ASSET_NAME.test(name)) throw new AppError('not_found', 'No such file');
+    return reply.sendFile(`assets/${name}`, { maxAge: '365d', immutable: true });
+  });
 }
