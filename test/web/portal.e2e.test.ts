@@ -142,7 +142,7 @@ run('the web app in a browser', { timeout: 120_000 }, () => {
       }
     });
 
-    it(`the admin adds a teacher, who is mailed a set-password link (${viewport.width} px)`, async () => {
+    it(`the admin adds a teacher, enrols a family and sees the payment (${viewport.width} px)`, async () => {
       const password = `Admin-${viewport.width}-password!`;
       const admin = await createUser(stack.database.db, 'admin', { passwordHash: await hashPassword(password) });
       const context = await browser.newContext({ viewport: { width: viewport.width, height: viewport.height } });
@@ -167,6 +167,33 @@ run('the web app in a browser', { timeout: 120_000 }, () => {
         await form.getByLabel('E-mail').fill('not-an-email');
         await form.getByRole('button', { name: 'Add teacher' }).click();
         await expect.poll(() => form.getByRole('alert').textContent()).toBeTruthy();
+
+        // The new teacher teaches violin on weekdays: the family is enrolled with them.
+        const [teacher] = await sql().query<{ id: number }>('SELECT t.id FROM teachers t JOIN users u ON u.id = t.user_id WHERE u.email = $1', [email]);
+        const hours = [1, 2, 3, 4, 5, 6].map((weekday) => ({ weekday, start: '09:00', end: '20:00' }));
+        const put = await stack.app.inject({ method: 'PUT', url: `/api/v1/teachers/${teacher!.id}/availability`, headers: admin.headers, payload: { weeklyHours: hours } });
+        expect(put.statusCode, put.body).toBe(200);
+
+        await page.getByRole('link', { name: 'Enrol a family' }).click();
+        await page.getByLabel("Student's first name").fill('Oona');
+        await page.getByLabel("Student's last name").fill(`Violins${viewport.width}`);
+        await page.getByLabel("Student's date of birth").fill('2016-05-04');
+        await page.getByLabel('Instrument').selectOption('violin');
+        await page.getByLabel("Parent's first name").fill('Pat');
+        await page.getByLabel("Parent's last name").fill(`Violins${viewport.width}`);
+        await page.getByLabel("Parent's e-mail").fill(`pat.${viewport.width}.${Date.now()}@family.example`);
+        await page.getByLabel("Parent's phone").fill('9025550123');
+        await page.getByRole('button', { name: 'Enrol' }).click();
+        await expect.poll(() => page.getByRole('alert').first().textContent()).toContain('agreedToTerms');
+        await page.getByLabel("The family accepts the school's terms").check();
+        await page.getByRole('button', { name: 'Enrol' }).click();
+        await page.getByText('Enrollment completed.', { exact: false }).waitFor({ timeout: 60_000 });
+        await page.getByRole('button', { name: /Charge the first lesson/ }).click();
+        await page.getByText(/Payment succeeded/).waitFor({ timeout: 60_000 });
+        await screenshot(page, `admin-enrolled-${viewport.name}`);
+
+        await page.getByRole('link', { name: 'Office' }).click();
+        await page.getByRole('region', { name: 'Recent payments' }).getByText('succeeded').first().waitFor();
       } finally {
         await context.close();
       }

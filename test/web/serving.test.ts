@@ -20,14 +20,17 @@ afterAll(async () => {
 });
 
 describe('the web app, served by the API process', () => {
-  it.each(['/', '/sign-in', '/set-password?token=abc', '/reset-password', '/reset-password?token=abc', '/app', '/app/lessons/12'])('%s answers the app page, never cached', async (url) => {
-    const res = await t.app.inject({ url });
-    expect(res.statusCode).toBe(200);
-    expect(res.headers['content-type']).toMatch(/^text\/html/);
-    expect(res.headers['cache-control']).toBe('no-cache');
-    expect(res.body).toContain('<div id="root"></div>');
-    expect(res.headers['content-security-policy']).toContain("script-src 'self'");
-  });
+  it.each(['/', '/sign-in', '/set-password?token=abc', '/reset-password', '/reset-password?token=abc', '/app', '/app/lessons/12'])(
+    '%s answers the app page, never cached',
+    async (url) => {
+      const res = await t.app.inject({ url });
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-type']).toMatch(/^text\/html/);
+      expect(res.headers['cache-control']).toBe('no-cache');
+      expect(res.body).toContain('<div id="root"></div>');
+      expect(res.headers['content-security-policy']).toContain("script-src 'self'");
+    },
+  );
 
   it('sends assets brotli- or gzip-compressed when accepted, cached for a year', async () => {
     const script = /src="\/(assets\/[^"]+\.js)"/.exec(readFileSync(path.join(webDir, 'index.html'), 'utf8'))![1]!;

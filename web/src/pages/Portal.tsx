@@ -5,6 +5,7 @@ import { useMe, useSchool } from '../auth/hooks';
 import { session } from '../auth/session';
 import { ErrorNotice, Loading } from '../ui/components';
 import { AdminHome } from './admin/AdminHome';
+import { Enrol } from './admin/Enrol';
 import { ParentHome } from './parent/ParentHome';
 import { TeacherWeek } from './teacher/TeacherWeek';
 
@@ -37,6 +38,12 @@ export default function Portal() {
         <Link className="school" href="/">
           {school?.name ?? 'Cedar Heights'}
         </Link>
+        {user.role === 'admin' && (
+          <nav aria-label="Office">
+            <Link href="/">Office</Link>
+            <Link href="/enrol">Enrol a family</Link>
+          </nav>
+        )}
         <nav aria-label="Account">
           <span>
             {user.firstName} {user.lastName}
@@ -48,6 +55,7 @@ export default function Portal() {
       </header>
       <main id="content">
         <Switch>
+          {user.role === 'admin' && <Route path="/enrol" component={Enrol} />}
           <Route path="/">
             {user.role === 'parent' && <ParentHome me={user} />}
             {user.role === 'teacher' && <TeacherWeek me={user} />}
