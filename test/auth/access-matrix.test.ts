@@ -196,7 +196,9 @@ describe('access matrix: every registered route × six callers', () => {
     // An approved payroll run paying teacher A for family A's lesson: teacher B sees nothing of it.
     'payroll/runs': () =>
       once('payrollRun', async () => {
-        const id = await insertId(`INSERT INTO payroll_runs (period_from, period_to, status, policy, approved_at) VALUES ('2030-01-01', '2030-01-31', 'approved', '{}', now()) RETURNING id`);
+        const id = await insertId(
+          `INSERT INTO payroll_runs (period_from, period_to, status, policy, approved_at) VALUES ('2030-01-01', '2030-01-31', 'approved', '{}', now()) RETURNING id`,
+        );
         await sql(
           `INSERT INTO payroll_lines (run_id, lesson_id, teacher_id, lesson_teacher_id, scheduled_at, lesson_date, minutes, rate_per_hour_cents, pay_percent, amount_cents, reason, settled)
            VALUES ($1, $2, $3, $3, now(), '2030-01-15', 30, 6000, 100, 3000, 'taught', true)`,
