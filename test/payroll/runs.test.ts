@@ -218,4 +218,13 @@ describe('payroll runs over a hand-built school', () => {
     expect(rows.filter((r) => r.entity_id === String(runId)).map((r) => r.action)).toEqual(['create', 'adjust', 'approve', 'paid']);
     expect(rows.map((r) => r.action)).toEqual(['create', 'adjust', 'approve', 'paid', 'create', 'recalculate', 'recalculate', 'delete']);
   });
+
+  it('approves one of two overlapping drafts approved at once; the other answers 409', async () => {
+    const a = await s.call(s.admin, 'POST', '/api/v1/payroll/runs', { from: '2025-12-01', to: '2025-12-31' });
+    const b = await s.call(s.admin, 'POST', '/api/v1/payroll/runs', { from: '2025-12-15', to: '2026-01-15' });
+    expect([a.status, b.status]).toEqual([201, 201]);
+    const answers = await Promise.all([a, b].map((run) => s.call(s.admin, 'POST', `/api/v1/payroll/runs/${run.body.id}/approve`)));
+    expect(answers.map((r) => r.status).sort()).toEqual([200, 409]);
+    expect(answers.find((r) => r.status === 409)!.body.error.details.overlappingRuns).toHaveLength(1);
+  });
 });
