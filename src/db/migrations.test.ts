@@ -61,7 +61,7 @@ const expectedTables = [
 /**
  * Tables without a Drizzle definition: the payments module reads and writes them with SQL only
  * (its allowed values are checked against the database in src/modules/payments/values.test.ts),
- * and so does the AI layer (ai_calls, src/ai/calls.ts).
+ * and so does the AI layer (ai_calls, src/ai/calls.ts) and payroll (src/modules/payroll/).
  */
 const sqlOnlyTables = [
   'ai_calls',
