@@ -32,6 +32,9 @@ const expectedTables = [
   'password_reset_tokens',
   'payment_attempts',
   'payments',
+  'payroll_adjustments',
+  'payroll_lines',
+  'payroll_runs',
   'refresh_tokens',
   'saved_payment_methods',
   'semesters',
@@ -43,6 +46,7 @@ const expectedTables = [
   'subscription_period_lessons',
   'subscription_periods',
   'teacher_availability',
+  'teacher_pay_rates',
   'teacher_time_off',
   'teachers',
   'users',
@@ -57,7 +61,7 @@ const expectedTables = [
 /**
  * Tables without a Drizzle definition: the payments module reads and writes them with SQL only
  * (its allowed values are checked against the database in src/modules/payments/values.test.ts),
- * and so does the AI layer (ai_calls, src/ai/calls.ts).
+ * and so does the AI layer (ai_calls, src/ai/calls.ts) and payroll (src/modules/payroll/).
  */
 const sqlOnlyTables = [
   'ai_calls',
@@ -73,12 +77,16 @@ const sqlOnlyTables = [
   'lesson_subscriptions',
   'payment_attempts',
   'payments',
+  'payroll_adjustments',
+  'payroll_lines',
+  'payroll_runs',
   'saved_payment_methods',
   'sim_gateway_events',
   'sim_gateway_idempotency',
   'sim_gateway_objects',
   'subscription_period_lessons',
   'subscription_periods',
+  'teacher_pay_rates',
   'webhook_events',
 ];
 const drizzleTables = Object.values(schema as Record<string, unknown>).filter((value): value is PgTable => is(value, PgTable));
@@ -127,6 +135,9 @@ describe('migrations', () => {
       'password_reset_tokens',
       'payment_attempts',
       'payments',
+      'payroll_adjustments',
+      'payroll_lines',
+      'payroll_runs',
       'refresh_tokens',
       'saved_payment_methods',
       'sim_gateway_events',
@@ -134,6 +145,7 @@ describe('migrations', () => {
       'sim_gateway_objects',
       'subscription_period_lessons',
       'subscription_periods',
+      'teacher_pay_rates',
       'webhook_events',
       'workflow_runs',
       'workflow_signals',

@@ -93,6 +93,8 @@ const contract: Record<string, RouteAccess> = {
   'POST /api/v1/academic-years': ['admin'],
   'POST /api/v1/semesters': ['admin'],
   'POST /api/v1/closures': ['admin'],
+  'PUT /api/v1/teachers/:id/pay-rate': ['admin'],
+  'POST /api/v1/payroll/runs': ['admin'],
 };
 
 /** 'public', or the sorted roles a declaration admits ('authenticated' = every role). */
@@ -192,6 +194,19 @@ describe('access matrix: every registered route × six callers', () => {
         ),
         owners: ['admin', 'parentA'],
       })),
+    // An approved payroll run paying teacher A for family A's lesson: teacher B sees nothing of it.
+    'payroll/runs': () =>
+      once('payrollRun', async () => {
+        const id = await insertId(
+          `INSERT INTO payroll_runs (period_from, period_to, status, policy, approved_at) VALUES ('2030-01-01', '2030-01-31', 'approved', '{}', now()) RETURNING id`,
+        );
+        await sql(
+          `INSERT INTO payroll_lines (run_id, lesson_id, teacher_id, lesson_teacher_id, scheduled_at, lesson_date, minutes, rate_per_hour_cents, pay_percent, amount_cents, reason, settled)
+           VALUES ($1, $2, $3, $3, now(), '2030-01-15', 30, 6000, 100, 3000, 'taught', true)`,
+          [Number(id), f.lessonA, f.teacherA.teacherId],
+        );
+        return { value: id, owners: ['admin', 'teacherA'] };
+      }),
     'workflows/runs': () =>
       once('run', async () => ({
         value: await insertId(`INSERT INTO workflow_runs (id, workflow_name, status) VALUES ($1, 'matrix', 'failed') RETURNING id`, [randomUUID()]),

@@ -31,6 +31,7 @@ export function defaultSettings(options: { timezone: string; email?: string }): 
     paymentReminderDays: 3,
     lateFee: { enabled: false, amountCents: 1500, graceDays: 7 },
     makeupCreditExpiryDays: 90,
+    payroll: { noShow: { pay: 'full', percent: 100 }, lateCancellation: { pay: 'full', percent: 100 } },
   };
 }
 

@@ -23,6 +23,11 @@ const hours = (max: number) => z.number().int().min(0).max(max);
 /** A lesson length the school may offer, minutes. */
 export const lessonMinutes = z.number().int().min(15).max(120);
 
+const payShare = z.object({
+  pay: z.enum(['full', 'none', 'percent']),
+  percent: z.number().int().min(0).max(100).default(100).describe("0–100; used when pay is 'percent'"),
+});
+
 /** The Zod schema of each known setting's value; PUT /settings/{key} validates with it. */
 export const settingSchemas: { [K in SettingKey]: z.ZodType<KnownSettings[K]> } = {
   school: z.object({
@@ -60,6 +65,7 @@ export const settingSchemas: { [K in SettingKey]: z.ZodType<KnownSettings[K]> } 
   paymentReminderDays: z.number().int().min(0).max(30),
   lateFee: z.object({ enabled: z.boolean(), amountCents: z.number().int().min(1).max(50_000), graceDays: z.number().int().min(0).max(90) }),
   makeupCreditExpiryDays: z.number().int().min(1).max(730),
+  payroll: z.object({ noShow: payShare, lateCancellation: payShare }),
 };
 
 export const settingKeys = Object.keys(settingSchemas) as SettingKey[];

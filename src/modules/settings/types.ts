@@ -33,6 +33,24 @@ export interface LateFeeSetting {
   graceDays: number;
 }
 
+/** How much of a lesson's pay a teacher gets in a case: all, nothing, or `percent` of it. */
+export interface PayShare {
+  pay: 'full' | 'none' | 'percent';
+  /** 0–100; used only when `pay` is 'percent'. */
+  percent: number;
+}
+
+/**
+ * Value of the `payroll` setting: what a teacher is paid for a lesson the student missed without
+ * cancelling (`noShow`: attendance absent or excused) and for one the family cancelled inside the
+ * cancellation window (`lateCancellation`). Lessons cancelled by the school (closures, time off)
+ * are never paid. Default: both paid in full.
+ */
+export interface PayrollSetting {
+  noShow: PayShare;
+  lateCancellation: PayShare;
+}
+
 /**
  * The known setting keys and the shape of their values (validated by `settingSchemas`, with
  * defaults in `defaultSettings`). Other keys in the table (such as the demo marker) are not settings.
@@ -62,5 +80,7 @@ export interface KnownSettings {
   lateFee: LateFeeSetting;
   /** A make-up credit can be used until this many days after it was granted (local days, inclusive). */
   makeupCreditExpiryDays: number;
+  /** Teacher pay for no-shows and late cancellations (payroll runs). */
+  payroll: PayrollSetting;
 }
 export type SettingKey = keyof KnownSettings;
