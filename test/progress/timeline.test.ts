@@ -88,6 +88,17 @@ describe('the timeline', () => {
       pages.push(...res.body.data);
     }
     expect(pages).toEqual(whole);
+    const past = await progress(s.teacher, s.emma, `${WEEK}&pageSize=4&page=9`);
+    expect(past.body).toMatchObject({ data: [], total: 10, page: 9 });
+    const empty = await progress(s.teacher, s.emma, 'from=2024-01-01&to=2024-01-31');
+    expect(empty.body).toMatchObject({ data: [], total: 0 });
+  });
+
+  it('covers the 90 local days up to today by default', async () => {
+    const res = await progress(s.parent, s.emma, '');
+    expect(res.status).toBe(200);
+    const days = (Date.parse(`${res.body.to}T00:00:00Z`) - Date.parse(`${res.body.from}T00:00:00Z`)) / 86_400_000;
+    expect(days).toBe(90);
   });
 
   it('summarises the period', async () => {

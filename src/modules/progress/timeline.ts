@@ -15,10 +15,11 @@ export interface ProgressPeriod {
  */
 export type ProgressAudience = 'staff' | 'family';
 
+/** One entry of the page, or (kind null) the single row of a page past the end, which still carries the total. */
 interface EventRow {
-  at: Date | string;
-  kind: TimelineEntry['kind'];
-  detail: Record<string, unknown>;
+  at: Date | string | null;
+  kind: TimelineEntry['kind'] | null;
+  detail: Record<string, unknown> | null;
   total: number;
 }
 
@@ -56,7 +57,10 @@ const EVENTS = `
            jsonb_build_object('date', a.assessed_on::text, 'assessmentId', a.id, 'examBody', a.exam_body, 'level', a.level, 'result', a.result, 'mark', a.mark)
       FROM student_assessments a WHERE a.student_id = $1 AND a.assessed_on BETWEEN $2::date AND $3::date
   )
-  SELECT at, kind, detail, count(*) OVER ()::int AS total FROM events ORDER BY at, kind, ref LIMIT $6 OFFSET $7`;
+  SELECT e.at, e.kind, e.detail, n.total
+    FROM (SELECT count(*)::int AS total FROM events) n
+    LEFT JOIN LATERAL (SELECT at, kind, ref, detail FROM events ORDER BY at, kind, ref LIMIT $6 OFFSET $7) e ON true
+   ORDER BY e.at, e.kind, e.ref`;
 
 /**
  * Student `studentId`'s timeline for `period`, oldest first (ties: by kind, then record id), one
@@ -71,6 +75,8 @@ export async function studentTimeline(
   options: { audience: ProgressAudience; limit: number; offset: number },
 ): Promise<{ entries: TimelineEntry[]; total: number }> {
   const rows = await sql.query<EventRow>(EVENTS, [studentId, period.from, period.to, period.zone, options.audience === 'staff', options.limit, options.offset]);
-  const entries = rows.map((row) => ({ at: isoInZone(new Date(row.at).getTime(), period.zone), kind: row.kind, ...row.detail }) as TimelineEntry);
+  const entries = rows
+    .filter((row) => row.kind !== null)
+    .map((row) => ({ at: isoInZone(new Date(row.at!).getTime(), period.zone), kind: row.kind, ...row.detail }) as TimelineEntry);
   return { entries, total: rows[0]?.total ?? 0 };
 }
