@@ -175,6 +175,11 @@ describe('bad input', () => {
     await refused(s.teacher, 'PATCH', goalUrl, { status: 'done' }, ['body.status']);
     await refused(s.teacher, 'PATCH', goalUrl, { targetDate: '2026-08-01' }, ['body.targetDate']);
     await refused(s.teacher, 'PATCH', `${goals}/abc`, { title: 'x' }, ['params.goalId']);
+    const exam = await call(s.t, s.teacher, 'POST', exams, { examBody: 'ABRSM', level: 'Grade 5', assessedOn: '2026-06-12', result: 'merit' });
+    expect(exam.status).toBe(201);
+    await refused(s.teacher, 'PATCH', `${exams}/${exam.body.id}`, { assessedOn: '2099-06-12' }, ['body.assessedOn']);
+    await refused(s.teacher, 'PATCH', `${exams}/${exam.body.id}`, { mark: -1 }, ['body.mark']);
+    await s.sql('DELETE FROM student_assessments');
     const unchanged = await call(s.t, s.teacher, 'GET', goals);
     expect(unchanged.body.data[0]).toMatchObject({ title: 'Scales', targetDate: null, status: 'active' });
     await s.sql('DELETE FROM student_goals');

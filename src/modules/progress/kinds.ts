@@ -91,10 +91,12 @@ export const assessments: ProgressKind = {
   columns: { examBody: 'exam_body', level: 'level', assessedOn: 'assessed_on', result: 'result', mark: 'mark', notes: 'notes' },
   dateFields: ['assessedOn'],
   orderBy: 'assessed_on, id',
-  settle(record, _given, today) {
-    // A result other than pending is known only once the exam has taken place.
+  settle(record, given, today) {
+    // A result other than pending is known only once the exam has taken place. The issue names
+    // the result, or the date when only the date was given (a patch moving a graded exam ahead).
     if (record.result !== 'pending' && typeof record.assessedOn === 'string' && record.assessedOn > today) {
-      return [issue('result', `an exam on ${record.assessedOn} has no result yet: use pending`)];
+      const field = given.result === undefined && given.assessedOn !== undefined ? 'assessedOn' : 'result';
+      return [issue(field, `an exam on ${record.assessedOn} has no result yet (only pending before the exam day)`)];
     }
     return [];
   },
