@@ -95,6 +95,15 @@ const contract: Record<string, RouteAccess> = {
   'POST /api/v1/closures': ['admin'],
   'PUT /api/v1/teachers/:id/pay-rate': ['admin'],
   'POST /api/v1/payroll/runs': ['admin'],
+  'POST /api/v1/students/:id/goals': ['admin', 'teacher'],
+  'PATCH /api/v1/students/:id/goals/:goalId': ['admin', 'teacher'],
+  'DELETE /api/v1/students/:id/goals/:goalId': ['admin', 'teacher'],
+  'POST /api/v1/students/:id/repertoire': ['admin', 'teacher'],
+  'PATCH /api/v1/students/:id/repertoire/:pieceId': ['admin', 'teacher'],
+  'DELETE /api/v1/students/:id/repertoire/:pieceId': ['admin', 'teacher'],
+  'POST /api/v1/students/:id/assessments': ['admin', 'teacher'],
+  'PATCH /api/v1/students/:id/assessments/:assessmentId': ['admin', 'teacher'],
+  'DELETE /api/v1/students/:id/assessments/:assessmentId': ['admin', 'teacher'],
 };
 
 /** 'public', or the sorted roles a declaration admits ('authenticated' = every role). */
@@ -234,6 +243,24 @@ describe('access matrix: every registered route × six callers', () => {
         ]);
         return { value: id, owners: ['admin', 'parentA'] };
       }),
+    goalId: () =>
+      once('goal', async () => ({
+        value: await insertId(`INSERT INTO student_goals (student_id, title, set_on) VALUES ($1, $2, '2030-01-06') RETURNING id`, [f.childA, f.familyAMarkers[0]]),
+        owners: ['admin', 'parentA', 'teacherA'],
+      })),
+    pieceId: () =>
+      once('piece', async () => ({
+        value: await insertId(`INSERT INTO student_pieces (student_id, title, started_on) VALUES ($1, $2, '2030-01-06') RETURNING id`, [f.childA, f.familyAMarkers[0]]),
+        owners: ['admin', 'parentA', 'teacherA'],
+      })),
+    assessmentId: () =>
+      once('assessment', async () => ({
+        value: await insertId(`INSERT INTO student_assessments (student_id, exam_body, level, assessed_on, notes) VALUES ($1, 'RCM', 'Grade 4', '2030-01-06', $2) RETURNING id`, [
+          f.childA,
+          f.familyAMarkers[0],
+        ]),
+        owners: ['admin', 'parentA', 'teacherA'],
+      })),
     parentId: async () => ({ value: String(f.parentA.id), owners: ['admin', 'parentA'] }),
     studentId: async () => ({ value: String(f.childA), owners: ['admin', 'parentA', 'teacherA'] }),
     teacherId: async () => ({ value: String(f.teacherA.teacherId), owners: ['admin', 'teacherA'] }),

@@ -53,6 +53,11 @@ async function createRecords(db: Database, f: TwoFamilies): Promise<Record<strin
       [f.parentA.email, f.parentA.id, f.childA],
     ),
     run: await insertId(db, `INSERT INTO workflow_runs (id, workflow_name, status) VALUES ($1, 'fuzz', 'failed') RETURNING id`, [randomUUID()]),
+    goal: await insertId(db, `INSERT INTO student_goals (student_id, title, set_on) VALUES ($1, 'Fuzz goal', '2030-01-06') RETURNING id`, [f.childA]),
+    piece: await insertId(db, `INSERT INTO student_pieces (student_id, title, started_on) VALUES ($1, 'Fuzz piece', '2030-01-06') RETURNING id`, [f.childA]),
+    assessment: await insertId(db, `INSERT INTO student_assessments (student_id, exam_body, level, assessed_on) VALUES ($1, 'RCM', 'Grade 1', '2030-01-06') RETURNING id`, [
+      f.childA,
+    ]),
     timeOff: await insertId(
       db,
       `INSERT INTO teacher_time_off (teacher_id, starts_at, ends_at, reason) VALUES ($1, now() + interval '30 days', now() + interval '31 days', 'Fuzz') RETURNING id`,
@@ -88,6 +93,9 @@ export async function createFuzzWorld(database: TestDatabase): Promise<FuzzWorld
   /** Path parameters other than `{id}`, by name. */
   const byName: Record<string, string[]> = {
     timeOffId: [r.timeOff!],
+    goalId: [r.goal!],
+    pieceId: [r.piece!],
+    assessmentId: [r.assessment!],
     parentId: ids(f.parentA.id, f.parentB.id),
     studentId: ids(f.childA),
     teacherId: ids(f.teacherA.teacherId),

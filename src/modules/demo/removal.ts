@@ -1,7 +1,7 @@
 /**
  * Removes the demo school: exactly the rows the demo seed recorded in its manifest (demo_records),
  * plus what exists only because of them (their sessions, notifications, mail, conversations,
- * preferences, calendar links, time off, reminders, make-up credits), in one transaction.
+ * preferences, calendar links, time off, reminders, make-up credits, progress records), in one transaction.
  *
  * Nothing else is removed or changed. A row of the school that is not demo yet points at a demo
  * row (a real student taught by a demo teacher, a lesson booked for a demo student, a payment of a
@@ -39,6 +39,9 @@ const followers = new Set([
   'consents.user_id',
   'consents.student_id',
   'makeup_credits.student_id',
+  'student_goals.student_id',
+  'student_pieces.student_id',
+  'student_assessments.student_id',
   'conversations.parent_id',
   'conversations.teacher_user_id',
   'conversation_reads.user_id',
@@ -54,6 +57,9 @@ const clearedPointers = new Set([
   'conversations.started_by',
   'conversations.student_id',
   'conversation_messages.author_id',
+  'student_goals.created_by',
+  'student_pieces.created_by',
+  'student_assessments.created_by',
 ]);
 
 /** A row of the school that points at a demo row. */
