@@ -92,6 +92,11 @@ const contract: Record<string, RouteAccess> = {
   'POST /api/v1/academic-years': ['admin'],
   'POST /api/v1/semesters': ['admin'],
   'POST /api/v1/closures': ['admin'],
+  'POST /api/v1/privacy/erasures': ['admin', 'parent'],
+  'GET /api/v1/privacy/erasures': ['admin'],
+  'GET /api/v1/privacy/erasures/:id': ['admin'],
+  'POST /api/v1/privacy/erasures/:id/approve': ['admin'],
+  'POST /api/v1/privacy/erasures/:id/reject': ['admin'],
 };
 
 /** 'public', or the sorted roles a declaration admits ('authenticated' = every role). */
@@ -189,6 +194,12 @@ describe('access matrix: every registered route × six callers', () => {
            VALUES ('completed', 'public', '{}'::jsonb, $1, 'Kid', $2, '2015-03-04', 'piano', $3, $4) RETURNING id`,
           [f.parentA.email, f.familyAMarkers[0], f.parentA.id, f.childA],
         ),
+        owners: ['admin', 'parentA'],
+      })),
+    // Rejected already: the matrix's empty-body approve is then a 409 and erases nobody.
+    'privacy/erasures': () =>
+      once('erasure', async () => ({
+        value: await insertId(`INSERT INTO erasure_requests (user_id, requested_by, reason, status) VALUES ($1, $1, 'Matrix', 'rejected') RETURNING id`, [f.parentA.id]),
         owners: ['admin', 'parentA'],
       })),
     'workflows/runs': () =>
