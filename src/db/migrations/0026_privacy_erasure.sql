@@ -34,3 +34,14 @@ CREATE POLICY erasure_requests_admin ON erasure_requests FOR ALL USING ((SELECT 
 CREATE POLICY erasure_requests_own_read ON erasure_requests FOR SELECT USING (user_id = (SELECT app.uid()));
 CREATE POLICY erasure_requests_own_insert ON erasure_requests FOR INSERT
   WITH CHECK (user_id = (SELECT app.uid()) AND requested_by = (SELECT app.uid()) AND status = 'requested' AND override_reason IS NULL);
+
+-- The ledger stays append-only, except that an erasure may anonymise an entry's description (a
+-- family's name in it): an UPDATE changing nothing but `description` passes, anything else is refused.
+CREATE OR REPLACE FUNCTION ledger_entries_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'UPDATE' AND (to_jsonb(NEW) - 'description') = (to_jsonb(OLD) - 'description') THEN
+    RETURN NEW;
+  END IF;
+  RAISE EXCEPTION 'ledger entries are append-only (record a correcting entry instead)' USING ERRCODE = '55000';
+END;
+$$;

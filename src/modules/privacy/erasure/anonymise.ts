@@ -48,17 +48,25 @@ async function termsOf(sql: SqlExecutor, parentId: number): Promise<Terms> {
 }
 
 const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/**
+ * Where a word may start: after no letter or digit, or right after a JSON escape (`\n` before a
+ * name in JSON text must not hide it).
+ */
+const WORD_START = String.raw`(?:(?<![[:alnum:]_])|(?<=\\[nrtbf]))`;
+
 /** One case-insensitive ARE pattern matching any of `terms` as whole words. */
 export function patternOf(terms: readonly string[]): string {
-  const alternatives = [...terms].sort((a, b) => b.length - a.length).map((term) => `${/^\w/.test(term) ? '\\m' : ''}${escapeRegex(term)}${/\w$/.test(term) ? '\\M' : ''}`);
+  const alternatives = [...terms].sort((a, b) => b.length - a.length).map((term) => `${/^\w/.test(term) ? WORD_START : ''}${escapeRegex(term)}${/\w$/.test(term) ? '\\M' : ''}`);
   return `(?:${alternatives.join('|')})`;
 }
 
-/** Binds the :tokens of a fragment as parameters. */
+const TOKEN_TYPES: Record<string, string> = { parent: 'int', students: 'int[]', request: 'int', label: 'text', email: 'text', emails: 'text[]' };
+
+/** Binds the :tokens of a fragment as typed parameters. */
 function bind(fragment: string, values: Record<string, unknown>, params: unknown[]): string {
-  return fragment.replace(/:(parent|students|request|label|email|emails)\b/g, (_match, name: string) => {
+  return fragment.replace(/(?<!:):(parent|students|request|label|email|emails)\b/g, (_match, name: string) => {
     params.push(values[name]);
-    return `$${params.length}`;
+    return `($${params.length}::${TOKEN_TYPES[name]})`;
   });
 }
 

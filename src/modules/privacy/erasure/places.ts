@@ -67,7 +67,7 @@ export const personalDataPlaces: readonly PersonalDataPlace[] = [
   },
   {
     table: 'audit_log',
-    where: `(entity = 'user' AND entity_id = :parent::text) OR (entity = 'student' AND entity_id IN (SELECT s::text FROM unnest(:students::int[]) s))
+    where: `(entity = 'user' AND entity_id = :parent::text) OR (entity = 'student' AND entity_id IN (SELECT s::text FROM unnest(:students) s))
             OR (entity = 'lesson' AND entity_id IN (SELECT id::text FROM lessons WHERE student_id = ANY(:students)))
             OR (entity = 'enrollment' AND entity_id IN (SELECT id::text FROM enrollments WHERE parent_id = :parent OR student_id = ANY(:students)))`,
     set: { before: wipeJson('before'), after: wipeJson('after') },
