@@ -31,7 +31,7 @@ const NOTICE_WAIT_MS = 30_000;
 
 /** Test seam: called at the start of each node (throw to simulate a crash there). */
 export interface ErasureFaults {
-  beforeNode?: (nodeId: string, attempt: number) => void | Promise<void>;
+  beforeNode?: (nodeId: string, run: { runId: string; attempt: number }) => void | Promise<void>;
 }
 
 export function privacyErasureWorkflow(services: SchoolServices, faults: ErasureFaults = {}) {
@@ -45,7 +45,7 @@ export function privacyErasureWorkflow(services: SchoolServices, faults: Erasure
     return row.user_id;
   };
   const seam = async (ctx: Ctx, nodeId: string): Promise<void> => {
-    await faults.beforeNode?.(nodeId, ctx.attempt);
+    await faults.beforeNode?.(nodeId, { runId: ctx.runId, attempt: ctx.attempt });
   };
 
   const cancelLessons = defineNode({
@@ -78,7 +78,7 @@ export function privacyErasureWorkflow(services: SchoolServices, faults: Erasure
 
   const endBilling = defineNode({
     id: 'end-billing',
-    description: 'Ends the subscriptions, detaches the saved cards and redacts the customer at the gateway',
+    description: 'Ends the subscriptions and the dunning retries, detaches the saved cards and redacts the customer at the gateway',
     retry: { maxAttempts: 4, initialDelayMs: 500 },
     process: async (ctx: Ctx): Promise<{ subscriptions: number; cards: number }> => {
       await seam(ctx, 'end-billing');
@@ -92,6 +92,10 @@ export function privacyErasureWorkflow(services: SchoolServices, faults: Erasure
         await gateway.cancelSubscription(sub.gateway_subscription_id, { idempotencyKey: `subscription:${sub.id}:cancel` });
         await sql.query(`UPDATE lesson_subscriptions SET status = 'canceled', canceled_at = COALESCE(canceled_at, now()) WHERE id = $1`, [sub.id]);
       }
+      // The debts an admin chose to erase anyway stay in the books; nothing charges them again.
+      await sql.query('UPDATE payments SET retries_cancelled_at = COALESCE(retries_cancelled_at, now()), next_retry_at = NULL WHERE parent_id = $1 AND next_retry_at IS NOT NULL', [
+        parentId,
+      ]);
       const cards = await sql.query<{ gateway_payment_method_id: string }>('SELECT gateway_payment_method_id FROM saved_payment_methods WHERE parent_id = $1 AND gateway = $2', [
         parentId,
         gateway.name,
