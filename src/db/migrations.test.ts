@@ -67,6 +67,7 @@ const sqlOnlyTables = [
   'conversation_reads',
   'conversations',
   'demo_records',
+  'erasure_requests',
   'family_flags',
   'invoices',
   'late_fees',
