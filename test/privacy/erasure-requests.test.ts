@@ -97,6 +97,19 @@ describe('erasure requests', () => {
     expect(list.data.map((r: { id: number }) => r.id)).toContain(id);
   });
 
+  it('starts the run of a request approved whose run was never started (the process stopped in between)', { timeout: 90_000 }, async () => {
+    const f = await w.family(1);
+    const [row] = await w.sql<{ id: number }>(
+      `INSERT INTO erasure_requests (user_id, requested_by, reason, status, decided_by, decided_at) VALUES ($1, $2, 'Stranded', 'approved', $2, now()) RETURNING id`,
+      [f.parent.id, w.admin.id],
+    );
+    const res = await post(`/api/v1/privacy/erasures/${row!.id}/approve`, w.admin, {});
+    expect(res.statusCode, res.body).toBe(202);
+    expect(res.json()).toMatchObject({ status: 'approved', runId: expect.any(String) });
+    await settle(res.json().runId);
+    expect((await post(`/api/v1/privacy/erasures/${row!.id}/approve`, w.admin, {})).statusCode).toBe(409);
+  });
+
   it('lets an admin reject a request with a reason; the family stays', async () => {
     const f = await w.family(1);
     const id = (await post('/api/v1/privacy/erasures', f.parent, { userId: f.parent.id, reason: 'Maybe' })).json().id;

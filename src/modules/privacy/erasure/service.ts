@@ -111,11 +111,16 @@ export async function requestErasure(deps: ErasureDeps, caller: Caller, actor: A
   return admin ? startErasure(deps, caller, created.id) : created;
 }
 
-/** POST /privacy/erasures/{id}/approve (admin). */
+/**
+ * POST /privacy/erasures/{id}/approve (admin). An approved request whose run was never started
+ * (the process stopped between the two) is started again; any other request not `requested` is a 409.
+ */
 export async function approveErasure(deps: ErasureDeps, caller: Caller, actor: AuditActor, id: number, overrideReason: string | undefined): Promise<ErasureView> {
   await asCallerSql(deps.db, caller, async (sql) => {
     const [row] = await sql.query<Row>('SELECT * FROM erasure_requests WHERE id = $1 FOR UPDATE', [id]);
     if (!row) throw notFound(`Erasure request ${id}`);
+    // Approved, but its run was never started (the process stopped in between): start it now.
+    if (row.status === 'approved' && row.run_id === null) return;
     if (row.status !== 'requested') throw conflict(`Erasure request ${id} is ${row.status}; only a requested one can be approved`, { status: row.status });
     const owed = await checkBalance(sql, row.user_id, overrideReason);
     await sql.query(
