@@ -38,6 +38,7 @@ import { schedulingRoutes } from './modules/scheduling.routes.js';
 import { disruptionRoutes } from './modules/disruptions/routes.js';
 import { payrollRoutes } from './modules/payroll/routes.js';
 import { progressRoutes } from './modules/progress/index.js';
+import { erasureRoutes } from './modules/privacy/erasure/routes.js';
 import { lessonScheduleRoutes } from './modules/lessons/schedule-route.js';
 import { enrollmentConfirmationRoutes } from './modules/enrollments/confirmation-routes.js';
 import { enrollmentRoutes } from './modules/enrollments/routes.js';
@@ -187,6 +188,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(disruptionRoutes(services));
   await app.register(payrollRoutes(services));
   await app.register(progressRoutes({ db, config, now: Date.now }));
+  await app.register(erasureRoutes(services));
   if (deps.webDir) await webAppRoutes(app, deps.webDir);
 
   return app;

@@ -69,6 +69,7 @@ export {
   type StepRecord,
 } from './durable/records.js';
 export { engineMigrations, migrateEngine, type EngineMigration } from './durable/schema.js';
+export { redactWorkflowData } from './durable/redact.js';
 export type { EngineSql, EngineSqlExecutor } from './durable/sql.js';
 export type { RunFilter } from './durable/store.js';
 export type { TransactionOpener } from './durable/transactions.js';

@@ -104,6 +104,11 @@ const contract: Record<string, RouteAccess> = {
   'POST /api/v1/students/:id/assessments': ['admin', 'teacher'],
   'PATCH /api/v1/students/:id/assessments/:assessmentId': ['admin', 'teacher'],
   'DELETE /api/v1/students/:id/assessments/:assessmentId': ['admin', 'teacher'],
+  'POST /api/v1/privacy/erasures': ['admin', 'parent'],
+  'GET /api/v1/privacy/erasures': ['admin'],
+  'GET /api/v1/privacy/erasures/:id': ['admin'],
+  'POST /api/v1/privacy/erasures/:id/approve': ['admin'],
+  'POST /api/v1/privacy/erasures/:id/reject': ['admin'],
 };
 
 /** 'public', or the sorted roles a declaration admits ('authenticated' = every role). */
@@ -216,6 +221,12 @@ describe('access matrix: every registered route × six callers', () => {
         );
         return { value: id, owners: ['admin', 'teacherA'] };
       }),
+    // Rejected already: the matrix's empty-body approve is then a 409 and erases nobody.
+    'privacy/erasures': () =>
+      once('erasure', async () => ({
+        value: await insertId(`INSERT INTO erasure_requests (user_id, requested_by, reason, status) VALUES ($1, $1, 'Matrix', 'rejected') RETURNING id`, [f.parentA.id]),
+        owners: ['admin', 'parentA'],
+      })),
     'workflows/runs': () =>
       once('run', async () => ({
         value: await insertId(`INSERT INTO workflow_runs (id, workflow_name, status) VALUES ($1, 'matrix', 'failed') RETURNING id`, [randomUUID()]),

@@ -71,11 +71,14 @@ const routes: Array<[string, RegExp, Handler]> = [
     /^\/v1\/customers\/([^/]+)$/,
     (sim, r, id) => {
       const pm = str(sub(r.params, 'invoice_settings'), 'default_payment_method');
-      return sim.updateCustomer(id, { ...optional('metadata', metadata(r.params)), ...(pm ? { invoice_settings: { default_payment_method: pm } } : {}) }, r.idempotencyKey);
+      const fields = { ...optional('name', str(r.params, 'name')), ...optional('email', str(r.params, 'email')), ...optional('metadata', metadata(r.params)) };
+      return sim.updateCustomer(id, { ...fields, ...(pm ? { invoice_settings: { default_payment_method: pm } } : {}) }, r.idempotencyKey);
     },
   ],
   ['GET', /^\/v1\/customers\/([^/]+)\/payment_methods$/, async (sim, r, id) => page(await sim.listPaymentMethods(id), r.params, `/v1/customers/${id}/payment_methods`)],
   ['POST', /^\/v1\/payment_methods$/, (sim, r) => sim.createPaymentMethod({ type: 'card', card: { token: requiredStr(sub(r.params, 'card'), 'token') } }, r.idempotencyKey)],
+  ['GET', /^\/v1\/payment_methods\/([^/]+)$/, (sim, _r, id) => sim.retrievePaymentMethod(id)],
+  ['POST', /^\/v1\/payment_methods\/([^/]+)\/detach$/, (sim, r, id) => sim.detachPaymentMethod(id, r.idempotencyKey)],
   ['POST', /^\/v1\/payment_methods\/([^/]+)\/attach$/, (sim, r, id) => sim.attachPaymentMethod(id, { customer: requiredStr(r.params, 'customer') }, r.idempotencyKey)],
   [
     'POST',

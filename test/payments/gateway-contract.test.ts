@@ -79,6 +79,17 @@ describe.each(variants)('%s', (_name, make) => {
       expect((await s.gateway.listPaymentMethods(customer.id)).map((m) => m.id)).toEqual([pm.id, mc.id, amex.id]);
     });
 
+    it('detaches a saved card (again: no-op) and redacts the customer (privacy erasure)', async () => {
+      const { customer, pm } = await customerWithCard('pm_card_visa');
+      const detached = await s.gateway.detachPaymentMethod(pm.id, { idempotencyKey: key() });
+      expect(detached).toMatchObject({ id: pm.id, customerId: null });
+      expect(await s.gateway.listPaymentMethods(customer.id)).toEqual([]);
+      expect(await s.gateway.detachPaymentMethod(pm.id, { idempotencyKey: key() })).toMatchObject({ customerId: null });
+      const redacted = await s.gateway.redactCustomer(customer.id, { name: 'Erased family #1', email: 'erased-1@erased.invalid' }, { idempotencyKey: key() });
+      expect(redacted).toMatchObject({ id: customer.id, name: 'Erased family #1', email: 'erased-1@erased.invalid' });
+      await expect(s.gateway.detachPaymentMethod('pm_nope', { idempotencyKey: key() })).rejects.toBeInstanceOf(GatewayRequestError);
+    });
+
     it('refuses an unknown payment method, and declining test cards at attach like Stripe', async () => {
       const { customer } = await customerWithCard();
       await expect(s.gateway.attachPaymentMethod({ customerId: customer.id, paymentMethod: 'pm_nope' }, { idempotencyKey: key() })).rejects.toMatchObject({

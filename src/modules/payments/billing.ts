@@ -9,6 +9,7 @@ import type { Database } from '../../db/client.js';
 import type { Caller } from '../auth/scoped.js';
 import { forbidden, notFound } from '../../http/errors.js';
 import type { BillingView } from './billing-schemas.js';
+import { familyBalance } from './balance.js';
 import { asCallerSql } from './read.js';
 import { SCHOOL_CURRENCY } from './rules.js';
 import { subscriptionColumns, toSubscriptionView, type SubscriptionRow } from './subscription-view.js';
@@ -25,14 +26,7 @@ export async function billingOf(db: Database, gateway: string, caller: Caller, p
       parentId,
       gateway,
     ]);
-    const [money] = await sql.query<{ paid: number; refunded: number; failed: number; unpaid_invoices: number }>(
-      `SELECT
-         COALESCE((SELECT sum(amount_cents) FROM ledger_entries WHERE parent_id = $1 AND kind = 'payment'), 0)::int AS paid,
-         COALESCE((SELECT -sum(amount_cents) FROM ledger_entries WHERE parent_id = $1 AND kind = 'refund'), 0)::int AS refunded,
-         COALESCE((SELECT sum(amount_cents) FROM payments WHERE parent_id = $1 AND status = 'failed' AND settles_payment_id IS NULL), 0)::int AS failed,
-         COALESCE((SELECT sum(amount_due_cents - amount_paid_cents) FROM invoices WHERE parent_id = $1 AND status IN ('open', 'uncollectible')), 0)::int AS unpaid_invoices`,
-      [parentId],
-    );
+    const money = await familyBalance(sql, parentId);
     const [flag] = await sql.query<{ reason: string; flagged_at: Date; payment_id: number | null }>(
       'SELECT reason, flagged_at, payment_id FROM family_flags WHERE parent_id = $1 AND cleared_at IS NULL',
       [parentId],
@@ -95,12 +89,11 @@ export async function billingOf(db: Database, gateway: string, caller: Caller, p
        ORDER BY paid_at DESC, receipt_number DESC LIMIT ${LIMIT}`,
       [parentId],
     );
-    const m = money ?? { paid: 0, refunded: 0, failed: 0, unpaid_invoices: 0 };
     return {
       parentId,
       currency: SCHOOL_CURRENCY,
       customerId: customer?.gateway_customer_id ?? null,
-      balance: { paidCents: m.paid, refundedCents: m.refunded, netPaidCents: m.paid - m.refunded, outstandingCents: m.failed + m.unpaid_invoices },
+      balance: { paidCents: money.paid, refundedCents: money.refunded, netPaidCents: money.paid - money.refunded, outstandingCents: money.outstanding },
       flag: flag ? { reason: flag.reason, flaggedAt: flag.flagged_at.toISOString(), paymentId: flag.payment_id } : null,
       paymentMethods: methods.map((r) => ({
         id: r.gateway_payment_method_id,

@@ -79,6 +79,18 @@ export class StripeGateway implements PaymentGateway {
     });
   }
 
+  detachPaymentMethod(paymentMethodId: string, options: CallOptions): Promise<GatewayPaymentMethod> {
+    return this.call(async () => {
+      const pm = await this.stripe.paymentMethods.retrieve(paymentMethodId);
+      if (!pm.customer) return map.toPaymentMethod(pm);
+      return map.toPaymentMethod(await this.stripe.paymentMethods.detach(paymentMethodId, {}, options));
+    });
+  }
+
+  redactCustomer(customerId: string, input: { name: string; email: string }, options: CallOptions): Promise<GatewayCustomer> {
+    return this.call(async () => map.toCustomer(await this.stripe.customers.update(customerId, { name: input.name, email: input.email, metadata: { erased: 'true' } }, options)));
+  }
+
   confirmPayment(
     input: { customerId: string; paymentMethodId: string; amountCents: number; currency: string; description?: string; metadata?: Record<string, string> },
     options: CallOptions,

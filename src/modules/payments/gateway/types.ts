@@ -142,6 +142,12 @@ export interface PaymentGateway {
 
   listPaymentMethods(customerId: string): Promise<GatewayPaymentMethod[]>;
 
+  /** Detaches a saved payment method from its customer (it can no longer be charged). Detaching a detached one is a no-op. */
+  detachPaymentMethod(paymentMethodId: string, options: CallOptions): Promise<GatewayPaymentMethod>;
+
+  /** Replaces the customer's name and e-mail (privacy erasure: the gateway keeps no personal data of an erased family). */
+  redactCustomer(customerId: string, input: { name: string; email: string }, options: CallOptions): Promise<GatewayCustomer>;
+
   /** Creates and confirms (off-session) a payment intent. A decline returns status `requires_payment_method` with `failureCode`. */
   confirmPayment(
     input: {

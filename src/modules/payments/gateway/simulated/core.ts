@@ -60,6 +60,14 @@ export class SimulatedStripe {
     return this.mutate('payment_methods.attach', key, { reference, ...params }, (tx) => customers.attachPaymentMethod(tx, reference, params));
   }
 
+  detachPaymentMethod(id: string, key: string | null): Promise<RawPaymentMethod> {
+    return this.mutate('payment_methods.detach', key, { id }, (tx) => customers.detachPaymentMethod(tx, id));
+  }
+
+  retrievePaymentMethod(id: string): Promise<RawPaymentMethod> {
+    return this.read((tx) => tx.get<RawPaymentMethod>(id, 'payment_method', 'PaymentMethod'));
+  }
+
   listPaymentMethods(customerId: string): Promise<RawPaymentMethod[]> {
     return this.read(async (tx) => {
       await tx.get<RawCustomer>(customerId, 'customer', 'customer');

@@ -92,6 +92,20 @@ export async function attachPaymentMethod(tx: SimTx, reference: string, params: 
   return pm;
 }
 
+/** POST /v1/payment_methods/{id}/detach: the method leaves its customer (and stops being its default). */
+export async function detachPaymentMethod(tx: SimTx, id: string): Promise<RawPaymentMethod> {
+  const pm = await tx.get<RawPaymentMethod>(id, 'payment_method', 'PaymentMethod', true);
+  if (pm.customer === null) return pm;
+  const customer = await tx.find<RawCustomer>(pm.customer, 'customer');
+  if (customer && customer.invoice_settings.default_payment_method === id) {
+    customer.invoice_settings.default_payment_method = null;
+    await tx.save(customer);
+  }
+  pm.customer = null;
+  await tx.save(pm);
+  return pm;
+}
+
 /** POST /v1/products (an explicit `id` may be given; a taken id is refused, as by Stripe). */
 export async function createProduct(tx: SimTx, params: { id?: string; name: string; metadata?: Metadata }): Promise<RawProduct> {
   const id = params.id ?? newId('prod');

@@ -94,6 +94,14 @@ export class SimulatedGateway implements PaymentGateway {
     return (await this.stripe.listPaymentMethods(customerId)).map(map.toPaymentMethod);
   }
 
+  async detachPaymentMethod(paymentMethodId: string, options: CallOptions): Promise<GatewayPaymentMethod> {
+    return map.toPaymentMethod(await this.stripe.detachPaymentMethod(paymentMethodId, options.idempotencyKey));
+  }
+
+  async redactCustomer(customerId: string, input: { name: string; email: string }, options: CallOptions): Promise<GatewayCustomer> {
+    return map.toCustomer(await this.stripe.updateCustomer(customerId, { name: input.name, email: input.email, metadata: { erased: 'true' } }, options.idempotencyKey));
+  }
+
   async confirmPayment(
     input: { customerId: string; paymentMethodId: string; amountCents: number; currency: string; description?: string; metadata?: Record<string, string> },
     options: CallOptions,
