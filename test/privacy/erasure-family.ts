@@ -73,6 +73,12 @@ export async function buildRichFamily(w: PaymentWorld): Promise<RichFamily> {
   const patched = await inject('PATCH', `/api/v1/students/${studentId}`, admin, { notes: `${child} is allergic to nuts; call ${phone}` });
   expect(patched.statusCode, patched.body).toBe(200);
 
+  // the child's progress: a goal, a piece and an exam, written through the API (audited)
+  const goal = await inject('POST', `/api/v1/students/${studentId}/goals`, admin, { title: `${child} plays at the spring recital`, description: `Call ${phone} about it` });
+  expect(goal.statusCode, goal.body).toBe(201);
+  const piece = await inject('POST', `/api/v1/students/${studentId}/repertoire`, admin, { title: 'Minuet in G', composer: 'Petzold', status: 'learning' });
+  expect(piece.statusCode, piece.body).toBe(201);
+
   // a conversation with the teacher, an enrollment form, a consent
   const [conversation] = await w.sql<{ id: number }>(
     `INSERT INTO conversations (subject, parent_id, teacher_user_id, with_school, student_id, started_by) VALUES ($1, $2, $3, false, $4, $2) RETURNING id`,

@@ -51,6 +51,10 @@ export const personalDataPlaces: readonly PersonalDataPlace[] = [
     scrub: ['notes', 'private_notes', 'cancellation_reason'],
   },
   { table: 'makeup_credits', scrub: ['reason'] },
+  // A child's progress (goals, pieces, exams) is theirs alone and no law asks to keep it.
+  { table: 'student_goals', where: 'student_id = ANY(:students)', remove: true },
+  { table: 'student_pieces', where: 'student_id = ANY(:students)', remove: true },
+  { table: 'student_assessments', where: 'student_id = ANY(:students)', remove: true },
   { table: 'notifications', where: 'user_id = :parent', set: { title: `'Erased'`, body: 'NULL', data: `'{}'::jsonb` }, scrub: ['title', 'body', 'data'] },
   {
     table: 'outbox',
