@@ -8,6 +8,7 @@ import * as schema from './schema/index.js';
 const expectedTables = [
   'academic_years',
   'ai_calls',
+  'approvals',
   'audit_log',
   'billing_customers',
   'calendar_feeds',
@@ -42,6 +43,7 @@ const expectedTables = [
   'students',
   'subscription_period_lessons',
   'subscription_periods',
+  'tasks',
   'teacher_availability',
   'teacher_time_off',
   'teachers',
@@ -57,10 +59,11 @@ const expectedTables = [
 /**
  * Tables without a Drizzle definition: the payments module reads and writes them with SQL only
  * (its allowed values are checked against the database in src/modules/payments/values.test.ts),
- * and so does the AI layer (ai_calls, src/ai/calls.ts).
+ * and so do the AI layer (ai_calls, src/ai/calls.ts) and approvals (approvals, tasks: src/modules/approvals/).
  */
 const sqlOnlyTables = [
   'ai_calls',
+  'approvals',
   'billing_customers',
   'conversation_messages',
   'conversation_reads',
@@ -79,6 +82,7 @@ const sqlOnlyTables = [
   'sim_gateway_objects',
   'subscription_period_lessons',
   'subscription_periods',
+  'tasks',
   'webhook_events',
 ];
 const drizzleTables = Object.values(schema as Record<string, unknown>).filter((value): value is PgTable => is(value, PgTable));
@@ -106,6 +110,7 @@ describe('migrations', () => {
   it('announce changes of every table but the unwatched ones (read caches rely on it)', async () => {
     const unwatched = [
       'ai_calls',
+      'approvals',
       'audit_log',
       'billing_customers',
       'calendar_feeds',
@@ -134,6 +139,7 @@ describe('migrations', () => {
       'sim_gateway_objects',
       'subscription_period_lessons',
       'subscription_periods',
+      'tasks',
       'webhook_events',
       'workflow_runs',
       'workflow_signals',
