@@ -89,9 +89,7 @@ export async function awaitApproval<Draft>(ctx: TaskContext<unknown>, request: A
       runActor(ctx.runId),
       {
         title: request.followUp?.title ?? `Decide: ${request.title}`.slice(0, 200),
-        details:
-          request.followUp?.details ??
-          `Approval ${approvalId} (${kind.kind}) expired without a decision; nothing was sent or changed. Look at the case and act by hand.`,
+        details: request.followUp?.details ?? `Approval ${approvalId} (${kind.kind}) expired without a decision; nothing was sent or changed. Look at the case and act by hand.`,
         ...links,
         runId: ctx.runId,
         approvalId,

@@ -16,7 +16,20 @@ import { decide } from './decide.js';
 import './known-kinds.js';
 import { parentOfCase } from './payment-issue/gather.js';
 import { startPaymentIssue } from './payment-issue/start.js';
-import { approvalListQuery, approvalPage, approvalView, approveBody, newTaskBody, paymentIssueBody, rejectBody, runAccepted, taskListQuery, taskPage, taskPatchBody, taskView } from './schemas.js';
+import {
+  approvalListQuery,
+  approvalPage,
+  approvalView,
+  approveBody,
+  newTaskBody,
+  paymentIssueBody,
+  rejectBody,
+  runAccepted,
+  taskListQuery,
+  taskPage,
+  taskPatchBody,
+  taskView,
+} from './schemas.js';
 import { approvalById, listApprovals } from './store.js';
 import { createTask, listTasks, taskById, updateTask } from './tasks.js';
 import { checkTaskLinks } from './task-links.js';
@@ -31,7 +44,10 @@ export const approvalRoutes =
 
     app.get(
       '/api/v1/approvals',
-      { config: admin, schema: { tags: ['approvals'], security, summary: 'Approvals, newest first (?status, ?kind)', querystring: approvalListQuery, response: { 200: approvalPage, ...errors } } },
+      {
+        config: admin,
+        schema: { tags: ['approvals'], security, summary: 'Approvals, newest first (?status, ?kind)', querystring: approvalListQuery, response: { 200: approvalPage, ...errors } },
+      },
       async (request) => {
         const q = request.query;
         const page = await asAdmin(request, (sql) => listApprovals(sql, { status: q.status, kind: q.kind, limit: q.pageSize, offset: offsetOf(q) }));
@@ -41,7 +57,16 @@ export const approvalRoutes =
 
     app.get(
       '/api/v1/approvals/:id',
-      { config: admin, schema: { tags: ['approvals'], security, summary: 'One approval: the draft, its inputs as sent, its source, the run', params: idParams, response: { 200: approvalView, ...errors } } },
+      {
+        config: admin,
+        schema: {
+          tags: ['approvals'],
+          security,
+          summary: 'One approval: the draft, its inputs as sent, its source, the run',
+          params: idParams,
+          response: { 200: approvalView, ...errors },
+        },
+      },
       async (request) => {
         const row = await asAdmin(request, (sql) => approvalById(sql, request.params.id));
         if (!row) throw notFound(`Approval ${request.params.id}`);
@@ -53,20 +78,40 @@ export const approvalRoutes =
       '/api/v1/approvals/:id/approve',
       {
         config: admin,
-        schema: { tags: ['approvals'], security, summary: 'Approve (optionally with edits); the waiting run goes on', params: idParams, body: approveBody, response: { 200: approvalView, ...errors } },
+        schema: {
+          tags: ['approvals'],
+          security,
+          summary: 'Approve (optionally with edits); the waiting run goes on',
+          params: idParams,
+          body: approveBody,
+          response: { 200: approvalView, ...errors },
+        },
       },
       async (request) => decide(services, callerOf(request), actorOf(request), request.params.id, { status: 'approved', edits: request.body.edits }),
     );
 
     app.post(
       '/api/v1/approvals/:id/reject',
-      { config: admin, schema: { tags: ['approvals'], security, summary: 'Reject with a reason; the waiting run goes on', params: idParams, body: rejectBody, response: { 200: approvalView, ...errors } } },
+      {
+        config: admin,
+        schema: {
+          tags: ['approvals'],
+          security,
+          summary: 'Reject with a reason; the waiting run goes on',
+          params: idParams,
+          body: rejectBody,
+          response: { 200: approvalView, ...errors },
+        },
+      },
       async (request) => decide(services, callerOf(request), actorOf(request), request.params.id, { status: 'rejected', reason: request.body.reason }),
     );
 
     app.get(
       '/api/v1/tasks',
-      { config: admin, schema: { tags: ['tasks'], security, summary: 'Follow-up tasks: open first, by due date', querystring: taskListQuery, response: { 200: taskPage, ...errors } } },
+      {
+        config: admin,
+        schema: { tags: ['tasks'], security, summary: 'Follow-up tasks: open first, by due date', querystring: taskListQuery, response: { 200: taskPage, ...errors } },
+      },
       async (request) => {
         const q = request.query;
         const page = await asAdmin(request, (sql) =>
@@ -101,7 +146,14 @@ export const approvalRoutes =
       '/api/v1/tasks/:id',
       {
         config: admin,
-        schema: { tags: ['tasks'], security, summary: 'Change a task: title, details, due date, status (audited)', params: idParams, body: taskPatchBody, response: { 200: taskView, ...errors } },
+        schema: {
+          tags: ['tasks'],
+          security,
+          summary: 'Change a task: title, details, due date, status (audited)',
+          params: idParams,
+          body: taskPatchBody,
+          response: { 200: taskView, ...errors },
+        },
       },
       async (request) => {
         const row = await asAdmin(request, (sql) => updateTask(sql, actorOf(request), request.params.id, request.body));

@@ -36,10 +36,7 @@ export const approvalPage = pageOf(approvalView);
 
 export const approveBody = z
   .strictObject({
-    edits: z
-      .record(z.string(), z.unknown())
-      .optional()
-      .describe('Fields of the draft to replace (e.g. {"reply": "…"}); the edited draft must pass the kind’s schema'),
+    edits: z.record(z.string(), z.unknown()).optional().describe('Fields of the draft to replace (e.g. {"reply": "…"}); the edited draft must pass the kind’s schema'),
   })
   .nullish()
   .transform((body) => body ?? {});

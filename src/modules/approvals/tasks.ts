@@ -89,10 +89,11 @@ export interface TaskFilter {
 export async function listTasks(sql: SqlExecutor, f: TaskFilter): Promise<{ rows: TaskRow[]; total: number }> {
   const where = `WHERE ($1::text IS NULL OR status = $1) AND ($2::int IS NULL OR user_id = $2) AND ($3::int IS NULL OR payment_id = $3) AND ($4::int IS NULL OR approval_id = $4)`;
   const params = [f.status ?? null, f.userId ?? null, f.paymentId ?? null, f.approvalId ?? null];
-  const rows = await sql.query<TaskRow>(
-    `SELECT ${columns} FROM tasks ${where} ORDER BY (status = 'open') DESC, due_on NULLS LAST, id DESC LIMIT $5 OFFSET $6`,
-    [...params, f.limit, f.offset],
-  );
+  const rows = await sql.query<TaskRow>(`SELECT ${columns} FROM tasks ${where} ORDER BY (status = 'open') DESC, due_on NULLS LAST, id DESC LIMIT $5 OFFSET $6`, [
+    ...params,
+    f.limit,
+    f.offset,
+  ]);
   const [count] = await sql.query<{ total: number }>(`SELECT count(*)::int AS total FROM tasks ${where}`, params);
   return { rows, total: count?.total ?? 0 };
 }

@@ -1,6 +1,6 @@
 /**
  * Reads a family's payment case for the triage task: the payment (given, or the family's latest
- * failed one), what the family owes, unwaived late fees, the default card's state and the
+ * failed one that is not a late fee), what the family owes, unwaived late fees, the default card's state and the
  * parent's recent billing messages. Background work: plain SQL as the workflow (no caller).
  */
 import { DateTime } from 'luxon';
@@ -36,23 +36,23 @@ export async function parentOfCase(sql: SqlExecutor, ref: CaseRef): Promise<numb
 export async function gatherCase(sql: SqlExecutor, ref: CaseRef, zone: string): Promise<PaymentIssueInput> {
   const parentId = await parentOfCase(sql, ref);
   if (parentId === undefined) throw new PermanentError('The case names no payment or billing message of a family');
-  const [parent] = await sql.query<{ id: number; firstName: string; lastName: string }>(
-    'SELECT id, first_name AS "firstName", last_name AS "lastName" FROM users WHERE id = $1',
-    [parentId],
-  );
+  const [parent] = await sql.query<{ id: number; firstName: string; lastName: string }>('SELECT id, first_name AS "firstName", last_name AS "lastName" FROM users WHERE id = $1', [
+    parentId,
+  ]);
   const [payment] = await sql.query<NonNullable<PaymentIssueInput['payment']> & { studentId: number | null }>(
     `SELECT p.id, p.amount_cents AS "amountCents", btrim(p.currency) AS currency, p.status, p.failure_code AS "failureCode",
        p.attempt_count AS attempts, p.student_id AS "studentId", ${localDay('p.next_retry_at')} AS "nextRetryOn",
        ${localDay(`(SELECT min(a.updated_at) FROM payment_attempts a WHERE a.payment_id = p.id AND a.status = 'failed')`)} AS "failedOn"
      FROM payments p
-     WHERE p.parent_id = $1 AND (p.id = $3 OR ($3::int IS NULL AND p.status = 'failed' AND p.settled_by_payment_id IS NULL))
+     WHERE p.parent_id = $1 AND (p.id = $3 OR ($3::int IS NULL AND p.status = 'failed' AND p.settled_by_payment_id IS NULL
+       AND NOT EXISTS (SELECT 1 FROM late_fees f WHERE f.fee_payment_id = p.id)))
      ORDER BY p.id DESC LIMIT 1`,
     [parentId, zone, ref.paymentId ?? null],
   );
-  const students = await sql.query<{ first_name: string }>(
-    `SELECT first_name FROM students WHERE parent_id = $1 AND ($2::int IS NULL OR id = $2) AND is_active ORDER BY id`,
-    [parentId, payment?.studentId ?? null],
-  );
+  const students = await sql.query<{ first_name: string }>(`SELECT first_name FROM students WHERE parent_id = $1 AND ($2::int IS NULL OR id = $2) AND is_active ORDER BY id`, [
+    parentId,
+    payment?.studentId ?? null,
+  ]);
   const [owed] = await sql.query<{ cents: number }>(
     `SELECT coalesce(sum(amount_cents), 0)::int AS cents FROM payments WHERE parent_id = $1 AND status = 'failed' AND settled_by_payment_id IS NULL`,
     [parentId],

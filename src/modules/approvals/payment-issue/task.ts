@@ -122,7 +122,15 @@ export const paymentIssueTask = defineAiTask<PaymentIssueInput, PaymentIssueDraf
     parentFirstName: i.parent.firstName,
     studentFirstNames: i.studentFirstNames,
     payment: i.payment
-      ? { amountCents: i.payment.amountCents, currency: i.payment.currency, status: i.payment.status, failedOn: i.payment.failedOn, failureCode: i.payment.failureCode, attempts: i.payment.attempts, nextRetryOn: i.payment.nextRetryOn }
+      ? {
+          amountCents: i.payment.amountCents,
+          currency: i.payment.currency,
+          status: i.payment.status,
+          failedOn: i.payment.failedOn,
+          failureCode: i.payment.failureCode,
+          attempts: i.payment.attempts,
+          nextRetryOn: i.payment.nextRetryOn,
+        }
       : null,
     owedCents: i.owedCents,
     lateFeesCents: i.lateFees.map((fee) => fee.amountCents),

@@ -97,7 +97,11 @@ export function paymentIssueWorkflow(services: SchoolServices) {
     process: async (ctx) => {
       const input = needed<PaymentIssueInput>(ctx, 'gather');
       const { draft } = approved(ctx);
-      const { runId } = await sendNotification(services.workflows, { userId: input.parent.id, template: 'payment_issue_reply', data: { message: draft.reply } }, ctx.idempotencyKey);
+      const { runId } = await sendNotification(
+        services.workflows,
+        { userId: input.parent.id, template: 'payment_issue_reply', data: { message: draft.reply } },
+        ctx.idempotencyKey,
+      );
       return { notificationRunId: runId };
     },
   });
