@@ -6,6 +6,7 @@
  */
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { countPendingApprovals } from '../../src/modules/approvals/store.js';
 import { onBillingMessage } from '../../src/modules/messages/billing-hook.js';
 import { schoolSettings } from '../../src/modules/settings/reader.js';
 import { eventually } from '../enrollments/helpers.js';
@@ -154,12 +155,15 @@ describe('payment-issue resolution with approval', () => {
     const family = await familyCase(s.stack.database.db, 'Brigitte');
     const { runId, approval } = await pendingApproval(family.paymentId);
     expect(Date.parse(approval.expiresAt) - Date.now()).toBeGreaterThan(2.9 * 86_400_000);
+    const pendingBefore = await countPendingApprovals(s.stack.database.db.sql);
+    expect(pendingBefore).toBeGreaterThanOrEqual(1);
     // Three days pass, as the database sees the wait's deadline.
     await sql(`UPDATE workflow_waits SET deadline = now() - interval '1 second' WHERE run_id = $1`, [runId]);
     await sql(`UPDATE workflow_runs SET waiting_until = now() - interval '1 second' WHERE id = $1`, [runId]);
     await eventually(async () => (await s.stack.engine.waitFor(runId, 1_000)).status === 'succeeded', 'the expired run to end', 45_000);
     const after = (await call('GET', `/api/v1/approvals/${approval.id}`)).json();
     expect(after).toMatchObject({ status: 'expired', decidedBy: null });
+    expect(await countPendingApprovals(s.stack.database.db.sql)).toBe(pendingBefore - 1);
     const closed = await nodeOutput(runId, 'close');
     expect(closed).toMatchObject({ decision: 'expired', taskId: expect.any(Number) });
     const task = (await call('GET', `/api/v1/tasks/${closed.taskId}`)).json();

@@ -1,5 +1,6 @@
 /** Follow-up tasks by hand: create, list, read, change; bad input is a 400 naming the field and changes nothing; audited. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { countPendingApprovals } from '../../src/modules/approvals/store.js';
 import { createUser } from '../helpers/app.js';
 import { createTestStack, type TestStack } from '../helpers/stack.js';
 
@@ -74,7 +75,8 @@ describe('tasks', () => {
     expect((await call('GET', '/api/v1/tasks/2000000000')).statusCode).toBe(404);
   });
 
-  it('are the office’s only: parents and teachers are refused', async () => {
+  it('are the office’s only: parents are refused; pending approvals are counted for the dashboard', async () => {
+    expect(await countPendingApprovals(s.database.db.sql)).toBe(0);
     expect((await call('GET', '/api/v1/tasks', undefined, parent.headers)).statusCode).toBe(403);
     expect((await call('POST', '/api/v1/tasks', { title: 'x' }, parent.headers)).statusCode).toBe(403);
     expect((await call('GET', '/api/v1/approvals', undefined, parent.headers)).statusCode).toBe(403);

@@ -111,3 +111,9 @@ export async function decideApproval(
   );
   return rows.length === 1;
 }
+
+/** Pending approvals (the dashboard's count; served by the partial index approvals_pending_idx). */
+export async function countPendingApprovals(sql: SqlExecutor): Promise<number> {
+  const [row] = await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM approvals WHERE status = 'pending'`);
+  return row?.n ?? 0;
+}
