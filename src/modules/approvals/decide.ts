@@ -17,8 +17,8 @@ type Deps = Pick<SchoolServices, 'db' | 'workflows'>;
 
 export type Decision = { status: 'approved'; edits?: Record<string, unknown> | undefined } | { status: 'rejected'; reason: string };
 
-/** The draft after `edits` (top-level fields of the draft replaced), validated by the kind's schema. */
-function editedDraft(row: ApprovalRow, edits: Record<string, unknown>): void {
+/** Checks the draft after `edits` (top-level fields of the draft replaced) against the kind's schema: a 400 naming each bad field. */
+function checkEdits(row: ApprovalRow, edits: Record<string, unknown>): void {
   const draft = (row.draft ?? {}) as Record<string, unknown>;
   const unknownFields = Object.keys(edits).filter((field) => !(field in draft));
   if (unknownFields.length > 0) throw validationFailed(unknownFields.map((field) => ({ field: `body.edits.${field}`, message: 'is not a field of the draft' })));
@@ -37,7 +37,7 @@ export async function decide(deps: Deps, caller: Caller, actor: AuditActor, id: 
     if (!row) throw notFound(`Approval ${id}`);
     if (row.status !== 'pending') throw conflict(`Approval ${id} is ${row.status} already; it cannot be decided again`);
     const edits = decision.status === 'approved' && decision.edits && Object.keys(decision.edits).length > 0 ? decision.edits : null;
-    if (edits) editedDraft(row, edits);
+    if (edits) checkEdits(row, edits);
     const reason = decision.status === 'rejected' ? decision.reason : null;
     if (!(await decideApproval(sql, id, { status: decision.status, by: caller.userId, edits, reason }))) throw conflict(`Approval ${id} was decided meanwhile`);
     await recordAudit(sql, actor, {
