@@ -45,6 +45,7 @@ import { enrollmentRoutes } from './modules/enrollments/routes.js';
 import { waitlistRoutes } from './modules/enrollments/waitlist-routes.js';
 import { paymentRoutes } from './modules/payments/routes.js';
 import { aiRoutes } from './modules/ai/routes.js';
+import { approvalRoutes } from './modules/approvals/routes.js';
 import { registerAiMetrics } from './modules/ai/metrics.js';
 import { schoolSettings } from './modules/settings/reader.js';
 import { deliverQueuedMailSoon } from './modules/notifications/send.js';
@@ -185,6 +186,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(waitlistRoutes(services));
   await app.register(paymentRoutes(services));
   await app.register(aiRoutes(services));
+  await app.register(approvalRoutes(services));
   await app.register(disruptionRoutes(services));
   await app.register(payrollRoutes(services));
   await app.register(progressRoutes({ db, config, now: Date.now }));

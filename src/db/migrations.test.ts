@@ -8,6 +8,7 @@ import * as schema from './schema/index.js';
 const expectedTables = [
   'academic_years',
   'ai_calls',
+  'approvals',
   'audit_log',
   'billing_customers',
   'calendar_feeds',
@@ -49,6 +50,7 @@ const expectedTables = [
   'students',
   'subscription_period_lessons',
   'subscription_periods',
+  'tasks',
   'teacher_availability',
   'teacher_pay_rates',
   'teacher_time_off',
@@ -65,10 +67,12 @@ const expectedTables = [
 /**
  * Tables without a Drizzle definition: the payments module reads and writes them with SQL only
  * (its allowed values are checked against the database in src/modules/payments/values.test.ts),
- * and so does the AI layer (ai_calls, src/ai/calls.ts) and payroll (src/modules/payroll/).
+ * and so do the AI layer (ai_calls, src/ai/calls.ts), payroll (src/modules/payroll/) and approvals
+ * (approvals, tasks: src/modules/approvals/).
  */
 const sqlOnlyTables = [
   'ai_calls',
+  'approvals',
   'billing_customers',
   'conversation_messages',
   'conversation_reads',
@@ -95,6 +99,7 @@ const sqlOnlyTables = [
   'subscription_period_lessons',
   'subscription_periods',
   'teacher_pay_rates',
+  'tasks',
   'webhook_events',
 ];
 const drizzleTables = Object.values(schema as Record<string, unknown>).filter((value): value is PgTable => is(value, PgTable));
@@ -122,6 +127,7 @@ describe('migrations', () => {
   it('announce changes of every table but the unwatched ones (read caches rely on it)', async () => {
     const unwatched = [
       'ai_calls',
+      'approvals',
       'audit_log',
       'billing_customers',
       'calendar_feeds',
@@ -158,6 +164,7 @@ describe('migrations', () => {
       'subscription_period_lessons',
       'subscription_periods',
       'teacher_pay_rates',
+      'tasks',
       'webhook_events',
       'workflow_runs',
       'workflow_signals',

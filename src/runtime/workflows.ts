@@ -1,5 +1,6 @@
 import type { AppConfig } from '../config.js';
 import { WorkflowRegistry } from '../engine/index.js';
+import { paymentIssueWorkflow } from '../modules/approvals/payment-issue/workflow.js';
 import { buildDatabaseBackupWorkflow, DATABASE_BACKUP_CRON, DATABASE_BACKUP_WORKFLOW } from '../modules/backups/workflow.js';
 import { lessonScheduleWorkflow } from '../modules/lessons/workflows/workflow.js';
 import { buildOutboxDispatchWorkflow, OUTBOX_DISPATCH_WORKFLOW } from '../modules/notifications/workflows/dispatch.js';
@@ -27,6 +28,7 @@ export function buildWorkflowRegistry(services: SchoolServices): WorkflowRegistr
   registerPaymentWorkflows(registry, services);
   registry.register(buildDatabaseBackupWorkflow(services));
   registry.register(privacyErasureWorkflow(services));
+  registry.register(paymentIssueWorkflow(services));
   return registry;
 }
 

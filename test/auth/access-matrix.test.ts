@@ -109,6 +109,15 @@ const contract: Record<string, RouteAccess> = {
   'GET /api/v1/privacy/erasures/:id': ['admin'],
   'POST /api/v1/privacy/erasures/:id/approve': ['admin'],
   'POST /api/v1/privacy/erasures/:id/reject': ['admin'],
+  'GET /api/v1/approvals': ['admin'],
+  'GET /api/v1/approvals/:id': ['admin'],
+  'POST /api/v1/approvals/:id/approve': ['admin'],
+  'POST /api/v1/approvals/:id/reject': ['admin'],
+  'GET /api/v1/tasks': ['admin'],
+  'POST /api/v1/tasks': ['admin'],
+  'GET /api/v1/tasks/:id': ['admin'],
+  'PATCH /api/v1/tasks/:id': ['admin'],
+  'POST /api/v1/ai/payment-issues': ['admin'],
 };
 
 /** 'public', or the sorted roles a declaration admits ('authenticated' = every role). */
@@ -226,6 +235,23 @@ describe('access matrix: every registered route × six callers', () => {
       once('erasure', async () => ({
         value: await insertId(`INSERT INTO erasure_requests (user_id, requested_by, reason, status) VALUES ($1, $1, 'Matrix', 'rejected') RETURNING id`, [f.parentA.id]),
         owners: ['admin', 'parentA'],
+      })),
+    approvals: () =>
+      once('approval', async () => {
+        const run = await idByResource['workflows/runs']!();
+        return {
+          value: await insertId(
+            `INSERT INTO approvals (kind, title, draft, source, run_id, node_id, signal, parent_id, expires_at)
+             VALUES ('payment_issue.reply', 'Matrix approval', $2::jsonb, 'rules', $1, 'approval', 'approval:matrix', $3, now() + interval '3 days') RETURNING id`,
+            [run.value, JSON.stringify({ reply: f.familyAMarkers[0] }), f.parentA.id],
+          ),
+          owners: ['admin'],
+        };
+      }),
+    tasks: () =>
+      once('task', async () => ({
+        value: await insertId(`INSERT INTO tasks (title, details, user_id) VALUES ('Matrix task', $1, $2) RETURNING id`, [f.familyAMarkers[0], f.parentA.id]),
+        owners: ['admin'],
       })),
     'workflows/runs': () =>
       once('run', async () => ({

@@ -1,10 +1,10 @@
 /**
- * The single hook point where a family's billing message will start the payment-issue workflow
- * (the AI-assisted workflow with human approval of issue 17, `POST /api/v1/ai/payment-issues
- * {messageId}`). That workflow does not exist yet, so today this starts nothing and answers null;
- * the conversation is stored with `topic: 'billing'` either way, so the workflow can also pick up
- * the messages written before it existed.
+ * The single hook point where a family's billing message starts the payment-issue workflow (the
+ * AI-assisted workflow with human approval, src/modules/approvals/payment-issue): one run per
+ * message (idempotency key `payment-issue:message:<messageId>`). Best effort: the message is
+ * stored either way, and the office can start a run on demand (POST /api/v1/ai/payment-issues).
  */
+import { startPaymentIssue } from '../approvals/payment-issue/start.js';
 import type { SchoolServices } from '../services.js';
 
 /** A message a parent wrote in a conversation whose topic is 'billing' (its first message or a reply). */
@@ -17,11 +17,12 @@ export interface BillingMessage {
   studentId: number | null;
 }
 
-/**
- * Called once per billing message of a family, after the message is committed. Issue 17 starts its
- * payment-issue run here (idempotency key `payment-issue:message:<messageId>`) and returns its id.
- * Today: no workflow to start, so null (nothing is created, nothing pretends to be).
- */
-export async function onBillingMessage(_services: SchoolServices, _message: BillingMessage): Promise<{ runId: string } | null> {
-  return null;
+/** Called once per billing message of a family, after the message is committed; answers the run started (null if it could not start). */
+export async function onBillingMessage(services: SchoolServices, message: BillingMessage): Promise<{ runId: string } | null> {
+  try {
+    const { runId } = await startPaymentIssue(services.workflows, { messageId: message.messageId, trigger: 'billing_message' });
+    return { runId };
+  } catch {
+    return null;
+  }
 }

@@ -31,6 +31,8 @@ export const templateNames = [
   'payment_due',
   'late_fee',
   'lesson_substitute',
+  'payment_issue_reply',
+  'card_update_link',
 ] as const;
 export type TemplateName = (typeof templateNames)[number];
 

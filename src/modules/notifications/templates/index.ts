@@ -7,6 +7,7 @@ import { lessonRescheduled } from './lesson-changes.js';
 import { messageReceived } from './messages.js';
 import { lessonCancellation, lessonConfirmation, lessonReminder } from './lessons.js';
 import { paymentFailed, paymentReceipt } from './payments.js';
+import { cardUpdateLink, paymentIssueReply } from './payment-issues.js';
 import { adminAlert, directMessage, parentWelcome, passwordReset, setPassword, teacherNewStudent } from './people.js';
 import { lessonSubstitute } from './substitute.js';
 
@@ -30,4 +31,6 @@ export const templateSources: Readonly<Record<TemplateName, TemplateSource>> = {
   payment_due: paymentDue,
   late_fee: lateFee,
   lesson_substitute: lessonSubstitute,
+  payment_issue_reply: paymentIssueReply,
+  card_update_link: cardUpdateLink,
 };

@@ -2,7 +2,7 @@
  * The `payment` workflow (the brief's PaymentProcessingWorkflow):
  *
  *   prepare → charge → outcome ─┬─ record-success → send-receipt
- *                               └─ record-failure → notify-failure
+ *                               └─ record-failure → notify-failure → payment-issue
  *
  * One run makes one charge attempt of one payment. Dunning retries are further runs of the same
  * payment (attempt 2, 3, 4), started by the `payment-retries` cron when they fall due.
@@ -11,6 +11,7 @@ import { defineWorkflow } from '../../../engine/index.js';
 import type { SchoolServices } from '../../services.js';
 import { chargeNode, prepareNode } from './charge-nodes.js';
 import { PAYMENT_WORKFLOW, paymentEvent } from './event.js';
+import { startPaymentIssueNode } from './issue-node.js';
 import { notifyFailureNode, outcomeRouter, recordFailureNode, recordSuccessNode, sendReceiptNode } from './outcome-nodes.js';
 
 export function paymentWorkflow(services: SchoolServices) {
@@ -26,7 +27,8 @@ export function paymentWorkflow(services: SchoolServices) {
       { node: recordSuccessNode(services), connections: ['send-receipt'] },
       { node: sendReceiptNode(services) },
       { node: recordFailureNode(services), connections: ['notify-failure'] },
-      { node: notifyFailureNode(services) },
+      { node: notifyFailureNode(services), connections: ['payment-issue'] },
+      { node: startPaymentIssueNode(services) },
     ],
   });
 }

@@ -1,0 +1,5 @@
+/**
+ * Imports every module that defines an approval kind, so the approval routes know each kind's
+ * schema (to validate edits) in every process. A workflow that adds a kind adds its module here.
+ */
+import './payment-issue/task.js';
