@@ -14,7 +14,7 @@ afterAll(async () => t?.close());
 
 const get = async (url: string, headers: Record<string, string> = school.admin.headers) => {
   const res = await t.app.inject({ method: 'GET', url, headers });
-  return { status: res.statusCode, body: res.headers['content-type']?.startsWith('application/json') ? res.json() : res.body, headers: res.headers };
+  return { status: res.statusCode, body: String(res.headers['content-type']).startsWith('application/json') ? res.json() : res.body, headers: res.headers };
 };
 
 describe('revenue', () => {
@@ -152,7 +152,9 @@ describe('utilisation', () => {
 
   it('groups by month and lets an admin pick one teacher', async () => {
     const { body } = await get(`/api/v1/reports/utilisation?from=2027-11-01&to=2027-11-14&groupBy=month&teacherId=${school.alice.teacherId}`);
-    expect(body.rows).toEqual([{ teacherId: school.alice.teacherId, teacherName: 'Alice Able', period: '2027-11', availableMinutes: 1020, bookedMinutes: 120, utilisation: 0.118 }]);
+    expect(body.rows).toEqual([
+      { teacherId: school.alice.teacherId, teacherName: 'Alice Able', period: '2027-11', availableMinutes: 1020, bookedMinutes: 120, utilisation: 0.118 },
+    ]);
   });
 });
 

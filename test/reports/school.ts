@@ -26,7 +26,11 @@ export async function buildReportSchool(db: Database): Promise<ReportSchool> {
   const admin = await createUser(db, 'admin', { firstName: 'Ada' });
   const alice = await createUser(db, 'teacher', { firstName: 'Alice' });
   const bob = await createUser(db, 'teacher', { firstName: 'Bob' });
-  const parents = [await createUser(db, 'parent', { firstName: 'Pam' }), await createUser(db, 'parent', { firstName: 'Paul' }), await createUser(db, 'parent', { firstName: 'Pia' })] as [User, User, User];
+  const parents = [
+    await createUser(db, 'parent', { firstName: 'Pam' }),
+    await createUser(db, 'parent', { firstName: 'Paul' }),
+    await createUser(db, 'parent', { firstName: 'Pia' }),
+  ] as [User, User, User];
   await db.sql.query(`UPDATE users SET last_name = CASE first_name WHEN 'Alice' THEN 'Able' WHEN 'Bob' THEN 'Baker' ELSE 'Parent' END WHERE id = ANY ($1::int[])`, [
     [alice.id, bob.id, ...parents.map((p) => p.id)],
   ]);
@@ -122,7 +126,19 @@ async function buildMoney(
   q: (text: string, params?: unknown[]) => Promise<number>,
   ids: { s1: number; s2: number; s3: number; p1: number; p2: number; p3: number; L1: number },
 ): Promise<void> {
-  const payment = (f: { parent: number; student: number; lesson?: number; cents: number; status: string; method?: string; createdAt: string; paidAt?: string; failedAt?: string; refunded?: number; settles?: number }) =>
+  const payment = (f: {
+    parent: number;
+    student: number;
+    lesson?: number;
+    cents: number;
+    status: string;
+    method?: string;
+    createdAt: string;
+    paidAt?: string;
+    failedAt?: string;
+    refunded?: number;
+    settles?: number;
+  }) =>
     q(
       `INSERT INTO payments (parent_id, student_id, lesson_id, amount_cents, status, method, gateway, created_at, paid_at, first_failed_at, refunded_cents, settles_payment_id)
        VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $6 = 'card' THEN 'simulated' END, $7, $8, $9, $10, $11) RETURNING id`,
@@ -146,14 +162,39 @@ async function buildMoney(
       [parent, sub, key, status, due, paid, periodStart, paidAt],
     );
 
-  const pay1 = await payment({ parent: ids.p1, student: ids.s1, lesson: ids.L1, cents: 4000, status: 'partially_refunded', createdAt: '2027-11-01T20:00:00Z', paidAt: '2027-11-01T20:00:05Z', refunded: 1500 });
+  const pay1 = await payment({
+    parent: ids.p1,
+    student: ids.s1,
+    lesson: ids.L1,
+    cents: 4000,
+    status: 'partially_refunded',
+    createdAt: '2027-11-01T20:00:00Z',
+    paidAt: '2027-11-01T20:00:05Z',
+    refunded: 1500,
+  });
   await ledger(ids.p1, pay1, null, 'payment', 4000, '2027-11-01T20:00:05Z', 'payment:pi_1');
   await ledger(ids.p1, pay1, null, 'refund', -1500, '2027-11-20T15:00:00Z', 'refund:re_1');
   const pay2 = await payment({ parent: ids.p2, student: ids.s2, cents: 5000, status: 'failed', createdAt: '2027-11-03T12:00:00Z', failedAt: '2027-11-03T12:00:00Z' });
-  const pay3 = await payment({ parent: ids.p2, student: ids.s2, cents: 5000, status: 'succeeded', createdAt: '2027-12-10T12:00:00Z', paidAt: '2027-12-10T12:00:00Z', settles: pay2 });
+  const pay3 = await payment({
+    parent: ids.p2,
+    student: ids.s2,
+    cents: 5000,
+    status: 'succeeded',
+    createdAt: '2027-12-10T12:00:00Z',
+    paidAt: '2027-12-10T12:00:00Z',
+    settles: pay2,
+  });
   await db.sql.query(`UPDATE payments SET status = 'cancelled', settled_by_payment_id = $2 WHERE id = $1`, [pay2, pay3]);
   await ledger(ids.p2, pay3, null, 'payment', 5000, '2027-12-10T12:00:00Z', 'payment:pi_3');
-  const pay4 = await payment({ parent: ids.p3, student: ids.s3, cents: 2500, status: 'succeeded', method: 'cash', createdAt: '2027-10-20T14:00:00Z', paidAt: '2027-10-20T14:00:00Z' });
+  const pay4 = await payment({
+    parent: ids.p3,
+    student: ids.s3,
+    cents: 2500,
+    status: 'succeeded',
+    method: 'cash',
+    createdAt: '2027-10-20T14:00:00Z',
+    paidAt: '2027-10-20T14:00:00Z',
+  });
   await ledger(ids.p3, pay4, null, 'payment', 2500, '2027-10-20T03:00:00Z', 'offline:1', 'offline');
   await payment({ parent: ids.p1, student: ids.s1, cents: 2000, status: 'failed', createdAt: '2027-10-20T12:00:00Z', failedAt: '2027-10-20T12:00:00Z' });
 

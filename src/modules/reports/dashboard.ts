@@ -22,8 +22,7 @@ export interface DashboardTile {
   read(sql: SqlExecutor, ctx: TileContext): Promise<Record<string, ReportCell>>;
 }
 
-const one = async (sql: SqlExecutor, text: string, params: unknown[]): Promise<Record<string, ReportCell>> =>
-  (await sql.query<Record<string, ReportCell>>(text, params))[0] ?? {};
+const one = async (sql: SqlExecutor, text: string, params: unknown[]): Promise<Record<string, ReportCell>> => (await sql.query<Record<string, ReportCell>>(text, params))[0] ?? {};
 
 /** Today's lessons (the school's day), by status; the old place of a rescheduled lesson is left out. */
 export const todaysLessonsTile: DashboardTile = {

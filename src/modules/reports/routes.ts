@@ -37,10 +37,7 @@ export const reportRoutes =
         if (!wantsCsv(request.query.format, request.headers.accept)) return answer;
         // A CSV body is text, sent as it is (Fastify serialises only JSON bodies): the untyped reply says so.
         const raw: FastifyReply = reply;
-        return raw
-          .type('text/csv; charset=utf-8')
-          .header('content-disposition', `attachment; filename="${answer.report}-${answer.from}-${answer.to}.csv"`)
-          .send(reportCsv(answer));
+        return raw.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${answer.report}-${answer.from}-${answer.to}.csv"`).send(reportCsv(answer));
       },
     );
 
