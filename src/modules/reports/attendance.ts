@@ -1,4 +1,4 @@
-import { RANGE_BOUNDS, sqlParams, sumColumns, type ReportDefinition, type ReportRow } from './types.js';
+import { RANGE_BOUNDS, sqlParams, sumColumns, teacherScope, type ReportDefinition, type ReportRow } from './types.js';
 
 /**
  * attendance (admin; a teacher their own): the lessons that started in the range, per teacher or
@@ -7,20 +7,19 @@ import { RANGE_BOUNDS, sqlParams, sumColumns, type ReportDefinition, type Report
  * excused: completed as excused; cancelled by family / school / teacher: by the role of who cancelled
  * it (a parent; an admin or the school's own workflows; a teacher); unrecorded: past lessons still
  * scheduled (attendance never taken). The old place of a rescheduled lesson is not counted.
+ * Counted per id first, then labelled (names joined on the few grouped rows).
  */
 const groupings = {
   teacher: {
-    select: `t.id AS "teacherId", tu.first_name || ' ' || tu.last_name AS "teacherName"`,
-    join: 'JOIN teachers t ON t.id = coalesce(l.substitute_teacher_id, l.teacher_id) JOIN users tu ON tu.id = t.user_id',
-    by: '1, 2',
-    order: '2, 1',
+    key: 'coalesce(l.substitute_teacher_id, l.teacher_id)',
+    label: `k.key AS "teacherId", u.first_name || ' ' || u.last_name AS "teacherName"`,
+    join: 'JOIN teachers t ON t.id = k.key JOIN users u ON u.id = t.user_id',
     keys: ['teacherId', 'teacherName'],
   },
   student: {
-    select: `s.id AS "studentId", s.first_name || ' ' || s.last_name AS "studentName"`,
-    join: 'JOIN students s ON s.id = l.student_id',
-    by: '1, 2',
-    order: '2, 1',
+    key: 'l.student_id',
+    label: `k.key AS "studentId", s.first_name || ' ' || s.last_name AS "studentName"`,
+    join: 'JOIN students s ON s.id = k.key',
     keys: ['studentId', 'studentName'],
   },
 } as const;
@@ -34,22 +33,27 @@ export const attendanceReport: ReportDefinition = {
   async run(sql, params) {
     const g = groupings[params.groupBy as keyof typeof groupings];
     const rows = await sql.query<ReportRow>(
-      `WITH b AS (${RANGE_BOUNDS})
-       SELECT ${g.select},
-              count(*)::int AS lessons,
-              count(*) FILTER (WHERE l.status = 'completed' AND l.attendance IN ('present', 'late'))::int AS attended,
-              count(*) FILTER (WHERE l.status = 'completed' AND l.attendance = 'absent')::int AS absent,
-              count(*) FILTER (WHERE l.status = 'completed' AND l.attendance = 'excused')::int AS excused,
-              count(*) FILTER (WHERE l.status = 'cancelled' AND cu.role = 'parent')::int AS "cancelledByFamily",
-              count(*) FILTER (WHERE l.status = 'cancelled' AND (cu.role IS NULL OR cu.role = 'admin'))::int AS "cancelledBySchool",
-              count(*) FILTER (WHERE l.status = 'cancelled' AND cu.role = 'teacher')::int AS "cancelledByTeacher",
-              count(*) FILTER (WHERE l.status = 'scheduled' AND l.ends_at < now())::int AS unrecorded
-         FROM lessons l CROSS JOIN b
-         ${g.join}
-         LEFT JOIN users cu ON cu.id = l.cancelled_by
-        WHERE l.scheduled_at >= b.lo AND l.scheduled_at < b.hi AND l.status <> 'rescheduled'
-          AND ($4::int IS NULL OR coalesce(l.substitute_teacher_id, l.teacher_id) = $4::int)
-        GROUP BY ${g.by} ORDER BY ${g.order}`,
+      `WITH b AS (${RANGE_BOUNDS}),
+       k AS (
+         SELECT ${g.key} AS key,
+                count(*) AS lessons,
+                count(*) FILTER (WHERE l.status = 'completed' AND l.attendance IN ('present', 'late')) AS attended,
+                count(*) FILTER (WHERE l.status = 'completed' AND l.attendance = 'absent') AS absent,
+                count(*) FILTER (WHERE l.status = 'completed' AND l.attendance = 'excused') AS excused,
+                count(*) FILTER (WHERE l.canceller = 'parent') AS family,
+                count(*) FILTER (WHERE l.canceller IN ('admin', 'school')) AS school,
+                count(*) FILTER (WHERE l.canceller = 'teacher') AS teacher,
+                count(*) FILTER (WHERE l.status = 'scheduled' AND l.ends_at < now()) AS unrecorded
+           FROM (SELECT l.*, CASE WHEN l.status = 'cancelled' THEN coalesce((SELECT cu.role FROM users cu WHERE cu.id = l.cancelled_by), 'school') END AS canceller
+                   FROM lessons l CROSS JOIN b
+                  WHERE l.scheduled_at >= b.lo AND l.scheduled_at < b.hi AND l.status <> 'rescheduled'
+                    ${teacherScope(params, '(l.teacher_id = $4::int OR l.substitute_teacher_id = $4::int) AND coalesce(l.substitute_teacher_id, l.teacher_id) = $4::int')}) l
+          GROUP BY 1
+       )
+       SELECT ${g.label}, k.lessons::int, k.attended::int, k.absent::int, k.excused::int,
+              k.family::int AS "cancelledByFamily", k.school::int AS "cancelledBySchool", k.teacher::int AS "cancelledByTeacher", k.unrecorded::int
+         FROM k ${g.join}
+        ORDER BY 2, 1`,
       sqlParams(params),
     );
     return { columns: [...g.keys, ...counts], rows, totals: sumColumns(rows, counts) };

@@ -1,4 +1,4 @@
-import { RANGE_BOUNDS, sqlParams, sumColumns, type ReportDefinition, type ReportRow } from './types.js';
+import { RANGE_BOUNDS, sqlParams, sumColumns, teacherScope, type ReportDefinition, type ReportRow } from './types.js';
 
 /**
  * makeup-credits (admin; a teacher their own): the make-up credits granted in the range, per
@@ -35,7 +35,7 @@ export const makeupCreditsReport: ReportDefinition = {
          LEFT JOIN teachers t ON t.id = coalesce(l.teacher_id, s.teacher_id)
          LEFT JOIN users tu ON tu.id = t.user_id
         WHERE c.granted_at >= b.lo AND c.granted_at < b.hi
-          AND ($4::int IS NULL OR t.id = $4::int)
+          ${teacherScope(params, 't.id = $4::int')}
         GROUP BY 1, 2 ORDER BY 2 NULLS LAST, 1`,
       sqlParams(params),
     );

@@ -36,7 +36,13 @@ export interface ReportDefinition {
  * The SQL parameters every report statement shares, in this order: $1 zone, $2 first day, $3 last
  * day, $4 teacher id or null. `RANGE_BOUNDS` turns the days into the instants [lo, hi).
  */
-export const sqlParams = (p: ReportParams): unknown[] => [p.timezone, p.from, p.to, p.teacherId];
+export const sqlParams = (p: ReportParams): unknown[] => (p.teacherId === null ? [p.timezone, p.from, p.to] : [p.timezone, p.from, p.to, p.teacherId]);
+
+/**
+ * `AND <condition on $4>` when the report is limited to one teacher, else nothing: two distinct
+ * statements, so each keeps its own plan (the limited one on the teacher's indexes).
+ */
+export const teacherScope = (p: ReportParams, condition: string): string => (p.teacherId === null ? '' : `AND ${condition}`);
 export const RANGE_BOUNDS = `SELECT ($2::date)::timestamp AT TIME ZONE $1 AS lo, ($3::date + 1)::timestamp AT TIME ZONE $1 AS hi`;
 
 /** Sums `columns` over `rows` (integers only). */

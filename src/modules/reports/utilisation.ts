@@ -1,4 +1,4 @@
-import { RANGE_BOUNDS, sqlParams, sumColumns, type ReportDefinition, type ReportRow } from './types.js';
+import { RANGE_BOUNDS, sqlParams, sumColumns, teacherScope, type ReportDefinition, type ReportRow } from './types.js';
 
 /**
  * utilisation (admin; a teacher their own): per teacher and week (ISO, starting Monday: `period` is
@@ -11,8 +11,8 @@ import { RANGE_BOUNDS, sqlParams, sumColumns, type ReportDefinition, type Report
  * (3 decimals; null when nothing was available).
  */
 const periods = {
-  week: `to_char(date_trunc('week', x.day::timestamp), 'YYYY-MM-DD')`,
-  month: `to_char(x.day, 'YYYY-MM')`,
+  week: { start: `date_trunc('week', DAY::timestamp)`, label: `to_char(x.period, 'YYYY-MM-DD')` },
+  month: { start: `date_trunc('month', DAY::timestamp)`, label: `to_char(x.period, 'YYYY-MM')` },
 } as const;
 
 const minutes = ['availableMinutes', 'bookedMinutes'] as const;
@@ -32,29 +32,32 @@ export const utilisationReport: ReportDefinition = {
        slots AS (
          SELECT a.teacher_id, days.day, tstzrange((days.day + a.start_time) AT TIME ZONE $1, (days.day + a.end_time) AT TIME ZONE $1) AS r
            FROM teacher_availability a JOIN days ON extract(isodow FROM days.day) = a.weekday
-          WHERE $4::int IS NULL OR a.teacher_id = $4::int
+          WHERE true ${teacherScope(params, 'a.teacher_id = $4::int')}
        ),
-       available AS (
-         SELECT s.teacher_id, s.day,
-                (SELECT coalesce(sum(extract(epoch FROM upper(part) - lower(part))), 0)
-                   FROM unnest(tstzmultirange(s.r) - coalesce(
-                     (SELECT range_agg(tstzrange(o.starts_at, o.ends_at)) FROM teacher_time_off o
-                       WHERE o.teacher_id = s.teacher_id AND o.starts_at < upper(s.r) AND o.ends_at > lower(s.r)),
-                     '{}'::tstzmultirange)) AS part) / 60 AS available, 0 AS booked
-           FROM slots s
+       off AS (
+         SELECT s.teacher_id, s.day, range_agg(s.r * tstzrange(o.starts_at, o.ends_at)) AS parts
+           FROM slots s JOIN teacher_time_off o ON o.teacher_id = s.teacher_id AND o.starts_at < upper(s.r) AND o.ends_at > lower(s.r)
+          GROUP BY s.teacher_id, s.day, s.r
        ),
-       booked AS (
-         SELECT coalesce(l.substitute_teacher_id, l.teacher_id) AS teacher_id, (l.scheduled_at AT TIME ZONE $1)::date AS day, 0 AS available, l.duration_minutes AS booked
+       x AS (
+         SELECT teacher_id, ${period.start.replace('DAY', 'day')} AS period, sum(extract(epoch FROM upper(r) - lower(r))) / 60 AS available, 0 AS booked
+           FROM slots GROUP BY 1, 2
+         UNION ALL
+         SELECT teacher_id, ${period.start.replace('DAY', 'day')}, -sum((SELECT sum(extract(epoch FROM upper(p) - lower(p))) FROM unnest(parts) AS p)) / 60, 0
+           FROM off GROUP BY 1, 2
+         UNION ALL
+         SELECT coalesce(l.substitute_teacher_id, l.teacher_id), ${period.start.replace('DAY', '(l.scheduled_at AT TIME ZONE $1)')}, 0, sum(l.duration_minutes)
            FROM lessons l CROSS JOIN b
           WHERE l.status IN ('scheduled', 'completed') AND l.scheduled_at >= b.lo AND l.scheduled_at < b.hi
-            AND ($4::int IS NULL OR coalesce(l.substitute_teacher_id, l.teacher_id) = $4::int)
+                ${teacherScope(params, '(l.teacher_id = $4::int OR l.substitute_teacher_id = $4::int) AND coalesce(l.substitute_teacher_id, l.teacher_id) = $4::int')}
+          GROUP BY 1, 2
        ),
-       x AS (SELECT * FROM available UNION ALL SELECT * FROM booked)
-       SELECT x.teacher_id AS "teacherId", u.first_name || ' ' || u.last_name AS "teacherName", ${period} AS period,
-              round(sum(x.available))::int AS "availableMinutes", sum(x.booked)::int AS "bookedMinutes",
-              CASE WHEN sum(x.available) > 0 THEN round(sum(x.booked) / sum(x.available), 3)::float8 END AS utilisation
-         FROM x JOIN teachers t ON t.id = x.teacher_id JOIN users u ON u.id = t.user_id
-        GROUP BY 1, 2, 3 ORDER BY 2, 1, 3`,
+       totals AS (SELECT teacher_id, period, sum(available) AS available, sum(booked) AS booked FROM x GROUP BY 1, 2)
+       SELECT x.teacher_id AS "teacherId", u.first_name || ' ' || u.last_name AS "teacherName", ${period.label} AS period,
+              round(x.available)::int AS "availableMinutes", x.booked::int AS "bookedMinutes",
+              CASE WHEN x.available > 0 THEN round(x.booked / x.available, 3)::float8 END AS utilisation
+         FROM totals x JOIN teachers t ON t.id = x.teacher_id JOIN users u ON u.id = t.user_id
+        ORDER BY 2, 1, x.period`,
       sqlParams(params),
     );
     return { columns: ['teacherId', 'teacherName', 'period', ...minutes, 'utilisation'], rows, totals: sumColumns(rows, minutes) };
