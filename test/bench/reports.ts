@@ -2,7 +2,7 @@
  * Reports and the dashboard on real PostgreSQL with a generated school of 500 students and a year
  * of lessons and money (test/bench/school-data.ts + school-money.ts). The server runs as its own
  * process; each report is asked for a year's range (up to today) by BENCH_REPORT_CONNECTIONS
- * clients (default 4: an office, not a crowd) for BENCH_REPORT_SECONDS (3) each, beside a bare
+ * clients (default 1: the office asking, one report at a time) for BENCH_REPORT_SECONDS (3) each, beside a bare
  * /health measured the same way in the same run. Targets: every report p95 < 100 ms, the
  * dashboard < 30 ms (judge by the ratio to /health: the machine is shared and noisy).
  *
@@ -31,7 +31,7 @@ export interface ReportFigures {
 }
 
 const zone = 'America/Halifax';
-const connections = Number(process.env.BENCH_REPORT_CONNECTIONS ?? 4);
+const connections = Number(process.env.BENCH_REPORT_CONNECTIONS ?? 1);
 const seconds = Number(process.env.BENCH_REPORT_SECONDS ?? 3);
 const admin = { email: 'admin@bench.example', password: 'bench-admin-password-1' };
 const teacher = { email: 'teacher1@bench.example', password: 'bench-teacher-password-1' };

@@ -30,9 +30,12 @@ describe('dashboard', () => {
   });
 
   it('is a list of tiles another module can extend', async () => {
-    const extra: DashboardTile = { key: 'pendingApprovals', read: async (sql) => (await sql.query<{ n: number }>('SELECT 0::int AS n'))[0] ?? {} };
-    const answer = await readDashboard({ db: t.database.db, config: t.config }, admin(), Date.now, [...dashboardTiles, extra]);
+    const extra: DashboardTile = { key: 'pendingApprovals', sql: `SELECT count(*)::int AS pending FROM lessons, ctx WHERE scheduled_at >= ctx.tomorrow_start` };
+    const now = Date.parse('2027-11-10T16:00:00Z');
+    const answer = await readDashboard({ db: t.database.db, config: t.config }, admin(), () => now, [...dashboardTiles, extra]);
     expect(Object.keys(answer.tiles)).toEqual(['todaysLessons', 'moneyDue', 'failedPayments', 'waitlist', 'lessonsWithoutAttendance', 'pendingApprovals']);
+    // Lessons after 2027-11-10 in Halifax: L5, L6, L8 and L10.
+    expect(answer.tiles.pendingApprovals).toEqual({ pending: 4 });
   });
 
   it('answers GET /api/v1/dashboard to an admin', async () => {

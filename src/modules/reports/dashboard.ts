@@ -1,5 +1,4 @@
 import { DateTime } from 'luxon';
-import type { SqlExecutor } from '../../db/sql-client.js';
 import type { Caller } from '../auth/scoped.js';
 import { asCallerSql } from '../payments/read.js';
 import type { SchoolServices } from '../services.js';
@@ -7,36 +6,24 @@ import { schoolSettings } from '../settings/reader.js';
 import type { DashboardAnswer } from './schemas.js';
 import type { ReportCell } from './types.js';
 
-/** What a tile's query receives: the school's zone and the instants that bound today there. */
-export interface TileContext {
-  timezone: string;
-  today: string;
-  todayStart: Date;
-  tomorrowStart: Date;
-  now: Date;
-}
-
-/** One tile of the dashboard: a key and one small query (cheap: an index or a small table). */
+/**
+ * One tile of the dashboard: a key and one small SELECT answering one row (cheap: an index or a
+ * small table). It may read the CTE `ctx` (one row): `today_start`, `tomorrow_start` (the school's
+ * day as instants) and `now`. All tiles run as one statement, one round trip.
+ */
 export interface DashboardTile {
   key: string;
-  read(sql: SqlExecutor, ctx: TileContext): Promise<Record<string, ReportCell>>;
+  sql: string;
 }
-
-const one = async (sql: SqlExecutor, text: string, params: unknown[]): Promise<Record<string, ReportCell>> => (await sql.query<Record<string, ReportCell>>(text, params))[0] ?? {};
 
 /** Today's lessons (the school's day), by status; the old place of a rescheduled lesson is left out. */
 export const todaysLessonsTile: DashboardTile = {
   key: 'todaysLessons',
-  read: (sql, ctx) =>
-    one(
-      sql,
-      `SELECT count(*) FILTER (WHERE status IN ('scheduled', 'completed'))::int AS total,
+  sql: `SELECT count(*) FILTER (WHERE status IN ('scheduled', 'completed'))::int AS total,
               count(*) FILTER (WHERE status = 'scheduled')::int AS scheduled,
               count(*) FILTER (WHERE status = 'completed')::int AS completed,
               count(*) FILTER (WHERE status = 'cancelled')::int AS cancelled
-         FROM lessons WHERE scheduled_at >= $1 AND scheduled_at < $2`,
-      [ctx.todayStart, ctx.tomorrowStart],
-    ),
+         FROM lessons, ctx WHERE scheduled_at >= ctx.today_start AND scheduled_at < ctx.tomorrow_start`,
 };
 
 /**
@@ -45,10 +32,7 @@ export const todaysLessonsTile: DashboardTile = {
  */
 export const moneyDueTile: DashboardTile = {
   key: 'moneyDue',
-  read: (sql, ctx) =>
-    one(
-      sql,
-      `WITH debts AS (
+  sql: `WITH debts AS (
          SELECT parent_id, coalesce(first_failed_at, created_at) AS due_at, amount_cents AS cents
            FROM payments WHERE status = 'failed' AND settles_payment_id IS NULL
          UNION ALL
@@ -56,11 +40,9 @@ export const moneyDueTile: DashboardTile = {
            FROM invoices WHERE status IN ('open', 'uncollectible') AND amount_due_cents > amount_paid_cents
        )
        SELECT coalesce(sum(cents), 0)::int AS "dueCents",
-              coalesce(sum(cents) FILTER (WHERE due_at < $1), 0)::int AS "overdueCents",
+              coalesce(sum(cents) FILTER (WHERE due_at < (SELECT today_start FROM ctx)), 0)::int AS "overdueCents",
               count(DISTINCT parent_id)::int AS families
          FROM debts`,
-      [ctx.todayStart],
-    ),
 };
 
 /**
@@ -70,27 +52,22 @@ export const moneyDueTile: DashboardTile = {
  */
 export const failedPaymentsTile: DashboardTile = {
   key: 'failedPayments',
-  read: (sql) =>
-    one(
-      sql,
-      `SELECT count(*) FILTER (WHERE next_retry_at IS NULL AND settled_by_payment_id IS NULL)::int AS "awaitingAction",
+  sql: `SELECT count(*) FILTER (WHERE next_retry_at IS NULL AND settled_by_payment_id IS NULL)::int AS "awaitingAction",
               count(*) FILTER (WHERE next_retry_at IS NOT NULL)::int AS retrying,
               (SELECT count(*)::int FROM family_flags WHERE cleared_at IS NULL) AS "flaggedFamilies"
          FROM payments WHERE status = 'failed' AND settles_payment_id IS NULL`,
-      [],
-    ),
 };
 
 /** Families waiting for a place (enrollments waitlisted). */
 export const waitlistTile: DashboardTile = {
   key: 'waitlist',
-  read: (sql) => one(sql, `SELECT count(*)::int AS waiting FROM enrollments WHERE status = 'waitlisted'`, []),
+  sql: `SELECT count(*)::int AS waiting FROM enrollments WHERE status = 'waitlisted'`,
 };
 
 /** Lessons that have ended but are still `scheduled`: attendance never taken. */
 export const lessonsWithoutAttendanceTile: DashboardTile = {
   key: 'lessonsWithoutAttendance',
-  read: (sql, ctx) => one(sql, `SELECT count(*)::int AS count FROM lessons WHERE status = 'scheduled' AND scheduled_at < $1 AND ends_at <= $1`, [ctx.now]),
+  sql: `SELECT count(*)::int AS count FROM lessons, ctx WHERE status = 'scheduled' AND scheduled_at < ctx.now AND ends_at <= ctx.now`,
 };
 
 /**
@@ -99,7 +76,13 @@ export const lessonsWithoutAttendanceTile: DashboardTile = {
  */
 export const dashboardTiles: DashboardTile[] = [todaysLessonsTile, moneyDueTile, failedPaymentsTile, waitlistTile, lessonsWithoutAttendanceTile];
 
-/** GET /api/v1/dashboard: every tile, read as the caller in one transaction. */
+/** The tiles as one statement: `ctx` from $1..$3, then each tile's row as a JSON object, in order. */
+export function dashboardStatement(tiles: readonly DashboardTile[]): string {
+  const columns = tiles.map((tile, index) => `(SELECT to_jsonb(tile) FROM (${tile.sql}) AS tile) AS t${index}`);
+  return `WITH ctx AS (SELECT $1::timestamptz AS today_start, $2::timestamptz AS tomorrow_start, $3::timestamptz AS now) SELECT ${columns.join(', ')}`;
+}
+
+/** GET /api/v1/dashboard: every tile, read as the caller in one statement. */
 export async function readDashboard(
   deps: Pick<SchoolServices, 'db' | 'config'>,
   caller: Caller,
@@ -107,12 +90,10 @@ export async function readDashboard(
   tiles: readonly DashboardTile[] = dashboardTiles,
 ): Promise<DashboardAnswer> {
   const { timezone } = await schoolSettings(deps.db, deps.config).get();
-  const local = DateTime.fromMillis(now(), { zone: timezone }).startOf('day');
-  const ctx: TileContext = { timezone, today: local.toISODate()!, todayStart: local.toJSDate(), tomorrowStart: local.plus({ days: 1 }).toJSDate(), now: new Date(now()) };
-  const values = await asCallerSql(deps.db, caller, async (sql) => {
-    const read: [string, Record<string, ReportCell>][] = [];
-    for (const tile of tiles) read.push([tile.key, await tile.read(sql, ctx)]);
-    return read;
-  });
-  return { generatedAt: ctx.now.toISOString(), timezone, today: ctx.today, tiles: Object.fromEntries(values) };
+  const at = new Date(now());
+  const today = DateTime.fromMillis(at.getTime(), { zone: timezone }).startOf('day');
+  const [row] = await asCallerSql(deps.db, caller, (sql) =>
+    sql.query<Record<string, Record<string, ReportCell> | null>>(dashboardStatement(tiles), [today.toJSDate(), today.plus({ days: 1 }).toJSDate(), at]),
+  );
+  return { generatedAt: at.toISOString(), timezone, today: today.toISODate()!, tiles: Object.fromEntries(tiles.map((tile, index) => [tile.key, row?.[`t${index}`] ?? {}])) };
 }

@@ -26,24 +26,28 @@ export const utilisationReport: ReportDefinition = {
     const rows = await sql.query<ReportRow>(
       `WITH b AS (${RANGE_BOUNDS}),
        days AS (
-         SELECT d::date AS day FROM generate_series($2::date, $3::date, interval '1 day') AS d
+         SELECT d::date AS day, d::timestamp AT TIME ZONE $1 AS lo, (d + interval '1 day')::timestamp AT TIME ZONE $1 AS hi
+           FROM generate_series($2::date, $3::date, interval '1 day') AS d
           WHERE NOT EXISTS (SELECT 1 FROM closures c WHERE d::date BETWEEN c.starts_on AND c.ends_on)
        ),
        slots AS (
-         SELECT a.teacher_id, days.day, tstzrange((days.day + a.start_time) AT TIME ZONE $1, (days.day + a.end_time) AT TIME ZONE $1) AS r
+         SELECT a.teacher_id, days.day, days.lo, days.hi, a.start_time, a.end_time,
+                -- Local length, except on a day the clocks change (not 24 h long): elapsed time then.
+                CASE WHEN days.hi - days.lo = interval '24 hours' THEN extract(epoch FROM a.end_time - a.start_time)
+                     ELSE extract(epoch FROM ((days.day + a.end_time) AT TIME ZONE $1) - ((days.day + a.start_time) AT TIME ZONE $1)) END / 60 AS minutes
            FROM teacher_availability a JOIN days ON extract(isodow FROM days.day) = a.weekday
           WHERE true ${teacherScope(params, 'a.teacher_id = $4::int')}
        ),
        off AS (
-         SELECT s.teacher_id, s.day, range_agg(s.r * tstzrange(o.starts_at, o.ends_at)) AS parts
-           FROM slots s JOIN teacher_time_off o ON o.teacher_id = s.teacher_id AND o.starts_at < upper(s.r) AND o.ends_at > lower(s.r)
-          GROUP BY s.teacher_id, s.day, s.r
+         SELECT s.teacher_id, s.day, range_agg(tstzrange((s.day + s.start_time) AT TIME ZONE $1, (s.day + s.end_time) AT TIME ZONE $1) * tstzrange(o.starts_at, o.ends_at)) AS parts
+           FROM slots s JOIN teacher_time_off o ON o.teacher_id = s.teacher_id AND o.starts_at < s.hi AND o.ends_at > s.lo
+          GROUP BY s.teacher_id, s.day, s.start_time
        ),
        x AS (
-         SELECT teacher_id, ${period.start.replace('DAY', 'day')} AS period, sum(extract(epoch FROM upper(r) - lower(r))) / 60 AS available, 0 AS booked
+         SELECT teacher_id, ${period.start.replace('DAY', 'day')} AS period, sum(minutes) AS available, 0 AS booked
            FROM slots GROUP BY 1, 2
          UNION ALL
-         SELECT teacher_id, ${period.start.replace('DAY', 'day')}, -sum((SELECT sum(extract(epoch FROM upper(p) - lower(p))) FROM unnest(parts) AS p)) / 60, 0
+         SELECT teacher_id, ${period.start.replace('DAY', 'day')}, -sum((SELECT coalesce(sum(extract(epoch FROM upper(p) - lower(p))), 0) FROM unnest(parts) AS p)) / 60, 0
            FROM off GROUP BY 1, 2
          UNION ALL
          SELECT coalesce(l.substitute_teacher_id, l.teacher_id), ${period.start.replace('DAY', '(l.scheduled_at AT TIME ZONE $1)')}, 0, sum(l.duration_minutes)
