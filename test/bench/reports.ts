@@ -27,6 +27,12 @@ export interface ReportFigures {
   connections: number;
   seconds: number;
   range: string;
+  /**
+   * Machine-speed probe of the same run: the fastest of 5 `SELECT count(*) FROM generate_series(1,
+   * 1000000)` on the benchmark's PostgreSQL, and of 5 bare GROUP BYs over the year's lessons (no
+   * row-level security): the floor under the lesson reports on this machine at that moment.
+   */
+  probeMs: { series: number; lessonsGroupBy: number };
   rows: (LoadFigures & { name: string; target: number | null })[];
 }
 
@@ -47,6 +53,7 @@ export async function benchReports(): Promise<ReportFigures> {
     const db = await openDatabase({ kind: 'postgres', url: scratch.url, poolSize: 2 });
     let lessons: number;
     let money: { payments: number; ledger: number };
+    let probeMs: ReportFigures['probeMs'];
     try {
       await migrate(db.sql);
       await seedDatabase(db, { adminEmail: admin.email, adminPassword: admin.password, timezone: zone, demo: false });
@@ -55,6 +62,23 @@ export async function benchReports(): Promise<ReportFigures> {
       money = await generateSchoolYear(db.sql, { zone, firstMonth: today.minus({ months: 11 }).startOf('month').toISODate()! });
       await db.sql.query('UPDATE users SET password_hash = $1 WHERE email = $2', [await hashPassword(teacher.password), teacher.email]);
       await db.sql.exec('VACUUM ANALYZE');
+      const fastest = async (text: string, params: unknown[] = []): Promise<number> => {
+        let best = Number.POSITIVE_INFINITY;
+        for (let i = 0; i < 5; i += 1) {
+          const started = performance.now();
+          await db.sql.query(text, params);
+          best = Math.min(best, performance.now() - started);
+        }
+        return best;
+      };
+      probeMs = {
+        series: await fastest('SELECT count(*) FROM generate_series(1, 1000000)'),
+        lessonsGroupBy: await fastest(
+          `SELECT student_id, count(*), count(*) FILTER (WHERE attendance = 'absent') FROM lessons
+            WHERE scheduled_at >= ($1::date)::timestamp AT TIME ZONE $3 AND scheduled_at < ($2::date + 1)::timestamp AT TIME ZONE $3 GROUP BY 1`,
+          [from, to, zone],
+        ),
+      };
     } finally {
       await db.close();
     }
@@ -109,7 +133,7 @@ export async function benchReports(): Promise<ReportFigures> {
       await loadTest({ url: base, connections, durationSeconds: 1, requests: scenario.requests }); // warm-up
       rows.push({ name: scenario.name, target: scenario.target, ...(await loadTest({ url: base, connections, durationSeconds: seconds, requests: scenario.requests })) });
     }
-    return { lessons, payments: money.payments, ledger: money.ledger, connections, seconds, range: `${from}..${to}`, rows };
+    return { lessons, payments: money.payments, ledger: money.ledger, connections, seconds, range: `${from}..${to}`, probeMs, rows };
   } finally {
     if (child) await stopProcess(child);
     await scratch.drop();
@@ -119,6 +143,9 @@ export async function benchReports(): Promise<ReportFigures> {
 export function printReports(figures: ReportFigures): void {
   console.log(
     `\n### Reports and dashboard (PostgreSQL, 500 students, ${figures.lessons} lessons, ${figures.payments} payments, ${figures.ledger} ledger entries; range ${figures.range}; ${figures.connections} connections, ${figures.seconds} s each)\n`,
+  );
+  console.log(
+    `Machine probe of this run: count(*) over generate_series(1, 1e6) ${fmt(figures.probeMs.series)} ms; a bare GROUP BY over the year's lessons ${fmt(figures.probeMs.lessonsGroupBy)} ms.\n`,
   );
   const health = figures.rows.find((r) => r.target === null);
   console.log('| endpoint | req/s | p50 ms | p95 ms | p95 ÷ /health p95 | target p95 | errors |');

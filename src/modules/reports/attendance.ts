@@ -7,19 +7,17 @@ import { RANGE_BOUNDS, sqlParams, sumColumns, teacherScope, type ReportDefinitio
  * excused: completed as excused; cancelled by family / school / teacher: by the role of who cancelled
  * it (a parent; an admin or the school's own workflows; a teacher); unrecorded: past lessons still
  * scheduled (attendance never taken). The old place of a rescheduled lesson is not counted.
- * Counted per id first, then labelled (names joined on the few grouped rows).
+ * Counted per id first, then labelled (a name looked up per grouped row).
  */
 const groupings = {
   teacher: {
     key: 'coalesce(l.substitute_teacher_id, l.teacher_id)',
-    label: `k.key AS "teacherId", u.first_name || ' ' || u.last_name AS "teacherName"`,
-    join: 'JOIN teachers t ON t.id = k.key JOIN users u ON u.id = t.user_id',
+    label: `k.key AS "teacherId", (SELECT u.first_name || ' ' || u.last_name FROM teachers t JOIN users u ON u.id = t.user_id WHERE t.id = k.key) AS "teacherName"`,
     keys: ['teacherId', 'teacherName'],
   },
   student: {
     key: 'l.student_id',
-    label: `k.key AS "studentId", s.first_name || ' ' || s.last_name AS "studentName"`,
-    join: 'JOIN students s ON s.id = k.key',
+    label: `k.key AS "studentId", (SELECT s.first_name || ' ' || s.last_name FROM students s WHERE s.id = k.key) AS "studentName"`,
     keys: ['studentId', 'studentName'],
   },
 } as const;
@@ -44,15 +42,15 @@ export const attendanceReport: ReportDefinition = {
                 count(*) FILTER (WHERE l.canceller IN ('admin', 'school')) AS school,
                 count(*) FILTER (WHERE l.canceller = 'teacher') AS teacher,
                 count(*) FILTER (WHERE l.status = 'scheduled' AND l.ends_at < now()) AS unrecorded
-           FROM (SELECT l.*, CASE WHEN l.status = 'cancelled' THEN coalesce((SELECT cu.role FROM users cu WHERE cu.id = l.cancelled_by), 'school') END AS canceller
-                   FROM lessons l CROSS JOIN b
+           FROM (SELECT l.*, CASE WHEN l.status = 'cancelled' THEN coalesce(cu.role, 'school') END AS canceller
+                   FROM lessons l CROSS JOIN b LEFT JOIN users cu ON cu.id = l.cancelled_by
                   WHERE l.scheduled_at >= b.lo AND l.scheduled_at < b.hi AND l.status <> 'rescheduled'
                     ${teacherScope(params, '(l.teacher_id = $4::int OR l.substitute_teacher_id = $4::int) AND coalesce(l.substitute_teacher_id, l.teacher_id) = $4::int')}) l
           GROUP BY 1
        )
        SELECT ${g.label}, k.lessons::int, k.attended::int, k.absent::int, k.excused::int,
               k.family::int AS "cancelledByFamily", k.school::int AS "cancelledBySchool", k.teacher::int AS "cancelledByTeacher", k.unrecorded::int
-         FROM k ${g.join}
+         FROM k
         ORDER BY 2, 1`,
       sqlParams(params),
     );
