@@ -39,6 +39,7 @@ import { disruptionRoutes } from './modules/disruptions/routes.js';
 import { payrollRoutes } from './modules/payroll/routes.js';
 import { progressRoutes } from './modules/progress/index.js';
 import { erasureRoutes } from './modules/privacy/erasure/routes.js';
+import { reportRoutes } from './modules/reports/routes.js';
 import { lessonScheduleRoutes } from './modules/lessons/schedule-route.js';
 import { enrollmentConfirmationRoutes } from './modules/enrollments/confirmation-routes.js';
 import { enrollmentRoutes } from './modules/enrollments/routes.js';
@@ -191,6 +192,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(payrollRoutes(services));
   await app.register(progressRoutes({ db, config, now: Date.now }));
   await app.register(erasureRoutes(services));
+  await app.register(reportRoutes(services));
   if (deps.webDir) await webAppRoutes(app, deps.webDir);
 
   return app;

@@ -118,6 +118,8 @@ const contract: Record<string, RouteAccess> = {
   'GET /api/v1/tasks/:id': ['admin'],
   'PATCH /api/v1/tasks/:id': ['admin'],
   'POST /api/v1/ai/payment-issues': ['admin'],
+  'GET /api/v1/reports/:report': ['admin', 'teacher'],
+  'GET /api/v1/dashboard': ['admin'],
 };
 
 /** 'public', or the sorted roles a declaration admits ('authenticated' = every role). */
@@ -304,6 +306,8 @@ describe('access matrix: every registered route × six callers', () => {
     lessonId: async () => ({ value: String(f.lessonA), owners: ['admin', 'parentA', 'teacherA'] }),
     runId: () => idByResource['workflows/runs']!(),
     key: async () => ({ value: 'timezone', owners: ['admin'] }),
+    // Teacher-scoped: each teacher reads their own figures.
+    report: async () => ({ value: 'attendance', owners: ['admin', 'teacherA', 'teacherB'] }),
     name: async () => ({ value: engine.registry.list()[0]?.name ?? 'no-such-workflow', owners: ['admin'] }),
     // The holder of a feed's secret link may read it: a wrong token must answer without any data.
     feedToken: async () => ({ value: randomBytes(24).toString('base64url'), owners: [] }),
