@@ -9,7 +9,7 @@ import type { ReportCell } from './types.js';
 /**
  * One tile of the dashboard: a key and one small SELECT answering one row (cheap: an index or a
  * small table). It may read the CTE `ctx` (one row): `today_start`, `tomorrow_start` (the school's
- * day as instants) and `now`. All tiles run as one statement, one round trip.
+ * day as instants), `today` (its date) and `now`. All tiles run as one statement, one round trip.
  */
 export interface DashboardTile {
   key: string;
@@ -70,16 +70,36 @@ export const lessonsWithoutAttendanceTile: DashboardTile = {
   sql: `SELECT count(*)::int AS count FROM lessons, ctx WHERE status = 'scheduled' AND scheduled_at < ctx.now AND ends_at <= ctx.now`,
 };
 
-/**
- * The dashboard's tiles, in order. To add one (e.g. pending approvals), write a DashboardTile and
- * append it here: the route, its answer and the tests read this list.
- */
-export const dashboardTiles: DashboardTile[] = [todaysLessonsTile, moneyDueTile, failedPaymentsTile, waitlistTile, lessonsWithoutAttendanceTile];
+/** Drafts waiting for the owner's decision (the approvals inbox; partial index on pending). */
+export const pendingApprovalsTile: DashboardTile = {
+  key: 'pendingApprovals',
+  sql: `SELECT count(*)::int AS pending FROM approvals WHERE status = 'pending'`,
+};
 
-/** The tiles as one statement: `ctx` from $1..$3, then each tile's row as a JSON object, in order. */
+/** Follow-up tasks still open, and those past their due day (school's day). */
+export const openTasksTile: DashboardTile = {
+  key: 'openTasks',
+  sql: `SELECT count(*)::int AS open, (count(*) FILTER (WHERE due_on IS NOT NULL AND due_on < ctx.today))::int AS overdue FROM tasks, ctx WHERE status = 'open'`,
+};
+
+/**
+ * The dashboard's tiles, in order. To add one, write a DashboardTile and append it here: the
+ * route, its answer and the tests read this list.
+ */
+export const dashboardTiles: DashboardTile[] = [
+  todaysLessonsTile,
+  moneyDueTile,
+  failedPaymentsTile,
+  waitlistTile,
+  lessonsWithoutAttendanceTile,
+  pendingApprovalsTile,
+  openTasksTile,
+];
+
+/** The tiles as one statement: `ctx` from $1..$4 (`today` is the school's date), then each tile's row as a JSON object, in order. */
 export function dashboardStatement(tiles: readonly DashboardTile[]): string {
   const columns = tiles.map((tile, index) => `(SELECT to_jsonb(tile) FROM (${tile.sql}) AS tile) AS t${index}`);
-  return `WITH ctx AS (SELECT $1::timestamptz AS today_start, $2::timestamptz AS tomorrow_start, $3::timestamptz AS now) SELECT ${columns.join(', ')}`;
+  return `WITH ctx AS (SELECT $1::timestamptz AS today_start, $2::timestamptz AS tomorrow_start, $3::timestamptz AS now, $4::date AS today) SELECT ${columns.join(', ')}`;
 }
 
 /** GET /api/v1/dashboard: every tile, read as the caller in one statement. */
@@ -93,7 +113,7 @@ export async function readDashboard(
   const at = new Date(now());
   const today = DateTime.fromMillis(at.getTime(), { zone: timezone }).startOf('day');
   const [row] = await asCallerSql(deps.db, caller, (sql) =>
-    sql.query<Record<string, Record<string, ReportCell> | null>>(dashboardStatement(tiles), [today.toJSDate(), today.plus({ days: 1 }).toJSDate(), at]),
+    sql.query<Record<string, Record<string, ReportCell> | null>>(dashboardStatement(tiles), [today.toJSDate(), today.plus({ days: 1 }).toJSDate(), at, today.toISODate()]),
   );
   return { generatedAt: at.toISOString(), timezone, today: today.toISODate()!, tiles: Object.fromEntries(tiles.map((tile, index) => [tile.key, row?.[`t${index}`] ?? {}])) };
 }
