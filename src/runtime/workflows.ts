@@ -9,6 +9,7 @@ import { enrollmentWorkflow } from '../modules/enrollments/workflows/index.js';
 import { WAITLIST_MOVES_CRON, WAITLIST_MOVES_WORKFLOW, waitlistMovesWorkflow } from '../modules/enrollments/workflows/waitlist-moves.js';
 import { paymentSchedules, registerPaymentWorkflows } from '../modules/payments/workflows/index.js';
 import type { SchoolServices } from '../modules/services.js';
+import { buildRetentionWorkflow, RETENTION_CRON, RETENTION_WORKFLOW } from '../modules/privacy/retention/workflow.js';
 
 /**
  * Every business workflow of the school, registered (and validated) in one place.
@@ -25,6 +26,7 @@ export function buildWorkflowRegistry(services: SchoolServices): WorkflowRegistr
   registry.register(waitlistMovesWorkflow(services));
   registerPaymentWorkflows(registry, services);
   registry.register(buildDatabaseBackupWorkflow(services));
+  registry.register(buildRetentionWorkflow(services));
   return registry;
 }
 
@@ -39,5 +41,6 @@ export function workflowSchedules(config: Pick<AppConfig, 'backups'>): ReadonlyA
     { workflow: WAITLIST_MOVES_WORKFLOW, cron: WAITLIST_MOVES_CRON },
     ...paymentSchedules,
     { workflow: DATABASE_BACKUP_WORKFLOW, cron: config.backups.dir ? DATABASE_BACKUP_CRON : null },
+    { workflow: RETENTION_WORKFLOW, cron: RETENTION_CRON },
   ];
 }
