@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { objectOfKnownKeys } from '../../http/known-keys.js';
 import { consentNames } from './kinds.js';
 
 const consentState = z
@@ -22,8 +23,8 @@ export const consentsView = z.object({
 const answer = z.boolean({ error: 'must be true (granted) or false (refused or withdrawn)' }).optional();
 
 /** PUT body: the consents to record (any of the four), and the policy version they refer to. */
-export const putConsentsBody = z
-  .object({
+export const putConsentsBody = objectOfKnownKeys(
+  {
     dataProcessing: answer,
     aiProcessing: answer,
     marketingEmail: answer,
@@ -36,7 +37,7 @@ export const putConsentsBody = z
       .regex(/^[A-Za-z0-9._-]+$/, 'must be a version such as 2026-12')
       .optional()
       .describe('Version of the privacy policy consented to; the current one when absent'),
-  })
-  .catchall(z.never({ error: `is not a consent kind (known: ${consentNames.join(', ')}, version)` }))
-  .refine((body) => consentNames.some((name) => body[name] !== undefined), { error: `must name at least one of ${consentNames.join(', ')}` });
+  },
+  'a consent kind',
+).refine((body) => consentNames.some((name) => body[name] !== undefined), { error: `must name at least one of ${consentNames.join(', ')}` });
 export type PutConsentsBody = z.infer<typeof putConsentsBody>;

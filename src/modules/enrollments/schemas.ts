@@ -3,6 +3,7 @@
  * the status every read returns, and the list query. Field errors name the field (`body.parentEmail`).
  */
 import { z } from 'zod';
+import { objectOfKnownKeys } from '../../http/known-keys.js';
 import { enrollmentSources, paymentSetupOutcomes } from '../../db/schema/enrollments.js';
 import { boundedDate } from '../../http/date-schemas.js';
 import { pageQuery } from '../../http/pagination.js';
@@ -38,7 +39,7 @@ const phone = z
 /** The enrollment form (both endpoints). Optional fields may be omitted or null. */
 const box = z.boolean({ error: say('must be true or false') }).default(false);
 /** The form's consent boxes (opt-in): AI-assisted drafting, the school's news by e-mail, SMS messages. */
-const formConsents = z.object({ aiProcessing: box, marketingEmail: box, sms: box }).strict();
+const formConsents = objectOfKnownKeys({ aiProcessing: box, marketingEmail: box, sms: box }, 'a consent box of the form');
 
 export const enrollmentBody = z.object({
   studentFirstName: personName,

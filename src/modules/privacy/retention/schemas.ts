@@ -1,12 +1,13 @@
 import { z } from 'zod';
+import { objectOfKnownKeys } from '../../../http/known-keys.js';
 import { retentionDays, settingSchemas } from '../../settings/schemas.js';
 
 /** GET/PUT answer: the periods in days per data class. */
 export const retentionPeriods = settingSchemas.retention;
 
 /** PUT body: any of the periods (the others keep their value). */
-export const putRetentionBody = z
-  .object({
+export const putRetentionBody = objectOfKnownKeys(
+  {
     outboxBodies: retentionDays.optional(),
     notifications: retentionDays.optional(),
     workflowStepOutputs: retentionDays.optional(),
@@ -14,9 +15,9 @@ export const putRetentionBody = z
     rejectedEnrollmentForms: retentionDays.optional(),
     inactiveFamilies: retentionDays.optional(),
     aiCallLogs: retentionDays.optional(),
-  })
-  .catchall(z.never({ error: 'is not a data class of the retention setting' }))
-  .refine((body) => Object.values(body).some((v) => v !== undefined), { error: 'must name at least one data class' });
+  },
+  'a data class of the retention setting',
+).refine((body) => Object.values(body).some((v) => v !== undefined), { error: 'must name at least one data class' });
 
 export const runQuery = z.object({
   dryRun: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false').describe('true: count what would go, change nothing'),
