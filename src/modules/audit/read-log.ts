@@ -11,7 +11,8 @@ import type { SqlExecutor } from '../../db/sql-client.js';
 
 /** What a logged read names: the audit entity, and the path parameter holding its id (default `id`). */
 export interface ReadLogTarget {
-  entity: 'user' | 'student' | 'lesson';
+  /** The audit entity: `user`, `student`, `lesson` today (an export download may name `export`). */
+  entity: string;
   param?: string;
 }
 
