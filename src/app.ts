@@ -10,6 +10,9 @@ import type { Database } from './db/client.js';
 import type { WorkflowEngine } from './engine/index.js';
 import { requireAccessDeclarations } from './modules/auth/access.js';
 import { installAuthGuard } from './modules/auth/guard.js';
+import { installReadLog } from './modules/audit/read-log.js';
+import { consentRoutes } from './modules/consents/routes.js';
+import { retentionRoutes } from './modules/privacy/retention/routes.js';
 import { installReadCache } from './http/read-cache.js';
 import { installSecurityHeaders } from './http/security-headers.js';
 import { installErrorHandling } from './http/error-handler.js';
@@ -111,6 +114,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     await feed.stop();
   });
   installAuthGuard(app, authenticator);
+  installReadLog(app, db.sql);
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
     done();
@@ -193,6 +197,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(progressRoutes({ db, config, now: Date.now }));
   await app.register(erasureRoutes(services));
   await app.register(reportRoutes(services));
+
+  await app.register(consentRoutes(db));
+  await app.register(retentionRoutes(services));
   if (deps.webDir) await webAppRoutes(app, deps.webDir);
 
   return app;

@@ -11,6 +11,7 @@ import { WAITLIST_MOVES_CRON, WAITLIST_MOVES_WORKFLOW, waitlistMovesWorkflow } f
 import { paymentSchedules, registerPaymentWorkflows } from '../modules/payments/workflows/index.js';
 import { privacyErasureWorkflow } from '../modules/privacy/erasure/workflow.js';
 import type { SchoolServices } from '../modules/services.js';
+import { buildRetentionWorkflow, RETENTION_CRON, RETENTION_WORKFLOW } from '../modules/privacy/retention/workflow.js';
 
 /**
  * Every business workflow of the school, registered (and validated) in one place.
@@ -29,6 +30,8 @@ export function buildWorkflowRegistry(services: SchoolServices): WorkflowRegistr
   registry.register(buildDatabaseBackupWorkflow(services));
   registry.register(privacyErasureWorkflow(services));
   registry.register(paymentIssueWorkflow(services));
+
+  registry.register(buildRetentionWorkflow(services));
   return registry;
 }
 
@@ -43,5 +46,6 @@ export function workflowSchedules(config: Pick<AppConfig, 'backups'>): ReadonlyA
     { workflow: WAITLIST_MOVES_WORKFLOW, cron: WAITLIST_MOVES_CRON },
     ...paymentSchedules,
     { workflow: DATABASE_BACKUP_WORKFLOW, cron: config.backups.dir ? DATABASE_BACKUP_CRON : null },
+    { workflow: RETENTION_WORKFLOW, cron: RETENTION_CRON },
   ];
 }

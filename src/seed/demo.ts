@@ -128,8 +128,12 @@ async function insertFamilies(
   const bookedMinutes = new Map<string, number>(); // "teacher:window" → minutes already taken
   for (const [familyIndex, family] of demoFamilies.entries()) {
     const parentId = await insertUser(tx, family, 'parent', ctx.passwordHash);
-    for (const kind of ['terms', 'privacy']) {
-      const [consent] = await tx.query<{ id: number }>(`INSERT INTO consents (user_id, kind, granted, version) VALUES ($1, $2, true, '2026-09') RETURNING id`, [parentId, kind]);
+    // The demo families agreed to the terms and to SMS (so the demo shows SMS reminders).
+    for (const kind of ['data_processing', 'sms']) {
+      const [consent] = await tx.query<{ id: number }>(`INSERT INTO consents (user_id, kind, granted, version, source) VALUES ($1, $2, true, '2026-09', 'seed') RETURNING id`, [
+        parentId,
+        kind,
+      ]);
       if (consent) await recordDemoRow(tx, 'consents', consent.id);
     }
     for (const [childIndex, child] of family.children.entries()) {

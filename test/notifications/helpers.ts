@@ -15,7 +15,11 @@ export const unique = (): string => `${process.pid}-${Date.now()}-${++counter}`;
 /** A user with a first name and, optionally, a phone number. */
 export async function userWith(stack: TestStack, role: 'admin' | 'teacher' | 'parent', fields: { phone?: string; firstName?: string } = {}) {
   const user = await createUser(stack.database.db, role, { firstName: fields.firstName ?? 'Jane', email: `${role}.${unique()}@family.example` });
-  if (fields.phone) await stack.database.db.sql.query('UPDATE users SET phone = $2 WHERE id = $1', [user.id, fields.phone]);
+  if (fields.phone) {
+    await stack.database.db.sql.query('UPDATE users SET phone = $2 WHERE id = $1', [user.id, fields.phone]);
+    // SMS goes only with the recipient's consent: a user given a phone here has granted it.
+    await stack.database.db.sql.query(`INSERT INTO consents (user_id, kind, granted, version, source) VALUES ($1, 'sms', true, 'test', 'seed')`, [user.id]);
+  }
   return user;
 }
 

@@ -4,7 +4,9 @@ import { identityId, tstz } from './columns.js';
 import { students } from './students.js';
 import { users } from './users.js';
 
-export const consentKinds = ['terms', 'privacy', 'photo', 'marketing', 'data_processing'] as const;
+/** Stored kinds: the four of the API (data_processing, ai_processing, marketing_email, sms) and the older ones of migration 0001. */
+export const consentKinds = ['terms', 'privacy', 'photo', 'marketing', 'data_processing', 'ai_processing', 'marketing_email', 'sms'] as const;
+export const consentSources = ['api', 'user_patch', 'enrollment', 'seed'] as const;
 export type ConsentKind = (typeof consentKinds)[number];
 
 /** Who did what to which record, with the row before and after. */
@@ -44,8 +46,17 @@ export const consents = pgTable(
     recordedAt: tstz('recorded_at').notNull().defaultNow(),
     revokedAt: tstz('revoked_at'),
     ip: text('ip'),
+    /** Who recorded it: the user, an admin, or null for the system (enrollment, migration). */
+    actorId: integer('actor_id').references(() => users.id, { onDelete: 'set null' }),
+    actorRole: text('actor_role'),
+    /** Where it was recorded: the consents API, PATCH /users, the enrollment form, seed/migration; null on rows older than 0024. */
+    source: text('source', { enum: consentSources }),
   },
-  (t) => [index('consents_user_kind_idx').on(t.userId, t.kind, t.recordedAt.desc()), index('consents_student_idx').on(t.studentId).where(sql`student_id IS NOT NULL`)],
+  (t) => [
+    index('consents_user_kind_idx').on(t.userId, t.kind, t.recordedAt.desc()),
+    index('consents_student_idx').on(t.studentId).where(sql`student_id IS NOT NULL`),
+    index('consents_actor_idx').on(t.actorId).where(sql`actor_id IS NOT NULL`),
+  ],
 );
 
 export type AuditEntry = typeof auditLog.$inferSelect;

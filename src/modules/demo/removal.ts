@@ -50,6 +50,7 @@ const followers = new Set([
 /** Foreign keys (ON DELETE SET NULL) that only say who did something or what it was about: cleared instead of blocking. */
 const clearedPointers = new Set([
   'audit_log.actor_id',
+  'consents.actor_id',
   'settings.updated_by',
   'lessons.cancelled_by',
   'enrollments.submitted_by',

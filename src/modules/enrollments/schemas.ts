@@ -3,6 +3,7 @@
  * the status every read returns, and the list query. Field errors name the field (`body.parentEmail`).
  */
 import { z } from 'zod';
+import { objectOfKnownKeys } from '../../http/known-keys.js';
 import { enrollmentSources, paymentSetupOutcomes } from '../../db/schema/enrollments.js';
 import { boundedDate } from '../../http/date-schemas.js';
 import { pageQuery } from '../../http/pagination.js';
@@ -36,6 +37,10 @@ const phone = z
   .transform((digits) => `+1${digits.replace(/\D/g, '').slice(-10)}`);
 
 /** The enrollment form (both endpoints). Optional fields may be omitted or null. */
+const box = z.boolean({ error: say('must be true or false') }).default(false);
+/** The form's consent boxes (opt-in): AI-assisted drafting, the school's news by e-mail, SMS messages. */
+const formConsents = objectOfKnownKeys({ aiProcessing: box, marketingEmail: box, sms: box }, 'a consent box of the form');
+
 export const enrollmentBody = z.object({
   studentFirstName: personName,
   studentLastName: personName,
@@ -72,7 +77,8 @@ export const enrollmentBody = z.object({
     .regex(/^[A-Za-z0-9_]{3,255}$/, 'must be a payment method id or token such as pm_card_visa')
     .nullish()
     .describe('A payment method id or token from the payment form (pm_…, tok_…)'),
-  agreedToTerms: z.literal(true, { error: say('must be true: the terms must be accepted') }),
+  agreedToTerms: z.literal(true, { error: say('must be true: the terms must be accepted') }).describe('The terms and privacy policy: recorded as the dataProcessing consent'),
+  consents: formConsents.optional().describe('The optional boxes of the form, each unticked (false) unless given: recorded for the parent when the family is created'),
 });
 export type EnrollmentBody = z.infer<typeof enrollmentBody>;
 
@@ -93,6 +99,8 @@ export const submission = z.object({
   lessonDuration: z.number().int(),
   paymentToken: z.string().optional(),
   agreedToTerms: z.boolean(),
+  /** Absent on forms stored before consents were recorded: nothing but dataProcessing is recorded then. */
+  consents: z.object({ aiProcessing: z.boolean(), marketingEmail: z.boolean(), sms: z.boolean() }).optional(),
 });
 export type Submission = z.infer<typeof submission>;
 

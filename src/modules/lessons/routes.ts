@@ -118,7 +118,10 @@ export const lessonRoutes =
 
     app.get(
       '/api/v1/lessons/:id',
-      { config: { ...anyone, readCache: true }, schema: { tags, security, summary: 'One lesson (admin; own)', params: idParams, response: { 200: lessonView, ...errors } } },
+      {
+        config: { ...anyone, readCache: true, readLog: { entity: 'lesson' } },
+        schema: { tags, security, summary: 'One lesson (admin; own)', params: idParams, response: { 200: lessonView, ...errors } },
+      },
       async (request) => getLesson(deps, callerOf(request), request.params.id),
     );
 

@@ -4,6 +4,7 @@
  */
 import type { SqlExecutor } from '../../db/sql-client.js';
 import { PermanentError } from '../../engine/index.js';
+import { maySendSms } from '../consents/store.js';
 import { channels as allChannels, type Channel, type NotificationRequest } from './types.js';
 
 /** Channels a user accepts. */
@@ -57,6 +58,11 @@ export interface DeliveryPlan {
 
 const skip = (reason: string): ChannelPlan => ({ send: false, reason });
 
+/** An SMS planned for a user goes only with their `sms` consent in force (skipped as `no SMS consent`). */
+async function withSmsConsent(sql: SqlExecutor, userId: number, plan: ChannelPlan): Promise<ChannelPlan> {
+  return plan.send && !(await maySendSms(sql, userId)) ? skip('no SMS consent') : plan;
+}
+
 /**
  * The plan for `request`: the request's channels (default all), kept when the recipient accepts
  * them and has an address. A user's own addresses are used unless the request overrides them.
@@ -94,7 +100,7 @@ export async function planDelivery(sql: SqlExecutor, request: NotificationReques
     recipientName,
     channels: {
       email: pick('email', prefs.email, request.email ?? user.email, 'no e-mail address'),
-      sms: pick('sms', prefs.sms, request.phone ?? user.phone, 'no phone number'),
+      sms: await withSmsConsent(sql, request.userId, pick('sms', prefs.sms, request.phone ?? user.phone, 'no phone number')),
       in_app: pick('in_app', prefs.inApp, String(request.userId), 'no user account'),
     },
   };

@@ -32,6 +32,18 @@ export function defaultSettings(options: { timezone: string; email?: string }): 
     lateFee: { enabled: false, amountCents: 1500, graceDays: 7 },
     makeupCreditExpiryDays: 90,
     payroll: { noShow: { pay: 'full', percent: 100 }, lateCancellation: { pay: 'full', percent: 100 } },
+
+    // Days each class of data is kept; audit rows and inactive families 7 years (beyond the 6 years
+    // tax records are kept; those are never purged here).
+    retention: {
+      outboxBodies: 90,
+      notifications: 365,
+      workflowStepOutputs: 90,
+      auditRows: 2555,
+      rejectedEnrollmentForms: 365,
+      inactiveFamilies: 2555,
+      aiCallLogs: 365,
+    },
   };
 }
 

@@ -28,6 +28,24 @@ const payShare = z.object({
   percent: z.number().int().min(0).max(100).default(100).describe("0–100; used when pay is 'percent'"),
 });
 
+/** A retention period: whole days, 1 to 36500 (100 years). */
+export const retentionDays = z
+  .number({ error: 'must be a whole number of days' })
+  .int('must be a whole number of days')
+  .min(1, 'must be at least 1 day')
+  .max(36_500, 'must be at most 36500 days');
+const retentionSchema = z
+  .object({
+    outboxBodies: retentionDays,
+    notifications: retentionDays,
+    workflowStepOutputs: retentionDays,
+    auditRows: retentionDays,
+    rejectedEnrollmentForms: retentionDays,
+    inactiveFamilies: retentionDays,
+    aiCallLogs: retentionDays,
+  })
+  .strict();
+
 /** The Zod schema of each known setting's value; PUT /settings/{key} validates with it. */
 export const settingSchemas: { [K in SettingKey]: z.ZodType<KnownSettings[K]> } = {
   school: z.object({
@@ -66,6 +84,8 @@ export const settingSchemas: { [K in SettingKey]: z.ZodType<KnownSettings[K]> } 
   lateFee: z.object({ enabled: z.boolean(), amountCents: z.number().int().min(1).max(50_000), graceDays: z.number().int().min(0).max(90) }),
   makeupCreditExpiryDays: z.number().int().min(1).max(730),
   payroll: z.object({ noShow: payShare, lateCancellation: payShare }),
+
+  retention: retentionSchema,
 };
 
 export const settingKeys = Object.keys(settingSchemas) as SettingKey[];

@@ -52,6 +52,28 @@ export interface PayrollSetting {
 }
 
 /**
+ * Value of the `retention` setting: how long each class of data is kept, in whole days (1–36500),
+ * counted back from the purge (daily, and POST /privacy/retention/run). Financial records
+ * (payments, invoices, ledger, refunds) are not a class here: they are never purged by retention.
+ */
+export interface RetentionSetting {
+  /** Outbox e-mail and SMS rows that are done (sent, kept, failed): subject and bodies blanked, row kept. */
+  outboxBodies: number;
+  /** In-app notifications: deleted. */
+  notifications: number;
+  /** Node outputs and transaction results of workflow runs finished (final) before the cutoff: cleared. */
+  workflowStepOutputs: number;
+  /** Audit log rows (reads included): deleted. */
+  auditRows: number;
+  /** Enrollment forms of rejected enrollments (by the time of the decision): deleted. */
+  rejectedEnrollmentForms: number;
+  /** Families (parent accounts) without a lesson, payment or sign-in since the cutoff: anonymised (see README). */
+  inactiveFamilies: number;
+  /** AI call records (prompts' outcomes, costs, results): deleted. */
+  aiCallLogs: number;
+}
+
+/**
  * The known setting keys and the shape of their values (validated by `settingSchemas`, with
  * defaults in `defaultSettings`). Other keys in the table (such as the demo marker) are not settings.
  */
@@ -82,5 +104,8 @@ export interface KnownSettings {
   makeupCreditExpiryDays: number;
   /** Teacher pay for no-shows and late cancellations (payroll runs). */
   payroll: PayrollSetting;
+
+  /** Retention periods per data class, days. */
+  retention: RetentionSetting;
 }
 export type SettingKey = keyof KnownSettings;

@@ -38,7 +38,7 @@ export const studentRoutes =
     app.get(
       '/api/v1/students/:id',
       {
-        config: { ...signedIn, readCache: true },
+        config: { ...signedIn, readCache: true, readLog: { entity: 'student' } },
         schema: { tags, security, summary: 'One student (own for parents and teachers)', params: idParams, response: { 200: student, ...errors } },
       },
       async (request) => service.get(callerOf(request), request.params.id),

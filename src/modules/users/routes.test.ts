@@ -23,7 +23,7 @@ describe('/api/v1/users', () => {
   const fieldsOf = (body: Json): string[] => (body.error.details ?? []).map((d: { field: string }) => d.field);
   const auditOf = async (entityId: number) =>
     t.database.db.sql.query<{ actor_id: number; actor_role: string; action: string; entity: string; before: Json | null; after: Json | null; request_id: string }>(
-      `SELECT actor_id, actor_role, action, entity, before, after, request_id FROM audit_log WHERE entity = 'user' AND entity_id = $1 ORDER BY id`,
+      `SELECT actor_id, actor_role, action, entity, before, after, request_id FROM audit_log WHERE entity = 'user' AND entity_id = $1 AND action <> 'read' ORDER BY id`, // reads are logged too (audit/read-log.ts)
       [String(entityId)],
     );
   let counter = 0;

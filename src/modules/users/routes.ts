@@ -47,7 +47,10 @@ export const userRoutes =
 
     app.get(
       '/api/v1/users/:id',
-      { config: adminOrSelf, schema: { tags, security, summary: 'A user (admin; or yourself)', params: userIdParams, response: { 200: userView, ...errors } } },
+      {
+        config: { ...adminOrSelf, readLog: { entity: 'user' } },
+        schema: { tags, security, summary: 'A user (admin; or yourself)', params: userIdParams, response: { 200: userView, ...errors } },
+      },
       async (request) => service.get(principalOf(request), request.params.id),
     );
 

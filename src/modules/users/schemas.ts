@@ -47,7 +47,12 @@ export const updateUserBody = z
     email: email.optional().describe('Admin only'),
     role: z.enum(roles).optional().describe('Admin only'),
     isActive: z.boolean().optional().describe('Admin only; false ends every session of the user at once'),
-    aiProcessingDeclined: z.boolean().optional().describe('true: this person’s data is never sent to an AI provider (drafts come from the rules drafter)'),
+    aiProcessingDeclined: z
+      .boolean()
+      .optional()
+      .describe(
+        'Records the aiProcessing consent (true: withdrawn, false: granted), as PUT /users/{id}/consents does; while withdrawn nothing about this person goes to an AI provider',
+      ),
   })
   .strict()
   .refine((body) => Object.values(body).some((v) => v !== undefined), { message: 'name at least one field to change' });
@@ -60,7 +65,7 @@ export const userView = z.object({
   phone: z.string().nullable(),
   role: z.enum(roles),
   isActive: z.boolean(),
-  /** The user declined AI processing: drafts about them come from the rules drafter, nothing goes to an AI provider. */
+  /** The latest aiProcessing consent is a refusal: drafts about them come from the rules drafter, nothing goes to an AI provider. */
   aiProcessingDeclined: z.boolean(),
   /** False while a new account has not chosen its password yet. */
   passwordSet: z.boolean(),

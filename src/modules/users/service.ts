@@ -13,6 +13,7 @@ import { recordAudit, type AuditActor } from '../audit/record.js';
 import type { CreateUserInput, UpdateUserInput, UserListQuery, UserView } from './schemas.js';
 import { invalidateUserAuth } from '../auth/user-cache.js';
 import { rowsOf } from '../../db/orm-sql.js';
+import { recordConsents } from '../consents/store.js';
 
 const iso = (column: string): string => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
@@ -79,7 +80,6 @@ const patchColumns = {
   email: 'email',
   role: 'role',
   isActive: 'is_active',
-  aiProcessingDeclined: 'ai_processing_declined',
 } as const;
 const adminOnlyFields = ['email', 'role', 'isActive'] as const;
 
@@ -202,8 +202,12 @@ export class UserService {
         const reactivating = patch.isActive === true && !before.isActive;
         if (reactivating) sets.push('failed_login_count = 0', 'locked_until = NULL');
         if (deactivating) sets.push('tokens_valid_after = now()');
-        await tx.query(`UPDATE users SET ${sets.join(', ')} WHERE id = $1`, values);
+        if (sets.length > 0) await tx.query(`UPDATE users SET ${sets.join(', ')} WHERE id = $1`, values);
         if (deactivating) await this.endSessions(tx, id);
+        // aiProcessingDeclined is a way to record the aiProcessing consent (which writes the column).
+        if (patch.aiProcessingDeclined !== undefined) {
+          await recordConsents(tx, id, { aiProcessing: !patch.aiProcessingDeclined }, { actor: actorOf(caller, requestId), source: 'user_patch' });
+        }
 
         const after = await this.viewOn(tx, id);
         const action = deactivating ? 'deactivate' : reactivating ? 'reactivate' : 'update';

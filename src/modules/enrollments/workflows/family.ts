@@ -13,6 +13,7 @@ import { students } from '../../../db/schema/students.js';
 import { defineNode, PermanentError, type TaskContext } from '../../../engine/index.js';
 import { AppError } from '../../../http/errors.js';
 import { recordAudit, type AuditActor } from '../../audit/record.js';
+import { recordConsents } from '../../consents/store.js';
 import { localDateOf } from '../../scheduling/local-time.js';
 import { settingsOf } from '../../lessons/deps.js';
 import { checkStudent } from '../../students/rules.js';
@@ -95,6 +96,8 @@ export function familyNode(deps: NodeDeps) {
         const actor = systemActor(row.id);
         const parent = await parentFor(orm, sub, actor);
         const student = await studentFor(orm, sub, parent.id, settings, localDateOf(deps.now(), settings.timezone), actor);
+        // The form's terms and boxes are the parent's consents from now on (a reused account's too).
+        await recordConsents(sqlExecutorOf(orm), parent.id, { dataProcessing: sub.agreedToTerms, ...sub.consents }, { actor, source: 'enrollment' });
         const result: FamilyOutput = { parentId: parent.id, createdParent: parent.created, studentId: student.id, createdStudent: student.created };
         await updateEnrollment(orm, row.id, result);
         await checkpointFault(deps, 'family', row.id);
