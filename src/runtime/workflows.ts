@@ -8,6 +8,7 @@ import { buildLessonRemindersWorkflow, LESSON_REMINDERS_WORKFLOW } from '../modu
 import { enrollmentWorkflow } from '../modules/enrollments/workflows/index.js';
 import { WAITLIST_MOVES_CRON, WAITLIST_MOVES_WORKFLOW, waitlistMovesWorkflow } from '../modules/enrollments/workflows/waitlist-moves.js';
 import { paymentSchedules, registerPaymentWorkflows } from '../modules/payments/workflows/index.js';
+import { buildPrivacyExportWorkflow } from '../modules/privacy/exports/workflow.js';
 import type { SchoolServices } from '../modules/services.js';
 
 /**
@@ -25,6 +26,7 @@ export function buildWorkflowRegistry(services: SchoolServices): WorkflowRegistr
   registry.register(waitlistMovesWorkflow(services));
   registerPaymentWorkflows(registry, services);
   registry.register(buildDatabaseBackupWorkflow(services));
+  registry.register(buildPrivacyExportWorkflow(services));
   return registry;
 }
 

@@ -31,6 +31,7 @@ export const templateNames = [
   'payment_due',
   'late_fee',
   'lesson_substitute',
+  'privacy_export_ready',
 ] as const;
 export type TemplateName = (typeof templateNames)[number];
 
