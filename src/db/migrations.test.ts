@@ -32,6 +32,7 @@ const expectedTables = [
   'password_reset_tokens',
   'payment_attempts',
   'payments',
+  'privacy_exports',
   'refresh_tokens',
   'saved_payment_methods',
   'semesters',
@@ -57,7 +58,7 @@ const expectedTables = [
 /**
  * Tables without a Drizzle definition: the payments module reads and writes them with SQL only
  * (its allowed values are checked against the database in src/modules/payments/values.test.ts),
- * and so does the AI layer (ai_calls, src/ai/calls.ts).
+ * and so do the AI layer (ai_calls, src/ai/calls.ts) and privacy exports (privacy_exports, src/modules/privacy/exports/store.ts).
  */
 const sqlOnlyTables = [
   'ai_calls',
@@ -73,6 +74,7 @@ const sqlOnlyTables = [
   'lesson_subscriptions',
   'payment_attempts',
   'payments',
+  'privacy_exports',
   'saved_payment_methods',
   'sim_gateway_events',
   'sim_gateway_idempotency',
@@ -127,6 +129,7 @@ describe('migrations', () => {
       'password_reset_tokens',
       'payment_attempts',
       'payments',
+      'privacy_exports',
       'refresh_tokens',
       'saved_payment_methods',
       'sim_gateway_events',

@@ -92,6 +92,9 @@ const contract: Record<string, RouteAccess> = {
   'POST /api/v1/academic-years': ['admin'],
   'POST /api/v1/semesters': ['admin'],
   'POST /api/v1/closures': ['admin'],
+  'POST /api/v1/privacy/exports': ['admin', 'parent'],
+  'GET /api/v1/privacy/exports/:id': ['admin', 'parent'],
+  'GET /api/v1/privacy/exports/:id/download': ['admin', 'parent'],
 };
 
 /** 'public', or the sorted roles a declaration admits ('authenticated' = every role). */
@@ -188,6 +191,15 @@ describe('access matrix: every registered route × six callers', () => {
           `INSERT INTO enrollments (status, source, submission, parent_email, student_first_name, student_last_name, student_date_of_birth, instrument, parent_id, student_id)
            VALUES ('completed', 'public', '{}'::jsonb, $1, 'Kid', $2, '2015-03-04', 'piano', $3, $4) RETURNING id`,
           [f.parentA.email, f.familyAMarkers[0], f.parentA.id, f.childA],
+        ),
+        owners: ['admin', 'parentA'],
+      })),
+    'privacy/exports': () =>
+      once('privacyExport', async () => ({
+        value: await insertId(
+          `INSERT INTO privacy_exports (user_id, requested_by, status, counts, archive, archive_bytes, ready_at, expires_at)
+           VALUES ($1, $1, 'ready', '{"account.json": 1}'::jsonb, convert_to($2, 'UTF8'), 10, now(), now() + interval '7 days') RETURNING id`,
+          [f.parentA.id, f.familyAMarkers[0]],
         ),
         owners: ['admin', 'parentA'],
       })),

@@ -11,7 +11,7 @@ import { PrivacyExportService } from './service.js';
 
 const tags = ['privacy'];
 /** The zip itself (binary; Fastify sends a Buffer as it is). */
-const zipBody = z.custom<Buffer>((value) => Buffer.isBuffer(value)).describe('application/zip');
+const zipBody = z.custom<Buffer>((value) => Buffer.isBuffer(value)).meta({ description: 'The zip (application/zip)', type: 'string', format: 'binary' });
 const downloadResponses = { 200: zipBody, ...errors, 410: errorResponse };
 
 /**
@@ -69,6 +69,7 @@ export const privacyExportRoutes =
           summary: 'Download an export (application/zip): admin; the requester; or anyone with the e-mailed link. 410 once expired',
           params: exportIdParams,
           querystring: downloadQuery,
+          produces: ['application/zip', 'application/json'],
           response: downloadResponses,
         },
       },
