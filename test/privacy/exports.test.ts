@@ -6,6 +6,8 @@
  * expire (410); bad input changes nothing; every export and download is audited as a read.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sqlExecutorOf } from '../../src/db/orm-sql.js';
+import { asCaller } from '../../src/modules/auth/scoped.js';
 import { EXPORT_EXPIRE_SIGNAL } from '../../src/modules/privacy/exports/workflow.js';
 import { signExportToken } from '../../src/modules/privacy/exports/link.js';
 import { familySources } from '../../src/modules/privacy/exports/sources.js';
@@ -226,6 +228,22 @@ describe('privacy exports (access requests)', () => {
     expect((await call('GET', `/api/v1/privacy/exports/${exportId}`, f.parentA.headers)).statusCode).toBe(404);
     expect((await call('POST', '/api/v1/privacy/exports', f.teacherA.headers, { userId: f.teacherA.id })).statusCode).toBe(403);
   }, 120_000);
+
+  it('keeps exports apart by row-level security: a parent reads and asks only their own', async () => {
+    const asParentB = <T>(work: (q: ReturnType<typeof sqlExecutorOf>) => Promise<T>) =>
+      asCaller(stack.database.db, { userId: f.parentB.id, role: 'parent' }, (tx) => work(sqlExecutorOf(tx)));
+    expect(await asParentB((q) => q.query('SELECT id FROM privacy_exports WHERE user_id = $1', [f.parentA.id]))).toEqual([]);
+    const refused = await asParentB((q) => q.query('INSERT INTO privacy_exports (user_id, requested_by) VALUES ($1, $2)', [f.parentA.id, f.parentB.id])).then(
+      () => undefined,
+      (error: Error & { cause?: Error }) => error.cause?.message ?? error.message,
+    );
+    expect(refused).toMatch(/row-level security/);
+    // Parent A sees the export they asked for, but cannot change it (only the workflow and admins write).
+    const asParentA = <T>(work: (q: ReturnType<typeof sqlExecutorOf>) => Promise<T>) =>
+      asCaller(stack.database.db, { userId: f.parentA.id, role: 'parent' }, (tx) => work(sqlExecutorOf(tx)));
+    expect((await asParentA((q) => q.query('SELECT id FROM privacy_exports WHERE requested_by = $1', [f.parentA.id]))).length).toBeGreaterThan(0);
+    expect(await asParentA((q) => q.query(`UPDATE privacy_exports SET status = 'failed' WHERE requested_by = $1 RETURNING id`, [f.parentA.id]))).toEqual([]);
+  });
 
   it('refuses bad input with a 400 naming the field, and an unknown user with a 404, creating nothing', async () => {
     const before = await exportCount();
