@@ -26,6 +26,7 @@ export const exportView = z.object({
   /** Size of the zip in bytes, once made. */
   bytes: z.number().int().nullable(),
   sha256: z.string().nullable(),
+  /** Why it failed, for the family (the office finds the cause in the run). */
   error: z.string().nullable(),
   /** Where the zip is downloaded (with the caller's token), while it is ready. */
   downloadUrl: z.string().nullable(),

@@ -96,7 +96,8 @@ export class PrivacyExportService {
       files: row.counts,
       bytes: row.archiveBytes,
       sha256: row.sha256,
-      error: row.error ?? (status === 'failed' && run?.error ? 'The export could not be made' : null),
+      // The cause stays in the row and the run (GET /workflows/runs/{runId}, admins): it may name internals.
+      error: status === 'failed' ? 'The export could not be made; ask for a new one' : null,
       downloadUrl: status === 'ready' ? exportDownloadUrl(row.id) : null,
       createdAt: iso(row.createdAt)!,
       readyAt: iso(row.readyAt),

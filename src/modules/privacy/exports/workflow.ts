@@ -20,6 +20,7 @@ import { sendNotification } from '../../notifications/send.js';
 import { loadSchoolContext } from '../../notifications/school.js';
 import type { SchoolServices } from '../../services.js';
 import { collectFamilyData } from './collect.js';
+import { type FamilySource, familySources } from './sources.js';
 import { EXPORT_TTL_MS, exportLinkOf } from './link.js';
 import { expireExport, failExport, readExport, storeArchive } from './store.js';
 import { buildExportZip } from './zip.js';
@@ -37,15 +38,23 @@ const BUILD_ATTEMPTS = 3;
 const builtOutput = z.object({
   userId: z.number().int(),
   requestedBy: z.number().int().nullable(),
-  subjectName: z.string(),
   bytes: z.number().int(),
   counts: z.record(z.string(), z.number().int()),
   expiresAt: z.string(),
 });
 type Built = z.infer<typeof builtOutput>;
 
-export function buildPrivacyExportWorkflow(services: SchoolServices, now: () => number = Date.now) {
+export interface PrivacyExportOptions {
+  /** Clock (epoch ms); default Date.now. */
+  now?: () => number;
+  /** What belongs to a family; default `familySources` (tests add or break a source). */
+  sources?: readonly FamilySource[];
+}
+
+export function buildPrivacyExportWorkflow(services: SchoolServices, options: PrivacyExportOptions = {}) {
   const { db, config, workflows, signingSecret } = services;
+  const now = options.now ?? Date.now;
+  const sources = options.sources ?? familySources;
 
   const build = defineNode<ExportEvent, Built>({
     id: 'build',
@@ -65,7 +74,7 @@ export function buildPrivacyExportWorkflow(services: SchoolServices, now: () => 
           const school = await loadSchoolContext(sql, config.schoolTimezone);
           const readyAt = new Date(now());
           const expiresAt = new Date(readyAt.getTime() + EXPORT_TTL_MS);
-          const kinds = await collectFamilyData(sql, row.userId);
+          const kinds = await collectFamilyData(sql, row.userId, sources);
           const { zip, counts } = await buildExportZip({ schoolName: school.name, subject: { id: row.userId, name: subject.name }, createdAt: readyAt, expiresAt, kinds });
           await storeArchive(sql, exportId, { zip, sha256: createHash('sha256').update(zip).digest('hex'), counts, readyAt, expiresAt });
           const [requester] = await sql.query<{ role: string }>('SELECT role FROM users WHERE id = $1', [row.requestedBy]);
@@ -74,7 +83,7 @@ export function buildPrivacyExportWorkflow(services: SchoolServices, now: () => 
             { userId: row.requestedBy, role: requester?.role ?? 'system' },
             { action: 'read', entity: 'user', entityId: row.userId, after: { privacyExportId: exportId, files: counts, bytes: zip.length } },
           );
-          return { userId: row.userId, requestedBy: row.requestedBy, subjectName: subject.name, bytes: zip.length, counts, expiresAt: expiresAt.toISOString() };
+          return { userId: row.userId, requestedBy: row.requestedBy, bytes: zip.length, counts, expiresAt: expiresAt.toISOString() };
         });
       } catch (error) {
         if (isPermanent(error) || ctx.attempt >= BUILD_ATTEMPTS) {
@@ -94,10 +103,13 @@ export function buildPrivacyExportWorkflow(services: SchoolServices, now: () => 
       const built = ctx.output(build);
       if (!built) throw new PermanentError('the build step left no export');
       if (built.requestedBy === null) return { notificationRunId: null };
+      // The name is read here rather than kept in the build's output: checkpoints hold no personal data.
+      const [subject] = await db.sql.query<{ name: string }>(`SELECT first_name || ' ' || last_name AS name FROM users WHERE id = $1`, [built.userId]);
+      if (!subject) throw new PermanentError(`user ${built.userId} no longer exists`);
       const link = exportLinkOf(config.publicAppUrl, signingSecret, ctx.event.exportId, new Date(built.expiresAt));
       const { runId } = await sendNotification(
         workflows,
-        { userId: built.requestedBy, template: 'privacy_export_ready', data: { subjectName: built.subjectName, link, expiresAt: built.expiresAt }, channels: ['email', 'in_app'] },
+        { userId: built.requestedBy, template: 'privacy_export_ready', data: { subjectName: subject.name, link, expiresAt: built.expiresAt }, channels: ['email', 'in_app'] },
         ctx.idempotencyKey,
       );
       return { notificationRunId: runId };
