@@ -12,7 +12,7 @@ import { type AuditActor, recordAudit } from '../../audit/record.js';
 import type { SchoolServices } from '../../services.js';
 import { checkExportToken, exportDownloadUrl, exportStatusUrl } from './link.js';
 import type { ExportView } from './schemas.js';
-import { type ExportRecord, insertExport, readArchive, readExport, setExportRun } from './store.js';
+import { type ExportRecord, failExport, insertExport, readArchive, readExport, setExportRun } from './store.js';
 import { PRIVACY_EXPORT_WORKFLOW } from './workflow.js';
 
 const iso = (value: Date | string | null): string | null => (value === null ? null : new Date(value).toISOString());
@@ -35,7 +35,14 @@ export class PrivacyExportService {
       await recordAudit(sql, actor, { action: 'create', entity: 'privacy_export', entityId: id, after: { userId } });
       return id;
     });
-    const { runId } = await this.services.workflows.start(PRIVACY_EXPORT_WORKFLOW, { exportId }, { idempotencyKey: `privacy-export:${exportId}` });
+    let runId: string;
+    try {
+      ({ runId } = await this.services.workflows.start(PRIVACY_EXPORT_WORKFLOW, { exportId }, { idempotencyKey: `privacy-export:${exportId}` }));
+    } catch (error) {
+      // Not left pending for ever: the status says it failed and the family asks again.
+      await failExport(this.services.db.sql, exportId, 'the export workflow could not be started').catch(() => undefined);
+      throw error;
+    }
     await setExportRun(this.services.db.sql, exportId, runId);
     return { exportId, runId, statusUrl: exportStatusUrl(exportId) };
   }

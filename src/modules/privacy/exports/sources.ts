@@ -167,6 +167,16 @@ export const familySources: readonly FamilySource[] = [
     sql: `SELECT * FROM notifications WHERE user_id = $1 ORDER BY id`,
   },
   {
+    name: 'notification_preferences',
+    description: 'How the account chose to be told (e-mail, SMS, in-app).',
+    sql: 'SELECT * FROM notification_preferences WHERE user_id = $1',
+  },
+  {
+    name: 'calendar_links',
+    description: 'Calendar links made for the family (when made and revoked; the secret link itself is not kept by the school).',
+    sql: 'SELECT id, owner_kind, created_by, created_at, revoked_at FROM calendar_feeds WHERE parent_id = $1 ORDER BY id',
+  },
+  {
     name: 'outbox',
     description: 'E-mails and text messages sent to the family (one-time link tokens removed).',
     sql: `SELECT id, channel, recipient, template, subject, body_text, status, sent_at, created_at
