@@ -38,6 +38,7 @@ export async function seedFamilyRecords(
 ): Promise<void> {
   const q = (text: string, params: unknown[]) => db.sql.query<{ id: number }>(text, params);
   const { parentId, email, studentId, lessonId, paymentId, marker } = family;
+  await q(`UPDATE students SET notes = $2 WHERE id = $1`, [studentId, `STAFFNOTE ${marker}`]);
   await q(`INSERT INTO consents (user_id, student_id, kind, granted, version) VALUES ($1, $2, 'photo', true, 'v1'), ($1, NULL, 'data_processing', true, 'v1')`, [
     parentId,
     studentId,

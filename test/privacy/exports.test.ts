@@ -170,6 +170,7 @@ describe('privacy exports (access requests)', () => {
   it('holds no private note, password hash or one-time link token', () => {
     const text = [...files.values()].join('\n');
     expect(text).not.toContain(`PRIVATE ${markerA}`);
+    expect(text).not.toContain(`STAFFNOTE ${markerA}`);
     expect(text).not.toMatch(/private_?notes/i);
     expect(text).not.toContain(`SECRET${markerA}`);
     expect(text).toContain('token=[removed]');

@@ -61,7 +61,9 @@ export async function collectFamilyData(sql: SqlExecutor, userId: number, source
   const collected: CollectedKind[] = [];
   for (const source of sources) {
     const rows = await sql.query<Record<string, unknown>>(source.sql, [userId]);
-    collected.push({ source, rows: rows.map(scrubRow) });
+    const withheld = new Set(source.withhold ?? []);
+    const kept = withheld.size === 0 ? rows : rows.map((row) => Object.fromEntries(Object.entries(row).filter(([key]) => !withheld.has(key))));
+    collected.push({ source, rows: kept.map(scrubRow) });
   }
   return collected;
 }

@@ -33,6 +33,8 @@ export interface FamilySource {
   readonly description: string;
   /** A SELECT of the family's rows; `$1` is the subject's user id. Ordered, so exports are stable. */
   readonly sql: string;
+  /** Columns of the rows left out (staff-only columns of a `SELECT *`), besides those collect.ts always drops. */
+  readonly withhold?: readonly string[];
   /** Whether a CSV is written beside the JSON (default true). */
   readonly tabular?: boolean;
 }
@@ -63,6 +65,8 @@ export const familySources: readonly FamilySource[] = [
   {
     name: 'students',
     description: 'The children (students) of the account: names, date of birth, instrument, level, rate, teacher.',
+    // The office's notes on a student are staff-only, as in every answer a parent gets.
+    withhold: ['notes'],
     sql: `SELECT s.*, tu.first_name || ' ' || tu.last_name AS teacher_name
           FROM students s LEFT JOIN teachers t ON t.id = s.teacher_id LEFT JOIN users tu ON tu.id = t.user_id
           WHERE s.parent_id = $1 ORDER BY s.id`,
@@ -185,7 +189,11 @@ export const familySources: readonly FamilySource[] = [
   {
     name: 'audit',
     description: 'Audit log entries about the account and its records: who did what, when, and the record before and after.',
-    sql: `SELECT a.id, a.actor_id, a.actor_role, a.action, a.entity, a.entity_id, a.before, a.after, a.created_at
+    // A student's snapshots lose the office's notes (staff-only); collect.ts drops private lesson notes.
+    sql: `SELECT a.id, a.actor_id, a.actor_role, a.action, a.entity, a.entity_id,
+                 CASE WHEN a.entity = 'student' AND jsonb_typeof(a.before) = 'object' THEN a.before - 'notes' ELSE a.before END AS before,
+                 CASE WHEN a.entity = 'student' AND jsonb_typeof(a.after) = 'object' THEN a.after - 'notes' ELSE a.after END AS after,
+                 a.created_at
           FROM audit_log a
           WHERE ${auditAbout}
           ORDER BY a.id`,
