@@ -43,6 +43,8 @@ import { payrollRoutes } from './modules/payroll/routes.js';
 import { progressRoutes } from './modules/progress/index.js';
 import { erasureRoutes } from './modules/privacy/erasure/routes.js';
 import { reportRoutes } from './modules/reports/routes.js';
+
+import { privacyExportRoutes } from './modules/privacy/exports/routes.js';
 import { lessonScheduleRoutes } from './modules/lessons/schedule-route.js';
 import { enrollmentConfirmationRoutes } from './modules/enrollments/confirmation-routes.js';
 import { enrollmentRoutes } from './modules/enrollments/routes.js';
@@ -200,6 +202,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   await app.register(consentRoutes(db));
   await app.register(retentionRoutes(services));
+
+  await app.register(privacyExportRoutes(services));
   if (deps.webDir) await webAppRoutes(app, deps.webDir);
 
   return app;

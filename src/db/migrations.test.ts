@@ -37,6 +37,8 @@ const expectedTables = [
   'payroll_adjustments',
   'payroll_lines',
   'payroll_runs',
+
+  'privacy_exports',
   'refresh_tokens',
   'saved_payment_methods',
   'semesters',
@@ -67,8 +69,8 @@ const expectedTables = [
 /**
  * Tables without a Drizzle definition: the payments module reads and writes them with SQL only
  * (its allowed values are checked against the database in src/modules/payments/values.test.ts),
- * and so do the AI layer (ai_calls, src/ai/calls.ts), payroll (src/modules/payroll/) and approvals
- * (approvals, tasks: src/modules/approvals/).
+ * and so do the AI layer (ai_calls, src/ai/calls.ts), payroll (src/modules/payroll/), approvals
+ * (approvals, tasks: src/modules/approvals/) and privacy exports (src/modules/privacy/exports/store.ts).
  */
 const sqlOnlyTables = [
   'ai_calls',
@@ -89,6 +91,8 @@ const sqlOnlyTables = [
   'payroll_adjustments',
   'payroll_lines',
   'payroll_runs',
+
+  'privacy_exports',
   'saved_payment_methods',
   'sim_gateway_events',
   'sim_gateway_idempotency',
@@ -153,6 +157,8 @@ describe('migrations', () => {
       'payroll_adjustments',
       'payroll_lines',
       'payroll_runs',
+
+      'privacy_exports',
       'refresh_tokens',
       'saved_payment_methods',
       'sim_gateway_events',

@@ -11,6 +11,8 @@ export const errorCodes = [
   'not_found',
   'method_not_allowed',
   'conflict',
+  /** The resource existed but is gone for good (an expired export or link). */
+  'gone',
   'payload_too_large',
   /** The HTTP layer's own refusals (answered before routing): slow request, path segment or headers too long. */
   'request_timeout',
@@ -34,6 +36,7 @@ const statusByCode: Record<ErrorCode, number> = {
   not_found: 404,
   method_not_allowed: 405,
   conflict: 409,
+  gone: 410,
   payload_too_large: 413,
   request_timeout: 408,
   uri_too_long: 414,

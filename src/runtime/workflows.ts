@@ -10,6 +10,8 @@ import { enrollmentWorkflow } from '../modules/enrollments/workflows/index.js';
 import { WAITLIST_MOVES_CRON, WAITLIST_MOVES_WORKFLOW, waitlistMovesWorkflow } from '../modules/enrollments/workflows/waitlist-moves.js';
 import { paymentSchedules, registerPaymentWorkflows } from '../modules/payments/workflows/index.js';
 import { privacyErasureWorkflow } from '../modules/privacy/erasure/workflow.js';
+
+import { buildPrivacyExportWorkflow } from '../modules/privacy/exports/workflow.js';
 import type { SchoolServices } from '../modules/services.js';
 import { buildRetentionWorkflow, RETENTION_CRON, RETENTION_WORKFLOW } from '../modules/privacy/retention/workflow.js';
 
@@ -32,6 +34,8 @@ export function buildWorkflowRegistry(services: SchoolServices): WorkflowRegistr
   registry.register(paymentIssueWorkflow(services));
 
   registry.register(buildRetentionWorkflow(services));
+
+  registry.register(buildPrivacyExportWorkflow(services));
   return registry;
 }
 

@@ -125,6 +125,10 @@ const contract: Record<string, RouteAccess> = {
   'POST /api/v1/ai/payment-issues': ['admin'],
   'GET /api/v1/reports/:report': ['admin', 'teacher'],
   'GET /api/v1/dashboard': ['admin'],
+
+  'POST /api/v1/privacy/exports': ['admin', 'parent'],
+  'GET /api/v1/privacy/exports/:id': ['admin', 'parent'],
+  'GET /api/v1/privacy/exports/:id/download': ['admin', 'parent'],
 };
 
 /** 'public', or the sorted roles a declaration admits ('authenticated' = every role). */
@@ -259,6 +263,16 @@ describe('access matrix: every registered route × six callers', () => {
       once('task', async () => ({
         value: await insertId(`INSERT INTO tasks (title, details, user_id) VALUES ('Matrix task', $1, $2) RETURNING id`, [f.familyAMarkers[0], f.parentA.id]),
         owners: ['admin'],
+      })),
+
+    'privacy/exports': () =>
+      once('privacyExport', async () => ({
+        value: await insertId(
+          `INSERT INTO privacy_exports (user_id, requested_by, status, counts, archive, archive_bytes, ready_at, expires_at)
+           VALUES ($1, $1, 'ready', '{"account.json": 1}'::jsonb, convert_to($2, 'UTF8'), 10, now(), now() + interval '7 days') RETURNING id`,
+          [f.parentA.id, f.familyAMarkers[0]],
+        ),
+        owners: ['admin', 'parentA'],
       })),
     'workflows/runs': () =>
       once('run', async () => ({

@@ -33,6 +33,8 @@ export const templateNames = [
   'lesson_substitute',
   'payment_issue_reply',
   'card_update_link',
+
+  'privacy_export_ready',
 ] as const;
 export type TemplateName = (typeof templateNames)[number];
 

@@ -9,6 +9,7 @@ import { lessonCancellation, lessonConfirmation, lessonReminder } from './lesson
 import { paymentFailed, paymentReceipt } from './payments.js';
 import { cardUpdateLink, paymentIssueReply } from './payment-issues.js';
 import { adminAlert, directMessage, parentWelcome, passwordReset, setPassword, teacherNewStudent } from './people.js';
+import { privacyExportReady } from './privacy.js';
 import { lessonSubstitute } from './substitute.js';
 
 export const templateSources: Readonly<Record<TemplateName, TemplateSource>> = {
@@ -33,4 +34,6 @@ export const templateSources: Readonly<Record<TemplateName, TemplateSource>> = {
   lesson_substitute: lessonSubstitute,
   payment_issue_reply: paymentIssueReply,
   card_update_link: cardUpdateLink,
+
+  privacy_export_ready: privacyExportReady,
 };
