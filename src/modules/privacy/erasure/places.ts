@@ -87,6 +87,21 @@ export const personalDataPlaces: readonly PersonalDataPlace[] = [
   },
   { table: 'consents', where: 'user_id = :parent', set: { ip: 'NULL' } },
   { table: 'refresh_tokens', where: 'user_id = :parent', remove: true },
+  // An export's zip is a copy of everything erased: it goes.
+  { table: 'privacy_exports', where: 'user_id = :parent', remove: true },
+  {
+    table: 'approvals',
+    where: 'parent_id = :parent OR student_id = ANY(:students)',
+    set: { title: `'Erased family #' || :request`, draft: wipeJson('draft'), shared: wipeJson('shared'), edits: wipeJson('edits'), decision_reason: 'NULL' },
+    scrub: ['title', 'draft', 'shared', 'edits', 'decision_reason'],
+  },
+  {
+    table: 'tasks',
+    where: 'user_id = :parent OR student_id = ANY(:students)',
+    set: { title: `'Follow-up about erased family #' || :request`, details: `''` },
+    scrub: ['title', 'details'],
+  },
+  { table: 'imports', scrub: ['file_name', 'row_errors'] },
   { table: 'password_reset_tokens', where: 'user_id = :parent', remove: true },
   { table: 'calendar_feeds', where: 'parent_id = :parent', remove: true },
   { table: 'ai_calls', scrub: ['result', 'error'] },

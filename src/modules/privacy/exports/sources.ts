@@ -86,6 +86,32 @@ export const familySources: readonly FamilySource[] = [
     sql: `SELECT * FROM makeup_credits WHERE student_id IN ${FAMILY_STUDENTS} ORDER BY id`,
   },
   {
+    name: 'goals',
+    description: "The children's goals set with their teachers: target dates and status.",
+    sql: `SELECT * FROM student_goals WHERE student_id IN ${FAMILY_STUDENTS} ORDER BY id`,
+  },
+  {
+    name: 'repertoire',
+    description: 'Pieces the children learn, polish and perform.',
+    sql: `SELECT * FROM student_pieces WHERE student_id IN ${FAMILY_STUDENTS} ORDER BY id`,
+  },
+  {
+    name: 'assessments',
+    description: 'Exams the children took or are preparing (exam body, level, date, result).',
+    sql: `SELECT * FROM student_assessments WHERE student_id IN ${FAMILY_STUDENTS} ORDER BY id`,
+  },
+  {
+    name: 'approvals',
+    description: 'Replies and changes drafted for the family (by an AI provider or the rules) and what the office decided.',
+    sql: `SELECT id, kind, status, title, draft, shared, source, created_at, decided_at, edits, decision_reason
+          FROM approvals WHERE parent_id = $1 OR student_id IN ${FAMILY_STUDENTS} ORDER BY id`,
+  },
+  {
+    name: 'tasks',
+    description: "The office's follow-up tasks about the family.",
+    sql: `SELECT id, title, details, due_on, status, created_at, closed_at FROM tasks WHERE user_id = $1 OR student_id IN ${FAMILY_STUDENTS} ORDER BY id`,
+  },
+  {
     name: 'enrollments',
     description: 'Enrollment forms sent for the family, as submitted, with their outcome.',
     sql: `SELECT * FROM enrollments WHERE id IN ${FAMILY_ENROLLMENTS} ORDER BY id`,
