@@ -35,6 +35,7 @@ import { messageRoutes } from './modules/messages/routes.js';
 import { recordsRoutes } from './modules/records.routes.js';
 import { schedulingRoutes } from './modules/scheduling.routes.js';
 import { disruptionRoutes } from './modules/disruptions/routes.js';
+import { importRoutes } from './modules/imports/routes.js';
 import { lessonScheduleRoutes } from './modules/lessons/schedule-route.js';
 import { enrollmentConfirmationRoutes } from './modules/enrollments/confirmation-routes.js';
 import { enrollmentRoutes } from './modules/enrollments/routes.js';
@@ -180,6 +181,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(paymentRoutes(services));
   await app.register(aiRoutes(services));
   await app.register(disruptionRoutes(services));
+  await app.register(importRoutes(services));
 
   return app;
 }

@@ -9,6 +9,7 @@ import { enrollmentWorkflow } from '../modules/enrollments/workflows/index.js';
 import { WAITLIST_MOVES_CRON, WAITLIST_MOVES_WORKFLOW, waitlistMovesWorkflow } from '../modules/enrollments/workflows/waitlist-moves.js';
 import { paymentSchedules, registerPaymentWorkflows } from '../modules/payments/workflows/index.js';
 import type { SchoolServices } from '../modules/services.js';
+import { buildCsvImportWorkflow } from '../modules/imports/workflow.js';
 
 /**
  * Every business workflow of the school, registered (and validated) in one place.
@@ -25,6 +26,7 @@ export function buildWorkflowRegistry(services: SchoolServices): WorkflowRegistr
   registry.register(waitlistMovesWorkflow(services));
   registerPaymentWorkflows(registry, services);
   registry.register(buildDatabaseBackupWorkflow(services));
+  registry.register(buildCsvImportWorkflow(services));
   return registry;
 }
 
