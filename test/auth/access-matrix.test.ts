@@ -92,6 +92,9 @@ const contract: Record<string, RouteAccess> = {
   'POST /api/v1/academic-years': ['admin'],
   'POST /api/v1/semesters': ['admin'],
   'POST /api/v1/closures': ['admin'],
+  'POST /api/v1/imports': ['admin'],
+  'GET /api/v1/imports': ['admin'],
+  'GET /api/v1/imports/:id': ['admin'],
 };
 
 /** 'public', or the sorted roles a declaration admits ('authenticated' = every role). */
@@ -190,6 +193,13 @@ describe('access matrix: every registered route × six callers', () => {
           [f.parentA.email, f.familyAMarkers[0], f.parentA.id, f.childA],
         ),
         owners: ['admin', 'parentA'],
+      })),
+    imports: () =>
+      once('import', async () => ({
+        value: await insertId(`INSERT INTO imports (kind, total_rows, row_errors) VALUES ('families', 1, $1::jsonb) RETURNING id`, [
+          JSON.stringify([{ row: 2, errors: [{ column: 'Student Last Name', message: f.familyAMarkers[0] }] }]),
+        ]),
+        owners: ['admin'],
       })),
     'workflows/runs': () =>
       once('run', async () => ({

@@ -25,7 +25,7 @@ export async function importHoursRow(ctx: RowContext, values: Readonly<Record<st
   const same = week.find((b) => b.weekday === wanted.weekday && b.start === wanted.start);
   if (same?.end === wanted.end) return 'skipped';
   const next = same ? week.map((b) => (b === same ? wanted : b)) : [...week, wanted];
-  await asRowIssues({ hours: 'start' }, 'start', async () => {
+  await asRowIssues(hourFields, 'start', async () => {
     try {
       return await replaceWeeklyHours(ctx.tx.orm, ctx.actor, teacherId, next, 'hours');
     } catch (error) {
