@@ -56,12 +56,12 @@ export function parseImport(kind: ImportKind, text: string, mapping: Readonly<Re
   const plan = planColumns(kind, header, mapping);
   if (plan.duplicates.length > 0) {
     const [field, first, second] = plan.duplicates[0]!;
-    throw refuse(`The columns "${first}" and "${second}" both give ${field}; keep one, or map one elsewhere with ?mapping`);
+    throw refuse(`The columns "${first}" and "${second}" both give ${field}; keep one, or map one elsewhere (mapping)`);
   }
   if (plan.missing.length > 0) {
     throw refuse(
       `Missing required column${plan.missing.length > 1 ? 's' : ''} ${plan.missing.join(', ')} for a ${kind} import (found: ${header.join(', ')}). ` +
-        'Rename the header or give ?mapping={"Your header":"field"}',
+        'Rename the header, or map it: mapping {"Your header":"field"} (?mapping= in the API, --mapping in the CLI)',
     );
   }
   const rows = data.map(({ record, info }): ImportRow => {
