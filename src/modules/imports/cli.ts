@@ -106,6 +106,10 @@ export async function importCommand(db: Database, config: AppConfig, argv: reado
       bar.update(batch.processed);
       if (batch.done) break;
     }
+  } catch (error) {
+    // The committed batches stay (the import's counts say how far it got); importing again finishes it.
+    await finishImport(deps, importId, error instanceof Error ? error.message : String(error)).catch(() => undefined);
+    throw error;
   } finally {
     bar.stop();
   }

@@ -7,7 +7,7 @@ import { asCaller } from '../auth/scoped.js';
 import { errors, idParams, security } from '../records/common.js';
 import type { SchoolServices } from '../services.js';
 import { parseImport } from './parse.js';
-import { createImport, dryRunImport } from './run.js';
+import { createImport, dryRunImport, finishImport } from './run.js';
 import { dryRunAnswer, importBody, importListQuery, importQuery, importView, startedImport } from './schemas.js';
 import { findImport, listImports } from './store.js';
 import { CSV_IMPORT_WORKFLOW } from './workflow.js';
@@ -53,7 +53,10 @@ export const importRoutes =
           return reply.status(200).send({ kind, dryRun: true as const, ...report, ignoredColumns: parsed.ignoredColumns });
         }
         const importId = await asCaller(services.db, caller, (tx) => createImport(sqlExecutorOf(tx), options, parsed, fileName));
-        const { runId } = await services.workflows.start(CSV_IMPORT_WORKFLOW, { importId }, { idempotencyKey: `import:${importId}` });
+        const { runId } = await services.workflows.start(CSV_IMPORT_WORKFLOW, { importId }, { idempotencyKey: `import:${importId}` }).catch(async (error: unknown) => {
+          await finishImport(deps, importId, 'the import workflow could not be started').catch(() => undefined);
+          throw error;
+        });
         await asCaller(services.db, caller, (tx) => sqlExecutorOf(tx).query('UPDATE imports SET run_id = $2 WHERE id = $1', [importId, runId]));
         return reply.status(202).send({ importId, runId, statusUrl: `/api/v1/imports/${importId}`, ignoredColumns: parsed.ignoredColumns });
       },
