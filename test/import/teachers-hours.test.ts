@@ -44,6 +44,11 @@ describe('teachers, weekly hours and families from the documented templates', ()
     const changed = template('teachers.csv').replace('guitar,55,20', 'guitar;drums,70,20');
     const third = await importAndWait('kind=teachers', changed);
     expect(third.counts).toMatchObject({ created: 0, updated: 1, skipped: 1, errors: 0 });
+    expect(third.status).toBe('completed');
+
+    const list = await s.app.inject({ method: 'GET', url: '/api/v1/imports?pageSize=2', headers: admin.headers });
+    expect(list.statusCode).toBe(200);
+    expect(list.json()).toMatchObject({ page: 1, pageSize: 2, total: 3, data: [{ id: third.id, kind: 'teachers' }, { id: again.id }] });
   }, 240_000);
 
   it('imports weekly hours by teacher e-mail; a second run skips them; an overlap or unknown teacher is a row error', async () => {
