@@ -45,6 +45,8 @@ import { erasureRoutes } from './modules/privacy/erasure/routes.js';
 import { reportRoutes } from './modules/reports/routes.js';
 
 import { privacyExportRoutes } from './modules/privacy/exports/routes.js';
+
+import { importRoutes } from './modules/imports/routes.js';
 import { lessonScheduleRoutes } from './modules/lessons/schedule-route.js';
 import { enrollmentConfirmationRoutes } from './modules/enrollments/confirmation-routes.js';
 import { enrollmentRoutes } from './modules/enrollments/routes.js';
@@ -204,6 +206,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(retentionRoutes(services));
 
   await app.register(privacyExportRoutes(services));
+
+  await app.register(importRoutes(services));
   if (deps.webDir) await webAppRoutes(app, deps.webDir);
 
   return app;

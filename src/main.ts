@@ -16,6 +16,7 @@ Commands:
   seed      apply migrations, ensure the admin, settings and (SEED_DEMO) demo school, and exit
   backup    write a verified backup of the database to BACKUP_DIR (default ./backups)
   restore   restore FILE [--force]: replace the database with a backup (stop servers first)
+  import    import FILE [--kind families|teachers|weekly-hours] [--dry-run] [--invite]: a CSV file (README "Importing")
   demo-remove  remove the demo school's records (npm run demo:remove); the demo never comes back
   help      show this text
 
@@ -63,6 +64,17 @@ async function run(command: string): Promise<void> {
       const { backupCommand, restoreCommand } = await import('./modules/backups/cli.js');
       const lines = command === 'backup' ? await backupCommand(config) : await restoreCommand(config, process.argv.slice(3));
       process.stdout.write(`${lines.join('\n')}\n`);
+      return;
+    }
+    case 'import': {
+      const { db } = await prepareDatabase(config, { seed: false });
+      try {
+        const { importCommand } = await import('./modules/imports/cli.js');
+        const lines = await importCommand(db, config, process.argv.slice(3));
+        process.stdout.write(`${lines.join('\n')}\n`);
+      } finally {
+        await db.close();
+      }
       return;
     }
     case 'demo-remove': {

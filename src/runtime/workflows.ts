@@ -15,6 +15,8 @@ import { buildPrivacyExportWorkflow } from '../modules/privacy/exports/workflow.
 import type { SchoolServices } from '../modules/services.js';
 import { buildRetentionWorkflow, RETENTION_CRON, RETENTION_WORKFLOW } from '../modules/privacy/retention/workflow.js';
 
+import { buildCsvImportWorkflow } from '../modules/imports/workflow.js';
+
 /**
  * Every business workflow of the school, registered (and validated) in one place.
  * Workflows live in their domain folders (`modules/<domain>/workflows/`) and are added here;
@@ -36,6 +38,8 @@ export function buildWorkflowRegistry(services: SchoolServices): WorkflowRegistr
   registry.register(buildRetentionWorkflow(services));
 
   registry.register(buildPrivacyExportWorkflow(services));
+
+  registry.register(buildCsvImportWorkflow(services));
   return registry;
 }
 

@@ -129,6 +129,10 @@ const contract: Record<string, RouteAccess> = {
   'POST /api/v1/privacy/exports': ['admin', 'parent'],
   'GET /api/v1/privacy/exports/:id': ['admin', 'parent'],
   'GET /api/v1/privacy/exports/:id/download': ['admin', 'parent'],
+
+  'POST /api/v1/imports': ['admin'],
+  'GET /api/v1/imports': ['admin'],
+  'GET /api/v1/imports/:id': ['admin'],
 };
 
 /** 'public', or the sorted roles a declaration admits ('authenticated' = every role). */
@@ -273,6 +277,14 @@ describe('access matrix: every registered route × six callers', () => {
           [f.parentA.id, f.familyAMarkers[0]],
         ),
         owners: ['admin', 'parentA'],
+      })),
+
+    imports: () =>
+      once('import', async () => ({
+        value: await insertId(`INSERT INTO imports (kind, total_rows, row_errors) VALUES ('families', 1, $1::jsonb) RETURNING id`, [
+          JSON.stringify([{ row: 2, errors: [{ column: 'Student Last Name', message: f.familyAMarkers[0] }] }]),
+        ]),
+        owners: ['admin'],
       })),
     'workflows/runs': () =>
       once('run', async () => ({

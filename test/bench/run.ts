@@ -2,6 +2,7 @@ import { benchAuth, printAuth } from './auth.js';
 import { benchEngineDurable, printEngineDurable } from './engine-durable.js';
 import { benchEngineMemory, printEngineMemory } from './engine-memory.js';
 import { benchEnrollment, printEnrollment } from './enrollment.js';
+import { benchImport, printImport } from './import.js';
 import { benchPayments, printPayments } from './payments.js';
 import { benchReports, printReports } from './reports.js';
 import { benchSchool, printSchool } from './school.js';
@@ -9,7 +10,7 @@ import { benchStartup, printStartup } from './startup.js';
 
 /**
  * `npm run bench`: every benchmark, figures printed as Markdown tables.
- * BENCH_ONLY=engine,durable,startup,auth,school,payments,enrollment,reports runs a subset. PostgreSQL: BENCH_DATABASE_URL (default local server).
+ * BENCH_ONLY=engine,durable,startup,auth,school,payments,enrollment,reports,import runs a subset. PostgreSQL: BENCH_DATABASE_URL (default local server).
  */
 const only = (process.env.BENCH_ONLY ?? '').split(',').filter(Boolean);
 const wanted = (name: string): boolean => only.length === 0 || only.includes(name);
@@ -22,3 +23,5 @@ if (wanted('auth')) printAuth(await benchAuth());
 if (wanted('enrollment')) printEnrollment(await benchEnrollment());
 if (wanted('payments')) printPayments(await benchPayments());
 if (wanted('reports')) printReports(await benchReports());
+
+if (wanted('import')) printImport(await benchImport());
