@@ -41,6 +41,7 @@ import { enrollmentRoutes } from './modules/enrollments/routes.js';
 import { waitlistRoutes } from './modules/enrollments/waitlist-routes.js';
 import { paymentRoutes } from './modules/payments/routes.js';
 import { aiRoutes } from './modules/ai/routes.js';
+import { scheduleReviewRoutes } from './modules/schedule-review/routes.js';
 import { registerAiMetrics } from './modules/ai/metrics.js';
 import { schoolSettings } from './modules/settings/reader.js';
 import { deliverQueuedMailSoon } from './modules/notifications/send.js';
@@ -179,6 +180,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(waitlistRoutes(services));
   await app.register(paymentRoutes(services));
   await app.register(aiRoutes(services));
+  await app.register(scheduleReviewRoutes(services));
   await app.register(disruptionRoutes(services));
 
   return app;

@@ -34,6 +34,7 @@ const expectedTables = [
   'payments',
   'refresh_tokens',
   'saved_payment_methods',
+  'schedule_reviews',
   'semesters',
   'settings',
   'sim_gateway_events',
@@ -57,7 +58,7 @@ const expectedTables = [
 /**
  * Tables without a Drizzle definition: the payments module reads and writes them with SQL only
  * (its allowed values are checked against the database in src/modules/payments/values.test.ts),
- * and so does the AI layer (ai_calls, src/ai/calls.ts).
+ * and so do the AI layer (ai_calls, src/ai/calls.ts) and the schedule reviews (src/modules/schedule-review/store.ts).
  */
 const sqlOnlyTables = [
   'ai_calls',
@@ -74,6 +75,7 @@ const sqlOnlyTables = [
   'payment_attempts',
   'payments',
   'saved_payment_methods',
+  'schedule_reviews',
   'sim_gateway_events',
   'sim_gateway_idempotency',
   'sim_gateway_objects',
@@ -129,6 +131,7 @@ describe('migrations', () => {
       'payments',
       'refresh_tokens',
       'saved_payment_methods',
+      'schedule_reviews',
       'sim_gateway_events',
       'sim_gateway_idempotency',
       'sim_gateway_objects',

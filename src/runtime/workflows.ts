@@ -8,6 +8,7 @@ import { buildLessonRemindersWorkflow, LESSON_REMINDERS_WORKFLOW } from '../modu
 import { enrollmentWorkflow } from '../modules/enrollments/workflows/index.js';
 import { WAITLIST_MOVES_CRON, WAITLIST_MOVES_WORKFLOW, waitlistMovesWorkflow } from '../modules/enrollments/workflows/waitlist-moves.js';
 import { paymentSchedules, registerPaymentWorkflows } from '../modules/payments/workflows/index.js';
+import { buildScheduleReviewWorkflow, SCHEDULE_REVIEW_CRON, SCHEDULE_REVIEW_WORKFLOW } from '../modules/schedule-review/workflow.js';
 import type { SchoolServices } from '../modules/services.js';
 
 /**
@@ -25,6 +26,7 @@ export function buildWorkflowRegistry(services: SchoolServices): WorkflowRegistr
   registry.register(waitlistMovesWorkflow(services));
   registerPaymentWorkflows(registry, services);
   registry.register(buildDatabaseBackupWorkflow(services));
+  registry.register(buildScheduleReviewWorkflow(services));
   return registry;
 }
 
@@ -38,6 +40,7 @@ export function workflowSchedules(config: Pick<AppConfig, 'backups'>): ReadonlyA
     { workflow: OUTBOX_DISPATCH_WORKFLOW, cron: '* * * * *' },
     { workflow: WAITLIST_MOVES_WORKFLOW, cron: WAITLIST_MOVES_CRON },
     ...paymentSchedules,
+    { workflow: SCHEDULE_REVIEW_WORKFLOW, cron: SCHEDULE_REVIEW_CRON },
     { workflow: DATABASE_BACKUP_WORKFLOW, cron: config.backups.dir ? DATABASE_BACKUP_CRON : null },
   ];
 }

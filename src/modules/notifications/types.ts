@@ -31,6 +31,7 @@ export const templateNames = [
   'payment_due',
   'late_fee',
   'lesson_substitute',
+  'schedule_review',
 ] as const;
 export type TemplateName = (typeof templateNames)[number];
 

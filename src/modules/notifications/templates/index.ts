@@ -8,6 +8,7 @@ import { messageReceived } from './messages.js';
 import { lessonCancellation, lessonConfirmation, lessonReminder } from './lessons.js';
 import { paymentFailed, paymentReceipt } from './payments.js';
 import { adminAlert, directMessage, parentWelcome, passwordReset, setPassword, teacherNewStudent } from './people.js';
+import { scheduleReview } from './schedule-review.js';
 import { lessonSubstitute } from './substitute.js';
 
 export const templateSources: Readonly<Record<TemplateName, TemplateSource>> = {
@@ -30,4 +31,5 @@ export const templateSources: Readonly<Record<TemplateName, TemplateSource>> = {
   payment_due: paymentDue,
   late_fee: lateFee,
   lesson_substitute: lessonSubstitute,
+  schedule_review: scheduleReview,
 };
