@@ -73,6 +73,12 @@ export const enrollmentBody = z.object({
     .nullish()
     .describe('A payment method id or token from the payment form (pm_…, tok_…)'),
   agreedToTerms: z.literal(true, { error: say('must be true: the terms must be accepted') }),
+  goals: z
+    .string({ error: say('must be a string') })
+    .trim()
+    .max(1000, 'must be at most 1000 characters')
+    .nullish()
+    .describe('Optional: what the student hopes to learn, experience, anything the teacher should know (the family’s own words, at most 1000 characters)'),
 });
 export type EnrollmentBody = z.infer<typeof enrollmentBody>;
 
@@ -93,6 +99,7 @@ export const submission = z.object({
   lessonDuration: z.number().int(),
   paymentToken: z.string().optional(),
   agreedToTerms: z.boolean(),
+  goals: z.string().optional(),
 });
 export type Submission = z.infer<typeof submission>;
 

@@ -57,5 +57,6 @@ export function normalise(body: EnrollmentBody): Submission {
     lessonDuration: body.lessonDuration,
     ...optional('paymentToken', body.paymentToken),
     agreedToTerms: body.agreedToTerms,
+    ...optional('goals', body.goals === '' ? null : body.goals),
   };
 }
