@@ -35,11 +35,14 @@ beforeAll(async () => {
   admin = (await createUser(db, 'admin')).headers;
   const parent = await createUser(db, 'parent', { firstName: 'Pat', email: 'pat.parent@maple.example' });
   await sql(`UPDATE users SET phone = '+19025550147' WHERE id = $1`, [parent.id]);
-  const [clara, fanny, ivan] = await Promise.all(['Clara', 'Fanny', 'Ivan'].map((firstName) => createUser(db, 'teacher', { firstName })));
-  ids.clara = clara!.teacherId!;
-  ids.fanny = fanny!.teacherId!;
-  fannyEmail = fanny!.email;
-  ids.ivan = ivan!.teacherId!;
+  // One after the other: teacher ids (and so the figures' order) follow the names.
+  const clara = await createUser(db, 'teacher', { firstName: 'Clara' });
+  const fanny = await createUser(db, 'teacher', { firstName: 'Fanny' });
+  const ivan = await createUser(db, 'teacher', { firstName: 'Ivan' });
+  ids.clara = clara.teacherId!;
+  ids.fanny = fanny.teacherId!;
+  fannyEmail = fanny.email;
+  ids.ivan = ivan.teacherId!;
   await sql(`UPDATE teachers SET instruments = '{violin}' WHERE id = $1`, [ids.ivan]);
   await setHours(db, ids.clara, [
     { weekday: 1, start: '13:00', end: '18:00' },
