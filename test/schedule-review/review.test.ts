@@ -179,6 +179,8 @@ describe('schedule review', () => {
     expect(contacted.json()).toMatchObject({ index: 3, action: 'contact_teacher', teacherId: ids.fanny, status: 'applied' });
     const toFanny = await sink.waitFor((m) => m.to.includes(fannyEmail) && m.subject === 'About your timetable', 25_000);
     expect(toFanny.text).toContain('only 0 % of the hours booked');
+    const audited = await sql<{ action: string }>(`SELECT action FROM audit_log WHERE entity = 'schedule_review' AND entity_id = $1 ORDER BY id`, [String(r.id)]);
+    expect(audited.map((a) => a.action)).toEqual(['apply_suggestion', 'reject_suggestion', 'apply_suggestion']);
   });
 
   it('takes a provider’s suggestions from the closed list, shares no contact details, and applies the move', async () => {

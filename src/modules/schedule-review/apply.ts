@@ -7,7 +7,7 @@
  */
 import { AppError } from '../../http/errors.js';
 import { asCallerSql } from '../payments/read.js';
-import type { AuditActor } from '../audit/record.js';
+import { recordAudit, type AuditActor } from '../audit/record.js';
 import type { Caller } from '../auth/scoped.js';
 import { promoteEnrollment } from '../enrollments/promotion.js';
 import { rescheduleLesson } from '../lessons/reschedule.js';
@@ -84,10 +84,12 @@ export async function decideSuggestion(
   const { reviewId, index } = target;
   const claimed = await asCallerSql(services.db, caller, async (tx) => {
     const row = await readReview(tx, reviewId, true);
-    const s = proposedAt(row, index);
+    const s = proposedAt(row, index, now());
     const next: StoredSuggestion =
       decision.kind === 'reject' ? decided(s, 'rejected', decision.reason ?? 'Rejected by the office', caller.userId, now()) : { ...s, claimedAt: new Date(now()).toISOString() };
     await writeSuggestion(tx, reviewId, index, next);
+    if (decision.kind === 'reject')
+      await recordAudit(tx, actor, { action: 'reject_suggestion', entity: 'schedule_review', entityId: reviewId, before: s, after: { index, ...next } });
     return next;
   });
   if (decision.kind === 'reject') return { ...claimed, index };
@@ -99,6 +101,9 @@ export async function decideSuggestion(
     throw error;
   }
   const final = decided(claimed, result.status, result.outcome, caller.userId, now());
-  await asCallerSql(services.db, caller, (tx) => writeSuggestion(tx, reviewId, index, final));
+  await asCallerSql(services.db, caller, async (tx) => {
+    await writeSuggestion(tx, reviewId, index, final);
+    await recordAudit(tx, actor, { action: 'apply_suggestion', entity: 'schedule_review', entityId: reviewId, before: claimed, after: { index, ...final } });
+  });
   return { ...final, index };
 }

@@ -62,12 +62,15 @@ export async function listReviews(sql: SqlExecutor, page: { limit: number; offse
   return { rows, total: count?.n ?? 0 };
 }
 
+/** An apply that has not finished after this long (ms; its process died) no longer holds the suggestion. */
+export const CLAIM_EXPIRES_MS = 10 * 60_000;
+
 /** The suggestion at `index`, which must still be proposed and not being applied (404, 409). */
-export function proposedAt(row: ReviewRow, index: number): StoredSuggestion {
+export function proposedAt(row: ReviewRow, index: number, now: number): StoredSuggestion {
   const s = row.suggestions[index];
   if (!s) throw notFound(`Suggestion ${index} of schedule review ${row.id}`);
   if (s.status !== 'proposed') throw conflict(`Suggestion ${index} of schedule review ${row.id} is already ${s.status}; nothing was changed`);
-  if (s.claimedAt) throw conflict(`Suggestion ${index} of schedule review ${row.id} is being applied (since ${s.claimedAt})`);
+  if (s.claimedAt && now - Date.parse(s.claimedAt) < CLAIM_EXPIRES_MS) throw conflict(`Suggestion ${index} of schedule review ${row.id} is being applied (since ${s.claimedAt})`);
   return s;
 }
 
