@@ -179,8 +179,13 @@ describe('schedule review', () => {
     expect(contacted.json()).toMatchObject({ index: 3, action: 'contact_teacher', teacherId: ids.fanny, status: 'applied' });
     const toFanny = await sink.waitFor((m) => m.to.includes(fannyEmail) && m.subject === 'About your timetable', 25_000);
     expect(toFanny.text).toContain('only 0 % of the hours booked');
+    // The waitlist's own rules: this enrollment has no run waiting for a place, so the offer fails cleanly.
+    const offered = await post(`${base}/1/apply`);
+    expect(offered.json()).toMatchObject({ index: 1, action: 'offer_slot', status: 'failed' });
+    expect(offered.json().outcome).toMatch(/not waiting for a place/);
+    expect((await sql<{ promoted_at: Date | null }>(`SELECT promoted_at FROM enrollments WHERE id = $1`, [ids.mila]))[0]!.promoted_at).toBeNull();
     const audited = await sql<{ action: string }>(`SELECT action FROM audit_log WHERE entity = 'schedule_review' AND entity_id = $1 ORDER BY id`, [String(r.id)]);
-    expect(audited.map((a) => a.action)).toEqual(['apply_suggestion', 'reject_suggestion', 'apply_suggestion']);
+    expect(audited.map((a) => a.action)).toEqual(['apply_suggestion', 'reject_suggestion', 'apply_suggestion', 'apply_suggestion']);
   });
 
   it('takes a provider’s suggestions from the closed list, shares no contact details, and applies the move', async () => {
