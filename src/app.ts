@@ -54,6 +54,8 @@ import { waitlistRoutes } from './modules/enrollments/waitlist-routes.js';
 import { paymentRoutes } from './modules/payments/routes.js';
 import { aiRoutes } from './modules/ai/routes.js';
 import { approvalRoutes } from './modules/approvals/routes.js';
+
+import { scheduleReviewRoutes } from './modules/schedule-review/routes.js';
 import { registerAiMetrics } from './modules/ai/metrics.js';
 import { schoolSettings } from './modules/settings/reader.js';
 import { deliverQueuedMailSoon } from './modules/notifications/send.js';
@@ -196,6 +198,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(paymentRoutes(services));
   await app.register(aiRoutes(services));
   await app.register(approvalRoutes(services));
+
+  await app.register(scheduleReviewRoutes(services));
   await app.register(disruptionRoutes(services));
   await app.register(payrollRoutes(services));
   await app.register(progressRoutes({ db, config, now: Date.now }));

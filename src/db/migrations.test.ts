@@ -42,6 +42,7 @@ const expectedTables = [
   'privacy_exports',
   'refresh_tokens',
   'saved_payment_methods',
+  'schedule_reviews',
   'semesters',
   'settings',
   'sim_gateway_events',
@@ -71,7 +72,8 @@ const expectedTables = [
  * Tables without a Drizzle definition: the payments module reads and writes them with SQL only
  * (its allowed values are checked against the database in src/modules/payments/values.test.ts),
  * and so do the AI layer (ai_calls, src/ai/calls.ts), payroll (src/modules/payroll/), approvals
- * (approvals, tasks: src/modules/approvals/) and privacy exports (src/modules/privacy/exports/store.ts).
+ * (approvals, tasks: src/modules/approvals/), privacy exports (src/modules/privacy/exports/store.ts)
+ * and the schedule reviews (src/modules/schedule-review/store.ts).
  */
 const sqlOnlyTables = [
   'ai_calls',
@@ -96,6 +98,7 @@ const sqlOnlyTables = [
 
   'privacy_exports',
   'saved_payment_methods',
+  'schedule_reviews',
   'sim_gateway_events',
   'sim_gateway_idempotency',
   'sim_gateway_objects',
@@ -164,6 +167,7 @@ describe('migrations', () => {
       'privacy_exports',
       'refresh_tokens',
       'saved_payment_methods',
+      'schedule_reviews',
       'sim_gateway_events',
       'sim_gateway_idempotency',
       'sim_gateway_objects',

@@ -12,6 +12,8 @@ import { paymentSchedules, registerPaymentWorkflows } from '../modules/payments/
 import { privacyErasureWorkflow } from '../modules/privacy/erasure/workflow.js';
 
 import { buildPrivacyExportWorkflow } from '../modules/privacy/exports/workflow.js';
+
+import { buildScheduleReviewWorkflow, SCHEDULE_REVIEW_CRON, SCHEDULE_REVIEW_WORKFLOW } from '../modules/schedule-review/workflow.js';
 import type { SchoolServices } from '../modules/services.js';
 import { buildRetentionWorkflow, RETENTION_CRON, RETENTION_WORKFLOW } from '../modules/privacy/retention/workflow.js';
 
@@ -40,6 +42,8 @@ export function buildWorkflowRegistry(services: SchoolServices): WorkflowRegistr
   registry.register(buildPrivacyExportWorkflow(services));
 
   registry.register(buildCsvImportWorkflow(services));
+
+  registry.register(buildScheduleReviewWorkflow(services));
   return registry;
 }
 
@@ -53,6 +57,7 @@ export function workflowSchedules(config: Pick<AppConfig, 'backups'>): ReadonlyA
     { workflow: OUTBOX_DISPATCH_WORKFLOW, cron: '* * * * *' },
     { workflow: WAITLIST_MOVES_WORKFLOW, cron: WAITLIST_MOVES_CRON },
     ...paymentSchedules,
+    { workflow: SCHEDULE_REVIEW_WORKFLOW, cron: SCHEDULE_REVIEW_CRON },
     { workflow: DATABASE_BACKUP_WORKFLOW, cron: config.backups.dir ? DATABASE_BACKUP_CRON : null },
     { workflow: RETENTION_WORKFLOW, cron: RETENTION_CRON },
   ];

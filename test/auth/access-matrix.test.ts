@@ -133,6 +133,12 @@ const contract: Record<string, RouteAccess> = {
   'POST /api/v1/imports': ['admin'],
   'GET /api/v1/imports': ['admin'],
   'GET /api/v1/imports/:id': ['admin'],
+
+  'POST /api/v1/ai/schedule-review': ['admin'],
+  'GET /api/v1/reports/schedule-reviews': ['admin'],
+  'GET /api/v1/reports/schedule-reviews/:id': ['admin'],
+  'POST /api/v1/reports/schedule-reviews/:id/suggestions/:index/apply': ['admin'],
+  'POST /api/v1/reports/schedule-reviews/:id/suggestions/:index/reject': ['admin'],
 };
 
 /** 'public', or the sorted roles a declaration admits ('authenticated' = every role). */
@@ -286,6 +292,33 @@ describe('access matrix: every registered route × six callers', () => {
         ]),
         owners: ['admin'],
       })),
+    'reports/schedule-reviews': () =>
+      once('scheduleReview', async () => ({
+        value: await insertId(
+          `INSERT INTO schedule_reviews (range_from, range_to, figures, summary, suggestions, source)
+           VALUES ('2030-03-04', '2030-03-10', $2, 'Matrix review', $1, 'rules') RETURNING id`,
+          [
+            JSON.stringify([
+              {
+                // A move into the past: applying it fails cleanly (no notice is started: the matrix runs no engine for the app).
+                action: 'move_lesson',
+                lessonId: f.lessonA,
+                toStartsAt: '2020-01-06T16:00:00Z',
+                enrollmentId: null,
+                teacherId: f.teacherA.teacherId,
+                startsAt: null,
+                reason: 'Matrix',
+                status: 'proposed',
+                outcome: null,
+                decidedAt: null,
+                decidedBy: null,
+              },
+            ]),
+            JSON.stringify({ from: '2030-03-04', to: '2030-03-10', timezone: 'America/Halifax', teachers: [], gaps: [], spreadDays: [], clashes: [], waitlistFits: [] }),
+          ],
+        ),
+        owners: ['admin'],
+      })),
     'workflows/runs': () =>
       once('run', async () => ({
         value: await insertId(`INSERT INTO workflow_runs (id, workflow_name, status) VALUES ($1, 'matrix', 'failed') RETURNING id`, [randomUUID()]),
@@ -339,6 +372,8 @@ describe('access matrix: every registered route × six callers', () => {
     key: async () => ({ value: 'timezone', owners: ['admin'] }),
     // Teacher-scoped: each teacher reads their own figures.
     report: async () => ({ value: 'attendance', owners: ['admin', 'teacherA', 'teacherB'] }),
+
+    index: async () => ({ value: '0', owners: ['admin'] }),
     name: async () => ({ value: engine.registry.list()[0]?.name ?? 'no-such-workflow', owners: ['admin'] }),
     // The holder of a feed's secret link may read it: a wrong token must answer without any data.
     feedToken: async () => ({ value: randomBytes(24).toString('base64url'), owners: [] }),

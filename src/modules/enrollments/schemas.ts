@@ -79,6 +79,12 @@ export const enrollmentBody = z.object({
     .describe('A payment method id or token from the payment form (pm_…, tok_…)'),
   agreedToTerms: z.literal(true, { error: say('must be true: the terms must be accepted') }).describe('The terms and privacy policy: recorded as the dataProcessing consent'),
   consents: formConsents.optional().describe('The optional boxes of the form, each unticked (false) unless given: recorded for the parent when the family is created'),
+  goals: z
+    .string({ error: say('must be a string') })
+    .trim()
+    .max(1000, 'must be at most 1000 characters')
+    .nullish()
+    .describe('Optional: what the student hopes to learn, experience, anything the teacher should know (the family’s own words, at most 1000 characters)'),
 });
 export type EnrollmentBody = z.infer<typeof enrollmentBody>;
 
@@ -101,6 +107,7 @@ export const submission = z.object({
   agreedToTerms: z.boolean(),
   /** Absent on forms stored before consents were recorded: nothing but dataProcessing is recorded then. */
   consents: z.object({ aiProcessing: z.boolean(), marketingEmail: z.boolean(), sms: z.boolean() }).optional(),
+  goals: z.string().optional(),
 });
 export type Submission = z.infer<typeof submission>;
 

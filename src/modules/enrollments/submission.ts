@@ -58,5 +58,6 @@ export function normalise(body: EnrollmentBody): Submission {
     ...optional('paymentToken', body.paymentToken),
     agreedToTerms: body.agreedToTerms,
     consents: { aiProcessing: false, marketingEmail: false, sms: false, ...body.consents },
+    ...optional('goals', body.goals === '' ? null : body.goals),
   };
 }

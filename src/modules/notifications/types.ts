@@ -35,6 +35,8 @@ export const templateNames = [
   'card_update_link',
 
   'privacy_export_ready',
+
+  'schedule_review',
 ] as const;
 export type TemplateName = (typeof templateNames)[number];
 

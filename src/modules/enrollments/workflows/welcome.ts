@@ -1,15 +1,18 @@
 /**
  * `welcome`: the parent_welcome e-mail to the parent and teacher_new_student to the teacher (each a
  * `notification` run with an idempotency key of this enrollment, so each goes out once however often
- * this node runs), the set-password link when the account is new, and the status `completed`.
+ * this node runs; the teacher's carries a briefing drafted from the family's goals, briefing.ts), the set-password link when the account is new, and the status `completed`.
  * A failure to send is recorded (flag welcome_email_failed): the office can write by hand, as the
  * brief says; it does not undo the enrollment. Both writes go through `ctx.transaction`, so a re-run
  * neither issues a second link nor notes twice.
  */
 import { z } from 'zod';
+import { runAiTaskInNode } from '../../../ai/index.js';
 import { defineNode, isPermanent, PermanentError, type TaskContext } from '../../../engine/index.js';
 import { issuePasswordLink } from '../../auth/service.js';
 import { settingsOf } from '../../lessons/deps.js';
+import { localDateOf } from '../../scheduling/local-time.js';
+import { ageBandOf, enrollmentBriefingTask } from '../briefing.js';
 import { deliverQueuedMailSoon } from '../../notifications/send.js';
 import { sendNotification } from '../../notifications/send.js';
 import { checkpointFault, committedFault, SERVICE_RETRY, type EnrollmentEvent, type NodeDeps } from './deps.js';
@@ -65,7 +68,24 @@ export function welcomeNode(deps: NodeDeps) {
       await committedFault(deps, 'welcome', id);
       if (createdParent) deliverQueuedMailSoon(workflows);
 
-      // 2. The e-mails, each once (idempotency keys of this enrollment), however often this runs.
+      // 2. The teacher's briefing from the family's own words (checkpointed: drafted once per run).
+      const { output: brief } = await runAiTaskInNode(
+        ctx as TaskContext<unknown>,
+        deps.services.ai,
+        enrollmentBriefingTask,
+        {
+          parentId,
+          parentFirstName: sub.parentFirstName,
+          studentFirstName: sub.studentFirstName,
+          instrument: sub.instrument,
+          ageBand: ageBandOf(sub.studentDateOfBirth, localDateOf(deps.now(), settings.timezone)),
+          lessonDuration: sub.lessonDuration,
+          goals: sub.goals ?? null,
+        },
+        { label: 'briefing' },
+      );
+
+      // 3. The e-mails, each once (idempotency keys of this enrollment), however often this runs.
       let parentRun: string | null = null;
       let teacherRun: string | null = null;
       let failure: string | null = null;
@@ -81,7 +101,7 @@ export function welcomeNode(deps: NodeDeps) {
             {
               userId: Number(teacher.userId),
               template: 'teacher_new_student',
-              data: { ...student, parentName: parentNameOf(sub), parentEmail: sub.parentEmail, firstLessonAt: demoLessonAt },
+              data: { ...student, parentName: parentNameOf(sub), parentEmail: sub.parentEmail, firstLessonAt: demoLessonAt, briefing: brief.briefing },
             },
             `enrollment:${id}:teacher_new_student`,
           ),
@@ -93,7 +113,7 @@ export function welcomeNode(deps: NodeDeps) {
         failure = `The welcome e-mails could not be sent: ${error instanceof Error ? error.message : String(error)}`;
       }
 
-      // 3. Done: a failure to send is recorded for the office.
+      // 4. Done: a failure to send is recorded for the office.
       const result: WelcomeOutput = { parentNotificationRunId: parentRun, teacherNotificationRunId: teacherRun, setPasswordLinkSent: createdParent };
       return ctx.transaction(async ({ orm }) => {
         await updateEnrollment(orm, id, { welcomedAt: new Date(deps.now()), ...(failure !== null ? noted(WELCOME_FAILED, failure) : {}) });

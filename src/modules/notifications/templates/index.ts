@@ -10,6 +10,8 @@ import { paymentFailed, paymentReceipt } from './payments.js';
 import { cardUpdateLink, paymentIssueReply } from './payment-issues.js';
 import { adminAlert, directMessage, parentWelcome, passwordReset, setPassword, teacherNewStudent } from './people.js';
 import { privacyExportReady } from './privacy.js';
+
+import { scheduleReview } from './schedule-review.js';
 import { lessonSubstitute } from './substitute.js';
 
 export const templateSources: Readonly<Record<TemplateName, TemplateSource>> = {
@@ -36,4 +38,6 @@ export const templateSources: Readonly<Record<TemplateName, TemplateSource>> = {
   card_update_link: cardUpdateLink,
 
   privacy_export_ready: privacyExportReady,
+
+  schedule_review: scheduleReview,
 };

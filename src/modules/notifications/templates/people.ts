@@ -37,18 +37,33 @@ export const teacherNewStudent = defineTemplate({
     parentName: field.text(),
     parentEmail: field.optionalText(),
     firstLessonAt: field.optionalInstant(),
+    /** A few sentences about the student from the family's own words (drafted by AI or the rules drafter). */
+    briefing: field.optionalText(),
   }),
   subject: 'New student: {{studentName}} ({{instrument}})',
   html: `<p>Hello {{recipientName}},</p>
 <p><strong>{{studentName}}</strong> has joined your {{instrument}} class. Their parent is {{parentName}}{{#if parentEmail}} (<a href="mailto:{{parentEmail}}">{{parentEmail}}</a>){{/if}}.</p>
-{{#if firstLessonAt}}<p>The first lesson is on <strong>{{datetime firstLessonAt}}</strong>.</p>{{/if}}`,
+{{#if firstLessonAt}}<p>The first lesson is on <strong>{{datetime firstLessonAt}}</strong>.</p>{{/if}}
+{{#if briefing}}<p><strong>Briefing</strong></p><p>{{paragraphs briefing}}</p>{{/if}}`,
   text: `Hello {{recipientName}},
 
 {{studentName}} has joined your {{instrument}} class. Their parent is {{parentName}}{{#if parentEmail}} ({{parentEmail}}){{/if}}.
 {{#if firstLessonAt}}
 The first lesson is on {{datetime firstLessonAt}}.
+{{/if}}
+{{#if briefing}}
+
+Briefing:
+{{briefing}}
 {{/if}}`,
-  example: { studentName: 'Emma Wilson', instrument: 'piano', parentName: 'Jane Wilson', parentEmail: 'jane@example.com', firstLessonAt: '2030-05-07T20:00:00Z' },
+  example: {
+    studentName: 'Emma Wilson',
+    instrument: 'piano',
+    parentName: 'Jane Wilson',
+    parentEmail: 'jane@example.com',
+    firstLessonAt: '2030-05-07T20:00:00Z',
+    briefing: 'Emma (age 9–12) starts piano with 30-minute lessons. In the family’s words: “She loves film music.”',
+  },
 });
 
 export const passwordReset = defineTemplate({

@@ -102,6 +102,7 @@ export const personalDataPlaces: readonly PersonalDataPlace[] = [
     scrub: ['title', 'details'],
   },
   { table: 'imports', scrub: ['file_name', 'row_errors'] },
+  { table: 'schedule_reviews', scrub: ['figures', 'summary', 'suggestions', 'shared'] },
   { table: 'password_reset_tokens', where: 'user_id = :parent', remove: true },
   { table: 'calendar_feeds', where: 'parent_id = :parent', remove: true },
   { table: 'ai_calls', scrub: ['result', 'error'] },
