@@ -35,6 +35,7 @@ export function Makeup({ me }: { me: Me }) {
     queryFn: () => call(api.GET('/api/v1/makeup-credits', { params: { query: { status: 'open' } } })),
   });
   const [creditId, setCreditId] = useState<number | undefined>();
+  const [booked, setBooked] = useState<string | undefined>();
   const open = credits.data?.data ?? [];
   const credit = open.find((c) => c.id === creditId) ?? open[0];
   return (
@@ -42,6 +43,7 @@ export function Makeup({ me }: { me: Me }) {
       <h1>Book a make-up lesson</h1>
       {credits.isPending && <Loading />}
       <ErrorNotice error={credits.error} />
+      {booked && <OkNotice>Make-up lesson booked for {dateTime(booked, zone)}.</OkNotice>}
       {credits.data && open.length === 0 && <p className="muted">You have no open make-up credit. One is added when a lesson is cancelled in time.</p>}
       {credit && (
         <Card title="Your credit">
@@ -55,23 +57,25 @@ export function Makeup({ me }: { me: Me }) {
               </label>
             ))}
           </fieldset>
-          <MakeupBooking key={credit.id} credit={credit} me={me} zone={zone} />
+          <MakeupBooking key={credit.id} credit={credit} me={me} zone={zone} onBooked={setBooked} />
         </Card>
       )}
     </>
   );
 }
 
-function MakeupBooking({ credit, me, zone }: { credit: Credit; me: Me; zone: string }) {
+function MakeupBooking({ credit, me, zone, onBooked }: { credit: Credit; me: Me; zone: string; onBooked: (startsAt: string) => void }) {
   const queries = useQueryClient();
   const [startsAt, setStartsAt] = useState('');
   const teacherId = me.children.find((child) => child.id === credit.studentId)?.teacherId;
   const book = useMutation({
     mutationFn: () => bookMakeup({ studentId: credit.studentId, teacherId: teacherId ?? 0, scheduledAt: startsAt, makeupCreditId: credit.id }),
-    onSuccess: () => void queries.invalidateQueries({ queryKey: ['makeup-credits'] }),
+    onSuccess: () => {
+      onBooked(startsAt);
+      void queries.invalidateQueries({ queryKey: ['makeup-credits'] });
+    },
   });
   if (!teacherId) return <p className="muted">{credit.studentName} has no teacher yet: the office will book the make-up lesson.</p>;
-  if (book.isSuccess) return <OkNotice>Make-up lesson booked for {dateTime(startsAt, zone)}.</OkNotice>;
   return (
     <form
       onSubmit={(event) => {
