@@ -82,6 +82,7 @@ run('the parent and teacher pages in a browser', { timeout: 180_000 }, () => {
   /** Chooses the third day offered (clear of any minimum notice) and its first free time; answers that slot's start. */
   async function chooseSlot(page: Page): Promise<string> {
     const day = page.getByLabel('Day');
+    await day.locator('option').first().waitFor({ state: 'attached' });
     const values = await day.locator('option').evaluateAll((options) => options.map((o) => o.getAttribute('value') ?? ''));
     await day.selectOption(values[Math.min(2, values.length - 1)]!);
     const first = page.getByRole('group', { name: 'Time' }).getByRole('radio').first();
