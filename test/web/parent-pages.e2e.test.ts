@@ -91,7 +91,7 @@ run('the parent and teacher pages in a browser', { timeout: 180_000 }, () => {
   }
 
   for (const viewport of viewports) {
-    it(`a parent saves a card, sees a receipt, moves a lesson, books a make-up and writes to the school (${viewport.width} px)`, async () => {
+    it(`a parent saves a card, sees a receipt, moves a lesson (and sees a refusal), books a make-up, sets preferences and writes to the school (${viewport.width} px)`, async () => {
       const { admin, parent, password, childName, studentId, lessonId } = await family(96);
       const context = await browser.newContext({ viewport: { width: viewport.width, height: viewport.height } });
       const page = await context.newPage();
@@ -133,9 +133,21 @@ run('the parent and teacher pages in a browser', { timeout: 180_000 }, () => {
         await page.getByRole('list', { name: 'Payments' }).getByText('succeeded').waitFor();
         await screenshot(page, `parent-bills-${viewport.name}`);
 
+        // A lesson inside the reschedule window: the server's refusal is shown and nothing moves.
+        const [soon] = await sql().query<{ id: number }>(
+          `INSERT INTO lessons (student_id, teacher_id, scheduled_at, duration_minutes, ends_at)
+           SELECT student_id, teacher_id, scheduled_at - interval '84 hours', 30, ends_at - interval '84 hours' FROM lessons WHERE id = $1 RETURNING id`,
+          [lessonId],
+        );
+        await page.goto(`${origin}/app/lessons/${soon!.id}/move`);
+        await chooseSlot(page);
+        await page.getByRole('button', { name: /^Move to/ }).click();
+        await expect.poll(() => page.getByRole('alert').first().textContent()).toContain('can no longer be rescheduled');
+        expect(await sql().query("SELECT 1 FROM lessons WHERE rescheduled_from_id = $1 OR (id = $1 AND status <> 'scheduled')", [soon!.id])).toHaveLength(0);
+
         // Move the lesson to a free slot of the teacher.
-        await page.getByRole('link', { name: 'Lessons' }).click();
-        await page.getByRole('link', { name: 'Move this lesson' }).click();
+        await page.getByRole('link', { name: 'Lessons', exact: true }).click();
+        await page.getByRole('link', { name: 'Move this lesson' }).last().click();
         const newStart = await chooseSlot(page);
         await screenshot(page, `parent-reschedule-${viewport.name}`);
         await page.getByRole('button', { name: /^Move to/ }).click();
@@ -173,6 +185,14 @@ run('the parent and teacher pages in a browser', { timeout: 180_000 }, () => {
         );
         expect(used?.lesson_type).toBe('makeup');
         expect(used?.scheduled_at.toISOString()).toBe(new Date(makeupStart).toISOString());
+
+        // Notification preferences: e-mail off.
+        await page.getByRole('link', { name: 'Notifications', exact: true }).click();
+        await page.getByLabel('E-mail').uncheck();
+        await page.getByRole('button', { name: 'Save preferences' }).click();
+        await page.getByText('Saved.').waitFor();
+        const [prefs] = await sql().query<{ email: boolean; in_app: boolean }>('SELECT email, in_app FROM notification_preferences WHERE user_id = $1', [parent.id]);
+        expect(prefs).toEqual({ email: false, in_app: true });
 
         // A message to the school: an empty one is refused naming the field; then it is sent.
         await page.getByRole('link', { name: /^Messages/ }).click();

@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'wouter';
-import { api, call } from '../../api/client';
+import { ApiError, api, call } from '../../api/client';
 import { useSchoolZone } from '../../auth/hooks';
 import { Card, ErrorNotice, Loading, OkNotice } from '../../ui/components';
 import { dateTime } from '../../ui/format';
@@ -42,6 +42,7 @@ export function Reschedule({ lessonId }: { lessonId: number }) {
               <p className="muted">Choose a free time of the teacher ({lesson.data.durationMinutes} min).</p>
               <SlotPicker teacherId={lesson.data.teacherId} durationMinutes={lesson.data.durationMinutes} zone={zone} value={startsAt} onChange={setStartsAt} />
               <ErrorNotice error={move.error} />
+              <Alternatives error={move.error} zone={zone} onChoose={setStartsAt} />
               <button className="button" type="submit" disabled={!startsAt || move.isPending}>
                 {startsAt ? `Move to ${dateTime(startsAt, zone)}` : 'Choose a time first'}
               </button>
@@ -50,5 +51,21 @@ export function Reschedule({ lessonId }: { lessonId: number }) {
         </Card>
       )}
     </>
+  );
+}
+
+/** The free times the server offers with a conflict (409 `details.alternatives`), as buttons. */
+function Alternatives({ error, zone, onChoose }: { error: unknown; zone: string; onChoose: (startsAt: string) => void }) {
+  const details = error instanceof ApiError ? (error.details as { alternatives?: { startsAt: string }[] } | undefined) : undefined;
+  const alternatives = Array.isArray(details?.alternatives) ? details.alternatives.slice(0, 4) : [];
+  if (alternatives.length === 0) return null;
+  return (
+    <div className="actions" role="group" aria-label="Free times nearby">
+      {alternatives.map((alternative) => (
+        <button key={alternative.startsAt} type="button" className="button secondary" onClick={() => onChoose(alternative.startsAt)}>
+          Choose {dateTime(alternative.startsAt, zone)}
+        </button>
+      ))}
+    </div>
   );
 }
