@@ -6,8 +6,16 @@ import { session } from '../auth/session';
 import { ErrorNotice, Loading } from '../ui/components';
 import { AdminHome } from './admin/AdminHome';
 import { Enrol } from './admin/Enrol';
+import { Bills } from './parent/Bills';
+import { Cards } from './parent/Cards';
+import { Conversation } from './parent/Conversation';
+import { Makeup } from './parent/Makeup';
+import { Messages, MessagesLink } from './parent/Messages';
 import { ParentHome } from './parent/ParentHome';
+import { Preferences } from './parent/Preferences';
+import { Reschedule } from './parent/Reschedule';
 import { TeacherWeek } from './teacher/TeacherWeek';
+import { TimeOff } from './teacher/TimeOff';
 
 /** The signed-in part (`/app/…`): the top bar and the home of the user's role. */
 export default function Portal() {
@@ -44,7 +52,24 @@ export default function Portal() {
             <Link href="/enrol">Enrol a family</Link>
           </nav>
         )}
+        {user.role === 'parent' && (
+          <nav aria-label="Family">
+            <Link href="/">Lessons</Link>
+            <Link href="/makeup">Make-up</Link>
+            <Link href="/bills">Bills</Link>
+            <Link href="/cards">Cards</Link>
+            <MessagesLink />
+          </nav>
+        )}
+        {user.role === 'teacher' && (
+          <nav aria-label="Teaching">
+            <Link href="/">Week</Link>
+            <Link href="/time-off">Time off</Link>
+            <MessagesLink />
+          </nav>
+        )}
         <nav aria-label="Account">
+          {user.role !== 'admin' && <Link href="/preferences">Notifications</Link>}
           <span>
             {user.firstName} {user.lastName}
           </span>
@@ -56,6 +81,14 @@ export default function Portal() {
       <main id="content">
         <Switch>
           {user.role === 'admin' && <Route path="/enrol" component={Enrol} />}
+          {user.role === 'parent' && <Route path="/bills">{() => <Bills me={user} />}</Route>}
+          {user.role === 'parent' && <Route path="/cards">{() => <Cards me={user} />}</Route>}
+          {user.role === 'parent' && <Route path="/makeup">{() => <Makeup me={user} />}</Route>}
+          {user.role === 'parent' && <Route path="/lessons/:id/move">{(params) => <Reschedule lessonId={Number(params.id)} />}</Route>}
+          {user.role !== 'admin' && <Route path="/messages">{() => <Messages me={user} />}</Route>}
+          {user.role !== 'admin' && <Route path="/messages/:id">{(params) => <Conversation conversationId={Number(params.id)} />}</Route>}
+          {user.role !== 'admin' && <Route path="/preferences" component={Preferences} />}
+          {user.role === 'teacher' && <Route path="/time-off">{() => <TimeOff me={user} />}</Route>}
           <Route path="/">
             {user.role === 'parent' && <ParentHome me={user} />}
             {user.role === 'teacher' && <TeacherWeek me={user} />}

@@ -1,5 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import { Link } from 'wouter';
 import { api, call } from '../../api/client';
 import { useSchoolZone } from '../../auth/hooks';
 import { Card, ErrorNotice, Loading, OkNotice } from '../../ui/components';
@@ -59,6 +60,9 @@ function UpcomingLesson({ lesson, zone }: { lesson: Lesson; zone: string }) {
             </div>
           ) : (
             <div className="actions">
+              <Link className="button secondary" href={`/lessons/${lesson.id}/move`}>
+                Move this lesson
+              </Link>
               <button type="button" className="button secondary" onClick={() => setConfirming(true)}>
                 Cancel this lesson
               </button>

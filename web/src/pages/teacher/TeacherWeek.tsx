@@ -5,6 +5,7 @@ import { useSchoolZone } from '../../auth/hooks';
 import { Card, ErrorNotice, Loading, OkNotice } from '../../ui/components';
 import { dateTime } from '../../ui/format';
 import type { Lesson, Me } from '../types';
+import { LessonNotes } from './LessonNotes';
 
 const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
 const attendanceChoices = [
@@ -58,6 +59,7 @@ function TeacherLesson({ lesson, zone }: { lesson: Lesson; zone: string }) {
         {lesson.attendance && <span className="muted"> · {lesson.attendance}</span>}
       </div>
       {complete.isSuccess && <OkNotice>Attendance saved for {name}.</OkNotice>}
+      {lesson.status === 'completed' && <LessonNotes lesson={lesson} name={name} />}
       <ErrorNotice error={complete.error} />
       {lesson.status === 'scheduled' && begun && !complete.isSuccess && (
         <form
