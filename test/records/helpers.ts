@@ -33,10 +33,10 @@ export async function call(t: TestApp, user: TestUser | null, method: 'GET' | 'P
 /** The fields of a 400 answer's details. */
 export const fieldsOf = (body: { error?: { details?: Array<{ field: string }> } }): string[] => (body.error?.details ?? []).map((d) => d.field);
 
-/** Audit rows of an entity, oldest first. */
+/** Audit rows of the changes to an entity, oldest first (reads, logged too, are left out). */
 export async function auditRows(t: TestApp, entity: string, entityId: string | number) {
   return t.database.db.sql.query<{ action: string; actor_id: number | null; before: any; after: any }>(
-    `SELECT action, actor_id, before, after FROM audit_log WHERE entity = $1 AND entity_id = $2 ORDER BY id`,
+    `SELECT action, actor_id, before, after FROM audit_log WHERE entity = $1 AND entity_id = $2 AND action <> 'read' ORDER BY id`,
     [entity, String(entityId)],
   );
 }

@@ -104,8 +104,9 @@ export async function insertLesson(db: Database, fields: { studentId: number; te
 }
 
 export async function auditCount(db: Database, entityId?: number): Promise<number> {
-  const [row] = await db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log WHERE entity = 'lesson' AND ($1::text IS NULL OR entity_id = $1::text)`, [
-    entityId === undefined ? null : String(entityId),
-  ]);
+  const [row] = await db.sql.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM audit_log WHERE entity = 'lesson' AND action <> 'read' AND ($1::text IS NULL OR entity_id = $1::text)`,
+    [entityId === undefined ? null : String(entityId)],
+  );
   return row!.n;
 }

@@ -59,7 +59,7 @@ export async function applyResolution(c: ApplyContext, r: Resolution, index: num
         return { kind: r.kind, outcome: 'applied', detail: `payment ${paymentId} will be charged again at ${nextRetryAt}` };
       }
       case 'card_update_link': {
-        const link = `${services.config.publicAppUrl}/app/billing`;
+        const link = `${services.config.publicAppUrl}/app/cards`;
         const { runId } = await sendNotification(services.workflows, { userId: parent.id, template: 'card_update_link', data: { link } }, `${c.key}:${index}:card`);
         return { kind: r.kind, outcome: 'applied', detail: `card-update link sent (${link})`, notificationRunId: runId };
       }

@@ -32,5 +32,5 @@ Please update the card we charge for lessons: {{link}}
 
 If you have any question, contact us at {{school.email}}.`,
   sms: '{{school.name}}: please update your card on file: {{link}}',
-  example: { link: 'https://school.example/app/billing' },
+  example: { link: 'https://school.example/app/cards' },
 });
