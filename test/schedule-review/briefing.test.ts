@@ -38,7 +38,8 @@ describe('the enrollment briefing', () => {
     const briefing = 'Emma, 9–12, starts piano. She loves film music (the Amélie waltz); give her time to warm up.';
     openai.requests.length = 0;
     openai.plan({ kind: 'json', value: { briefing } });
-    const form = enrollmentForm({ goals });
+    // AI processing is opt-in on the form (unticked, the rules drafter writes the briefing).
+    const form = enrollmentForm({ goals, consents: { aiProcessing: true } });
     const res = await enroll(form);
     expect(res.statusCode).toBe(200);
     expect(res.json().status).toBe('completed');
