@@ -60,12 +60,12 @@ function Alternatives({ error, zone, onChoose }: { error: unknown; zone: string;
   const alternatives = Array.isArray(details?.alternatives) ? details.alternatives.slice(0, 4) : [];
   if (alternatives.length === 0) return null;
   return (
-    <div className="actions" role="group" aria-label="Free times nearby">
+    <fieldset className="actions" aria-label="Free times nearby">
       {alternatives.map((alternative) => (
         <button key={alternative.startsAt} type="button" className="button secondary" onClick={() => onChoose(alternative.startsAt)}>
           Choose {dateTime(alternative.startsAt, zone)}
         </button>
       ))}
-    </div>
+    </fieldset>
   );
 }
