@@ -1,40 +1,19 @@
-import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, repoRoot, waitFor200 } from './bench/lib.js';
+import { freePort, waitFor200 } from './bench/lib.js';
+import { runCli } from './helpers/cli.js';
 
-interface Finished {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the CLI as the npm scripts do: `node scripts/start.mjs <args>` (dist/main.js, rebuilt first when stale). */
-function runCli(args: string[], env: Record<string, string>, untilHealthyThenStop = false): Promise<Finished> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['scripts/start.mjs', ...args], {
-      cwd: repoRoot,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.once('error', reject);
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
-    if (untilHealthyThenStop) {
-      waitFor200(`http://127.0.0.1:${env.PORT}/health`, performance.now(), 150_000).then(
-        () => child.kill('SIGTERM'),
-        (error: unknown) => {
-          child.kill('SIGKILL');
-          reject(error);
-        },
-      );
-    }
-  });
+/** Stops a `serve` run once it answers /health (fails the run if it never does). */
+function untilHealthy(env: Record<string, string>) {
+  return (child: ChildProcess): void => {
+    waitFor200(`http://127.0.0.1:${env.PORT}/health`, performance.now(), 150_000).then(
+      () => child.kill('SIGTERM'),
+      () => child.kill('SIGKILL'),
+    );
+  };
 }
 
 describe('command line', () => {
@@ -65,13 +44,15 @@ describe('command line', () => {
   });
 
   it('serves on an empty DATA_DIR, shuts down cleanly on SIGTERM, and keeps its data on a second start', async () => {
-    const first = await runCli(['serve'], { DATA_DIR: dataDir, PORT: String(await freePort()), HOST: '127.0.0.1' }, true);
+    const firstEnv = { DATA_DIR: dataDir, PORT: String(await freePort()), HOST: '127.0.0.1' };
+    const first = await runCli(['serve'], firstEnv, untilHealthy(firstEnv));
     expect(first.code).toBe(0);
     expect(first.stdout).toContain('First admin account created.');
     const password = /password: (\S+)/.exec(first.stdout)?.[1];
     expect(password).toMatch(/^\S{16,}$/);
 
-    const second = await runCli(['serve'], { DATA_DIR: dataDir, PORT: String(await freePort()), HOST: '127.0.0.1' }, true);
+    const secondEnv = { DATA_DIR: dataDir, PORT: String(await freePort()), HOST: '127.0.0.1' };
+    const second = await runCli(['serve'], secondEnv, untilHealthy(secondEnv));
     expect(second.code).toBe(0);
     expect(second.stdout).not.toContain('First admin account created.');
 

@@ -1,15 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildWeb } from '../../scripts/build-web.mjs';
 import { hashPassword } from '../../src/modules/auth/passwords.js';
 import { createUser } from '../helpers/app.js';
-import { haveChromium, launchChromium, screenshot, viewports } from '../helpers/browser.js';
-import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
-import { createTestStack, type TestStack } from '../helpers/stack.js';
+import { haveChromium, screenshot, viewports } from '../helpers/browser.js';
+import { startWebSchool, type WebSchool } from '../helpers/web-school.js';
 
 /**
  * The parent's and the teacher's pages of the web app in Debian's Chromium, against the real app on
@@ -19,31 +13,15 @@ import { createTestStack, type TestStack } from '../helpers/stack.js';
 const run = haveChromium || process.env.CI === 'true' ? describe : describe.skip;
 
 run('the parent and teacher pages in a browser', { timeout: 180_000 }, () => {
-  let stack: TestStack;
-  let sink: SmtpSink;
-  let browser: Browser;
-  let origin: string;
-  let webDir: string;
+  let w: WebSchool;
   let counter = 0;
 
   beforeAll(async () => {
-    webDir = mkdtempSync(path.join(tmpdir(), 'cedar-web-'));
-    await buildWeb({ outDir: webDir, log: () => undefined });
-    sink = await startSmtpSink();
-    stack = await createTestStack({ env: { SMTP_URL: sink.url, PUBLIC_APP_URL: 'http://portal.invalid' }, webDir });
-    await stack.app.listen({ host: '127.0.0.1', port: 0 });
-    origin = `http://127.0.0.1:${(stack.app.server.address() as AddressInfo).port}`;
-    browser = await launchChromium();
+    w = await startWebSchool();
   }, 180_000);
+  afterAll(async () => w?.close());
 
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
-    await sink?.close();
-    if (webDir) rmSync(webDir, { recursive: true, force: true });
-  });
-
-  const sql = () => stack.database.db.sql;
+  const sql = () => w.stack.database.db.sql;
 
   /**
    * A parent who can sign in, a child with a teacher who teaches every day 09:00–20:00 (school
@@ -52,11 +30,11 @@ run('the parent and teacher pages in a browser', { timeout: 180_000 }, () => {
   async function family(hoursAhead: number) {
     counter += 1;
     const password = `Family-${counter}-password!`;
-    const admin = await createUser(stack.database.db, 'admin');
-    const teacher = await createUser(stack.database.db, 'teacher');
-    const parent = await createUser(stack.database.db, 'parent', { passwordHash: await hashPassword(password), firstName: 'Robin' });
+    const admin = await createUser(w.stack.database.db, 'admin');
+    const teacher = await createUser(w.stack.database.db, 'teacher');
+    const parent = await createUser(w.stack.database.db, 'parent', { passwordHash: await hashPassword(password), firstName: 'Robin' });
     const hours = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '09:00', end: '20:00' }));
-    const put = await stack.app.inject({ method: 'PUT', url: `/api/v1/teachers/${teacher.teacherId}/availability`, headers: admin.headers, payload: { weeklyHours: hours } });
+    const put = await w.stack.app.inject({ method: 'PUT', url: `/api/v1/teachers/${teacher.teacherId}/availability`, headers: admin.headers, payload: { weeklyHours: hours } });
     expect(put.statusCode, put.body).toBe(200);
     const childName = `Juniper${counter}`;
     const [student] = await sql().query<{ id: number }>(
@@ -70,13 +48,6 @@ run('the parent and teacher pages in a browser', { timeout: 180_000 }, () => {
       [student!.id, teacher.teacherId, hoursAhead],
     );
     return { admin, teacher, parent, password, childName, studentId: student!.id, lessonId: lesson!.id };
-  }
-
-  async function signIn(page: Page, email: string, password: string) {
-    await page.goto(`${origin}/sign-in`);
-    await page.getByLabel('E-mail').fill(email);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
   }
 
   /** Chooses the third day offered (clear of any minimum notice) and its first free time; answers that slot's start. */
@@ -93,10 +64,10 @@ run('the parent and teacher pages in a browser', { timeout: 180_000 }, () => {
   for (const viewport of viewports) {
     it(`a parent saves a card, sees a receipt, moves a lesson (and sees a refusal), books a make-up, sets preferences and writes to the school (${viewport.width} px)`, async () => {
       const { admin, parent, password, childName, studentId, lessonId } = await family(96);
-      const context = await browser.newContext({ viewport: { width: viewport.width, height: viewport.height } });
+      const context = await w.browser.newContext({ viewport: { width: viewport.width, height: viewport.height } });
       const page = await context.newPage();
       try {
-        await signIn(page, parent.email, password);
+        await w.signIn(page, parent.email, password);
         await page.getByRole('heading', { name: 'Hello, Robin' }).waitFor();
 
         // Saved cards: a refused id shows the server's reason on the field; the test Visa is saved.
@@ -115,7 +86,7 @@ run('the parent and teacher pages in a browser', { timeout: 180_000 }, () => {
         expect(cards).toEqual([{ last4: '4242', is_default: true }]);
 
         // The office charges the saved card: the parent sees the receipt.
-        const charged = await stack.app.inject({
+        const charged = await w.stack.app.inject({
           method: 'POST',
           url: '/api/v1/payments/process',
           headers: admin.headers,
@@ -139,7 +110,7 @@ run('the parent and teacher pages in a browser', { timeout: 180_000 }, () => {
            SELECT student_id, teacher_id, scheduled_at - interval '84 hours', 30, ends_at - interval '84 hours' FROM lessons WHERE id = $1 RETURNING id`,
           [lessonId],
         );
-        await page.goto(`${origin}/app/lessons/${soon!.id}/move`);
+        await page.goto(`${w.origin}/app/lessons/${soon!.id}/move`);
         await chooseSlot(page);
         await page.getByRole('button', { name: /^Move to/ }).click();
         await expect.poll(() => page.getByRole('alert').first().textContent()).toContain('can no longer be rescheduled');
@@ -219,10 +190,10 @@ run('the parent and teacher pages in a browser', { timeout: 180_000 }, () => {
       const password = `Teacher-${viewport.width}-password!`;
       await sql().query('UPDATE users SET password_hash = $1 WHERE id = $2', [await hashPassword(password), teacher.id]);
       await sql().query("UPDATE lessons SET status = 'completed', attendance = 'present', completed_at = now() WHERE id = $1", [lessonId]);
-      const context = await browser.newContext({ viewport: { width: viewport.width, height: viewport.height } });
+      const context = await w.browser.newContext({ viewport: { width: viewport.width, height: viewport.height } });
       const page = await context.newPage();
       try {
-        await signIn(page, teacher.email, password);
+        await w.signIn(page, teacher.email, password);
         await page.getByRole('heading', { name: 'Your week' }).waitFor();
         await page.getByText(/^Notes on/).click();
         await page.getByLabel('Shared notes (the family sees them)').fill('Practise the G major scale.');
@@ -246,7 +217,7 @@ run('the parent and teacher pages in a browser', { timeout: 180_000 }, () => {
         await page.getByText(/^Time off added/).waitFor();
         await page.getByRole('list', { name: 'Upcoming time off' }).getByText('Conference').waitFor();
         await screenshot(page, `teacher-time-off-${viewport.name}`);
-        const zone = (await stack.app.inject({ method: 'GET', url: '/api/v1/public/school' })).json().timezone as string;
+        const zone = (await w.stack.app.inject({ method: 'GET', url: '/api/v1/public/school' })).json().timezone as string;
         const offs = await sql().query<{ starts: string; ends: string; reason: string }>(
           `SELECT to_char(starts_at AT TIME ZONE $2, 'YYYY-MM-DD"T"HH24:MI') AS starts, to_char(ends_at AT TIME ZONE $2, 'YYYY-MM-DD"T"HH24:MI') AS ends, reason
            FROM teacher_time_off WHERE teacher_id = $1`,

@@ -1,15 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildWeb } from '../../scripts/build-web.mjs';
 import { hashPassword } from '../../src/modules/auth/passwords.js';
 import { createUser } from '../helpers/app.js';
-import { haveChromium, launchChromium, screenshot, viewports } from '../helpers/browser.js';
-import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
-import { createTestStack, type TestStack } from '../helpers/stack.js';
+import { haveChromium, screenshot, viewports } from '../helpers/browser.js';
+import { startWebSchool, type WebSchool } from '../helpers/web-school.js';
 
 /**
  * The web app in Debian's Chromium, driven by Playwright, against the real app on a port with the
@@ -20,39 +13,23 @@ import { createTestStack, type TestStack } from '../helpers/stack.js';
 const run = haveChromium || process.env.CI === 'true' ? describe : describe.skip;
 
 run('the web app in a browser', { timeout: 120_000 }, () => {
-  let stack: TestStack;
-  let sink: SmtpSink;
-  let browser: Browser;
-  let origin: string;
-  let webDir: string;
+  let w: WebSchool;
   let counter = 0;
 
   beforeAll(async () => {
-    webDir = mkdtempSync(path.join(tmpdir(), 'cedar-web-'));
-    await buildWeb({ outDir: webDir, log: () => undefined });
-    sink = await startSmtpSink();
-    stack = await createTestStack({ env: { SMTP_URL: sink.url, PUBLIC_APP_URL: 'http://portal.invalid' }, webDir });
-    await stack.app.listen({ host: '127.0.0.1', port: 0 });
-    origin = `http://127.0.0.1:${(stack.app.server.address() as AddressInfo).port}`;
-    browser = await launchChromium();
+    w = await startWebSchool();
   }, 180_000);
+  afterAll(async () => w?.close());
 
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
-    await sink?.close();
-    if (webDir) rmSync(webDir, { recursive: true, force: true });
-  });
-
-  const sql = () => stack.database.db.sql;
+  const sql = () => w.stack.database.db.sql;
 
   /** A teacher, a child of a new parent account (mailed its set-password link) and a lesson `hoursAhead` from now. */
   async function family(hoursAhead: number) {
     counter += 1;
-    const admin = await createUser(stack.database.db, 'admin');
-    const teacher = await createUser(stack.database.db, 'teacher');
+    const admin = await createUser(w.stack.database.db, 'admin');
+    const teacher = await createUser(w.stack.database.db, 'teacher');
     const email = `parent.${counter}.${Date.now()}@family.example`;
-    const created = await stack.app.inject({
+    const created = await w.stack.app.inject({
       method: 'POST',
       url: '/api/v1/users',
       headers: admin.headers,
@@ -76,23 +53,16 @@ run('the web app in a browser', { timeout: 120_000 }, () => {
 
   /** The page the e-mailed link points to, opened on this server (the link's host is PUBLIC_APP_URL). */
   async function linkFromMail(to: string): Promise<string> {
-    const mail = await sink.waitFor((m) => m.to.includes(to) && /set-password\?token=/.test(m.text), 30_000);
+    const mail = await w.sink.waitFor((m) => m.to.includes(to) && /set-password\?token=/.test(m.text), 30_000);
     const link = /https?:\/\/\S+\/set-password\?token=\S+/.exec(mail.text)![0];
     const url = new URL(link);
-    return `${origin}${url.pathname}${url.search}`;
-  }
-
-  async function signIn(page: Page, email: string, password: string) {
-    await page.goto(`${origin}/sign-in`);
-    await page.getByLabel('E-mail').fill(email);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    return `${w.origin}${url.pathname}${url.search}`;
   }
 
   for (const viewport of viewports) {
     it(`a parent sets a password from the e-mail, signs in, sees the child and cancels a lesson for a credit (${viewport.width} px)`, async () => {
       const { email, childName } = await family(72);
-      const context = await browser.newContext({ viewport: { width: viewport.width, height: viewport.height } });
+      const context = await w.browser.newContext({ viewport: { width: viewport.width, height: viewport.height } });
       const page = await context.newPage();
       try {
         await page.goto(await linkFromMail(email));
@@ -103,7 +73,7 @@ run('the web app in a browser', { timeout: 120_000 }, () => {
         await expect.poll(() => page.getByRole('status').textContent()).toContain('Your password is set');
         await screenshot(page, `parent-set-password-${viewport.name}`);
 
-        await signIn(page, email, password);
+        await w.signIn(page, email, password);
         await page.getByRole('heading', { name: 'Hello, Robin' }).waitFor();
         await page.getByText(childName, { exact: false }).first().waitFor();
         await screenshot(page, `parent-home-${viewport.name}`);
@@ -122,10 +92,10 @@ run('the web app in a browser', { timeout: 120_000 }, () => {
       const { teacher, childName, lessonId } = await family(-1);
       const password = `Teacher-${viewport.width}-password!`;
       await sql().query('UPDATE users SET password_hash = $1 WHERE id = $2', [await hashPassword(password), teacher.id]);
-      const context = await browser.newContext({ viewport: { width: viewport.width, height: viewport.height } });
+      const context = await w.browser.newContext({ viewport: { width: viewport.width, height: viewport.height } });
       const page = await context.newPage();
       try {
-        await signIn(page, teacher.email, password);
+        await w.signIn(page, teacher.email, password);
         await page.getByRole('heading', { name: 'Your week' }).waitFor();
         await page
           .getByRole('group', { name: `Attendance of ${childName} Family` })
@@ -144,11 +114,11 @@ run('the web app in a browser', { timeout: 120_000 }, () => {
 
     it(`the admin adds a teacher, enrols a family and sees the payment (${viewport.width} px)`, async () => {
       const password = `Admin-${viewport.width}-password!`;
-      const admin = await createUser(stack.database.db, 'admin', { passwordHash: await hashPassword(password) });
-      const context = await browser.newContext({ viewport: { width: viewport.width, height: viewport.height } });
+      const admin = await createUser(w.stack.database.db, 'admin', { passwordHash: await hashPassword(password) });
+      const context = await w.browser.newContext({ viewport: { width: viewport.width, height: viewport.height } });
       const page = await context.newPage();
       try {
-        await signIn(page, admin.email, password);
+        await w.signIn(page, admin.email, password);
         await page.getByRole('heading', { name: 'School office' }).waitFor();
         const email = `new.teacher.${viewport.width}.${Date.now()}@school.example`;
         const form = page.getByRole('region', { name: 'Add a teacher' });
@@ -171,7 +141,7 @@ run('the web app in a browser', { timeout: 120_000 }, () => {
         // The new teacher teaches violin on weekdays: the family is enrolled with them.
         const [teacher] = await sql().query<{ id: number }>('SELECT t.id FROM teachers t JOIN users u ON u.id = t.user_id WHERE u.email = $1', [email]);
         const hours = [1, 2, 3, 4, 5, 6].map((weekday) => ({ weekday, start: '09:00', end: '20:00' }));
-        const put = await stack.app.inject({ method: 'PUT', url: `/api/v1/teachers/${teacher!.id}/availability`, headers: admin.headers, payload: { weeklyHours: hours } });
+        const put = await w.stack.app.inject({ method: 'PUT', url: `/api/v1/teachers/${teacher!.id}/availability`, headers: admin.headers, payload: { weeklyHours: hours } });
         expect(put.statusCode, put.body).toBe(200);
 
         await page.getByRole('link', { name: 'Enrol a family' }).click();
