@@ -83,4 +83,31 @@ export async function waitFor200(url: string, since: number, timeoutMs = 60_000)
   throw new Error(`${url} did not answer 200 within ${timeoutMs} ms`);
 }
 
+/** A started `serve` process that answers: its base URL, and sign-in for an access token. */
+export interface ServingSchool {
+  base: string;
+  signIn(who: { email: string; password: string }): Promise<string>;
+}
+
+/**
+ * Waits until `child` (a `serve` started at `since` on `port`) answers /health (its stderr is in
+ * the error when it never does), and returns how to call it.
+ */
+export async function untilServing(child: ChildProcess, port: number, since: number): Promise<ServingSchool> {
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const base = `http://127.0.0.1:${port}`;
+  await waitFor200(`${base}/health`, since).catch((error: unknown) => {
+    throw new Error(`${String(error)}\n${stderr}`);
+  });
+  return {
+    base,
+    async signIn(who) {
+      const login = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(who) });
+      if (login.status !== 200) throw new Error(`login failed: ${login.status} ${await login.text()}`);
+      return ((await login.json()) as { accessToken: string }).accessToken;
+    },
+  };
+}
+
 export const fmt = (n: number, digits = 1): string => n.toFixed(digits);

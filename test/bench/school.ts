@@ -19,7 +19,7 @@ import { openDatabase } from '../../src/db/client.js';
 import { migrate } from '../../src/db/migrate.js';
 import { seedDatabase } from '../../src/seed/index.js';
 import { hashPassword } from '../../src/modules/auth/passwords.js';
-import { fmt, freePort, scratchDatabase, startProcess, stopProcess, waitFor200 } from './lib.js';
+import { fmt, freePort, scratchDatabase, startProcess, stopProcess, untilServing } from './lib.js';
 import { loadTest, type LoadFigures } from './load.js';
 import { generateSchool } from './school-data.js';
 
@@ -162,17 +162,7 @@ export async function benchSchool(): Promise<SchoolFigures> {
       SCHOOL_TIMEZONE: zone,
       READ_CACHE_TTL_MS: String(readCacheTtlMs),
     });
-    let stderr = '';
-    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const base = `http://127.0.0.1:${port}`;
-    await waitFor200(`${base}/health`, started).catch((error: unknown) => {
-      throw new Error(`${String(error)}\n${stderr}`);
-    });
-    const signIn = async (who: { email: string; password: string }): Promise<string> => {
-      const login = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(who) });
-      if (login.status !== 200) throw new Error(`login failed: ${login.status} ${await login.text()}`);
-      return ((await login.json()) as { accessToken: string }).accessToken;
-    };
+    const { base, signIn } = await untilServing(child, port, started);
     const token = await signIn(admin);
     const teacherToken = await signIn(teacher);
 
