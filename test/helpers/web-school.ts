@@ -1,6 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { buildWeb } from '../../scripts/build-web.mjs';
@@ -20,14 +20,45 @@ export interface WebSchool {
   close(): Promise<void>;
 }
 
+/** Every file the built app depends on: web/ and the lock file. */
+function webSources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const file = path.join(dir, entry.name);
+    return entry.isDirectory() ? webSources(file) : [file];
+  });
+}
+
 /**
- * Builds the web app into a temporary folder (so the test sees the sources as they are), starts
+ * The web app built from the sources as they are, once per content: the build goes to
+ * `node_modules/.cache/cedar-web/<hash of web/ and the lock file>`, and every browser suite (each
+ * in its own worker) reuses it. Two suites building at once each build into their own folder; the
+ * first rename wins and the other build is dropped; builds of older sources are removed.
+ */
+async function builtWebForTests(): Promise<string> {
+  const hash = createHash('sha256');
+  for (const file of [...webSources(path.resolve('web')).sort(), path.resolve('package-lock.json')]) hash.update(file).update(readFileSync(file));
+  const cache = path.resolve('node_modules', '.cache', 'cedar-web');
+  const dir = path.join(cache, hash.digest('hex').slice(0, 16));
+  if (existsSync(path.join(dir, 'index.html'))) return dir;
+  mkdirSync(cache, { recursive: true });
+  const building = `${dir}.${process.pid}.${Date.now()}`;
+  await buildWeb({ outDir: building, log: () => undefined });
+  try {
+    renameSync(building, dir);
+  } catch {
+    rmSync(building, { recursive: true, force: true });
+  }
+  for (const older of readdirSync(cache)) if (!older.includes('.') && path.join(cache, older) !== dir) rmSync(path.join(cache, older), { recursive: true, force: true });
+  return dir;
+}
+
+/**
+ * Builds the web app once per content of its sources (see builtWebForTests), starts
  * the school with it (real worker, simulated gateway; e-mailed links point at PUBLIC_APP_URL
  * `http://portal.invalid`, so tests open them on `origin`), and launches Chromium.
  */
 export async function startWebSchool(): Promise<WebSchool> {
-  const webDir = mkdtempSync(path.join(tmpdir(), 'cedar-web-'));
-  await buildWeb({ outDir: webDir, log: () => undefined });
+  const webDir = await builtWebForTests();
   const sink = await startSmtpSink();
   const stack = await createTestStack({ env: { SMTP_URL: sink.url, PUBLIC_APP_URL: 'http://portal.invalid' }, webDir });
   await stack.app.listen({ host: '127.0.0.1', port: 0 });
@@ -48,7 +79,15 @@ export async function startWebSchool(): Promise<WebSchool> {
       await browser.close();
       await stack.close();
       await sink.close();
-      rmSync(webDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Opens a section of the admin console by its menu label, through the "Sections" button on a phone. */
+export async function openSection(page: Page, label: string): Promise<void> {
+  const office = page.getByRole('navigation', { name: 'Office' });
+  const link = office.getByRole('link', { name: label, exact: true });
+  if (!(await link.isVisible())) await office.getByRole('button', { name: /^Sections/ }).click();
+  await link.click();
+  await page.getByRole('heading', { level: 1 }).first().waitFor();
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/modules/auth/passwords.js';
 import { createUser } from '../helpers/app.js';
 import { haveChromium, screenshot, viewports } from '../helpers/browser.js';
-import { startWebSchool, type WebSchool } from '../helpers/web-school.js';
+import { openSection, startWebSchool, type WebSchool } from '../helpers/web-school.js';
 
 /**
  * The web app in Debian's Chromium, driven by Playwright, against the real app on a port with the
@@ -120,6 +120,7 @@ run('the web app in a browser', { timeout: 120_000 }, () => {
       try {
         await w.signIn(page, admin.email, password);
         await page.getByRole('heading', { name: 'School office' }).waitFor();
+        await openSection(page, 'Teachers');
         const email = `new.teacher.${viewport.width}.${Date.now()}@school.example`;
         const form = page.getByRole('region', { name: 'Add a teacher' });
         await form.getByLabel('First name').fill('Aria');
@@ -144,6 +145,7 @@ run('the web app in a browser', { timeout: 120_000 }, () => {
         const put = await w.stack.app.inject({ method: 'PUT', url: `/api/v1/teachers/${teacher!.id}/availability`, headers: admin.headers, payload: { weeklyHours: hours } });
         expect(put.statusCode, put.body).toBe(200);
 
+        await openSection(page, 'Enrollments');
         await page.getByRole('link', { name: 'Enrol a family' }).click();
         await page.getByLabel("Student's first name").fill('Oona');
         await page.getByLabel("Student's last name").fill(`Violins${viewport.width}`);
@@ -153,16 +155,16 @@ run('the web app in a browser', { timeout: 120_000 }, () => {
         await page.getByLabel("Parent's last name").fill(`Violins${viewport.width}`);
         await page.getByLabel("Parent's e-mail").fill(`pat.${viewport.width}.${Date.now()}@family.example`);
         await page.getByLabel("Parent's phone").fill('9025550123');
-        await page.getByRole('button', { name: 'Enrol' }).click();
+        await page.getByRole('button', { name: 'Enrol', exact: true }).click();
         await expect.poll(() => page.getByRole('alert').first().textContent()).toContain('agreedToTerms');
         await page.getByLabel("The family accepts the school's terms").check();
-        await page.getByRole('button', { name: 'Enrol' }).click();
+        await page.getByRole('button', { name: 'Enrol', exact: true }).click();
         await page.getByText('Enrollment completed.', { exact: false }).waitFor({ timeout: 60_000 });
         await page.getByRole('button', { name: /Charge the first lesson/ }).click();
         await page.getByText(/Payment succeeded/).waitFor({ timeout: 60_000 });
         await screenshot(page, `admin-enrolled-${viewport.name}`);
 
-        await page.getByRole('link', { name: 'Office' }).click();
+        await openSection(page, 'Payments');
         await page.getByRole('region', { name: 'Recent payments' }).getByText('succeeded').first().waitFor();
       } finally {
         await context.close();

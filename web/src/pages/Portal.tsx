@@ -1,11 +1,10 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { lazy, Suspense } from 'react';
 import { Link, Route, Switch, useLocation } from 'wouter';
 import { api } from '../api/client';
 import { useMe, useSchool } from '../auth/hooks';
 import { session } from '../auth/session';
 import { ErrorNotice, Loading } from '../ui/components';
-import { AdminHome } from './admin/AdminHome';
-import { Enrol } from './admin/Enrol';
 import { Bills } from './parent/Bills';
 import { Cards } from './parent/Cards';
 import { Conversation } from './parent/Conversation';
@@ -16,6 +15,9 @@ import { Preferences } from './parent/Preferences';
 import { Reschedule } from './parent/Reschedule';
 import { TeacherWeek } from './teacher/TeacherWeek';
 import { TimeOff } from './teacher/TimeOff';
+
+/** The admin console is its own chunk: parents and teachers never load it. */
+const AdminApp = lazy(() => import('./admin/AdminApp'));
 
 /** The signed-in part (`/app/…`): the top bar and the home of the user's role. */
 export default function Portal() {
@@ -46,12 +48,6 @@ export default function Portal() {
         <Link className="school" href="/">
           {school?.name ?? 'Cedar Heights'}
         </Link>
-        {user.role === 'admin' && (
-          <nav aria-label="Office">
-            <Link href="/">Office</Link>
-            <Link href="/enrol">Enrol a family</Link>
-          </nav>
-        )}
         {user.role === 'parent' && (
           <nav aria-label="Family">
             <Link href="/">Lessons</Link>
@@ -78,23 +74,27 @@ export default function Portal() {
           </button>
         </nav>
       </header>
-      <main id="content">
-        <Switch>
-          {user.role === 'admin' && <Route path="/enrol" component={Enrol} />}
-          {user.role === 'parent' && <Route path="/bills">{() => <Bills me={user} />}</Route>}
-          {user.role === 'parent' && <Route path="/cards">{() => <Cards me={user} />}</Route>}
-          {user.role === 'parent' && <Route path="/makeup">{() => <Makeup me={user} />}</Route>}
-          {user.role === 'parent' && <Route path="/lessons/:id/move">{(params) => <Reschedule lessonId={Number(params.id)} />}</Route>}
-          {user.role !== 'admin' && <Route path="/messages">{() => <Messages me={user} />}</Route>}
-          {user.role !== 'admin' && <Route path="/messages/:id">{(params) => <Conversation conversationId={Number(params.id)} />}</Route>}
-          {user.role !== 'admin' && <Route path="/preferences" component={Preferences} />}
-          {user.role === 'teacher' && <Route path="/time-off">{() => <TimeOff me={user} />}</Route>}
-          <Route path="/">
-            {user.role === 'parent' && <ParentHome me={user} />}
-            {user.role === 'teacher' && <TeacherWeek me={user} />}
-            {user.role === 'admin' && <AdminHome />}
-          </Route>
-        </Switch>
+      <main id="content" className={user.role === 'admin' ? 'wide' : undefined}>
+        {user.role === 'admin' ? (
+          <Suspense fallback={<Loading />}>
+            <AdminApp />
+          </Suspense>
+        ) : (
+          <Switch>
+            {user.role === 'parent' && <Route path="/bills">{() => <Bills me={user} />}</Route>}
+            {user.role === 'parent' && <Route path="/cards">{() => <Cards me={user} />}</Route>}
+            {user.role === 'parent' && <Route path="/makeup">{() => <Makeup me={user} />}</Route>}
+            {user.role === 'parent' && <Route path="/lessons/:id/move">{(params) => <Reschedule lessonId={Number(params.id)} />}</Route>}
+            <Route path="/messages">{() => <Messages me={user} />}</Route>
+            <Route path="/messages/:id">{(params) => <Conversation conversationId={Number(params.id)} />}</Route>
+            <Route path="/preferences" component={Preferences} />
+            {user.role === 'teacher' && <Route path="/time-off">{() => <TimeOff me={user} />}</Route>}
+            <Route path="/">
+              {user.role === 'parent' && <ParentHome me={user} />}
+              {user.role === 'teacher' && <TeacherWeek me={user} />}
+            </Route>
+          </Switch>
+        )}
       </main>
     </>
   );

@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import { api, call } from '../../api/client';
-import { Card, ErrorNotice, Field, fieldProblem, OkNotice } from '../../ui/components';
+import { api, call } from '../../../api/client';
+import { Card, ErrorNotice, Field, fieldProblem, OkNotice } from '../../../ui/components';
 
 const empty = { firstName: '', lastName: '', email: '', rate: '60.00' };
 

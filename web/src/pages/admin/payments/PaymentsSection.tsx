@@ -1,39 +1,16 @@
 import { useQuery } from '@tanstack/react-query';
-import { api, call } from '../../api/client';
-import { useSchoolZone } from '../../auth/hooks';
-import { Card, ErrorNotice, Loading } from '../../ui/components';
-import { dateTime, money } from '../../ui/format';
-import { NewTeacher } from './NewTeacher';
+import { api, call } from '../../../api/client';
+import { useSchoolZone } from '../../../auth/hooks';
+import { Card, ErrorNotice, Loading } from '../../../ui/components';
+import { dateTime, money } from '../../../ui/format';
 
-/** The owner's home: teachers (and adding one), recent payments. */
-export function AdminHome() {
+/** `/payments`: the school's recent payments. */
+export default function PaymentsSection() {
   const zone = useSchoolZone();
-  const teachers = useQuery({ queryKey: ['teachers'], queryFn: () => call(api.GET('/api/v1/teachers', { params: { query: { pageSize: 100 } } })) });
   const payments = useQuery({ queryKey: ['payments', 'recent'], queryFn: () => call(api.GET('/api/v1/payments', { params: { query: { pageSize: 20 } } })) });
   return (
     <>
-      <h1>School office</h1>
-      <div className="grid">
-        <Card title="Teachers">
-          {teachers.isPending && <Loading />}
-          <ErrorNotice error={teachers.error} />
-          <ul className="list" aria-label="Teachers">
-            {teachers.data?.data.map((teacher) => (
-              <li key={teacher.id}>
-                <strong>
-                  {teacher.firstName} {teacher.lastName}
-                </strong>{' '}
-                {teacher.instruments.map((instrument) => (
-                  <span key={instrument} className="badge">
-                    {instrument}
-                  </span>
-                ))}
-              </li>
-            ))}
-          </ul>
-        </Card>
-        <NewTeacher />
-      </div>
+      <h1>Payments</h1>
       <Card title="Recent payments">
         {payments.isPending && <Loading />}
         <ErrorNotice error={payments.error} />

@@ -1,10 +1,10 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import { api, call } from '../../api/client';
-import { useSchoolZone } from '../../auth/hooks';
-import { Card, ErrorNotice, Field, fieldProblem, OkNotice } from '../../ui/components';
-import { dateTime, money } from '../../ui/format';
-import type { EnrollmentStatus } from '../types';
+import { api, call } from '../../../api/client';
+import { useSchoolZone } from '../../../auth/hooks';
+import { Card, ErrorNotice, Field, fieldProblem, OkNotice } from '../../../ui/components';
+import { dateTime, money } from '../../../ui/format';
+import type { EnrollmentStatus } from '../../types';
 
 const empty = {
   studentFirstName: '',
