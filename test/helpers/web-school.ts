@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -32,11 +32,11 @@ function webSources(dir: string): string[] {
  * The web app built from the sources as they are, once per content: the build goes to
  * `node_modules/.cache/cedar-web/<hash of web/ and the lock file>`, and every browser suite (each
  * in its own worker) reuses it. Two suites building at once each build into their own folder; the
- * first rename wins and the other build is dropped; builds of older sources are removed.
+ * first rename wins and the other build is dropped; builds older than a day are removed.
  */
 async function builtWebForTests(): Promise<string> {
   const hash = createHash('sha256');
-  for (const file of [...webSources(path.resolve('web')).sort(), path.resolve('package-lock.json')]) hash.update(file).update(readFileSync(file));
+  for (const file of [...webSources(path.resolve('web')).sort(), path.resolve('package-lock.json')]) hash.update(path.relative(process.cwd(), file)).update(readFileSync(file));
   const cache = path.resolve('node_modules', '.cache', 'cedar-web');
   const dir = path.join(cache, hash.digest('hex').slice(0, 16));
   if (existsSync(path.join(dir, 'index.html'))) return dir;
@@ -48,7 +48,8 @@ async function builtWebForTests(): Promise<string> {
   } catch {
     rmSync(building, { recursive: true, force: true });
   }
-  for (const older of readdirSync(cache)) if (!older.includes('.') && path.join(cache, older) !== dir) rmSync(path.join(cache, older), { recursive: true, force: true });
+  const dayAgo = Date.now() - 24 * 3600_000;
+  for (const other of readdirSync(cache).map((name) => path.join(cache, name))) if (statSync(other).mtimeMs < dayAgo) rmSync(other, { recursive: true, force: true });
   return dir;
 }
 
