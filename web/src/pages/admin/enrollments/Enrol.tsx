@@ -20,19 +20,7 @@ export function Enrol() {
     mutationFn: () =>
       call(
         api.POST('/api/v1/enrollments', {
-          body: {
-            studentFirstName: form.studentFirstName,
-            studentLastName: form.studentLastName,
-            studentDateOfBirth: form.studentDateOfBirth,
-            parentFirstName: form.parentFirstName,
-            parentLastName: form.parentLastName,
-            parentEmail: form.parentEmail,
-            parentPhone: form.parentPhone,
-            instrument: form.instrument,
-            lessonDuration: Number(form.lessonDuration),
-            paymentToken: form.paymentToken || null,
-            agreedToTerms: agreed as true,
-          },
+          body: { ...form, lessonDuration: Number(form.lessonDuration), paymentToken: form.paymentToken || null, agreedToTerms: agreed as true },
         }),
       ),
   });

@@ -13,8 +13,13 @@ export function Waitlist() {
   const teachers = useTeachers();
   const waitlist = useQuery({ queryKey: ['waitlist'], queryFn: () => call(api.GET('/api/v1/waitlist', { params: { query: { pageSize: 200 } } })) });
   const entries = waitlist.data?.data ?? [];
+  // Kept here, not in the entry: a promoted entry leaves the list once its run has gone on.
+  const [promoted, setPromoted] = useState<string[]>([]);
   return (
     <Card title="Waitlist">
+      {promoted.map((name) => (
+        <OkNotice key={name}>{name} has a place: the enrollment goes on.</OkNotice>
+      ))}
       {waitlist.isPending && <Loading />}
       <ErrorNotice error={waitlist.error} />
       {waitlist.data && entries.length === 0 && <p className="muted">Nobody is waiting.</p>}
@@ -32,7 +37,13 @@ export function Waitlist() {
             {entry.promotedAt ? (
               <p className="muted">Place given {dateTime(entry.promotedAt, zone)}; the enrollment is going on.</p>
             ) : (
-              entry.runWaiting && <Promote entry={entry} teachers={teachers.list.filter((t) => t.instruments.includes(entry.instrument))} />
+              entry.runWaiting && (
+                <Promote
+                  entry={entry}
+                  onPromoted={() => setPromoted((names) => [...names, entry.studentName])}
+                  teachers={teachers.list.filter((t) => t.instruments.includes(entry.instrument))}
+                />
+              )
             )}
           </li>
         ))}
@@ -51,17 +62,17 @@ function wants(entry: WaitlistEntry, nameOf: (id: number) => string): string {
 }
 
 /** `POST /enrollments/{id}/promote`: the chosen teacher of the instrument, or the best free one. */
-function Promote({ entry, teachers }: { entry: WaitlistEntry; teachers: Teacher[] }) {
+function Promote({ entry, teachers, onPromoted }: { entry: WaitlistEntry; teachers: Teacher[]; onPromoted: () => void }) {
   const queries = useQueryClient();
   const [teacherId, setTeacherId] = useState('');
   const promote = useMutation({
     mutationFn: () => call(api.POST('/api/v1/enrollments/{id}/promote', { params: { path: { id: entry.enrollmentId } }, body: teacherId ? { teacherId: Number(teacherId) } : {} })),
     onSuccess: () => {
+      onPromoted();
       void queries.invalidateQueries({ queryKey: ['waitlist'] });
       void queries.invalidateQueries({ queryKey: ['enrollments'] });
     },
   });
-  if (promote.isSuccess) return <OkNotice>{entry.studentName} has a place: the enrollment goes on.</OkNotice>;
   const id = `promote-teacher-${entry.enrollmentId}`;
   const problem = fieldProblem(promote.error, 'teacherId');
   return (
