@@ -164,6 +164,48 @@ run('the admin calendar and enrollments in a browser', { timeout: 180_000 }, () 
       }
     });
 
+    it(`approves one enrollment awaiting the account owner's confirmation and declines another with a reason (${viewport.width} px)`, async () => {
+      await createTeacher(w.stack.database.db, { instruments: ['piano'], firstName: `Ana${tag}` });
+      const owner = await createUser(w.stack.database.db, 'parent');
+      const forms = [enrollmentForm({ parentEmail: owner.email }), enrollmentForm({ parentEmail: owner.email })];
+      const ids: number[] = [];
+      for (const form of forms) {
+        const submitted = await w.stack.app.inject({ method: 'POST', url: '/api/v1/public/enrollments', payload: form });
+        expect(submitted.statusCode, submitted.body).toBe(202);
+        ids.push((submitted.json() as { enrollmentId: number }).enrollmentId);
+      }
+      const statusOf = async (id: number) => (await w.stack.app.inject({ method: 'GET', url: `/api/v1/enrollments/${id}/status`, headers: admin.headers })).json().status;
+      for (const id of ids) await expect.poll(() => statusOf(id), { timeout: 60_000 }).toBe('awaiting_confirmation');
+      const [approved, declined] = forms.map((form) => `${form.studentFirstName} ${form.studentLastName}`) as [string, string];
+      const page = await signedIn(viewport.width, viewport.height);
+      try {
+        await openSection(page, 'Enrollments');
+        await page.getByLabel('Status').selectOption({ label: 'Awaiting confirmation' });
+        const list = page.getByRole('region', { name: 'Enrollments' });
+        const rowOf = (name: string) => list.getByRole('row').filter({ hasText: name });
+
+        // Bad input: declining without a reason; the server's message is shown at the field.
+        await rowOf(declined).getByRole('button', { name: 'Decline', exact: true }).click();
+        await rowOf(declined).getByText('must not be empty', { exact: true }).waitFor();
+        await fitsWidth(page, viewport.width);
+        await screenshot(page, `admin-enrollments-awaiting-${viewport.name}`);
+
+        await rowOf(declined).getByLabel(`Reason for declining ${declined}`).fill('We are full this term');
+        await rowOf(declined).getByRole('button', { name: 'Decline', exact: true }).click();
+        await list.getByRole('status').getByText(`Declined the enrollment of ${declined}.`).waitFor();
+        await rowOf(approved)
+          .getByRole('button', { name: `Approve ${approved}` })
+          .click();
+        await list.getByRole('status').getByText(`Approved the enrollment of ${approved}: it goes on.`).waitFor();
+        await screenshot(page, `admin-enrollments-answered-${viewport.name}`);
+
+        await expect.poll(() => statusOf(ids[1]!), { timeout: 60_000 }).toBe('rejected');
+        await expect.poll(() => statusOf(ids[0]!), { timeout: 60_000 }).toBe('completed');
+      } finally {
+        await page.context().close();
+      }
+    });
+
     it(`lists a waitlisted family and promotes it to a teacher of the instrument (${viewport.width} px)`, async () => {
       const instrument = index === 0 ? 'cello' : 'harp';
       const form = enrollmentForm({ instrument });

@@ -15,9 +15,14 @@ export function EnrollmentList() {
     queryFn: () => call(api.GET('/api/v1/enrollments', { params: { query: { pageSize: 50, ...(status ? { status } : {}) } } })),
   });
   const rows = list.data?.data ?? [];
+  // Kept here, not in the row: an answered row changes status and may leave the filtered list.
+  const [answered, setAnswered] = useState<string[]>([]);
   return (
     <Card title="Enrollments">
-      <div className="field">
+      {answered.map((message) => (
+        <OkNotice key={message}>{message}</OkNotice>
+      ))}
+      <div className="field status-filter">
         <label htmlFor="enrollment-status">Status</label>
         <select id="enrollment-status" value={status} onChange={(event) => setStatus(event.target.value as EnrollmentState | '')}>
           <option value="">All</option>
@@ -32,7 +37,7 @@ export function EnrollmentList() {
       <ErrorNotice error={list.error} />
       {list.data && rows.length === 0 && <p className="muted">No enrollments{status ? ' with this status' : ''}.</p>}
       {rows.length > 0 && (
-        <table className="data">
+        <table className="data enrollments-table">
           <thead>
             <tr>
               <th scope="col">Student</th>
@@ -59,7 +64,7 @@ export function EnrollmentList() {
                       {error.message}
                     </span>
                   ))}
-                  {row.status === 'awaiting_confirmation' && <Decide row={row} />}
+                  {row.status === 'awaiting_confirmation' && <Decide row={row} onAnswered={(message) => setAnswered((messages) => [...messages, message])} />}
                 </td>
               </tr>
             ))}
@@ -76,15 +81,23 @@ export function EnrollmentList() {
 }
 
 /** Approve (`/approve`) or decline with a reason (`/decline`) an enrollment awaiting the account owner's confirmation. */
-function Decide({ row }: { row: EnrollmentRow }) {
+function Decide({ row, onAnswered }: { row: EnrollmentRow; onAnswered: (message: string) => void }) {
   const queries = useQueryClient();
   const [reason, setReason] = useState('');
   const path = { params: { path: { id: row.enrollmentId } } };
-  const refresh = () => void queries.invalidateQueries({ queryKey: ['enrollments'] });
-  const approve = useMutation({ mutationFn: () => call(api.POST('/api/v1/enrollments/{id}/approve', path)), onSuccess: refresh });
-  const decline = useMutation({ mutationFn: () => call(api.POST('/api/v1/enrollments/{id}/decline', { ...path, body: { reason } })), onSuccess: refresh });
-  if (approve.isSuccess) return <OkNotice>Approved: the enrollment goes on.</OkNotice>;
-  if (decline.isSuccess) return <OkNotice>Declined.</OkNotice>;
+  const answered = (message: string) => () => {
+    onAnswered(message);
+    void queries.invalidateQueries({ queryKey: ['enrollments'] });
+  };
+  const approve = useMutation({
+    mutationFn: () => call(api.POST('/api/v1/enrollments/{id}/approve', path)),
+    onSuccess: answered(`Approved the enrollment of ${row.studentName}: it goes on.`),
+  });
+  const decline = useMutation({
+    mutationFn: () => call(api.POST('/api/v1/enrollments/{id}/decline', { ...path, body: { reason } })),
+    onSuccess: answered(`Declined the enrollment of ${row.studentName}.`),
+  });
+  if (approve.isSuccess || decline.isSuccess) return null;
   return (
     <div className="decide">
       <ErrorNotice error={approve.error ?? decline.error} />
