@@ -70,7 +70,7 @@ run('the admin calendar and enrollments in a browser', { timeout: 180_000 }, () 
 
   /** Nothing is wider than the screen. */
   async function fitsWidth(page: Page, width: number) {
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(width);
   }
 
   viewports.forEach((viewport, index) => {
