@@ -14,6 +14,9 @@ import { insertStudent } from '../scheduling/helpers.js';
  */
 const run = haveChromium || process.env.CI === 'true' ? describe : describe.skip;
 
+/** How wide the page's content is, in CSS pixels (wider than the window: it scrolls sideways). */
+const pageWidth = (page: Page): Promise<number> => page.evaluate<number>('document.documentElement.scrollWidth');
+
 const money = (cents: number) => new Intl.NumberFormat('en-CA', { style: 'currency', currency: 'CAD' }).format(cents / 100);
 
 run('the admin console: dashboard, reports, payroll', { timeout: 180_000 }, () => {
@@ -92,7 +95,7 @@ run('the admin console: dashboard, reports, payroll', { timeout: 180_000 }, () =
         await expect.poll(() => page.getByRole('link', { name: /Today's lessons/ }).textContent()).toContain(`${tiles.todaysLessons.total} lessons`);
         await expect.poll(() => page.getByRole('link', { name: /Money due/ }).textContent()).toContain(money(tiles.moneyDue.dueCents));
         await page.getByRole('region', { name: 'Lessons today' }).getByText(childName, { exact: false }).waitFor();
-        expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);
+        expect(await pageWidth(page)).toBeLessThanOrEqual(viewport.width);
         await screenshot(page, `admin-dashboard-${viewport.name}`);
 
         await tasksTile.click();
@@ -122,7 +125,7 @@ run('the admin console: dashboard, reports, payroll', { timeout: 180_000 }, () =
         await page.locator('.recharts-bar-rectangle').first().waitFor();
         const table = page.getByRole('table', { name: /Revenue, .* by month/ });
         await expect.poll(() => table.locator('tfoot').textContent()).toContain(money(revenue.totals.collectedCents));
-        expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);
+        expect(await pageWidth(page)).toBeLessThanOrEqual(viewport.width);
         await screenshot(page, `admin-report-revenue-${viewport.name}`);
 
         expect(await downloadedFirstLine(page, 'Download CSV')).toBe(csvHeader);
@@ -210,11 +213,13 @@ run('the admin console: dashboard, reports, payroll', { timeout: 180_000 }, () =
         await pay.getByRole('button', { name: 'Mark paid' }).click();
         await page.getByText(`(Batch ${viewport.width})`).waitFor();
         expect((await asAdmin('GET', `/api/v1/payroll/runs/${runId}`)).json).toMatchObject({ status: 'paid', reference: `Batch ${viewport.width}` });
-        expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);
+        expect(await pageWidth(page)).toBeLessThanOrEqual(viewport.width);
         await screenshot(page, `admin-payroll-paid-${viewport.name}`);
 
         await page.getByRole('link', { name: 'All payroll runs' }).click();
         await page.getByRole('link', { name: `${from} to ${to}` }).waitFor();
+        const listHeader = (await asAdmin('GET', '/api/v1/payroll/runs?format=csv')).text.split(/\r?\n/)[0];
+        expect(await downloadedFirstLine(page, 'Download runs CSV')).toBe(listHeader);
       } finally {
         await close();
       }

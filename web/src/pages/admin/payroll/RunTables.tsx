@@ -1,5 +1,6 @@
 import { Card } from '../../../ui/components';
 import { dateTime, money } from '../../../ui/format';
+import './payroll.css';
 import { type RunDetail, reasonText } from './types';
 
 /** Each teacher's pay in the run: lessons, lines, adjustments and total. */
@@ -22,10 +23,10 @@ export function TeacherTotals({ run }: { run: RunDetail }) {
             {run.teachers.map((teacher) => (
               <tr key={teacher.teacherId}>
                 <td>{teacher.teacherName}</td>
-                <td>{teacher.lessonCount} lessons</td>
-                <td>{money(teacher.linesCents)}</td>
-                <td>{money(teacher.adjustmentsCents)} adjustments</td>
-                <td>
+                <td data-label="Lessons">{teacher.lessonCount}</td>
+                <td data-label="Lessons pay">{money(teacher.linesCents)}</td>
+                <td data-label="Adjustments">{money(teacher.adjustmentsCents)}</td>
+                <td data-label="Total">
                   <strong>{money(teacher.totalCents)}</strong>
                 </td>
               </tr>
@@ -60,12 +61,12 @@ export function RunLines({ run, zone }: { run: RunDetail; zone: string }) {
               <tr key={line.id}>
                 <td>{dateTime(line.scheduledAt, zone)}</td>
                 <td>{line.teacherName}</td>
-                <td>{line.studentName ?? '—'}</td>
-                <td>{line.minutes} min</td>
-                <td>
+                <td data-label="Student">{line.studentName ?? '—'}</td>
+                <td data-label="Minutes">{line.minutes}</td>
+                <td data-label="Rate">
                   {money(line.ratePerHourCents)}/h{line.payPercent !== 100 ? ` at ${line.payPercent}%` : ''}
                 </td>
-                <td>{money(line.amountCents)}</td>
+                <td data-label="Amount">{money(line.amountCents)}</td>
                 <td>
                   <span className="badge">{reasonText[line.reason]}</span>
                 </td>

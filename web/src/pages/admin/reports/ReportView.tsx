@@ -50,8 +50,8 @@ export function ReportView({ kind }: { kind: ReportKind }) {
       <p className="muted">{kind.description}</p>
       <Card>
         <form className="period-form" onSubmit={submit} noValidate aria-label={`${kind.title} period`}>
-          <Field label="From" name="from" type="date" value={form.from} onChange={set('from')} problem={problem('from')} />
-          <Field label="To" name="to" type="date" value={form.to} onChange={set('to')} problem={problem('to')} />
+          <Field label="From" name="from" type="date" value={form.from} hint="Empty: a year before To." onChange={set('from')} problem={problem('from')} />
+          <Field label="To" name="to" type="date" value={form.to} hint="Empty: today." onChange={set('to')} problem={problem('to')} />
           <SelectField
             label="Group by"
             name="groupBy"
