@@ -54,7 +54,7 @@ run('the admin console: dashboard, reports, payroll', { timeout: 180_000 }, () =
   async function lesson(studentId: number, teacherId: number, local: string, substituteId: number | null = null) {
     const [row] = await sql<{ id: number }>(
       `INSERT INTO lessons (student_id, teacher_id, substitute_teacher_id, scheduled_at, duration_minutes, ends_at)
-       SELECT $1, $2, $3, at, 30, at + interval '30 minutes' FROM (SELECT $4::timestamp AT TIME ZONE (SELECT timezone FROM (SELECT $5::text AS timezone) z) AS at) t RETURNING id`,
+       SELECT $1, $2, $3, at, 30, at + interval '30 minutes' FROM (SELECT $4::timestamp AT TIME ZONE $5::text AS at) AS wall RETURNING id`,
       [studentId, teacherId, substituteId, local, (await asAdmin('GET', '/api/v1/dashboard')).json.timezone],
     );
     return row!.id;
