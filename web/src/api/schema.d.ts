@@ -5902,6 +5902,7 @@ export interface paths {
                     pageSize?: number;
                     status?: "scheduled" | "completed" | "cancelled" | "rescheduled";
                     studentId?: number;
+                    /** @description The teacher's lessons, and those they cover as a substitute */
                     teacherId?: number;
                     /** @description Lessons starting before this instant */
                     to?: string;
