@@ -34,6 +34,7 @@ export function RunList() {
         <table className="data" aria-label="Runs">
           <thead>
             <tr>
+              <th scope="col">Run</th>
               <th scope="col">Workflow</th>
               <th scope="col">Status</th>
               <th scope="col">Node</th>
@@ -44,8 +45,11 @@ export function RunList() {
             {runs.data.data.map((run) => (
               <tr key={run.id}>
                 <td>
-                  <Link href={`/runs/${run.id}`}>{run.workflow}</Link>
+                  <Link href={`/runs/${run.id}`} className="run-id">
+                    {run.id.slice(0, 8)}
+                  </Link>
                 </td>
+                <td>{run.workflow}</td>
                 <td>
                   <span className={`badge run-${run.status}`}>{run.status}</span>
                 </td>
