@@ -99,6 +99,7 @@ run('the admin console: approvals, tasks and workflow runs', { timeout: 180_000 
         await diagram.locator('svg').waitFor({ timeout: 30_000 });
         // Nodes the run went through are drawn in the class of their state; the branch not taken is not.
         await expect.poll(() => diagram.locator('svg g.node.succeeded').count()).toBe(6);
+        expect(await diagram.locator('svg[id^="workflow-diagram-"]').count()).toBe(1);
         expect(await diagram.locator('svg g.node').filter({ hasText: 'close' }).getAttribute('class')).not.toContain('succeeded');
         const nodes = page.getByRole('table', { name: 'Node states' });
         for (const node of ['gather', 'triage', 'approval', 'decision', 'send-reply', 'apply-resolutions']) {
@@ -129,7 +130,7 @@ run('the admin console: approvals, tasks and workflow runs', { timeout: 180_000 
         await rejectForm.getByRole('button', { name: 'Reject' }).click();
         await page.getByText('Rejected: We called the family instead.').waitFor();
         expect((await w.stack.engine.waitFor(rejected.runId, RUN_SETTLES_MS)).status).toBe('succeeded');
-        const [row] = await sql<{ status: string; reason: string }>('SELECT status, reason FROM approvals WHERE id = $1', [rejected.approvalId]);
+        const [row] = await sql<{ status: string; reason: string }>('SELECT status, decision_reason AS reason FROM approvals WHERE id = $1', [rejected.approvalId]);
         expect(row).toEqual({ status: 'rejected', reason: 'We called the family instead.' });
         await screenshot(page, `admin-approval-rejected-${viewport.name}`);
 

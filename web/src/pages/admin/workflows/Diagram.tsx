@@ -1,5 +1,11 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { ErrorNotice, Loading } from '../../../ui/components';
+
+/** Renders so far: each render gets an id of its own (Mermaid looks its drawing up by id in the page). */
+let renders = 0;
+
+/** Mermaid draws one diagram at a time: renders started together wait their turn. */
+let queue: Promise<unknown> = Promise.resolve();
 
 /**
  * Renders Mermaid text as an SVG. The `mermaid` library (large) is imported only when a diagram is
@@ -8,26 +14,28 @@ import { ErrorNotice, Loading } from '../../../ui/components';
  */
 export function Diagram({ graph, label }: { graph: string; label: string }) {
   const holder = useRef<HTMLDivElement>(null);
-  const id = `diagram-${useId().replace(/[^A-Za-z0-9]/g, '')}`;
   const [state, setState] = useState<{ rendering: boolean; error: unknown }>({ rendering: true, error: null });
 
   useEffect(() => {
     let current = true;
     setState({ rendering: true, error: null });
-    (async () => {
+    const drawing = queue.then(async () => {
+      if (!current) return;
       const mermaid = (await import('mermaid')).default;
       mermaid.initialize({ startOnLoad: false, securityLevel: 'strict', theme: 'neutral', flowchart: { useMaxWidth: true } });
-      const { svg } = await mermaid.render(id, graph);
+      renders += 1;
+      const { svg } = await mermaid.render(`workflow-diagram-${renders}`, graph);
       if (!current || !holder.current) return;
       holder.current.innerHTML = svg;
       setState({ rendering: false, error: null });
-    })().catch((error: unknown) => {
+    });
+    queue = drawing.catch((error: unknown) => {
       if (current) setState({ rendering: false, error: error instanceof Error ? error : new Error('The diagram could not be drawn.') });
     });
     return () => {
       current = false;
     };
-  }, [graph, id]);
+  }, [graph]);
 
   return (
     <figure className="workflow-diagram" aria-label={label}>
