@@ -72,7 +72,7 @@ export function PaymentIssueEditor({ draft, error, onChange }: { draft: PaymentI
         onChange={set('category')}
         problem={fieldProblem(error, 'edits.category')}
       />
-      <TextAreaField label="Summary for the office" name="summary" rows={2} value={edited.summary} onChange={set('summary')} problem={fieldProblem(error, 'edits.summary')} />
+      <TextAreaField label="Summary for the office" name="summary" rows={3} value={edited.summary} onChange={set('summary')} problem={fieldProblem(error, 'edits.summary')} />
       <TextAreaField label="Reply to the family" name="reply" rows={8} value={edited.reply} onChange={set('reply')} problem={fieldProblem(error, 'edits.reply')} />
       <fieldset className="field">
         <legend>Resolutions to apply</legend>
