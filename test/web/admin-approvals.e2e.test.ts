@@ -175,6 +175,32 @@ run('the admin console: approvals, tasks and workflow runs', { timeout: 180_000 
       }
     });
 
+    it(`a waiting run is cancelled from its page, opened by its address (${viewport.width} px)`, async () => {
+      const c = await pendingApproval(uniqueName('Cass', viewport.width));
+      const { page, close } = await signedIn(viewport.width, viewport.height);
+      try {
+        await page.goto(`${w.origin}/app/workflows/runs/${c.runId}`);
+        await page
+          .getByRole('heading', { name: /Run of payment-issue/ })
+          .getByText('waiting')
+          .waitFor();
+        await page.getByText('approval:payment_issue.reply', { exact: false }).waitFor();
+        expect(await page.getByRole('button', { name: 'Retry the run' }).isDisabled()).toBe(true);
+        await page.getByRole('button', { name: 'Cancel the run' }).click();
+        await page.getByText('Run cancelled.').waitFor();
+        const ended = await w.stack.engine.waitFor(c.runId, RUN_SETTLES_MS);
+        expect(['cancelled', 'compensated']).toContain(ended.status);
+        await page
+          .getByRole('heading', { name: /Run of payment-issue/ })
+          .getByText(ended.status)
+          .waitFor({ timeout: RUN_SETTLES_MS });
+        await expect.poll(() => page.getByRole('button', { name: 'Cancel the run' }).isDisabled()).toBe(true);
+        await screenshot(page, `admin-run-cancelled-${viewport.name}`);
+      } finally {
+        await close();
+      }
+    });
+
     it(`a task is created (a bad one first), then marked done (${viewport.width} px)`, async () => {
       const family = await familyCase(w.stack.database.db, uniqueName('Tess', viewport.width));
       const title = `Call the family back (${viewport.name} ${Date.now()})`;
