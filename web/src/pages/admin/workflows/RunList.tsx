@@ -31,7 +31,7 @@ export function RunList() {
       <ErrorNotice error={runs.error} />
       {runs.data && runs.data.data.length === 0 && <p className="muted">No runs match.</p>}
       {runs.data && runs.data.data.length > 0 && (
-        <table className="data" aria-label="Runs">
+        <table className="data labelled" aria-label="Runs">
           <thead>
             <tr>
               <th scope="col">Run</th>
@@ -49,12 +49,12 @@ export function RunList() {
                     {run.id.slice(0, 8)}
                   </Link>
                 </td>
-                <td>{run.workflow}</td>
-                <td>
+                <td data-label="Workflow">{run.workflow}</td>
+                <td data-label="Status">
                   <span className={`badge run-${run.status}`}>{run.status}</span>
                 </td>
-                <td>{run.currentNode ?? '—'}</td>
-                <td>{dateTime(run.createdAt, zone)}</td>
+                <td data-label="Node">{run.currentNode ?? '—'}</td>
+                <td data-label="Started">{dateTime(run.createdAt, zone)}</td>
               </tr>
             ))}
           </tbody>

@@ -118,7 +118,7 @@ function NodeTable({ run, zone }: { run: RunDetail; zone: string }) {
     <Card title="Nodes">
       {run.nodes.length === 0 && <p className="muted">No node has started yet.</p>}
       {run.nodes.length > 0 && (
-        <table className="data" aria-label="Node states">
+        <table className="data labelled" aria-label="Node states">
           <thead>
             <tr>
               <th scope="col">Node</th>
@@ -132,11 +132,11 @@ function NodeTable({ run, zone }: { run: RunDetail; zone: string }) {
             {run.nodes.map((node) => (
               <tr key={node.nodeId}>
                 <th scope="row">{node.nodeId}</th>
-                <td>
+                <td data-label="State">
                   <span className={`badge node-${node.status}`}>{node.status}</span>
                 </td>
-                <td>{node.attempts}</td>
-                <td>{node.finishedAt ? dateTime(node.finishedAt, zone) : '—'}</td>
+                <td data-label="Attempts">{node.attempts}</td>
+                <td data-label="Finished">{node.finishedAt ? dateTime(node.finishedAt, zone) : '—'}</td>
                 <td>
                   <details>
                     <summary>{node.error ? 'Error' : 'Output'}</summary>
