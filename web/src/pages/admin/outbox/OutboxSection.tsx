@@ -20,8 +20,12 @@ function OutboxMessage({ message, zone }: { message: Message; zone: string }) {
     <li>
       <details className="outbox-message">
         <summary>
-          <span className="badge">{message.status}</span> <strong>{message.subject ?? message.template}</strong> · {message.recipient}
-          <span className="muted"> · {dateTime(message.createdAt, zone)}</span>
+          <span className="outbox-summary">
+            <span className="badge">{message.status}</span> <strong>{message.subject ?? message.template}</strong>
+            <span className="muted outbox-to">
+              {message.recipient} · {dateTime(message.createdAt, zone)}
+            </span>
+          </span>
         </summary>
         <dl className="pairs">
           <dt>Channel</dt>
