@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/modules/auth/passwords.js';
+import { assessLateFee } from '../../src/modules/payments/late-fees.js';
 import { createUser } from '../helpers/app.js';
 import { haveChromium, screenshot, viewports } from '../helpers/browser.js';
 import { openSection, startWebSchool, type WebSchool } from '../helpers/web-school.js';
@@ -227,6 +228,59 @@ run('the admin console: payments, outbox, settings', { timeout: 180_000 }, () =>
           .waitFor();
         await screenshot(page, `admin-money-settings-${viewport.name}`);
         expect(await widthOf(page)).toBeLessThanOrEqual(viewport.width);
+      } finally {
+        await context.close();
+      }
+    });
+
+    it(`waives a late fee, and every other form shows the server's message for bad input (${viewport.width} px)`, async () => {
+      const f = await family();
+      const debt = await charge(f, 'pm_card_chargeDeclined');
+      const debtOf = { kind: 'payment' as const, id: debt.id, parentId: f.parent.id, studentId: f.studentId, owedCents: 4500, description: 'Piano lesson', dueAt: new Date() };
+      const feeId = await assessLateFee(w.stack.services, debtOf, { enabled: true, amountCents: 1500, graceDays: 0 }, { userId: null, role: 'system' });
+      const [fee] = await sql().query<{ fee_payment_id: number }>('SELECT fee_payment_id FROM late_fees WHERE id = $1', [feeId]);
+
+      const { context, page } = await signedIn(viewport.width, viewport.height);
+      try {
+        await openSection(page, 'Payments');
+        const waive = page.getByRole('form', { name: `Waive late fee: payment ${fee!.fee_payment_id} of $15.00` });
+        await waive.getByLabel('Reason for waiving').fill('x'.repeat(501));
+        await waive.getByRole('button', { name: 'Waive late fee' }).click();
+        await waive.getByRole('alert').waitFor();
+        expect(await waive.getByLabel('Reason for waiving').getAttribute('aria-invalid')).toBe('true');
+        expect(await sql().query('SELECT waived_at FROM late_fees WHERE id = $1', [feeId])).toEqual([{ waived_at: null }]);
+        await waive.getByLabel('Reason for waiving').fill('First time late');
+        await waive.getByRole('button', { name: 'Waive late fee' }).click();
+        await page.getByRole('region', { name: 'Failed payments' }).getByRole('status').getByText(`Late fee ${fee!.fee_payment_id} waived (cancelled).`).waitFor();
+        const [waived] = await sql().query<{ waived_at: Date | null }>('SELECT waived_at FROM late_fees WHERE id = $1', [feeId]);
+        expect(waived!.waived_at).toBeInstanceOf(Date);
+        await screenshot(page, `admin-money-waived-${viewport.name}`);
+
+        const period = page.getByRole('form', { name: 'Reconciliation period' });
+        await period.getByLabel('From').fill('2026-12-10');
+        await period.getByLabel('Before').fill('2026-12-01');
+        await period.getByRole('button', { name: 'Compare' }).click();
+        await page.getByRole('region', { name: 'Reconciliation' }).getByText('must be after from', { exact: true }).waitFor();
+
+        await openSection(page, 'Settings');
+        const school = page.getByRole('form', { name: 'School' });
+        await school.getByLabel('Contact e-mail').fill('not-an-address');
+        await school.getByRole('button', { name: 'Save school details' }).click();
+        await school.getByRole('alert').waitFor();
+        expect(await school.getByLabel('Contact e-mail').getAttribute('aria-invalid')).toBe('true');
+        const lateFee = page.getByRole('form', { name: 'Late fee' });
+        await lateFee.getByLabel('Days of grace').fill('100');
+        await lateFee.getByRole('button', { name: 'Save late-fee policy' }).click();
+        await lateFee.getByRole('alert').waitFor();
+        expect(await lateFee.getByLabel('Days of grace').getAttribute('aria-invalid')).toBe('true');
+        const instruments = page.getByRole('form', { name: 'instruments' });
+        await instruments.getByLabel('instruments').fill('["Piano"]');
+        await instruments.getByRole('button', { name: 'Save instruments' }).click();
+        await instruments.getByRole('alert').getByText('body.value.0: must be a lower-case name such as piano').waitFor();
+        expect(await instruments.getByLabel('instruments').getAttribute('aria-invalid')).toBe('true');
+        await screenshot(page, `admin-money-settings-refused-${viewport.name}`);
+        const stored = await sql().query<{ key: string }>("SELECT key FROM settings WHERE key IN ('school', 'lateFee', 'instruments') AND updated_by IS NOT NULL");
+        expect(stored).toEqual([]);
       } finally {
         await context.close();
       }

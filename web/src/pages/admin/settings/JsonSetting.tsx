@@ -2,7 +2,7 @@ import { type FormEvent, useId, useState } from 'react';
 import { ErrorNotice, OkNotice } from '../../../ui/components';
 import { useSaveSetting } from './useSaveSetting';
 
-/** A setting without a form of its own (pricing, instruments, payroll, retention …), edited as JSON; the server checks its shape. */
+/** A setting without a form of its own (pricing, instruments, payroll, retention …), edited as JSON; the server checks its shape and its message names the part it refuses. */
 export function JsonSetting({ settingKey, value }: { settingKey: string; value: unknown }) {
   const id = useId();
   const [text, setText] = useState(JSON.stringify(value, null, 2));
@@ -20,20 +20,10 @@ export function JsonSetting({ settingKey, value }: { settingKey: string; value: 
     setUnreadable('');
     save.mutate(parsed);
   };
-  const details = save.error && 'details' in save.error && Array.isArray(save.error.details) ? (save.error.details as { field?: string; message?: string }[]) : [];
   return (
     <form onSubmit={submit} noValidate aria-label={settingKey} className="setting-row">
       {save.isSuccess && <OkNotice>Saved.</OkNotice>}
       <ErrorNotice error={save.error ?? (unreadable ? new Error(unreadable) : null)} />
-      {details.length > 0 && (
-        <ul className="problem" id={`${id}-problem`}>
-          {details.map((d) => (
-            <li key={`${d.field}-${d.message}`}>
-              {(d.field ?? '').replace(/^body\.value\.?/, '') || settingKey}: {d.message}
-            </li>
-          ))}
-        </ul>
-      )}
       <div className="field">
         <label htmlFor={id}>{settingKey}</label>
         <textarea
@@ -42,7 +32,6 @@ export function JsonSetting({ settingKey, value }: { settingKey: string; value: 
           value={text}
           onChange={(event) => setText(event.target.value)}
           aria-invalid={save.error || unreadable ? true : undefined}
-          aria-describedby={details.length > 0 ? `${id}-problem` : undefined}
         />
       </div>
       <button type="submit" className="button secondary" disabled={save.isPending}>
