@@ -92,7 +92,7 @@ run('the admin console: payments, outbox, settings', { timeout: 180_000 }, () =>
         await failed.getByRole('button', { name: `Retry now: payment ${debt.id} of $45.00` }).click();
         await failed
           .getByRole('status')
-          .getByText(new RegExp(`Retry succeeded: payment ${debt.id} is paid|retry of payment ${debt.id} is still running`))
+          .getByText(new RegExp(`Retry succeeded: payment ${debt.id} is paid|The retry of payment ${debt.id} is still running`))
           .waitFor({ timeout: 60_000 });
         await expect.poll(() => statusOf(debt.id), { timeout: 60_000 }).toBe('succeeded');
 

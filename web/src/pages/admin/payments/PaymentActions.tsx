@@ -10,7 +10,7 @@ type RetryResult = { paymentId: number; status: 'succeeded' | 'failed' | 'pendin
 
 function retryMessage(result: RetryResult, zone: string): string {
   if (result.status === 'succeeded') return `Retry succeeded: payment ${result.paymentId} is paid.`;
-  if (result.status === 'pending') return `The retry of payment ${result.paymentId} is still running; the lists update when it ends.`;
+  if (result.status === 'pending') return `The retry of payment ${result.paymentId} is still running; Recent payments shows how it ends.`;
   const code = result.failureCode ? ` (${result.failureCode})` : '';
   const next = result.retryScheduledAt ? `; next try ${dateTime(result.retryScheduledAt, zone)}` : '';
   return `Retry of payment ${result.paymentId} failed${code}${next}.`;

@@ -10,6 +10,8 @@ import { familyName, useFamilies } from './families';
 import { type PaymentQuery, paymentKinds, paymentStatuses } from './types';
 
 const PAGE_SIZE = 20;
+/** How often a list with a payment being charged is read again, ms. */
+const REFRESH_MS = 3000;
 const any = { value: '', label: 'Any' };
 
 /** The school's income, newest first (`GET /payments`), filtered by status, kind and family; 20 a page. */
@@ -27,7 +29,12 @@ export function RecentPayments() {
     ...(kind ? { kind: kind as PaymentQuery['kind'] } : {}),
     ...(parentId ? { parentId: Number(parentId) } : {}),
   };
-  const payments = useQuery({ queryKey: ['payments', 'recent', query], queryFn: () => call(api.GET('/api/v1/payments', { params: { query } })) });
+  const payments = useQuery({
+    queryKey: ['payments', 'recent', query],
+    queryFn: () => call(api.GET('/api/v1/payments', { params: { query } })),
+    // A card payment still being charged (a retry answered 202) is read again until it ends.
+    refetchInterval: (current) => (current.state.data?.data.some((p) => p.kind === 'payment' && p.status === 'processing') ? REFRESH_MS : false),
+  });
   const filter = (set: (value: string) => void) => (value: string) => {
     set(value);
     setPage(1);
