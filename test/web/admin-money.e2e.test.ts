@@ -96,9 +96,10 @@ run('the admin console: payments, outbox, settings', { timeout: 180_000 }, () =>
           .waitFor({ timeout: 60_000 });
         await expect.poll(() => statusOf(debt.id), { timeout: 60_000 }).toBe('succeeded');
 
+        const filters = page.getByRole('form', { name: 'Filter payments' });
+        await filters.getByLabel('Family').selectOption({ label: f.name });
+        await filters.getByLabel('Status').selectOption('succeeded');
         const recent = page.getByRole('region', { name: 'Recent payments' });
-        await recent.getByLabel('Family').selectOption({ label: f.name });
-        await recent.getByLabel('Status').selectOption('succeeded');
         await recent.getByRole('link', { name: `Payment ${debt.id}` }).waitFor();
         await expect.poll(() => recent.getByRole('link', { name: /^Payment \d+$/ }).count()).toBe(1);
         await screenshot(page, `admin-money-retried-${viewport.name}`);
@@ -117,7 +118,7 @@ run('the admin console: payments, outbox, settings', { timeout: 180_000 }, () =>
       const { context, page } = await signedIn(viewport.width, viewport.height);
       try {
         await openSection(page, 'Payments');
-        await page.getByRole('region', { name: 'Recent payments' }).getByLabel('Family').selectOption({ label: f.name });
+        await page.getByRole('form', { name: 'Filter payments' }).getByLabel('Family').selectOption({ label: f.name });
         await page
           .getByRole('region', { name: 'Recent payments' })
           .getByRole('link', { name: `Payment ${paid.id}` })

@@ -14,7 +14,10 @@ const PAGE_SIZE = 20;
 const REFRESH_MS = 3000;
 const any = { value: '', label: 'Any' };
 
-/** The school's income, newest first (`GET /payments`), filtered by status, kind and family; 20 a page. */
+/**
+ * The school's income, newest first (`GET /payments`), filtered by status, kind and family; 20 a
+ * page. The filters stand outside the "Recent payments" region, which holds the entries only.
+ */
 export function RecentPayments() {
   const zone = useSchoolZone();
   const families = useFamilies();
@@ -41,8 +44,8 @@ export function RecentPayments() {
   };
   const pages = payments.data ? Math.max(1, Math.ceil(payments.data.total / PAGE_SIZE)) : 1;
   return (
-    <Card title="Recent payments">
-      <div className="payment-filters">
+    <>
+      <form className="card payment-filters" aria-label="Filter payments" onSubmit={(event) => event.preventDefault()}>
         <SelectField label="Status" name="status" value={status} onChange={filter(setStatus)} choices={[any, ...paymentStatuses.map((value) => ({ value }))]} />
         <SelectField label="Kind" name="kind" value={kind} onChange={filter(setKind)} choices={[any, ...paymentKinds.map((value) => ({ value }))]} />
         <SelectField
@@ -52,51 +55,53 @@ export function RecentPayments() {
           onChange={filter(setParentId)}
           choices={[{ value: '', label: 'All families' }, ...(families.data?.data ?? []).map((f) => ({ value: String(f.id), label: `${f.firstName} ${f.lastName}` }))]}
         />
-      </div>
-      {payments.isPending && <Loading />}
-      <ErrorNotice error={payments.error} />
-      {payments.data && payments.data.data.length === 0 && <p className="muted">No payments yet.</p>}
-      {payments.data && payments.data.data.length > 0 && (
-        <table className="data payment-table">
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">Amount</th>
-              <th scope="col">Status</th>
-              <th scope="col">Kind</th>
-              <th scope="col">Family</th>
-              <th scope="col">Details</th>
-            </tr>
-          </thead>
-          <tbody>
-            {payments.data.data.map((payment) => (
-              <tr key={`${payment.kind}-${payment.id}`}>
-                <td>{dateTime(payment.createdAt, zone)}</td>
-                <td>{money(payment.amountCents, payment.currency)}</td>
-                <td>
-                  <span className="badge">{payment.status}</span>
-                </td>
-                <td>{payment.kind}</td>
-                <td>{familyName(families.data?.data, payment.parentId)}</td>
-                <td>{payment.kind === 'subscription' ? `Invoice ${payment.id}` : <Link href={`/${payment.id}`}>Payment {payment.id}</Link>}</td>
+      </form>
+      <Card title="Recent payments">
+        {payments.isPending && <Loading />}
+        <ErrorNotice error={payments.error} />
+        {payments.data && payments.data.data.length === 0 && <p className="muted">No payments yet.</p>}
+        {payments.data && payments.data.data.length > 0 && (
+          <table className="data payment-table">
+            <thead>
+              <tr>
+                <th scope="col">When</th>
+                <th scope="col">Amount</th>
+                <th scope="col">Status</th>
+                <th scope="col">Kind</th>
+                <th scope="col">Family</th>
+                <th scope="col">Details</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      {pages > 1 && (
-        <div className="actions">
-          <button type="button" className="button secondary" disabled={page <= 1} onClick={() => setPage(page - 1)}>
-            Newer
-          </button>
-          <span className="muted">
-            Page {page} of {pages}
-          </span>
-          <button type="button" className="button secondary" disabled={page >= pages} onClick={() => setPage(page + 1)}>
-            Older
-          </button>
-        </div>
-      )}
-    </Card>
+            </thead>
+            <tbody>
+              {payments.data.data.map((payment) => (
+                <tr key={`${payment.kind}-${payment.id}`}>
+                  <td>{dateTime(payment.createdAt, zone)}</td>
+                  <td>{money(payment.amountCents, payment.currency)}</td>
+                  <td>
+                    <span className="badge">{payment.status}</span>
+                  </td>
+                  <td>{payment.kind}</td>
+                  <td>{familyName(families.data?.data, payment.parentId)}</td>
+                  <td>{payment.kind === 'subscription' ? `Invoice ${payment.id}` : <Link href={`/${payment.id}`}>Payment {payment.id}</Link>}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        {pages > 1 && (
+          <div className="actions">
+            <button type="button" className="button secondary" disabled={page <= 1} onClick={() => setPage(page - 1)}>
+              Newer
+            </button>
+            <span className="muted">
+              Page {page} of {pages}
+            </span>
+            <button type="button" className="button secondary" disabled={page >= pages} onClick={() => setPage(page + 1)}>
+              Older
+            </button>
+          </div>
+        )}
+      </Card>
+    </>
   );
 }
