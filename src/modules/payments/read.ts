@@ -128,6 +128,7 @@ export async function listPayments(db: Database, caller: Caller, q: PaymentListQ
   if (caller.role !== 'admin') add('parent_id = ?', caller.userId);
   if (q.kind !== undefined) add('kind = ?', q.kind);
   if (q.studentId !== undefined) add('student_id = ?', q.studentId);
+  if (q.parentId !== undefined) add('parent_id = ?', q.parentId);
   if (q.status !== undefined) add('status = ?', q.status);
   if (q.from !== undefined) add('created_at >= ?', new Date(q.from));
   if (q.to !== undefined) add('created_at < ?', new Date(q.to));

@@ -20,7 +20,8 @@ export const countsAsRefunded = (refund: Pick<GatewayRefund, 'status'>): boolean
 
 export async function recordRefund(
   sql: SqlClient,
-  input: { paymentId: number; gateway: GatewayName; refund: GatewayRefund },
+  /** `reason`: the admin's words, kept in the audit row (a refund from a webhook has none). */
+  input: { paymentId: number; gateway: GatewayName; refund: GatewayRefund; reason?: string | undefined },
   actor: AuditActor,
 ): Promise<RefundOutcome | undefined> {
   const { refund } = input;
@@ -61,7 +62,13 @@ export async function recordRefund(
       entity: 'payment',
       entityId: payment.id,
       before: { status: payment.status, refundedCents: payment.refunded_cents },
-      after: { status: after!.status, refundedCents: after!.refunded_cents, refundId: refund.id, amountCents: refund.amountCents },
+      after: {
+        status: after!.status,
+        refundedCents: after!.refunded_cents,
+        refundId: refund.id,
+        amountCents: refund.amountCents,
+        ...(input.reason ? { reason: input.reason } : {}),
+      },
     });
     return { paymentId: payment.id, refundedCents: after!.refunded_cents, status: after!.status, recorded: true };
   });

@@ -1,6 +1,6 @@
 /**
  * POST /api/v1/payments/{id}/refund (admin): a full refund (no amount: all that is left) or a
- * partial one, made at the gateway with an idempotency key and recorded in the ledger.
+ * partial one, with an optional reason kept in the audit log, made at the gateway with an idempotency key and recorded in the ledger.
  * The key is derived from the payment's refunded total and the amount (or the request's
  * Idempotency-Key), so a retried request refunds once while a second partial refund is new.
  */
@@ -25,7 +25,7 @@ export async function refundPayment(
   deps: Deps,
   actor: AuditActor,
   paymentId: number,
-  input: { amountCents?: number | undefined; idempotencyKey?: string | undefined },
+  input: { amountCents?: number | undefined; reason?: string | undefined; idempotencyKey?: string | undefined },
 ): Promise<RefundResult> {
   const [p] = await deps.db.sql.query<{
     amount_cents: number;
@@ -53,7 +53,7 @@ export async function refundPayment(
     if (error instanceof GatewayRequestError) throw conflict(`The gateway refused the refund: ${error.message}`, { gatewayCode: error.code });
     throw new AppError('unavailable', 'The payment gateway did not answer; try again (the same request will not refund twice)');
   }
-  const outcome = await recordRefund(deps.db.sql, { paymentId, gateway: deps.gateway.name, refund }, actor);
+  const outcome = await recordRefund(deps.db.sql, { paymentId, gateway: deps.gateway.name, refund, reason: input.reason }, actor);
   if (!outcome) throw notFound('Payment');
   return {
     paymentId,

@@ -116,6 +116,7 @@ export const paymentRoutes =
       async (request) =>
         refundPayment(services, actorOf(request), request.params.id, {
           amountCents: request.body?.amountCents,
+          reason: request.body?.reason,
           idempotencyKey: request.headers['idempotency-key'],
         }),
     );

@@ -100,6 +100,7 @@ export type OfflineResult = z.infer<typeof offlineResult>;
 export const paymentListQuery = pageQuery.extend({
   kind: z.enum(incomeKinds).optional().describe('Only card payments, offline payments or subscription invoices'),
   studentId: id.optional(),
+  parentId: id.optional().describe("Only this family's entries (the paying parent's user id)"),
   status: z.enum(paymentStatuses).optional(),
   from: instant.optional().describe('Entries created at or after this instant'),
   to: instant.optional().describe('Entries created before this instant'),
@@ -125,7 +126,12 @@ export type OfflineBody = z.infer<typeof offlineBody>;
 export const idParams = z.object({ id });
 export const parentParams = z.object({ parentId: id });
 
-export const refundBody = z.object({ amountCents: paymentCents.optional().describe('Omit to refund everything not refunded yet') }).default({});
+export const refundBody = z
+  .object({
+    amountCents: paymentCents.optional().describe('Omit to refund everything not refunded yet'),
+    reason: z.string().trim().min(1).max(500).optional().describe('Why the money is paid back (kept in the audit log)'),
+  })
+  .default({});
 export const refundResult = z.object({
   paymentId: z.number().int(),
   refundId: z.string(),

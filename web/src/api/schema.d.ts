@@ -9234,6 +9234,8 @@ export interface paths {
                     kind?: "payment" | "offline" | "subscription";
                     page?: number;
                     pageSize?: number;
+                    /** @description Only this family's entries (the paying parent's user id) */
+                    parentId?: number;
                     status?: "pending" | "processing" | "succeeded" | "failed" | "cancelled" | "refunded" | "partially_refunded";
                     studentId?: number;
                     /** @description Entries created before this instant */
@@ -9774,6 +9776,8 @@ export interface paths {
                     "application/json": {
                         /** @description Omit to refund everything not refunded yet */
                         amountCents?: number;
+                        /** @description Why the money is paid back (kept in the audit log) */
+                        reason?: string;
                     };
                 };
             };

@@ -1,15 +1,14 @@
 import { useId } from 'react';
 import './fields.css';
 
-/** A labelled drop-down; `options` are `[value, label]` pairs; `problem` is announced and tied to it. */
-export function SelectField(props: {
-  label: string;
-  name: string;
+/** One option of a SelectField: the value sent, and the text shown (the value when omitted). */
+export interface Choice {
   value: string;
-  options: readonly (readonly [string, string])[];
-  onChange: (value: string) => void;
-  problem?: string | undefined;
-}) {
+  label?: string;
+}
+
+/** A labelled drop-down; `problem` is announced and tied to it, as in Field. */
+export function SelectField(props: { label: string; name: string; value: string; options: readonly Choice[]; onChange: (value: string) => void; problem?: string | undefined }) {
   const id = useId();
   return (
     <div className="field">
@@ -22,9 +21,9 @@ export function SelectField(props: {
         aria-describedby={props.problem ? `${id}-problem` : undefined}
         onChange={(event) => props.onChange(event.target.value)}
       >
-        {props.options.map(([value, text]) => (
-          <option key={value} value={value}>
-            {text}
+        {props.options.map((option) => (
+          <option key={option.value} value={option.value}>
+            {option.label ?? option.value}
           </option>
         ))}
       </select>

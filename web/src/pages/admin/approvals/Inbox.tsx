@@ -9,7 +9,7 @@ import { dateTime } from '../../../ui/format';
 import { BulkApprove } from './BulkApprove';
 import { type ApprovalStatus, approvalStatuses } from './types';
 
-const statusOptions = [...approvalStatuses.map((s) => [s, s] as const), ['', 'any status'] as const];
+const statusOptions = [...approvalStatuses.map((value) => ({ value })), { value: '', label: 'any status' }];
 
 /** The approvals, pending first by default, filtered by status and kind; pending ones can be approved together. */
 export function Inbox() {

@@ -3,7 +3,7 @@ import { type FormEvent, useState } from 'react';
 import { api, call } from '../../../api/client';
 import { Card, ErrorNotice, Field, fieldProblem } from '../../../ui/components';
 import { dateTime, money } from '../../../ui/format';
-import { SelectField } from '../../../ui/SelectField';
+import { SelectField } from '../../../ui/fields';
 import { centsOf, type RunDetail } from './types';
 
 /** The run's adjustments, and (on a draft) a form adding one: a teacher, an amount in dollars (negative deducts), a reason. */

@@ -3,7 +3,7 @@ import { type FormEvent, useState } from 'react';
 import { api, call } from '../../../api/client';
 import { Card, ErrorNotice, Field, fieldProblem, Loading } from '../../../ui/components';
 import { saveDownload } from '../../../ui/download';
-import { SelectField } from '../../../ui/SelectField';
+import { SelectField } from '../../../ui/fields';
 import { type ReportKind, columnTitle } from './catalogue';
 import { ReportChart } from './ReportChart';
 import { ReportTable } from './ReportTable';

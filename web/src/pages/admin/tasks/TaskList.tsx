@@ -10,7 +10,7 @@ import { runPageHref } from '../workflows/types';
 import { approvalPageHref } from '../approvals/types';
 import { type Task, type TaskStatus, taskStatuses, todayIn } from './types';
 
-const statusOptions = [...taskStatuses.map((s) => [s, s] as const), ['', 'any status'] as const];
+const statusOptions = [...taskStatuses.map((value) => ({ value })), { value: '', label: 'any status' }];
 
 /** The tasks of one status (open by default), with what each is about and a button to mark it done or open it again. */
 export function TaskList() {

@@ -8,7 +8,7 @@ import { SelectField } from '../../../ui/fields';
 import { dateTime } from '../../../ui/format';
 import { type RunStatus, runStatuses } from './types';
 
-const statusOptions = [['', 'Any status'] as const, ...runStatuses.map((status) => [status, status] as const)];
+const statusOptions = [{ value: '', label: 'Any status' }, ...runStatuses.map((value) => ({ value }))];
 
 /** The latest runs (50, newest first), filtered by workflow and status; each links to its page. */
 export function RunList() {
@@ -20,7 +20,7 @@ export function RunList() {
     queryKey: ['workflows', 'runs', workflow, status],
     queryFn: () => call(api.GET('/api/v1/workflows/runs', { params: { query: { pageSize: 50, ...(workflow ? { workflow } : {}), ...(status ? { status } : {}) } } })),
   });
-  const workflowOptions = [['', 'Every workflow'] as const, ...(workflows.data?.data.map((w) => [w.name, w.name] as const) ?? [])];
+  const workflowOptions = [{ value: '', label: 'Every workflow' }, ...(workflows.data?.data.map((w) => ({ value: w.name })) ?? [])];
   return (
     <Card title="Runs">
       <div className="filters">

@@ -68,7 +68,7 @@ export function PaymentIssueEditor({ draft, error, onChange }: { draft: PaymentI
         label="Category"
         name="category"
         value={edited.category}
-        options={issueCategories.map((c) => [c, c] as const)}
+        options={issueCategories.map((value) => ({ value }))}
         onChange={set('category')}
         problem={fieldProblem(error, 'edits.category')}
       />
