@@ -161,6 +161,21 @@ describe('progress reports on the rules drafter', () => {
     expect(await mailsTo(family.parentEmail)).toEqual([]);
   });
 
+  it('expires after 14 days without a decision: nothing sent, a follow-up task instead', { timeout: 90_000 }, async () => {
+    const family = await reportFamily(s.database.db, { firstName: 'Karine', childName: 'Eva' });
+    const [run] = await requestReports([family.studentId]);
+    const approval = await approvalOf(run!.runId);
+    expect(Date.parse(approval.expiresAt) - Date.now()).toBeGreaterThan(13.9 * 86_400_000);
+    // Fourteen days pass, as the database sees the wait's deadline.
+    await sql(`UPDATE workflow_waits SET deadline = now() - interval '1 second' WHERE run_id = $1`, [run!.runId]);
+    await sql(`UPDATE workflow_runs SET waiting_until = now() - interval '1 second' WHERE id = $1`, [run!.runId]);
+    await eventually(async () => (await s.engine.waitFor(run!.runId, 1_000)).status === 'succeeded', 'the expired run to end', 45_000);
+    expect(await reportOf(family.studentId)).toMatchObject({ status: 'expired', sentAt: null });
+    const [task] = await sql<{ title: string; student_id: number }>('SELECT title, student_id FROM tasks WHERE approval_id = $1', [approval.id]);
+    expect(task).toMatchObject({ student_id: family.studentId, title: expect.stringContaining('Decide: Progress report of Eva Tremblay') });
+    expect(await mailsTo(family.parentEmail)).toEqual([]);
+  });
+
   it('respects the parent’s preferences: e-mail off, the report arrives in the portal only', { timeout: 90_000 }, async () => {
     const family = await reportFamily(s.database.db, { firstName: 'Denise', childName: 'Hugo' });
     await savePreferences(s.database.db.sql, family.parentId, { email: false, sms: false, inApp: true });
