@@ -56,6 +56,7 @@ import { aiRoutes } from './modules/ai/routes.js';
 import { approvalRoutes } from './modules/approvals/routes.js';
 
 import { scheduleReviewRoutes } from './modules/schedule-review/routes.js';
+import { progressReportRoutes } from './modules/progress-reports/routes.js';
 import { registerAiMetrics } from './modules/ai/metrics.js';
 import { schoolSettings } from './modules/settings/reader.js';
 import { deliverQueuedMailSoon } from './modules/notifications/send.js';
@@ -200,6 +201,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(approvalRoutes(services));
 
   await app.register(scheduleReviewRoutes(services));
+  await app.register(progressReportRoutes(services));
   await app.register(disruptionRoutes(services));
   await app.register(payrollRoutes(services));
   await app.register(progressRoutes({ db, config, now: Date.now }));

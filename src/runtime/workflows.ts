@@ -19,6 +19,16 @@ import { buildRetentionWorkflow, RETENTION_CRON, RETENTION_WORKFLOW } from '../m
 
 import { buildCsvImportWorkflow } from '../modules/imports/workflow.js';
 
+import {
+  PROGRESS_REPORTS_CRON,
+  PROGRESS_REPORTS_WORKFLOW,
+  progressReportsWorkflow,
+  SEMESTER_REPORTS_CRON,
+  SEMESTER_REPORTS_WORKFLOW,
+  semesterReportsWorkflow,
+} from '../modules/progress-reports/batch.js';
+import { progressReportWorkflow } from '../modules/progress-reports/workflow.js';
+
 /**
  * Every business workflow of the school, registered (and validated) in one place.
  * Workflows live in their domain folders (`modules/<domain>/workflows/`) and are added here;
@@ -44,6 +54,10 @@ export function buildWorkflowRegistry(services: SchoolServices): WorkflowRegistr
   registry.register(buildCsvImportWorkflow(services));
 
   registry.register(buildScheduleReviewWorkflow(services));
+
+  registry.register(progressReportWorkflow(services));
+  registry.register(progressReportsWorkflow(services));
+  registry.register(semesterReportsWorkflow(services));
   return registry;
 }
 
@@ -60,5 +74,8 @@ export function workflowSchedules(config: Pick<AppConfig, 'backups'>): ReadonlyA
     { workflow: SCHEDULE_REVIEW_WORKFLOW, cron: SCHEDULE_REVIEW_CRON },
     { workflow: DATABASE_BACKUP_WORKFLOW, cron: config.backups.dir ? DATABASE_BACKUP_CRON : null },
     { workflow: RETENTION_WORKFLOW, cron: RETENTION_CRON },
+
+    { workflow: PROGRESS_REPORTS_WORKFLOW, cron: PROGRESS_REPORTS_CRON },
+    { workflow: SEMESTER_REPORTS_WORKFLOW, cron: SEMESTER_REPORTS_CRON },
   ];
 }

@@ -78,6 +78,12 @@ export async function buildRichFamily(w: PaymentWorld): Promise<RichFamily> {
   expect(goal.statusCode, goal.body).toBe(201);
   const piece = await inject('POST', `/api/v1/students/${studentId}/repertoire`, admin, { title: 'Minuet in G', composer: 'Petzold', status: 'learning' });
   expect(piece.statusCode, piece.body).toBe(201);
+  // a progress report drafted and sent
+  await w.sql(
+    `INSERT INTO progress_reports (student_id, parent_id, period_from, period_to, cadence, status, figures, draft, sent_text, source)
+     VALUES ($1, $2, '2026-10-01', '2026-10-31', 'monthly', 'sent', '{}'::jsonb, $3::jsonb, $4, 'rules')`,
+    [studentId, parent.id, JSON.stringify({ subject: `${child}'s report`, message: `Hello ${first}` }), `Hello ${first}, ${child} did well`],
+  );
 
   // a conversation with the teacher, an enrollment form, a consent
   const [conversation] = await w.sql<{ id: number }>(

@@ -35,7 +35,7 @@ describe.each(gatewayKinds)('erasing a family (%s gateway)', (kind) => {
     const { parent } = family;
     const before = await findTerms(w, family.terms);
     expect(Object.keys(before)).toEqual(
-      expect.arrayContaining(['users.email', 'students.first_name', 'lessons.notes', 'outbox.recipient', 'audit_log.before', 'enrollments.submission']),
+      expect.arrayContaining(['users.email', 'students.first_name', 'lessons.notes', 'outbox.recipient', 'audit_log.before', 'enrollments.submission', 'progress_reports.draft']),
     );
     const books = await ledger(parent.id);
     expect(books.n).toBeGreaterThanOrEqual(2); // the payment and the subscription's first invoice

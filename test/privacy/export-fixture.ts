@@ -45,6 +45,11 @@ export async function seedFamilyRecords(
   ]);
   await q(`INSERT INTO makeup_credits (student_id, reason) VALUES ($1, $2)`, [studentId, `credit ${marker}`]);
   await q(
+    `INSERT INTO progress_reports (student_id, parent_id, period_from, period_to, cadence, figures, draft, source)
+     VALUES ($1, $2, '2026-10-01', '2026-10-31', 'office', '{}'::jsonb, $3::jsonb, 'rules')`,
+    [studentId, parentId, JSON.stringify({ subject: 'October', message: `report ${marker}` })],
+  );
+  await q(
     `INSERT INTO enrollments (status, source, submission, parent_email, student_first_name, student_last_name, student_date_of_birth, instrument)
      VALUES ('waitlisted', 'public', $2::jsonb, $1, 'Sibling', $3, '2016-05-06', 'cello')`,
     [email, JSON.stringify({ parentEmail: email, paymentToken: `tok_${marker}`, note: marker }), marker],

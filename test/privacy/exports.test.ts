@@ -118,6 +118,7 @@ describe('privacy exports (access requests)', () => {
       ['students.json', await ids('SELECT id FROM students WHERE parent_id = $1', [a])],
       ['lessons.json', await ids('SELECT id FROM lessons WHERE student_id = $1', [f.childA])],
       ['makeup_credits.json', await ids('SELECT id FROM makeup_credits WHERE student_id = $1', [f.childA])],
+      ['progress_reports.json', await ids('SELECT id FROM progress_reports WHERE student_id = $1', [f.childA])],
       ['enrollments.json', await ids('SELECT id FROM enrollments WHERE lower(parent_email) = lower($1)', [f.parentA.email])],
       ['waitlist.json', await ids(`SELECT id FROM enrollments WHERE lower(parent_email) = lower($1) AND status = 'waitlisted'`, [f.parentA.email])],
       ['consents.json', await ids('SELECT id FROM consents WHERE user_id = $1', [a])],

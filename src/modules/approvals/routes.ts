@@ -1,7 +1,7 @@
 /**
  * Approvals, follow-up tasks and the on-demand payment-issue run (admins only):
  * GET /api/v1/approvals, GET /api/v1/approvals/{id}, POST /api/v1/approvals/{id}/approve |
- * reject; GET, POST /api/v1/tasks, GET, PATCH /api/v1/tasks/{id}; POST /api/v1/ai/payment-issues.
+ * reject, POST /api/v1/approvals/approve (many); GET, POST /api/v1/tasks, GET, PATCH /api/v1/tasks/{id}; POST /api/v1/ai/payment-issues.
  * Queries run as the caller (row-level security: admins only).
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -12,6 +12,7 @@ import { actorOf, callerOf } from '../auth/caller.js';
 import { asCaller } from '../auth/scoped.js';
 import { errors, idParams, security } from '../records/common.js';
 import type { SchoolServices } from '../services.js';
+import { approveMany, bulkApproveBody, bulkApproveResult } from './bulk.js';
 import { decide } from './decide.js';
 import './known-kinds.js';
 import { parentOfCase } from './payment-issue/gather.js';
@@ -88,6 +89,21 @@ export const approvalRoutes =
         },
       },
       async (request) => decide(services, callerOf(request), actorOf(request), request.params.id, { status: 'approved', edits: request.body.edits }),
+    );
+
+    app.post(
+      '/api/v1/approvals/approve',
+      {
+        config: admin,
+        schema: {
+          tags: ['approvals'],
+          security,
+          summary: 'Approve many as drafted (e.g. a batch of progress reports); each result says approved or why not',
+          body: bulkApproveBody,
+          response: { 200: bulkApproveResult, ...errors },
+        },
+      },
+      async (request) => approveMany(services, callerOf(request), actorOf(request), request.body.ids),
     );
 
     app.post(

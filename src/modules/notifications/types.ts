@@ -37,6 +37,8 @@ export const templateNames = [
   'privacy_export_ready',
 
   'schedule_review',
+
+  'progress_report',
 ] as const;
 export type TemplateName = (typeof templateNames)[number];
 

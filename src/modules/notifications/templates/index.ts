@@ -12,6 +12,7 @@ import { adminAlert, directMessage, parentWelcome, passwordReset, setPassword, t
 import { privacyExportReady } from './privacy.js';
 
 import { scheduleReview } from './schedule-review.js';
+import { progressReport } from './progress-report.js';
 import { lessonSubstitute } from './substitute.js';
 
 export const templateSources: Readonly<Record<TemplateName, TemplateSource>> = {
@@ -40,4 +41,6 @@ export const templateSources: Readonly<Record<TemplateName, TemplateSource>> = {
   privacy_export_ready: privacyExportReady,
 
   schedule_review: scheduleReview,
+
+  progress_report: progressReport,
 };

@@ -55,6 +55,8 @@ export const personalDataPlaces: readonly PersonalDataPlace[] = [
   { table: 'student_goals', where: 'student_id = ANY(:students)', remove: true },
   { table: 'student_pieces', where: 'student_id = ANY(:students)', remove: true },
   { table: 'student_assessments', where: 'student_id = ANY(:students)', remove: true },
+  // Progress reports (drafts, the text sent, the office's flags) are the child's progress too.
+  { table: 'progress_reports', where: 'student_id = ANY(:students) OR parent_id = :parent', remove: true },
   { table: 'notifications', where: 'user_id = :parent', set: { title: `'Erased'`, body: 'NULL', data: `'{}'::jsonb` }, scrub: ['title', 'body', 'data'] },
   {
     table: 'outbox',

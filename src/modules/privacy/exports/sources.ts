@@ -101,6 +101,12 @@ export const familySources: readonly FamilySource[] = [
     sql: `SELECT * FROM student_assessments WHERE student_id IN ${FAMILY_STUDENTS} ORDER BY id`,
   },
   {
+    name: 'progress_reports',
+    description: 'Progress reports of the children: the figures, the office’s flags, the draft and the text sent, with their status.',
+    sql: `SELECT id, student_id, period_from, period_to, cadence, status, figures, flags, draft, sent_text, source, created_at, decided_at, sent_at
+          FROM progress_reports WHERE student_id IN ${FAMILY_STUDENTS} OR parent_id = $1 ORDER BY id`,
+  },
+  {
     name: 'approvals',
     description: 'Replies and changes drafted for the family (by an AI provider or the rules) and what the office decided.',
     sql: `SELECT id, kind, status, title, draft, shared, source, created_at, decided_at, edits, decision_reason
