@@ -19,6 +19,7 @@ export const sections: Section[] = [
   { path: '/approvals', label: 'Approvals', page: lazy(() => import('./approvals/ApprovalsSection')) },
   { path: '/tasks', label: 'Tasks', page: lazy(() => import('./tasks/TasksSection')) },
   { path: '/reports', label: 'Reports', page: lazy(() => import('./reports/ReportsSection')) },
+  { path: '/progress-reports', label: 'Progress reports', page: lazy(() => import('./progress-reports/ProgressReportsSection')) },
   { path: '/payroll', label: 'Payroll', page: lazy(() => import('./payroll/PayrollSection')) },
   { path: '/messages', label: 'Messages', page: lazy(() => import('./messages/MessagesSection')) },
   { path: '/outbox', label: 'Outbox', page: lazy(() => import('./outbox/OutboxSection')) },
