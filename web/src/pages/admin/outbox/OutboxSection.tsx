@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { api, call } from '../../../api/client';
 import type { paths } from '../../../api/schema';
 import { useSchoolZone } from '../../../auth/hooks';
-import { Card, ErrorNotice, Loading } from '../../../ui/components';
+import { Card, ErrorNotice, Loading, Pager } from '../../../ui/components';
 import { dateTime } from '../../../ui/format';
 import { SelectField } from '../../../ui/fields';
 import './outbox.css';
@@ -114,19 +114,7 @@ export default function OutboxSection() {
             <OutboxMessage key={message.id} message={message} zone={zone} />
           ))}
         </ul>
-        {pages > 1 && (
-          <div className="actions">
-            <button type="button" className="button secondary" disabled={page <= 1} onClick={() => setPage(page - 1)}>
-              Newer
-            </button>
-            <span className="muted">
-              Page {page} of {pages}
-            </span>
-            <button type="button" className="button secondary" disabled={page >= pages} onClick={() => setPage(page + 1)}>
-              Older
-            </button>
-          </div>
-        )}
+        <Pager page={page} pages={pages} onPage={setPage} />
       </Card>
     </>
   );

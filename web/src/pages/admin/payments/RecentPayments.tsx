@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { Link } from 'wouter';
 import { api, call } from '../../../api/client';
 import { useSchoolZone } from '../../../auth/hooks';
-import { Card, ErrorNotice, Loading } from '../../../ui/components';
+import { Card, ErrorNotice, Loading, Pager } from '../../../ui/components';
 import { dateTime, money } from '../../../ui/format';
 import { SelectField } from '../../../ui/fields';
 import { familyName, useFamilies } from './families';
@@ -88,19 +88,7 @@ export function RecentPayments() {
             </tbody>
           </table>
         )}
-        {pages > 1 && (
-          <div className="actions">
-            <button type="button" className="button secondary" disabled={page <= 1} onClick={() => setPage(page - 1)}>
-              Newer
-            </button>
-            <span className="muted">
-              Page {page} of {pages}
-            </span>
-            <button type="button" className="button secondary" disabled={page >= pages} onClick={() => setPage(page + 1)}>
-              Older
-            </button>
-          </div>
-        )}
+        <Pager page={page} pages={pages} onPage={setPage} />
       </Card>
     </>
   );
