@@ -41,7 +41,7 @@ export function FamilyList() {
     <>
       <h1>Families</h1>
       <Card title="Find a family">
-        <form className="people-search" onSubmit={search} role="search">
+        <form className="people-search" onSubmit={search} aria-label="Find a family">
           <Field label="Name or e-mail" name="q" type="search" value={typed} onChange={setTyped} problem={fieldProblem(parents.error, 'q')} />
           <div className="field">
             <label htmlFor="family-status">Accounts</label>

@@ -1,0 +1,181 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useId, useState } from 'react';
+import { Link } from 'wouter';
+import type { paths } from '../../../api/schema';
+import { api, call } from '../../../api/client';
+import { Card, ErrorNotice, Field, fieldProblem, OkNotice } from '../../../ui/components';
+import { day, money } from '../../../ui/format';
+import { skillLevels, useInstruments, useTeacherChoices } from './choices';
+import type { Student } from './types';
+
+type Patch = NonNullable<paths['/api/v1/students/{id}']['patch']['requestBody']>['content']['application/json'];
+
+/** The student's details, and editing them (`PATCH /students/{id}`: only the fields changed are sent). */
+export function StudentDetails({ student }: { student: Student }) {
+  const [editing, setEditing] = useState(false);
+  const [saved, setSaved] = useState(false);
+  return (
+    <Card title="Details">
+      {saved && !editing && <OkNotice>Student saved.</OkNotice>}
+      {editing ? (
+        <StudentForm
+          student={student}
+          onDone={(didSave) => {
+            setSaved(didSave);
+            setEditing(false);
+          }}
+        />
+      ) : (
+        <>
+          <dl className="pairs">
+            <dt>Instrument</dt>
+            <dd>
+              {student.instrument} ({student.skillLevel})
+            </dd>
+            <dt>Teacher</dt>
+            <dd>{student.teacherId ? <Link href={`~/app/teachers/${student.teacherId}`}>{student.teacherName}</Link> : 'No teacher yet'}</dd>
+            <dt>Family</dt>
+            <dd>
+              <Link href={`~/app/families/${student.parentId}`}>{student.parentName ?? 'The family'}</Link>
+            </dd>
+            <dt>Born</dt>
+            <dd>
+              {day(student.dateOfBirth, 'UTC')} (age {student.age})
+            </dd>
+            <dt>E-mail</dt>
+            <dd className="breakable">{student.email ?? '—'}</dd>
+            <dt>Lesson rate</dt>
+            <dd>{money(student.lessonRateCents)}</dd>
+            <dt>Enrolled</dt>
+            <dd>{day(student.enrollmentDate, 'UTC')}</dd>
+            <dt>Status</dt>
+            <dd>{student.isActive ? 'Active' : 'Inactive'}</dd>
+            <dt>Staff notes</dt>
+            <dd>{student.notes ?? '—'}</dd>
+          </dl>
+          <button type="button" className="button secondary" onClick={() => setEditing(true)}>
+            Edit details
+          </button>
+        </>
+      )}
+    </Card>
+  );
+}
+
+/** The form as text; turned into the API's types when sent. */
+function formOf(student: Student) {
+  return {
+    firstName: student.firstName,
+    lastName: student.lastName,
+    email: student.email ?? '',
+    dateOfBirth: student.dateOfBirth,
+    instrument: student.instrument,
+    skillLevel: student.skillLevel,
+    teacherId: student.teacherId ? String(student.teacherId) : '',
+    rate: (student.lessonRateCents / 100).toFixed(2),
+    isActive: student.isActive,
+    notes: student.notes ?? '',
+  };
+}
+
+/** The fields whose value differs from the student's, in the API's terms (rate in CAD → cents). */
+function changes(student: Student, form: ReturnType<typeof formOf>): Patch {
+  const next: Patch = {
+    firstName: form.firstName,
+    lastName: form.lastName,
+    email: form.email.trim() || null,
+    dateOfBirth: form.dateOfBirth,
+    instrument: form.instrument,
+    skillLevel: form.skillLevel,
+    teacherId: form.teacherId ? Number(form.teacherId) : null,
+    lessonRateCents: Math.round(Number(form.rate) * 100),
+    isActive: form.isActive,
+    notes: form.notes.trim() || null,
+  };
+  const before: Record<string, unknown> = { ...student, email: student.email ?? null, notes: student.notes ?? null };
+  return Object.fromEntries(Object.entries(next).filter(([key, value]) => before[key] !== value)) as Patch;
+}
+
+function StudentForm({ student, onDone }: { student: Student; onDone: (saved: boolean) => void }) {
+  const queries = useQueryClient();
+  const instruments = useInstruments();
+  const teachers = useTeacherChoices();
+  const [form, setForm] = useState(() => formOf(student));
+  const set = (key: 'firstName' | 'lastName' | 'email' | 'dateOfBirth' | 'rate') => (value: string) => setForm((current) => ({ ...current, [key]: value }));
+  const ids = { instrument: useId(), skill: useId(), teacher: useId(), notes: useId() };
+  const save = useMutation({
+    mutationFn: (patch: Patch) => call(api.PATCH('/api/v1/students/{id}', { params: { path: { id: student.id } }, body: patch })),
+    onSuccess: (updated) => {
+      queries.setQueryData(['student', student.id], updated);
+      void queries.invalidateQueries({ queryKey: ['students'] });
+      onDone(true);
+    },
+  });
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const patch = changes(student, form);
+    if (Object.keys(patch).length === 0) onDone(false);
+    else save.mutate(patch);
+  };
+  const problem = (field: string) => fieldProblem(save.error, field);
+  return (
+    <form onSubmit={submit} noValidate aria-label="Edit the student">
+      <ErrorNotice error={save.error} />
+      <Field label="First name" name="firstName" value={form.firstName} onChange={set('firstName')} problem={problem('firstName')} required />
+      <Field label="Last name" name="lastName" value={form.lastName} onChange={set('lastName')} problem={problem('lastName')} required />
+      <Field label="Student's e-mail" name="email" type="email" value={form.email} onChange={set('email')} problem={problem('email')} hint="Optional" />
+      <Field label="Date of birth" name="dateOfBirth" type="date" value={form.dateOfBirth} onChange={set('dateOfBirth')} problem={problem('dateOfBirth')} required />
+      <div className="field">
+        <label htmlFor={ids.instrument}>Instrument</label>
+        <select id={ids.instrument} value={form.instrument} onChange={(event) => setForm({ ...form, instrument: event.target.value })}>
+          {[...new Set([form.instrument, ...(instruments.data ?? [])])].map((name) => (
+            <option key={name} value={name}>
+              {name}
+            </option>
+          ))}
+        </select>
+        {problem('instrument') && <span className="problem">{problem('instrument')}</span>}
+      </div>
+      <div className="field">
+        <label htmlFor={ids.skill}>Skill level</label>
+        <select id={ids.skill} value={form.skillLevel} onChange={(event) => setForm({ ...form, skillLevel: event.target.value as Student['skillLevel'] })}>
+          {skillLevels.map((level) => (
+            <option key={level} value={level}>
+              {level}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor={ids.teacher}>Teacher</label>
+        <select id={ids.teacher} value={form.teacherId} onChange={(event) => setForm({ ...form, teacherId: event.target.value })}>
+          <option value="">No teacher</option>
+          {student.teacherId && !teachers.data?.some((teacher) => teacher.id === student.teacherId) && <option value={student.teacherId}>{student.teacherName}</option>}
+          {teachers.data?.map((teacher) => (
+            <option key={teacher.id} value={teacher.id}>
+              {teacher.firstName} {teacher.lastName}
+            </option>
+          ))}
+        </select>
+        {problem('teacherId') && <span className="problem">{problem('teacherId')}</span>}
+      </div>
+      <Field label="Lesson rate (CAD)" name="rate" value={form.rate} onChange={set('rate')} problem={problem('lessonRateCents')} required />
+      <label className="choice">
+        <input type="checkbox" checked={form.isActive} onChange={(event) => setForm({ ...form, isActive: event.target.checked })} /> Active student
+      </label>
+      <div className="field">
+        <label htmlFor={ids.notes}>Staff notes</label>
+        <textarea id={ids.notes} rows={3} value={form.notes} onChange={(event) => setForm({ ...form, notes: event.target.value })} />
+        {problem('notes') && <span className="problem">{problem('notes')}</span>}
+      </div>
+      <div className="actions">
+        <button className="button" type="submit" disabled={save.isPending}>
+          Save student
+        </button>
+        <button className="button secondary" type="button" onClick={() => onDone(false)}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
