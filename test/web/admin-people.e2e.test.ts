@@ -204,6 +204,10 @@ run('the admin console: families, students, teachers', { timeout: 120_000 }, () 
         await timeOff.getByRole('button', { name: 'Add time off' }).click();
         await timeOff.getByRole('list', { name: 'Lessons inside the time off' }).getByText(childName, { exact: false }).waitFor();
         await page.getByRole('list', { name: 'Upcoming time off' }).getByText('Conference').waitFor();
+        const offs = await sql().query<{ starts: Date; ends: Date }>('SELECT starts_at AS starts, ends_at AS ends FROM teacher_time_off WHERE teacher_id = $1', [
+          teacher.teacherId,
+        ]);
+        expect(offs.map((off) => [off.starts.getTime(), off.ends.getTime()])).toEqual([[lessonAt - 3600_000, lessonAt + 7200_000]]);
 
         // Pay rate: a negative amount is refused; then $38.50 an hour is set.
         const pay = page.getByRole('form', { name: 'Set the pay rate' });
@@ -213,6 +217,8 @@ run('the admin console: families, students, teachers', { timeout: 120_000 }, () 
         await pay.getByLabel('Pay per hour (CAD)').fill('38.50');
         await pay.getByRole('button', { name: 'Save pay rate' }).click();
         await page.getByRole('region', { name: 'Pay rate' }).getByText('$38.50 an hour').waitFor();
+        const rates = await sql().query<{ cents: number }>('SELECT per_hour_cents AS cents FROM teacher_pay_rates WHERE teacher_id = $1', [teacher.teacherId]);
+        expect(rates).toEqual([{ cents: 3850 }]);
         await fitsTheScreen(page);
         await screenshot(page, `admin-teacher-${viewport.name}`);
       } finally {
