@@ -108,8 +108,12 @@ run('the admin console: families, students, teachers', { timeout: 120_000 }, () 
         await contact.getByLabel('Phone').fill('902 555 0199');
         await contact.getByRole('button', { name: 'Save contact' }).click();
         await contact.getByText('902 555 0199').waitFor();
-        const [row] = await sql().query<{ phone: string }>('SELECT phone FROM users WHERE id = $1', [parentId]);
-        expect(row?.phone).toBe('902 555 0199');
+        // Deactivating asks first, then the account shows as deactivated.
+        await contact.getByRole('button', { name: 'Deactivate account' }).click();
+        await contact.getByRole('button', { name: /Yes, deactivate/ }).click();
+        await contact.getByRole('button', { name: 'Reactivate account' }).waitFor();
+        const [row] = await sql().query<{ phone: string; is_active: boolean }>('SELECT phone, is_active FROM users WHERE id = $1', [parentId]);
+        expect(row).toEqual({ phone: '902 555 0199', is_active: false });
       } finally {
         await context.close();
       }
@@ -170,6 +174,16 @@ run('the admin console: families, students, teachers', { timeout: 120_000 }, () 
           .getByRole('link', { name: `Teach${counter} Tester` })
           .click();
         await page.getByRole('heading', { name: `Teach${counter} Tester` }).waitFor();
+
+        // Profile: a capacity of 0 is refused, naming the field; 12 is saved.
+        const profile = page.getByRole('region', { name: 'Profile' });
+        await profile.getByRole('button', { name: 'Edit profile' }).click();
+        await profile.getByLabel('Most students').fill('0');
+        await profile.getByRole('button', { name: 'Save profile' }).click();
+        await expect.poll(() => profile.getByRole('alert').textContent()).toContain('maxStudents');
+        await profile.getByLabel('Most students').fill('12');
+        await profile.getByRole('button', { name: 'Save profile' }).click();
+        await profile.getByText('1 of 12').waitFor();
 
         // Weekly hours: a block that ends before it starts is refused with the server's message.
         const hours = page.getByRole('form', { name: 'Weekly hours' });
