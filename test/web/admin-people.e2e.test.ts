@@ -83,10 +83,11 @@ run('the admin console: families, students, teachers', { timeout: 120_000 }, () 
         await openSection(page, 'Families');
         await page.getByLabel('Name or e-mail').fill(lastName);
         await page.getByRole('button', { name: 'Search' }).click();
-        await page
-          .getByRole('table', { name: 'Parents' })
-          .getByRole('link', { name: `Robin ${lastName}` })
-          .click();
+        const found = page.getByRole('table', { name: 'Parents' }).getByRole('link', { name: `Robin ${lastName}` });
+        await found.waitFor();
+        await fitsTheScreen(page);
+        await screenshot(page, `admin-families-${viewport.name}`);
+        await found.click();
         await page.getByRole('heading', { name: `The ${lastName} family` }).waitFor();
         await page.getByRole('list', { name: 'Children' }).getByText(`${childName} ${lastName}`).waitFor();
         const money = page.getByRole('region', { name: 'Balance and bills' });
@@ -127,10 +128,11 @@ run('the admin console: families, students, teachers', { timeout: 120_000 }, () 
         await openSection(page, 'Students');
         await page.getByLabel('Name', { exact: true }).fill(childName);
         await page.getByRole('button', { name: 'Search' }).click();
-        await page
-          .getByRole('table', { name: 'Students' })
-          .getByRole('link', { name: `${childName} ${lastName}` })
-          .click();
+        const found = page.getByRole('table', { name: 'Students' }).getByRole('link', { name: `${childName} ${lastName}` });
+        await found.waitFor();
+        await fitsTheScreen(page);
+        await screenshot(page, `admin-students-${viewport.name}`);
+        await found.click();
         await page.getByRole('heading', { name: `${childName} ${lastName}` }).waitFor();
         await page.getByRole('region', { name: 'Progress' }).getByText('Timeline').waitFor();
         await fitsTheScreen(page);

@@ -33,7 +33,7 @@ export function FamilyPage({ parentId }: { parentId: number }) {
             <FamilyMoney parentId={parentId} />
           </div>
           <div className="grid">
-            <FamilyLessons studentIds={children.data?.data.map((child) => child.id)} />
+            <FamilyLessons studentIds={children.error ? [] : children.data?.data.map((child) => child.id)} />
             <FamilyConsents parentId={parentId} />
           </div>
         </>
