@@ -128,6 +128,10 @@ run('the admin console: families, students, teachers', { timeout: 120_000 }, () 
         await openSection(page, 'Students');
         await page.getByLabel('Name', { exact: true }).fill(childName);
         await page.getByRole('button', { name: 'Search' }).click();
+        // The instrument filter: no violin student of that name; piano finds the child.
+        await page.getByLabel('Instrument').selectOption('violin');
+        await page.getByText('No student matches.').waitFor();
+        await page.getByLabel('Instrument').selectOption('piano');
         const found = page.getByRole('table', { name: 'Students' }).getByRole('link', { name: `${childName} ${lastName}` });
         await found.waitFor();
         await fitsTheScreen(page);
