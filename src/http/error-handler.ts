@@ -18,12 +18,34 @@ const pgCodes: Record<string, { code: ErrorCode; message: string }> = {
   '22003': { code: 'validation_failed', message: 'A number is out of range' },
 };
 
+/** One issue of a Zod branch, as an `invalid_union` issue lists them (paths relative to the union). */
+interface BranchIssue {
+  code: string;
+  path: PropertyKey[];
+  message: string;
+}
+
+/**
+ * The issues of a failed union: when every branch but one failed on the value's own type (a list
+ * given where an object is expected, or the reverse), the remaining branch is what the client meant,
+ * so its issues are reported, at their own paths. Otherwise (a true ambiguity) the union's own issue.
+ */
+function unionIssues(path: PropertyKey[], message: string, branches: BranchIssue[][]): { path: PropertyKey[]; message: string }[] {
+  const wrongShape = (issues: BranchIssue[]) => issues.length === 1 && issues[0]?.code === 'invalid_type' && issues[0].path.length === 0;
+  const meant = branches.filter((issues) => !wrongShape(issues));
+  if (meant.length !== 1 || !meant[0]) return [{ path, message }];
+  return meant[0].map((issue) => ({ path: [...path, ...issue.path], message: issue.message }));
+}
+
 function fastifyErrorToAppError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): AppError | undefined {
   if (hasZodFastifySchemaValidationErrors(error)) {
     const part = error.validationContext ?? 'body';
-    const issues: FieldIssue[] = error.validation.map((v) => {
-      const path = v.instancePath.replace(/^\//, '').replaceAll('/', '.');
-      return { field: path ? `${part}.${path}` : part, message: v.message ?? 'is invalid' };
+    const issues: FieldIssue[] = error.validation.flatMap((v) => {
+      const path = v.instancePath.replace(/^\//, '').split('/').filter(Boolean);
+      const message = v.message ?? 'is invalid';
+      const branches = v.params.errors as BranchIssue[][] | undefined;
+      const found = v.keyword === 'invalid_union' && Array.isArray(branches) ? unionIssues(path, message, branches) : [{ path, message }];
+      return found.map((issue) => ({ field: [part, ...issue.path.map(String)].join('.'), message: issue.message }));
     });
     return validationFailed(issues);
   }

@@ -84,6 +84,10 @@ describe('PUT /api/v1/teachers/{id}/availability', () => {
       /overlaps/,
     ],
     [{ weeklyHours: [{ weekday: 5, start: '13:00', end: '12:00' }] }, 'body.weeklyHours.0.end', /after start/],
+    // The body is a list or {weeklyHours}: an object names what it lacks, a list item what is wrong in it.
+    [{ hours: [{ weekday: 5, start: '10:00', end: '12:00' }] }, 'body.weeklyHours', /expected array/i],
+    [{ weeklyHours: [{ weekday: 9, start: '10:00', end: '12:00' }] }, 'body.weeklyHours.0.weekday', /7|less/i],
+    [[{ weekday: 2, start: '10:00' }], 'body.0.end', /expected string/i],
   ])('refuses %j naming %s', async (payload, field, message) => {
     const before = await call(w.t, w.admin, 'GET', `/api/v1/teachers/${w.teacher.teacherId}`);
     const res = await call(w.t, w.admin, 'PUT', hoursUrl, payload);

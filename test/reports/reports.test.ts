@@ -127,13 +127,13 @@ describe('attendance', () => {
     expect(own.status).toBe(200);
     expect(own.body.teacherId).toBe(school.bob.teacherId);
     expect(own.body.rows.map((r: Record<string, unknown>) => r.teacherName)).toEqual(['Bob Baker']);
-    // Read under row-level security: the lessons_read policy shows a teacher the lessons of their
-    // own (not the one Alice covered for Bob), so her view has Sam's lessons only.
+    // Read under row-level security: a teacher sees their own lessons and those they covered as a
+    // substitute, so Alice's view has Sam's lessons and the one of Gus she taught for Bob.
     const csv = await get('/api/v1/reports/attendance?from=2027-10-01&to=2027-11-30&groupBy=student', { ...school.alice.headers, accept: 'text/csv' });
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);
     expect(csv.body).toBe(
       'studentId,studentName,lessons,attended,absent,excused,cancelledByFamily,cancelledBySchool,cancelledByTeacher,unrecorded\n' +
-        `${school.students.s1},Sam Kid,4,2,1,0,0,1,0,0\ntotal,,4,2,1,0,0,1,0,0\n`,
+        `${school.students.s2},Gus Kid,1,1,0,0,0,0,0,0\n${school.students.s1},Sam Kid,4,2,1,0,0,1,0,0\ntotal,,5,3,1,0,0,1,0,0\n`,
     );
   });
 });

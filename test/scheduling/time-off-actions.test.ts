@@ -87,6 +87,20 @@ describe('time off with a substitute teacher', () => {
     });
     expect(clash.status).toBe(409);
     expect(clash.body.error.details.conflicts).toEqual([expect.objectContaining({ kind: 'teacher_overlap', lessonId: afterChange })]);
+
+    // The substitute sees the lessons they cover (in their list, by their teacher id, in their
+    // calendar feed) and writes their notes; the absent teacher still sees them too.
+    const covered = await call(s.stack, fanny, 'GET', `/api/v1/lessons?teacherId=${fanny.teacherId}&from=2027-11-01&to=2027-11-30`);
+    expect(covered.body.data.map((l: { id: number }) => l.id)).toEqual([beforeChange, afterChange]);
+    expect((await call(s.stack, fanny, 'GET', '/api/v1/lessons?from=2027-11-01&to=2027-11-30')).body.data.map((l: { id: number }) => l.id)).toEqual([beforeChange, afterChange]);
+    const noted = await call(s.stack, fanny, 'PATCH', `/api/v1/lessons/${afterChange}`, { notes: 'Scales in G, then the minuet.' });
+    expect(noted.status, JSON.stringify(noted.body)).toBe(200);
+    expect((await call(s.stack, fanny, 'GET', `/api/v1/lessons/${outside}`)).status).toBe(404);
+    expect((await call(s.stack, clara, 'GET', `/api/v1/lessons/${afterChange}`)).body.notes).toBe('Scales in G, then the minuet.');
+    const feed = await call(s.stack, fanny, 'POST', '/api/v1/calendar/feeds', {});
+    expect(feed.status, JSON.stringify(feed.body)).toBe(201);
+    const ics = await s.stack.app.inject({ method: 'GET', url: new URL(feed.body.url).pathname });
+    expect(ics.body.match(/BEGIN:VEVENT/g)).toHaveLength(2);
   }, 60_000);
 
   it('refuses a substitute who does not teach the instrument or is busy, naming the lessons; nothing changes', async () => {

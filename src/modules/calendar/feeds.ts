@@ -119,7 +119,7 @@ export async function feedText(deps: LessonDeps, token: string): Promise<string 
      JOIN students s ON s.id = l.student_id
      JOIN teachers t ON t.id = l.teacher_id
      JOIN users tu ON tu.id = t.user_id
-     WHERE (l.teacher_id = $1 OR s.parent_id = $2) AND l.scheduled_at >= $3 AND l.scheduled_at < $4
+     WHERE ($1::int IN (l.teacher_id, l.substitute_teacher_id) OR s.parent_id = $2) AND l.scheduled_at >= $3 AND l.scheduled_at < $4
      ORDER BY l.scheduled_at, l.id`,
     [feed.teacher_id, feed.parent_id, new Date(now - FEED_WINDOW.pastDays * DAY).toISOString(), new Date(now + FEED_WINDOW.futureDays * DAY).toISOString()],
   );

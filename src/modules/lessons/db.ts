@@ -1,4 +1,4 @@
-import { and, eq, inArray, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, or, type SQL } from 'drizzle-orm';
 import type { Database, Orm } from '../../db/client.js';
 import { asCaller, asCallerWithin, type Caller } from '../auth/scoped.js';
 import type { TxHandle } from '../../db/orm-sql.js';
@@ -52,13 +52,14 @@ export async function teacherIdOf(tx: Orm, caller: Caller): Promise<number | und
 }
 
 /**
- * The explicit "own" filter on lessons, on top of row-level security: a teacher's own lessons, a
+ * The explicit "own" filter on lessons, on top of row-level security: a teacher's own lessons and those they cover as substitute, a
  * parent's children's lessons, everything for an admin. Subqueries, so no extra round trip.
  */
 export function ownLessonsFilter(tx: Orm, caller: Caller): SQL | undefined {
   if (caller.role === 'admin') return undefined;
   if (caller.role === 'teacher') {
-    return inArray(lessons.teacherId, tx.select({ id: teachers.id }).from(teachers).where(eq(teachers.userId, caller.userId)));
+    const own = tx.select({ id: teachers.id }).from(teachers).where(eq(teachers.userId, caller.userId));
+    return or(inArray(lessons.teacherId, own), inArray(lessons.substituteTeacherId, own));
   }
   return inArray(lessons.studentId, tx.select({ id: students.id }).from(students).where(eq(students.parentId, caller.userId)));
 }

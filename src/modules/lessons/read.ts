@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gte, lt, or, sql, type SQL } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Orm } from '../../db/client.js';
 import type { Caller } from '../auth/scoped.js';
@@ -16,7 +16,7 @@ const VIEW_LIMIT = 5000;
 function filters(tx: Orm, caller: Caller, q: Partial<LessonListQuery>, range?: { from: Date; to: Date }): SQL | undefined {
   return and(
     ownLessonsFilter(tx, caller),
-    q.teacherId !== undefined ? eq(lessons.teacherId, q.teacherId) : undefined,
+    q.teacherId !== undefined ? or(eq(lessons.teacherId, q.teacherId), eq(lessons.substituteTeacherId, q.teacherId)) : undefined,
     q.studentId !== undefined ? eq(lessons.studentId, q.studentId) : undefined,
     q.status !== undefined ? eq(lessons.status, q.status) : undefined,
     q.type !== undefined ? eq(lessons.lessonType, q.type) : undefined,

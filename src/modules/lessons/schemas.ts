@@ -123,7 +123,7 @@ export const availabilityView = z.object({
 export const timeslotsView = z.object({ ...range, data: z.array(slot) });
 
 export const lessonListQuery = pageQuery.extend({
-  teacherId: id.optional(),
+  teacherId: id.optional().describe("The teacher's lessons, and those they cover as a substitute"),
   studentId: id.optional(),
   from: instant.optional().describe('Lessons starting at or after this instant'),
   to: instant.optional().describe('Lessons starting before this instant'),

@@ -20,6 +20,7 @@ export const sections: Section[] = [
   { path: '/tasks', label: 'Tasks', page: lazy(() => import('./tasks/TasksSection')) },
   { path: '/reports', label: 'Reports', page: lazy(() => import('./reports/ReportsSection')) },
   { path: '/payroll', label: 'Payroll', page: lazy(() => import('./payroll/PayrollSection')) },
+  { path: '/messages', label: 'Messages', page: lazy(() => import('./messages/MessagesSection')) },
   { path: '/outbox', label: 'Outbox', page: lazy(() => import('./outbox/OutboxSection')) },
   { path: '/workflows', label: 'Workflow runs', page: lazy(() => import('./workflows/WorkflowsSection')) },
   { path: '/privacy', label: 'Privacy', page: lazy(() => import('./privacy/PrivacySection')) },

@@ -5,47 +5,22 @@ import { useSchoolZone } from '../../../auth/hooks';
 import { Card, ErrorNotice, Field, fieldProblem, OkNotice } from '../../../ui/components';
 import { dateTime, money } from '../../../ui/format';
 import type { EnrollmentStatus } from '../../types';
-
-const empty = {
-  studentFirstName: '',
-  studentLastName: '',
-  studentDateOfBirth: '',
-  parentFirstName: '',
-  parentLastName: '',
-  parentEmail: '',
-  parentPhone: '',
-  instrument: '',
-  lessonDuration: '30',
-  paymentToken: 'pm_card_visa',
-};
-type Form = typeof empty;
+import { type EnrolField, type EnrolForm, emptyEnrolForm, parentFields, studentFields } from './enrol-fields';
 
 /**
  * Enrols a family through the enrollment workflow (`POST /enrollments`): the answer says what it
  * did (student, teacher, demo lesson, card). Then the first lesson can be charged to the saved card.
  */
 export function Enrol() {
-  const pricing = useQuery({ queryKey: ['pricing'], queryFn: () => call(api.GET('/api/v1/public/pricing')) });
-  const [form, setForm] = useState<Form>(empty);
+  const pricing = usePricing();
+  const [form, setForm] = useState<EnrolForm>(emptyEnrolForm);
   const [agreed, setAgreed] = useState(false);
-  const set = (key: keyof Form) => (value: string) => setForm((current) => ({ ...current, [key]: value }));
+  const set = (key: keyof EnrolForm) => (value: string) => setForm((current) => ({ ...current, [key]: value }));
   const enrol = useMutation({
     mutationFn: () =>
       call(
         api.POST('/api/v1/enrollments', {
-          body: {
-            studentFirstName: form.studentFirstName,
-            studentLastName: form.studentLastName,
-            studentDateOfBirth: form.studentDateOfBirth,
-            parentFirstName: form.parentFirstName,
-            parentLastName: form.parentLastName,
-            parentEmail: form.parentEmail,
-            parentPhone: form.parentPhone,
-            instrument: form.instrument,
-            lessonDuration: Number(form.lessonDuration),
-            paymentToken: form.paymentToken || null,
-            agreedToTerms: agreed as true,
-          },
+          body: { ...form, lessonDuration: Number(form.lessonDuration), paymentToken: form.paymentToken || null, agreedToTerms: agreed as true },
         }),
       ),
   });
@@ -61,85 +36,13 @@ export function Enrol() {
         <form onSubmit={submit} noValidate>
           <ErrorNotice error={enrol.error} />
           <div className="grid">
-            <div>
-              <Field
-                label="Student's first name"
-                name="studentFirstName"
-                value={form.studentFirstName}
-                onChange={set('studentFirstName')}
-                problem={problem('studentFirstName')}
-                required
-              />
-              <Field
-                label="Student's last name"
-                name="studentLastName"
-                value={form.studentLastName}
-                onChange={set('studentLastName')}
-                problem={problem('studentLastName')}
-                required
-              />
-              <Field
-                label="Student's date of birth"
-                name="studentDateOfBirth"
-                type="date"
-                value={form.studentDateOfBirth}
-                onChange={set('studentDateOfBirth')}
-                problem={problem('studentDateOfBirth')}
-                required
-              />
-              <div className="field">
-                <label htmlFor="instrument">Instrument</label>
-                <select id="instrument" name="instrument" value={form.instrument} onChange={(event) => set('instrument')(event.target.value)} required>
-                  <option value="">Choose…</option>
-                  {pricing.data?.instruments.map((instrument) => (
-                    <option key={instrument} value={instrument}>
-                      {instrument}
-                    </option>
-                  ))}
-                </select>
-                {problem('instrument') && <span className="problem">{problem('instrument')}</span>}
+            {[studentFields, parentFields].map((fields) => (
+              <div key={fields[0]!.key}>
+                {fields.map((field) => (
+                  <EnrolInput key={field.key} field={field} value={form[field.key]} onChange={set(field.key)} problem={problem(field.key)} pricing={pricing.data} />
+                ))}
               </div>
-              <div className="field">
-                <label htmlFor="lessonDuration">Lesson length</label>
-                <select id="lessonDuration" name="lessonDuration" value={form.lessonDuration} onChange={(event) => set('lessonDuration')(event.target.value)}>
-                  {pricing.data?.lessons.map((lesson) => (
-                    <option key={lesson.durationMinutes} value={lesson.durationMinutes}>
-                      {lesson.durationMinutes} minutes · {money(lesson.amountCents, pricing.data.currency)}
-                    </option>
-                  ))}
-                </select>
-              </div>
-            </div>
-            <div>
-              <Field
-                label="Parent's first name"
-                name="parentFirstName"
-                value={form.parentFirstName}
-                onChange={set('parentFirstName')}
-                problem={problem('parentFirstName')}
-                required
-              />
-              <Field label="Parent's last name" name="parentLastName" value={form.parentLastName} onChange={set('parentLastName')} problem={problem('parentLastName')} required />
-              <Field label="Parent's e-mail" name="parentEmail" type="email" value={form.parentEmail} onChange={set('parentEmail')} problem={problem('parentEmail')} required />
-              <Field
-                label="Parent's phone"
-                name="parentPhone"
-                type="tel"
-                hint="10 digits"
-                value={form.parentPhone}
-                onChange={set('parentPhone')}
-                problem={problem('parentPhone')}
-                required
-              />
-              <Field
-                label="Card"
-                name="paymentToken"
-                hint="A test card of the simulated gateway (pm_card_visa, pm_card_chargeDeclined …), or empty"
-                value={form.paymentToken}
-                onChange={set('paymentToken')}
-                problem={problem('paymentToken')}
-              />
-            </div>
+            ))}
           </div>
           <div className="field">
             <label>
@@ -154,6 +57,48 @@ export function Enrol() {
       </Card>
       {enrol.data && <Enrolled result={enrol.data} amountCents={pricing.data?.lessons.find((l) => String(l.durationMinutes) === form.lessonDuration)?.amountCents} />}
     </>
+  );
+}
+
+type Pricing = ReturnType<typeof usePricing>['data'];
+const usePricing = () => useQuery({ queryKey: ['pricing'], queryFn: () => call(api.GET('/api/v1/public/pricing')) });
+
+/** One field of the form: a text input, or a select of the school's instruments or lesson lengths (with prices). */
+function EnrolInput({
+  field,
+  value,
+  onChange,
+  problem,
+  pricing,
+}: {
+  field: EnrolField;
+  value: string;
+  onChange: (value: string) => void;
+  problem: string | undefined;
+  pricing: Pricing;
+}) {
+  if (!field.choices) {
+    return <Field label={field.label} name={field.key} type={field.type} hint={field.hint} value={value} onChange={onChange} problem={problem} required={field.required} />;
+  }
+  const options =
+    field.choices === 'instruments'
+      ? [{ value: '', label: 'Choose…' }, ...(pricing?.instruments.map((instrument) => ({ value: instrument, label: instrument })) ?? [])]
+      : (pricing?.lessons.map((lesson) => ({
+          value: String(lesson.durationMinutes),
+          label: `${lesson.durationMinutes} minutes · ${money(lesson.amountCents, pricing.currency)}`,
+        })) ?? []);
+  return (
+    <div className="field">
+      <label htmlFor={field.key}>{field.label}</label>
+      <select id={field.key} name={field.key} value={value} onChange={(event) => onChange(event.target.value)} required={field.required} aria-invalid={problem ? true : undefined}>
+        {options.map((option) => (
+          <option key={option.value} value={option.value}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+      {problem && <span className="problem">{problem}</span>}
+    </div>
   );
 }
 

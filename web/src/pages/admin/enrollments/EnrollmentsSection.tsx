@@ -1,7 +1,10 @@
 import { Link, Route, Switch } from 'wouter';
 import { Enrol } from './Enrol';
+import './enrollments.css';
+import { EnrollmentList } from './EnrollmentList';
+import { Waitlist } from './Waitlist';
 
-/** `/enrollments`: enrolling a family (`/enrollments/new`). */
+/** `/enrollments`: the enrollments by status (approve or decline those awaiting confirmation), the waitlist, and enrolling a family (`/enrollments/new`). */
 export default function EnrollmentsSection() {
   return (
     <Switch>
@@ -13,6 +16,8 @@ export default function EnrollmentsSection() {
             Enrol a family
           </Link>
         </p>
+        <Waitlist />
+        <EnrollmentList />
       </Route>
     </Switch>
   );
