@@ -3,10 +3,16 @@ import { type FormEvent, useState } from 'react';
 import { Link, useSearchParams } from 'wouter';
 import { api, call } from '../../../api/client';
 import { Card, ErrorNotice, Field, fieldProblem, Loading } from '../../../ui/components';
+import { SelectField } from '../../../ui/fields';
 import { Pager } from '../../../ui/Pager';
 
 /** Parents listed per page. */
 const PAGE_SIZE = 20;
+const accountChoices = [
+  ['true', 'Active'],
+  ['false', 'Deactivated'],
+  ['all', 'All'],
+] as const;
 
 /** The parents (`GET /users?role=parent`), searched by name or e-mail (`?q=`), a page at a time (`?page=`). */
 export function FamilyList() {
@@ -41,17 +47,10 @@ export function FamilyList() {
     <>
       <h1>Families</h1>
       <Card title="Find a family">
-        <form className="people-search" onSubmit={search} aria-label="Find a family">
+        <form className="filters" onSubmit={search} aria-label="Find a family">
           <Field label="Name or e-mail" name="q" type="search" value={typed} onChange={setTyped} problem={fieldProblem(parents.error, 'q')} />
-          <div className="field">
-            <label htmlFor="family-status">Accounts</label>
-            <select id="family-status" value={showing} onChange={(event) => go({ active: event.target.value, page: 1 })}>
-              <option value="true">Active</option>
-              <option value="false">Deactivated</option>
-              <option value="all">All</option>
-            </select>
-          </div>
-          <button className="button" type="submit">
+          <SelectField label="Accounts" name="active" value={showing} options={accountChoices} onChange={(active) => go({ active, page: 1 })} />
+          <button className="button filter-apply" type="submit">
             Search
           </button>
         </form>

@@ -1,9 +1,10 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useId, useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import { Link } from 'wouter';
 import type { paths } from '../../../api/schema';
 import { api, call } from '../../../api/client';
 import { Card, ErrorNotice, Field, fieldProblem, OkNotice } from '../../../ui/components';
+import { SelectField, TextAreaField } from '../../../ui/fields';
 import { day, money } from '../../../ui/format';
 import { skillLevels, useInstruments, useTeacherChoices } from './choices';
 import type { Student } from './types';
@@ -102,7 +103,11 @@ function StudentForm({ student, onDone }: { student: Student; onDone: (saved: bo
   const teachers = useTeacherChoices();
   const [form, setForm] = useState(() => formOf(student));
   const set = (key: 'firstName' | 'lastName' | 'email' | 'dateOfBirth' | 'rate') => (value: string) => setForm((current) => ({ ...current, [key]: value }));
-  const ids = { instrument: useId(), skill: useId(), teacher: useId(), notes: useId() };
+  // The student's current teacher stays a choice even when the list of active teachers lacks them.
+  const others = (teachers.data ?? []).map((teacher) => [String(teacher.id), `${teacher.firstName} ${teacher.lastName}`] as const);
+  const current =
+    student.teacherId && !others.some(([id]) => id === String(student.teacherId)) ? [[String(student.teacherId), student.teacherName ?? 'Current teacher'] as const] : [];
+  const teacherChoices = [['', 'No teacher'] as const, ...current, ...others];
   const save = useMutation({
     mutationFn: (patch: Patch) => call(api.PATCH('/api/v1/students/{id}', { params: { path: { id: student.id } }, body: patch })),
     onSuccess: (updated) => {
@@ -125,49 +130,35 @@ function StudentForm({ student, onDone }: { student: Student; onDone: (saved: bo
       <Field label="Last name" name="lastName" value={form.lastName} onChange={set('lastName')} problem={problem('lastName')} required />
       <Field label="Student's e-mail" name="email" type="email" value={form.email} onChange={set('email')} problem={problem('email')} hint="Optional" />
       <Field label="Date of birth" name="dateOfBirth" type="date" value={form.dateOfBirth} onChange={set('dateOfBirth')} problem={problem('dateOfBirth')} required />
-      <div className="field">
-        <label htmlFor={ids.instrument}>Instrument</label>
-        <select id={ids.instrument} value={form.instrument} onChange={(event) => setForm({ ...form, instrument: event.target.value })}>
-          {[...new Set([form.instrument, ...(instruments.data ?? [])])].map((name) => (
-            <option key={name} value={name}>
-              {name}
-            </option>
-          ))}
-        </select>
-        {problem('instrument') && <span className="problem">{problem('instrument')}</span>}
-      </div>
-      <div className="field">
-        <label htmlFor={ids.skill}>Skill level</label>
-        <select id={ids.skill} value={form.skillLevel} onChange={(event) => setForm({ ...form, skillLevel: event.target.value as Student['skillLevel'] })}>
-          {skillLevels.map((level) => (
-            <option key={level} value={level}>
-              {level}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="field">
-        <label htmlFor={ids.teacher}>Teacher</label>
-        <select id={ids.teacher} value={form.teacherId} onChange={(event) => setForm({ ...form, teacherId: event.target.value })}>
-          <option value="">No teacher</option>
-          {student.teacherId && !teachers.data?.some((teacher) => teacher.id === student.teacherId) && <option value={student.teacherId}>{student.teacherName}</option>}
-          {teachers.data?.map((teacher) => (
-            <option key={teacher.id} value={teacher.id}>
-              {teacher.firstName} {teacher.lastName}
-            </option>
-          ))}
-        </select>
-        {problem('teacherId') && <span className="problem">{problem('teacherId')}</span>}
-      </div>
+      <SelectField
+        label="Instrument"
+        name="instrument"
+        value={form.instrument}
+        options={[...new Set([form.instrument, ...(instruments.data ?? [])])].map((name) => [name, name] as const)}
+        onChange={(instrument) => setForm({ ...form, instrument })}
+        problem={problem('instrument')}
+      />
+      <SelectField
+        label="Skill level"
+        name="skillLevel"
+        value={form.skillLevel}
+        options={skillLevels.map((level) => [level, level] as const)}
+        onChange={(level) => setForm({ ...form, skillLevel: level as Student['skillLevel'] })}
+        problem={problem('skillLevel')}
+      />
+      <SelectField
+        label="Teacher"
+        name="teacherId"
+        value={form.teacherId}
+        options={teacherChoices}
+        onChange={(teacherId) => setForm({ ...form, teacherId })}
+        problem={problem('teacherId')}
+      />
       <Field label="Lesson rate (CAD)" name="rate" value={form.rate} onChange={set('rate')} problem={problem('lessonRateCents')} required />
       <label className="choice">
         <input type="checkbox" checked={form.isActive} onChange={(event) => setForm({ ...form, isActive: event.target.checked })} /> Active student
       </label>
-      <div className="field">
-        <label htmlFor={ids.notes}>Staff notes</label>
-        <textarea id={ids.notes} rows={3} value={form.notes} onChange={(event) => setForm({ ...form, notes: event.target.value })} />
-        {problem('notes') && <span className="problem">{problem('notes')}</span>}
-      </div>
+      <TextAreaField label="Staff notes" name="notes" rows={3} value={form.notes} onChange={(notes) => setForm({ ...form, notes })} problem={problem('notes')} />
       <div className="actions">
         <button className="button" type="submit" disabled={save.isPending}>
           Save student

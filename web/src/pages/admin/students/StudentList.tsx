@@ -3,12 +3,18 @@ import { type FormEvent, useState } from 'react';
 import { Link, useSearchParams } from 'wouter';
 import { api, call } from '../../../api/client';
 import { Card, ErrorNotice, Field, fieldProblem, Loading } from '../../../ui/components';
+import { SelectField } from '../../../ui/fields';
 import { Pager } from '../../../ui/Pager';
 import { useInstruments, useTeacherChoices } from './choices';
 
 /** Students listed per page. */
 const PAGE_SIZE = 20;
 type Status = 'true' | 'false' | 'all';
+const statusChoices = [
+  ['true', 'Active'],
+  ['false', 'Inactive'],
+  ['all', 'All'],
+] as const;
 
 /** The students (`GET /students`), searched by name (`?q=`) and filtered by instrument, teacher and status, a page at a time. */
 export function StudentList() {
@@ -43,39 +49,24 @@ export function StudentList() {
     <>
       <h1>Students</h1>
       <Card title="Find a student">
-        <form className="people-search" onSubmit={search} aria-label="Find a student">
+        <form className="filters" onSubmit={search} aria-label="Find a student">
           <Field label="Name" name="q" type="search" value={typed} onChange={setTyped} problem={fieldProblem(students.error, 'q')} />
-          <div className="field">
-            <label htmlFor="student-instrument">Instrument</label>
-            <select id="student-instrument" value={instrument} onChange={(event) => go({ instrument: event.target.value, page: 1 })}>
-              <option value="">Any instrument</option>
-              {instruments.data?.map((name) => (
-                <option key={name} value={name}>
-                  {name}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="student-teacher">Teacher</label>
-            <select id="student-teacher" value={teacherId ?? ''} onChange={(event) => go({ teacher: event.target.value, page: 1 })}>
-              <option value="">Any teacher</option>
-              {teachers.data?.map((teacher) => (
-                <option key={teacher.id} value={teacher.id}>
-                  {teacher.firstName} {teacher.lastName}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="student-status">Status</label>
-            <select id="student-status" value={status} onChange={(event) => go({ status: event.target.value, page: 1 })}>
-              <option value="true">Active</option>
-              <option value="false">Inactive</option>
-              <option value="all">All</option>
-            </select>
-          </div>
-          <button className="button" type="submit">
+          <SelectField
+            label="Instrument"
+            name="instrument"
+            value={instrument}
+            options={[['', 'Any instrument'], ...(instruments.data ?? []).map((name) => [name, name] as const)]}
+            onChange={(next) => go({ instrument: next, page: 1 })}
+          />
+          <SelectField
+            label="Teacher"
+            name="teacher"
+            value={teacherId ? String(teacherId) : ''}
+            options={[['', 'Any teacher'], ...(teachers.data ?? []).map((teacher) => [String(teacher.id), `${teacher.firstName} ${teacher.lastName}`] as const)]}
+            onChange={(next) => go({ teacher: next, page: 1 })}
+          />
+          <SelectField label="Status" name="status" value={status} options={statusChoices} onChange={(next) => go({ status: next, page: 1 })} />
+          <button className="button filter-apply" type="submit">
             Search
           </button>
         </form>

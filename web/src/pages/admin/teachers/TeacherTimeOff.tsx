@@ -3,6 +3,7 @@ import { type FormEvent, useState } from 'react';
 import { api, call } from '../../../api/client';
 import { useSchoolZone } from '../../../auth/hooks';
 import { Card, ErrorNotice, Field, fieldProblem, OkNotice } from '../../../ui/components';
+import { SelectField } from '../../../ui/fields';
 import { dateTime, localToInstant } from '../../../ui/format';
 import { useTeacherChoices } from '../students/choices';
 import type { TeacherDetail } from './types';
@@ -86,20 +87,17 @@ export function TeacherTimeOff({ teacher }: { teacher: TeacherDetail }) {
           ))}
         </fieldset>
         {form.action === 'substitute' && (
-          <div className="field">
-            <label htmlFor="time-off-substitute">Substitute teacher</label>
-            <select id="time-off-substitute" value={form.substitute} onChange={(event) => setForm({ ...form, substitute: event.target.value })}>
-              <option value="">Choose a teacher</option>
-              {teachers.data
-                ?.filter((other) => other.id !== teacher.id)
-                .map((other) => (
-                  <option key={other.id} value={other.id}>
-                    {other.firstName} {other.lastName}
-                  </option>
-                ))}
-            </select>
-            {fieldProblem(add.error, 'substituteTeacherId') && <span className="problem">{fieldProblem(add.error, 'substituteTeacherId')}</span>}
-          </div>
+          <SelectField
+            label="Substitute teacher"
+            name="substituteTeacherId"
+            value={form.substitute}
+            options={[
+              ['', 'Choose a teacher'],
+              ...(teachers.data ?? []).filter((other) => other.id !== teacher.id).map((other) => [String(other.id), `${other.firstName} ${other.lastName}`] as const),
+            ]}
+            onChange={(substitute) => setForm({ ...form, substitute })}
+            problem={fieldProblem(add.error, 'substituteTeacherId')}
+          />
         )}
         <ErrorNotice error={add.error} />
         {add.isSuccess && (

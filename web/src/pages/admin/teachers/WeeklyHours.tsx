@@ -2,10 +2,12 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { api, call } from '../../../api/client';
 import { Card, ErrorNotice, Field, fieldProblem, OkNotice } from '../../../ui/components';
+import { SelectField } from '../../../ui/fields';
 import type { TeacherDetail, WeeklyBlock } from './types';
 
 /** ISO weekdays: index 1 = Monday … 7 = Sunday. */
 const weekdays = ['', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+const dayChoices = weekdays.slice(1).map((name, i) => [String(i + 1), name] as const);
 
 /**
  * The teacher's weekly hours in school time: one row per block, edited together and saved at once
@@ -40,16 +42,13 @@ export function WeeklyHours({ teacher }: { teacher: TeacherDetail }) {
           return (
             // biome-ignore lint/suspicious/noArrayIndexKey: rows have no id until saved; the index is their position in the PUT body.
             <fieldset key={index} className="hours-row" aria-label={label}>
-              <div className="field">
-                <label htmlFor={`hours-day-${index}`}>Day</label>
-                <select id={`hours-day-${index}`} value={block.weekday} onChange={(event) => change(index, { weekday: Number(event.target.value) })}>
-                  {weekdays.slice(1).map((name, i) => (
-                    <option key={name} value={i + 1}>
-                      {name}
-                    </option>
-                  ))}
-                </select>
-              </div>
+              <SelectField
+                label="Day"
+                name={`weekday-${index}`}
+                value={String(block.weekday)}
+                options={dayChoices}
+                onChange={(weekday) => change(index, { weekday: Number(weekday) })}
+              />
               <Field
                 label="From"
                 name={`start-${index}`}
