@@ -1,10 +1,22 @@
 import { useQuery } from '@tanstack/react-query';
+import { Link, Route, Switch } from 'wouter';
 import { api, call } from '../../../api/client';
 import { Card, ErrorNotice, Loading } from '../../../ui/components';
 import { NewTeacher } from './NewTeacher';
+import { TeacherPage } from './TeacherPage';
+import '../people.css';
 
-/** `/teachers`: the school's teachers and adding one. */
+/** `/teachers`: the school's teachers and adding one; `/teachers/:id` a teacher's page. */
 export default function TeachersSection() {
+  return (
+    <Switch>
+      <Route path="/:id">{(params) => <TeacherPage teacherId={Number(params.id)} />}</Route>
+      <Route component={TeacherList} />
+    </Switch>
+  );
+}
+
+function TeacherList() {
   const teachers = useQuery({ queryKey: ['teachers'], queryFn: () => call(api.GET('/api/v1/teachers', { params: { query: { pageSize: 100 } } })) });
   return (
     <>
@@ -16,9 +28,11 @@ export default function TeachersSection() {
           <ul className="list" aria-label="Teachers">
             {teachers.data?.data.map((teacher) => (
               <li key={teacher.id}>
-                <strong>
-                  {teacher.firstName} {teacher.lastName}
-                </strong>{' '}
+                <Link href={`/${teacher.id}`}>
+                  <strong>
+                    {teacher.firstName} {teacher.lastName}
+                  </strong>
+                </Link>{' '}
                 {teacher.instruments.map((instrument) => (
                   <span key={instrument} className="badge">
                     {instrument}
