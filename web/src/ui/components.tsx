@@ -81,21 +81,3 @@ export function Card({ title, children }: { title?: string; children: ReactNode 
 export function Loading() {
   return <p className="muted">Loading…</p>;
 }
-
-/** "Newer / Page n of m / Older" for a list answered page by page (newest first); nothing for one page. */
-export function Pager({ page, pages, onPage }: { page: number; pages: number; onPage: (page: number) => void }) {
-  if (pages <= 1) return null;
-  return (
-    <div className="actions">
-      <button type="button" className="button secondary" disabled={page <= 1} onClick={() => onPage(page - 1)}>
-        Newer
-      </button>
-      <span className="muted">
-        Page {page} of {pages}
-      </span>
-      <button type="button" className="button secondary" disabled={page >= pages} onClick={() => onPage(page + 1)}>
-        Older
-      </button>
-    </div>
-  );
-}

@@ -9,10 +9,10 @@ import { Pager } from '../../../ui/Pager';
 /** Parents listed per page. */
 const PAGE_SIZE = 20;
 const accountChoices = [
-  ['true', 'Active'],
-  ['false', 'Deactivated'],
-  ['all', 'All'],
-] as const;
+  { value: 'true', label: 'Active' },
+  { value: 'false', label: 'Deactivated' },
+  { value: 'all', label: 'All' },
+];
 
 /** The parents (`GET /users?role=parent`), searched by name or e-mail (`?q=`), a page at a time (`?page=`). */
 export function FamilyList() {

@@ -3,7 +3,8 @@ import { useState } from 'react';
 import { api, call } from '../../../api/client';
 import type { paths } from '../../../api/schema';
 import { useSchoolZone } from '../../../auth/hooks';
-import { Card, ErrorNotice, Loading, Pager } from '../../../ui/components';
+import { Card, ErrorNotice, Loading } from '../../../ui/components';
+import { Pager } from '../../../ui/Pager';
 import { dateTime } from '../../../ui/format';
 import { SelectField } from '../../../ui/fields';
 import './outbox.css';
@@ -74,7 +75,6 @@ export default function OutboxSection() {
     set(value);
     setPage(1);
   };
-  const pages = messages.data ? Math.max(1, Math.ceil(messages.data.total / PAGE_SIZE)) : 1;
   return (
     <>
       <h1>Outbox</h1>
@@ -114,7 +114,7 @@ export default function OutboxSection() {
             <OutboxMessage key={message.id} message={message} zone={zone} />
           ))}
         </ul>
-        <Pager page={page} pages={pages} onPage={setPage} />
+        <Pager label="Outbox pages" page={page} pageSize={PAGE_SIZE} total={messages.data?.total ?? 0} onPage={setPage} />
       </Card>
     </>
   );

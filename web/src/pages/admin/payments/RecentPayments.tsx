@@ -3,7 +3,8 @@ import { useState } from 'react';
 import { Link } from 'wouter';
 import { api, call } from '../../../api/client';
 import { useSchoolZone } from '../../../auth/hooks';
-import { Card, ErrorNotice, Loading, Pager } from '../../../ui/components';
+import { Card, ErrorNotice, Loading } from '../../../ui/components';
+import { Pager } from '../../../ui/Pager';
 import { dateTime, money } from '../../../ui/format';
 import { SelectField } from '../../../ui/fields';
 import { familyName, useFamilies } from './families';
@@ -42,7 +43,6 @@ export function RecentPayments() {
     set(value);
     setPage(1);
   };
-  const pages = payments.data ? Math.max(1, Math.ceil(payments.data.total / PAGE_SIZE)) : 1;
   return (
     <>
       <form className="card payment-filters" aria-label="Filter payments" onSubmit={(event) => event.preventDefault()}>
@@ -88,7 +88,7 @@ export function RecentPayments() {
             </tbody>
           </table>
         )}
-        <Pager page={page} pages={pages} onPage={setPage} />
+        <Pager label="Payment pages" page={page} pageSize={PAGE_SIZE} total={payments.data?.total ?? 0} onPage={setPage} />
       </Card>
     </>
   );

@@ -104,10 +104,12 @@ function StudentForm({ student, onDone }: { student: Student; onDone: (saved: bo
   const [form, setForm] = useState(() => formOf(student));
   const set = (key: 'firstName' | 'lastName' | 'email' | 'dateOfBirth' | 'rate') => (value: string) => setForm((current) => ({ ...current, [key]: value }));
   // The student's current teacher stays a choice even when the list of active teachers lacks them.
-  const others = (teachers.data ?? []).map((teacher) => [String(teacher.id), `${teacher.firstName} ${teacher.lastName}`] as const);
+  const others = (teachers.data ?? []).map((teacher) => ({ value: String(teacher.id), label: `${teacher.firstName} ${teacher.lastName}` }));
   const current =
-    student.teacherId && !others.some(([id]) => id === String(student.teacherId)) ? [[String(student.teacherId), student.teacherName ?? 'Current teacher'] as const] : [];
-  const teacherChoices = [['', 'No teacher'] as const, ...current, ...others];
+    student.teacherId && !others.some((other) => other.value === String(student.teacherId))
+      ? [{ value: String(student.teacherId), label: student.teacherName ?? 'Current teacher' }]
+      : [];
+  const teacherChoices = [{ value: '', label: 'No teacher' }, ...current, ...others];
   const save = useMutation({
     mutationFn: (patch: Patch) => call(api.PATCH('/api/v1/students/{id}', { params: { path: { id: student.id } }, body: patch })),
     onSuccess: (updated) => {
@@ -134,7 +136,7 @@ function StudentForm({ student, onDone }: { student: Student; onDone: (saved: bo
         label="Instrument"
         name="instrument"
         value={form.instrument}
-        options={[...new Set([form.instrument, ...(instruments.data ?? [])])].map((name) => [name, name] as const)}
+        options={[...new Set([form.instrument, ...(instruments.data ?? [])])].map((value) => ({ value }))}
         onChange={(instrument) => setForm({ ...form, instrument })}
         problem={problem('instrument')}
       />
@@ -142,7 +144,7 @@ function StudentForm({ student, onDone }: { student: Student; onDone: (saved: bo
         label="Skill level"
         name="skillLevel"
         value={form.skillLevel}
-        options={skillLevels.map((level) => [level, level] as const)}
+        options={skillLevels.map((value) => ({ value }))}
         onChange={(level) => setForm({ ...form, skillLevel: level as Student['skillLevel'] })}
         problem={problem('skillLevel')}
       />

@@ -11,10 +11,10 @@ import { useInstruments, useTeacherChoices } from './choices';
 const PAGE_SIZE = 20;
 type Status = 'true' | 'false' | 'all';
 const statusChoices = [
-  ['true', 'Active'],
-  ['false', 'Inactive'],
-  ['all', 'All'],
-] as const;
+  { value: 'true', label: 'Active' },
+  { value: 'false', label: 'Inactive' },
+  { value: 'all', label: 'All' },
+];
 
 /** The students (`GET /students`), searched by name (`?q=`) and filtered by instrument, teacher and status, a page at a time. */
 export function StudentList() {
@@ -55,14 +55,17 @@ export function StudentList() {
             label="Instrument"
             name="instrument"
             value={instrument}
-            options={[['', 'Any instrument'], ...(instruments.data ?? []).map((name) => [name, name] as const)]}
+            options={[{ value: '', label: 'Any instrument' }, ...(instruments.data ?? []).map((value) => ({ value }))]}
             onChange={(next) => go({ instrument: next, page: 1 })}
           />
           <SelectField
             label="Teacher"
             name="teacher"
             value={teacherId ? String(teacherId) : ''}
-            options={[['', 'Any teacher'], ...(teachers.data ?? []).map((teacher) => [String(teacher.id), `${teacher.firstName} ${teacher.lastName}`] as const)]}
+            options={[
+              { value: '', label: 'Any teacher' },
+              ...(teachers.data ?? []).map((teacher) => ({ value: String(teacher.id), label: `${teacher.firstName} ${teacher.lastName}` })),
+            ]}
             onChange={(next) => go({ teacher: next, page: 1 })}
           />
           <SelectField label="Status" name="status" value={status} options={statusChoices} onChange={(next) => go({ status: next, page: 1 })} />

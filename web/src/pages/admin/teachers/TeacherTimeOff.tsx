@@ -92,8 +92,8 @@ export function TeacherTimeOff({ teacher }: { teacher: TeacherDetail }) {
             name="substituteTeacherId"
             value={form.substitute}
             options={[
-              ['', 'Choose a teacher'],
-              ...(teachers.data ?? []).filter((other) => other.id !== teacher.id).map((other) => [String(other.id), `${other.firstName} ${other.lastName}`] as const),
+              { value: '', label: 'Choose a teacher' },
+              ...(teachers.data ?? []).filter((other) => other.id !== teacher.id).map((other) => ({ value: String(other.id), label: `${other.firstName} ${other.lastName}` })),
             ]}
             onChange={(substitute) => setForm({ ...form, substitute })}
             problem={fieldProblem(add.error, 'substituteTeacherId')}

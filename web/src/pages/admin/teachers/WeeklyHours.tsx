@@ -7,7 +7,7 @@ import type { TeacherDetail, WeeklyBlock } from './types';
 
 /** ISO weekdays: index 1 = Monday … 7 = Sunday. */
 const weekdays = ['', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
-const dayChoices = weekdays.slice(1).map((name, i) => [String(i + 1), name] as const);
+const dayChoices = weekdays.slice(1).map((label, i) => ({ value: String(i + 1), label }));
 
 /**
  * The teacher's weekly hours in school time: one row per block, edited together and saved at once
