@@ -50,7 +50,13 @@ export const privacyExportRoutes =
       '/api/v1/privacy/exports',
       {
         config: requesters,
-        schema: { tags, security, summary: 'Exports, newest first (admin: everyone’s, ?userId filters; others: the ones they asked for)', querystring: exportListQuery, response: { 200: exportList, ...errors } },
+        schema: {
+          tags,
+          security,
+          summary: 'Exports, newest first (admin: everyone’s, ?userId filters; others: the ones they asked for)',
+          querystring: exportListQuery,
+          response: { 200: exportList, ...errors },
+        },
       },
       async (request) => service.list(callerOf(request), request.query),
     );

@@ -48,7 +48,10 @@ export class PrivacyExportService {
   }
 
   /** Exports newest first: an admin's of everyone (or of `userId`), anyone else's the ones they asked for. */
-  async list(caller: Caller, query: { userId?: number | undefined; page: number; pageSize: number }): Promise<{ data: ExportView[]; page: number; pageSize: number; total: number }> {
+  async list(
+    caller: Caller,
+    query: { userId?: number | undefined; page: number; pageSize: number },
+  ): Promise<{ data: ExportView[]; page: number; pageSize: number; total: number }> {
     const { rows, total } = await asCaller(this.services.db, caller, (tx) => listExports(sqlExecutorOf(tx), query));
     return { data: await Promise.all(rows.map((row) => this.viewOf(row))), page: query.page, pageSize: query.pageSize, total };
   }
