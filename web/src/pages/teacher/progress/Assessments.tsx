@@ -1,12 +1,13 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, call } from '../../../api/client';
+import { useSchoolZone } from '../../../auth/hooks';
 import { Card, ErrorNotice, Field, fieldProblem, Loading, OkNotice } from '../../../ui/components';
 import { Select } from './Select';
 import { type Assessment, assessmentResults, examBodies, progressKey, words } from './types';
 
-/** Today as `YYYY-MM-DD` in the browser's zone (the default exam day). */
-const today = (): string => new Date().toLocaleDateString('en-CA');
+/** Today as `YYYY-MM-DD` in the school's zone (the default exam day). */
+const todayIn = (timeZone: string): string => new Date().toLocaleDateString('en-CA', { timeZone });
 
 /** The student's exams: add one (body, level, day, result, mark), record a result later. */
 export function Assessments({ studentId }: { studentId: number }) {
@@ -17,7 +18,8 @@ export function Assessments({ studentId }: { studentId: number }) {
   });
   const [examBody, setExamBody] = useState<Assessment['examBody']>('RCM');
   const [level, setLevel] = useState('');
-  const [assessedOn, setAssessedOn] = useState(today);
+  const zone = useSchoolZone();
+  const [assessedOn, setAssessedOn] = useState(() => todayIn(zone));
   const [result, setResult] = useState<Assessment['result']>('pending');
   const [mark, setMark] = useState('');
   const add = useMutation({
