@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { api, call } from '../../../api/client';
 import type { paths } from '../../../api/schema';
 import { useSchoolZone } from '../../../auth/hooks';
-import { Card, ErrorNotice, Field, fieldProblem, Loading, OkNotice } from '../../../ui/components';
+import { Card, ErrorNotice, Field, fieldProblem, Loading } from '../../../ui/components';
 import { dateTime, money } from '../../../ui/format';
 
 type Erasure = paths['/api/v1/privacy/erasures']['get']['responses'][200]['content']['application/json']['data'][number];
@@ -76,7 +76,6 @@ function Decision({ erasure }: { erasure: Erasure }) {
           problem={fieldProblem(approve.error, 'overrideReason')}
         />
         <ErrorNotice error={approve.error} />
-        {approve.isSuccess && <OkNotice>Request #{erasure.id} approved: the erasure runs.</OkNotice>}
         <button className="button" type="submit" disabled={approve.isPending}>
           Approve request #{erasure.id}
         </button>
