@@ -30,6 +30,10 @@ describe.each(gatewayKinds)('the card form on the %s gateway', (kind) => {
     const res = await w.stack.app.inject({ method: 'GET', url: '/api/v1/billing/card-form', headers: f.parent.headers });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toEqual({ gateway: kind, publishableKey: PUBLISHABLE_KEY });
+    // the pages may load Stripe.js and its frames
+    const csp = String(res.headers['content-security-policy']);
+    expect(csp).toContain("script-src 'self' https://js.stripe.com");
+    expect(csp).toContain("frame-src 'self' https://js.stripe.com https://hooks.stripe.com");
   });
 
   it("makes a SetupIntent for the family's customer at the gateway", async () => {
@@ -69,6 +73,7 @@ describe('the card form without a publishable key', () => {
       const f = await w.family(1);
       const res = await w.stack.app.inject({ method: 'GET', url: '/api/v1/billing/card-form', headers: f.parent.headers });
       expect(res.json()).toEqual({ gateway: 'simulated', publishableKey: null });
+      expect(String(res.headers['content-security-policy'])).not.toContain('stripe.com');
     } finally {
       await w.close();
     }

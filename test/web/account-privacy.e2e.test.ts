@@ -117,7 +117,14 @@ run('privacy and cards in a browser', { timeout: 180_000 }, () => {
         await requests.getByRole('button', { name: `Reject request #${requestId}` }).click();
         await expect.poll(() => requests.getByLabel(`Why request #${requestId} is refused`).getAttribute('aria-invalid')).toBe('true');
         await requests.getByRole('button', { name: `Approve request #${requestId}` }).click();
-        await expect.poll(() => requests.getByRole('listitem').filter({ hasText: `Request #${requestId} ` }).textContent()).toMatch(/approved|completed/);
+        await expect
+          .poll(() =>
+            requests
+              .getByRole('listitem')
+              .filter({ hasText: `Request #${requestId} ` })
+              .textContent(),
+          )
+          .toMatch(/approved|completed/);
         await expect
           .poll(async () => (await sql().query<{ status: string }>('SELECT status FROM erasure_requests WHERE id = $1', [requestId]))[0]?.status)
           .toMatch(/approved|completed/);
@@ -144,9 +151,6 @@ run('privacy and cards in a browser', { timeout: 180_000 }, () => {
       const { page, done } = await openPage(viewport);
       try {
         await routeStripeJs(page);
-        page.on('console', (m) => console.log('CONSOLE', m.type(), m.text()));
-        page.on('pageerror', (e) => console.log('PAGEERROR', e.message));
-        page.on('request', (r) => r.url().includes('stripe') && console.log('REQ', r.url()));
         await w.signIn(page, parent.email, parent.password);
         await page.getByRole('navigation', { name: 'Family' }).getByRole('link', { name: 'Cards' }).click();
         const card = page.getByLabel('Card number');
