@@ -38,7 +38,7 @@ export function Consents({ me }: { me: Me }) {
       <ErrorNotice error={change.error} />
       {consents.data && (
         <ul className="list" aria-label="Consents">
-          {consentKinds.map(({ kind, label, about }) => {
+          {consentKinds.map(({ kind, label, noun, about }) => {
             const record = consents.data[kind];
             return (
               <li key={kind} className="consent">
@@ -57,7 +57,7 @@ export function Consents({ me }: { me: Me }) {
                   disabled={change.isPending}
                   onClick={() => change.mutate({ kind, granted: !record?.granted })}
                 >
-                  {record?.granted ? `Withdraw ${label.toLowerCase()}` : `Grant ${label.toLowerCase()}`}
+                  {record?.granted ? `Withdraw ${noun}` : `Grant ${noun}`}
                 </button>
               </li>
             );

@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, call } from '../../api/client';
 import { useSchoolZone } from '../../auth/hooks';
-import { Card, ErrorNotice, Loading, OkNotice } from '../../ui/components';
+import { Card, ErrorNotice, Loading } from '../../ui/components';
 import { dateTime } from '../../ui/format';
 import type { Me } from '../types';
 import { downloadExport } from './download';
@@ -27,7 +27,6 @@ export function Exports({ me }: { me: Me }) {
     <Card title="A copy of your data">
       <p className="muted">A zip of everything the school holds about you and your family (JSON and CSV). It stays downloadable for a few days.</p>
       <ErrorNotice error={ask.error} />
-      {ask.isSuccess && <OkNotice>Export #{ask.data.exportId} asked for: it is being made.</OkNotice>}
       <button type="button" className="button" disabled={ask.isPending} onClick={() => ask.mutate()}>
         Ask for a copy of my data
       </button>

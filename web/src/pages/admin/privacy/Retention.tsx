@@ -79,7 +79,7 @@ export function Retention() {
       <ErrorNotice error={dryRun.error} />
       {dryRun.data && (
         <>
-          <h3>Dry run of {dateTime(dryRun.data.ranAt, zone)}: nothing was changed</h3>
+          <h3 className="dry-run-title">Dry run of {dateTime(dryRun.data.ranAt, zone)}: nothing was changed</h3>
           <table className="data privacy-table" aria-label="Dry run">
             <thead>
               <tr>
