@@ -128,7 +128,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
   refuseWhileClosing(app);
 
-  installSecurityHeaders(app);
+  installSecurityHeaders(app, { stripeElements: config.stripe.publishableKey !== undefined });
   await app.register(rateLimit, {
     global: config.rateLimits.global > 0,
     max: config.rateLimits.global || 1_000_000,

@@ -110,6 +110,15 @@ const envSchema = z.object({
     .trim()
     .regex(/^(sk|rk)_(test|live)_\w+$/, 'must look like sk_test_… or sk_live_…')
     .optional(),
+  /**
+   * Stripe publishable key (pk_test_… / pk_live_…) handed to the parents' card form; when set, the
+   * Cards page adds cards with Stripe Elements (a SetupIntent from the gateway) instead of test cards.
+   */
+  STRIPE_PUBLISHABLE_KEY: z
+    .string()
+    .trim()
+    .regex(/^pk_(test|live)_\w+$/, 'must look like pk_test_… or pk_live_…')
+    .optional(),
   /** Signing secret of the Stripe webhook endpoint (whsec_…). Also signs the simulated gateway's events. */
   STRIPE_WEBHOOK_SECRET: z.string().trim().min(16, 'must be at least 16 characters').optional(),
   /** Base URL of the Stripe API (tests point it at a local stand-in or stripe-mock). Default https://api.stripe.com. */
@@ -197,8 +206,8 @@ export interface AppConfig {
   rateLimits: { global: number; auth: number; public: number };
   /** Fastify `trustProxy`: false, or the number of trusted proxy hops. */
   trustProxy: false | number;
-  /** Stripe when `secretKey` is set, else the simulated gateway. */
-  stripe: { secretKey: string | undefined; webhookSecret: string | undefined; apiUrl: string | undefined };
+  /** Stripe when `secretKey` is set, else the simulated gateway; `publishableKey` turns on the Stripe Elements card form. */
+  stripe: { secretKey: string | undefined; publishableKey: string | undefined; webhookSecret: string | undefined; apiUrl: string | undefined };
   mail: { smtpUrl: string | undefined; from: string };
   /** Twilio is used when all three of accountSid, authToken and fromNumber are set. */
   twilio: { accountSid: string | undefined; authToken: string | undefined; fromNumber: string | undefined; apiUrl: string };
@@ -283,7 +292,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
     trustProxy: env.TRUST_PROXY_HOPS > 0 ? env.TRUST_PROXY_HOPS : false,
     rateLimits: { global: env.RATE_LIMIT_MAX, auth: env.AUTH_RATE_LIMIT_MAX, public: env.PUBLIC_RATE_LIMIT_MAX },
-    stripe: { secretKey: env.STRIPE_SECRET_KEY, webhookSecret: env.STRIPE_WEBHOOK_SECRET, apiUrl: env.STRIPE_API_URL },
+    stripe: { secretKey: env.STRIPE_SECRET_KEY, publishableKey: env.STRIPE_PUBLISHABLE_KEY, webhookSecret: env.STRIPE_WEBHOOK_SECRET, apiUrl: env.STRIPE_API_URL },
     mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM },
     twilio: {
       accountSid: env.TWILIO_ACCOUNT_SID,

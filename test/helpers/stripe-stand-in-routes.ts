@@ -153,6 +153,7 @@ const routes: Array<[string, RegExp, Handler]> = [
     },
   ],
   ['DELETE', /^\/v1\/subscriptions\/([^/]+)$/, (sim, r, id) => sim.cancelSubscription(id, r.idempotencyKey)],
+  ['POST', /^\/v1\/setup_intents$/, (sim, r) => sim.createSetupIntent({ customer: requiredStr(r.params, 'customer') }, r.idempotencyKey)],
   ['GET', /^\/v1\/invoices$/, async (sim, r) => page(await sim.listInvoices(requiredStr(r.params, 'customer')), r.params, '/v1/invoices')],
 ];
 

@@ -56,12 +56,13 @@ async function builtWebForTests(): Promise<string> {
 /**
  * Builds the web app once per content of its sources (see builtWebForTests), starts
  * the school with it (real worker, simulated gateway; e-mailed links point at PUBLIC_APP_URL
- * `http://portal.invalid`, so tests open them on `origin`), and launches Chromium.
+ * `http://portal.invalid`, so tests open them on `origin`), and launches Chromium. `env`: more
+ * configuration (e.g. STRIPE_PUBLISHABLE_KEY).
  */
-export async function startWebSchool(): Promise<WebSchool> {
+export async function startWebSchool(options: { env?: Record<string, string> } = {}): Promise<WebSchool> {
   const webDir = await builtWebForTests();
   const sink = await startSmtpSink();
-  const stack = await createTestStack({ env: { SMTP_URL: sink.url, PUBLIC_APP_URL: 'http://portal.invalid' }, webDir });
+  const stack = await createTestStack({ env: { SMTP_URL: sink.url, PUBLIC_APP_URL: 'http://portal.invalid', ...options.env }, webDir });
   await stack.app.listen({ host: '127.0.0.1', port: 0 });
   const origin = `http://127.0.0.1:${(stack.app.server.address() as AddressInfo).port}`;
   const browser = await launchChromium();

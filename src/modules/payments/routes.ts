@@ -11,6 +11,7 @@ import { forbidden, notFound, validationFailed } from '../../http/errors.js';
 import { pageOf } from '../../http/pagination.js';
 import type { SchoolServices } from '../services.js';
 import { billingOf } from './billing.js';
+import { cardFormRoutes } from './card-form-routes.js';
 import { billingView, paymentMethodView, savePaymentMethodBody, subscriptionBody, subscriptionView } from './billing-schemas.js';
 import { savePaymentMethod } from './customers.js';
 import { GatewayRequestError } from './gateway/types.js';
@@ -188,5 +189,6 @@ export const paymentRoutes =
     );
 
     await app.register(paymentOperationsRoutes(services));
+    await app.register(cardFormRoutes(services));
     await app.register(webhookRoute(services));
   };

@@ -5,6 +5,7 @@ import { api } from '../api/client';
 import { useMe, useSchool } from '../auth/hooks';
 import { session } from '../auth/session';
 import { ErrorNotice, Loading } from '../ui/components';
+import { Privacy } from './account/Privacy';
 import { Bills } from './parent/Bills';
 import { Cards } from './parent/Cards';
 import { Conversation } from './parent/Conversation';
@@ -13,6 +14,8 @@ import { Messages, MessagesLink } from './parent/Messages';
 import { ParentHome } from './parent/ParentHome';
 import { Preferences } from './parent/Preferences';
 import { Reschedule } from './parent/Reschedule';
+import { StudentProgress } from './teacher/StudentProgress';
+import { Students } from './teacher/Students';
 import { TeacherWeek } from './teacher/TeacherWeek';
 import { TimeOff } from './teacher/TimeOff';
 
@@ -60,12 +63,14 @@ export default function Portal() {
         {user.role === 'teacher' && (
           <nav aria-label="Teaching">
             <Link href="/">Week</Link>
+            <Link href="/students">Students</Link>
             <Link href="/time-off">Time off</Link>
             <MessagesLink />
           </nav>
         )}
         <nav aria-label="Account">
           {user.role !== 'admin' && <Link href="/preferences">Notifications</Link>}
+          {user.role !== 'admin' && <Link href="/privacy">Privacy</Link>}
           <span>
             {user.firstName} {user.lastName}
           </span>
@@ -88,6 +93,9 @@ export default function Portal() {
             <Route path="/messages">{() => <Messages me={user} />}</Route>
             <Route path="/messages/:id">{(params) => <Conversation conversationId={Number(params.id)} />}</Route>
             <Route path="/preferences" component={Preferences} />
+            <Route path="/privacy">{() => <Privacy me={user} />}</Route>
+            {user.role === 'teacher' && <Route path="/students">{() => <Students />}</Route>}
+            {user.role === 'teacher' && <Route path="/students/:id">{(params) => <StudentProgress studentId={Number(params.id)} />}</Route>}
             {user.role === 'teacher' && <Route path="/time-off">{() => <TimeOff me={user} />}</Route>}
             <Route path="/">
               {user.role === 'parent' && <ParentHome me={user} />}

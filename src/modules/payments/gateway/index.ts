@@ -15,7 +15,7 @@ export { StripeGateway } from './stripe.js';
  * `config.stripe.secretKey` (STRIPE_SECRET_KEY) is set, else the simulated gateway, whose state
  * lives in the database behind `sql` (pass the SqlClient, so each call runs in a transaction).
  */
-export function createPaymentGateway(config: Pick<AppConfig, 'stripe'>, sql: SqlExecutor): PaymentGateway {
+export function createPaymentGateway(config: { stripe: Pick<AppConfig['stripe'], 'secretKey' | 'webhookSecret' | 'apiUrl'> }, sql: SqlExecutor): PaymentGateway {
   const { secretKey, webhookSecret, apiUrl } = config.stripe;
   if (secretKey) {
     return new StripeGateway({ secretKey, ...(webhookSecret ? { webhookSecret } : {}), ...(apiUrl ? { apiUrl } : {}) });

@@ -4,6 +4,7 @@ import type {
   GatewayPaymentIntent,
   GatewayPaymentMethod,
   GatewayRefund,
+  GatewaySetupIntent,
   GatewaySubscription,
   InvoiceStatus,
   PaymentIntentStatus,
@@ -146,4 +147,9 @@ export const recurringOf = (interval: 'month' | 'term') => ({ interval: 'month' 
 export function refundReason(reason: string | undefined): { reason?: string; metadata?: Record<string, string> } {
   if (reason === undefined) return {};
   return ['duplicate', 'fraudulent', 'requested_by_customer'].includes(reason) ? { reason } : { metadata: { reason } };
+}
+
+export function toSetupIntent(si: { id: string; client_secret: string | null; customer: Ref; status: string }): GatewaySetupIntent {
+  if (!si.client_secret) throw new Error(`setup intent ${si.id} came back without a client secret`);
+  return { id: si.id, clientSecret: si.client_secret, customerId: idOf(si.customer), status: si.status };
 }

@@ -12,6 +12,7 @@ import {
   type GatewayPaymentIntent,
   type GatewayPaymentMethod,
   type GatewayRefund,
+  type GatewaySetupIntent,
   type GatewaySubscription,
   type PaymentGateway,
 } from './types.js';
@@ -89,6 +90,12 @@ export class StripeGateway implements PaymentGateway {
 
   redactCustomer(customerId: string, input: { name: string; email: string }, options: CallOptions): Promise<GatewayCustomer> {
     return this.call(async () => map.toCustomer(await this.stripe.customers.update(customerId, { name: input.name, email: input.email, metadata: { erased: 'true' } }, options)));
+  }
+
+  createSetupIntent(input: { customerId: string }, options: CallOptions): Promise<GatewaySetupIntent> {
+    return this.call(async () =>
+      map.toSetupIntent(await this.stripe.setupIntents.create({ customer: input.customerId, usage: 'off_session', allowed_payment_method_types: ['card'] }, options)),
+    );
   }
 
   confirmPayment(

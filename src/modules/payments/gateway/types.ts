@@ -39,6 +39,16 @@ export interface GatewayPaymentMethod {
   expYear: number;
 }
 
+/** A SetupIntent the browser's card form (Stripe Elements) confirms to save a card for later charges. */
+export interface GatewaySetupIntent {
+  id: string;
+  /** Handed to the browser only (Stripe.js `confirmCardSetup`); never logged or stored. */
+  clientSecret: string;
+  customerId: string | null;
+  /** Stripe's status: `requires_payment_method` until the browser confirms it. */
+  status: string;
+}
+
 /** Stripe's PaymentIntent statuses the school sees. */
 export type PaymentIntentStatus = 'requires_payment_method' | 'requires_confirmation' | 'requires_action' | 'processing' | 'succeeded' | 'canceled';
 
@@ -147,6 +157,9 @@ export interface PaymentGateway {
 
   /** Replaces the customer's name and e-mail (privacy erasure: the gateway keeps no personal data of an erased family). */
   redactCustomer(customerId: string, input: { name: string; email: string }, options: CallOptions): Promise<GatewayCustomer>;
+
+  /** A SetupIntent (usage off_session, card) for the customer's card form. */
+  createSetupIntent(input: { customerId: string }, options: CallOptions): Promise<GatewaySetupIntent>;
 
   /** Creates and confirms (off-session) a payment intent. A decline returns status `requires_payment_method` with `failureCode`. */
   confirmPayment(

@@ -6,17 +6,20 @@ import { actorOf, callerOf } from '../../auth/caller.js';
 import { errors, security } from '../../records/common.js';
 import type { SchoolServices } from '../../services.js';
 import { EXPORT_TTL_DAYS } from './link.js';
-import { downloadQuery, exportAccepted, exportBody, exportIdParams, exportView } from './schemas.js';
+import { downloadQuery, exportAccepted, exportBody, exportIdParams, exportList, exportListQuery, exportView } from './schemas.js';
 import { PrivacyExportService } from './service.js';
 
 const tags = ['privacy'];
 /** The zip itself (binary; Fastify sends a Buffer as it is). */
 const zipBody = z.custom<Buffer>((value) => Buffer.isBuffer(value)).meta({ description: 'The zip (application/zip)', type: 'string', format: 'binary' });
 const downloadResponses = { 200: zipBody, ...errors, 410: errorResponse };
+/** Parents and teachers ask for (and download) their own exports; admins anyone's. */
+const requesters = { access: ['admin', 'parent', 'teacher'] as const };
 
 /**
- * Access requests (API.md "Privacy"): POST /api/v1/privacy/exports (admin: any user; a parent:
- * themself, anyone else is 404) → 202; GET …/{id} (admin; the requester) the status; GET
+ * Access requests (API.md "Privacy"): POST /api/v1/privacy/exports (admin: any user; a parent or
+ * teacher: themself, anyone else is 404) → 202; GET …/exports (admin: all; others: the ones they
+ * asked for) newest first; GET …/{id} (admin; the requester) the status; GET
  * …/{id}/download (admin; the requester; or the e-mailed signed link `?token=`) the zip, 410 once
  * expired.
  */
@@ -28,7 +31,7 @@ export const privacyExportRoutes =
     app.post(
       '/api/v1/privacy/exports',
       {
-        config: { access: ['admin', 'parent'] },
+        config: requesters,
         schema: {
           tags,
           security,
@@ -44,9 +47,24 @@ export const privacyExportRoutes =
     );
 
     app.get(
+      '/api/v1/privacy/exports',
+      {
+        config: requesters,
+        schema: {
+          tags,
+          security,
+          summary: 'Exports, newest first (admin: everyone’s, ?userId filters; others: the ones they asked for)',
+          querystring: exportListQuery,
+          response: { 200: exportList, ...errors },
+        },
+      },
+      async (request) => service.list(callerOf(request), request.query),
+    );
+
+    app.get(
       '/api/v1/privacy/exports/:id',
       {
-        config: { access: ['admin', 'parent'] },
+        config: requesters,
         schema: {
           tags,
           security,
@@ -62,7 +80,7 @@ export const privacyExportRoutes =
       '/api/v1/privacy/exports/:id/download',
       {
         // `?token=` (the signed link of the "export ready" e-mail) needs no account; without it, a bearer token.
-        config: { access: ['admin', 'parent'], signedLink: true },
+        config: { ...requesters, signedLink: true },
         schema: {
           tags,
           security,

@@ -41,3 +41,11 @@ export const exportIdParams = z.object({ id: idNumber });
 export const downloadQuery = z.object({
   token: z.string().min(1).max(200).optional().describe('The signed link of the "export ready" e-mail: no sign-in needed'),
 });
+
+export const exportListQuery = z.object({
+  userId: idNumber.optional().describe('Admins: the exports of this user only'),
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(100).default(20),
+});
+
+export const exportList = z.object({ data: z.array(exportView), page: z.number().int(), pageSize: z.number().int(), total: z.number().int() });

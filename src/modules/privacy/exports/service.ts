@@ -1,5 +1,5 @@
 /**
- * Access requests: ask for an export (admin: anyone's; a parent: their own), read its status, and
+ * Access requests: ask for an export (admin: anyone's; a parent or teacher: their own), read its status, and
  * download it (the requester or an admin, signed in; or anyone holding the e-mailed signed link).
  * Reads run as the caller (row-level security: a parent sees only the exports they asked for);
  * a record the caller may not see answers 404 as if it did not exist.
@@ -12,7 +12,7 @@ import { type AuditActor, recordAudit } from '../../audit/record.js';
 import type { SchoolServices } from '../../services.js';
 import { checkExportToken, exportDownloadUrl, exportStatusUrl } from './link.js';
 import type { ExportView } from './schemas.js';
-import { type ExportRecord, failExport, insertExport, readArchive, readExport, setExportRun } from './store.js';
+import { type ExportRecord, failExport, insertExport, listExports, readArchive, readExport, setExportRun } from './store.js';
 import { PRIVACY_EXPORT_WORKFLOW } from './workflow.js';
 
 const iso = (value: Date | string | null): string | null => (value === null ? null : new Date(value).toISOString());
@@ -45,6 +45,15 @@ export class PrivacyExportService {
     }
     await setExportRun(this.services.db.sql, exportId, runId);
     return { exportId, runId, statusUrl: exportStatusUrl(exportId) };
+  }
+
+  /** Exports newest first: an admin's of everyone (or of `userId`), anyone else's the ones they asked for. */
+  async list(
+    caller: Caller,
+    query: { userId?: number | undefined; page: number; pageSize: number },
+  ): Promise<{ data: ExportView[]; page: number; pageSize: number; total: number }> {
+    const { rows, total } = await asCaller(this.services.db, caller, (tx) => listExports(sqlExecutorOf(tx), query));
+    return { data: await Promise.all(rows.map((row) => this.viewOf(row))), page: query.page, pageSize: query.pageSize, total };
   }
 
   async status(caller: Caller, id: number): Promise<ExportView> {

@@ -64,3 +64,15 @@ export async function expireExport(sql: SqlExecutor, id: number): Promise<boolea
 export async function failExport(sql: SqlExecutor, id: number, error: string): Promise<void> {
   await sql.query(`UPDATE privacy_exports SET status = 'failed', error = $2 WHERE id = $1 AND status = 'pending'`, [id, error.slice(0, 1000)]);
 }
+
+/** A page of exports, newest first (with the caller's executor: a non-admin sees the ones they asked for). */
+export async function listExports(sql: SqlExecutor, query: { userId?: number | undefined; page: number; pageSize: number }): Promise<{ rows: ExportRecord[]; total: number }> {
+  const where = query.userId === undefined ? '' : 'WHERE user_id = $1';
+  const params: unknown[] = query.userId === undefined ? [] : [query.userId];
+  const [count] = await sql.query<{ total: number }>(`SELECT count(*)::int AS total FROM privacy_exports ${where}`, params);
+  const rows = await sql.query<ExportRecord>(
+    `SELECT ${COLUMNS} FROM privacy_exports ${where} ORDER BY created_at DESC, id DESC LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+    [...params, query.pageSize, (query.page - 1) * query.pageSize],
+  );
+  return { rows, total: count?.total ?? 0 };
+}

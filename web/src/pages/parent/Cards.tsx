@@ -1,8 +1,12 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { api, call } from '../../api/client';
 import { Card, ErrorNotice, Field, fieldProblem, Loading, OkNotice } from '../../ui/components';
 import type { Me } from '../types';
+import './cards.css';
+
+/** Stripe Elements and Stripe.js are loaded only when the server hands out a publishable key. */
+const StripeCardForm = lazy(() => import('./StripeCardForm'));
 
 /** The simulated gateway's test cards (no Stripe key): they attach; declines show when charged. */
 const testCards = [
@@ -12,7 +16,10 @@ const testCards = [
   { value: 'pm_card_visa_debit', label: 'Visa debit test card ending 5556' },
 ] as const;
 
-/** The family's saved cards: list, add one (a test card or a pm_…/tok_… id), make one the default. */
+/**
+ * The family's saved cards: list, make one the default, add one: with Stripe Elements when the
+ * server has a Stripe publishable key, else a test card of the simulated gateway (or a pm_…/tok_… id).
+ */
 export function Cards({ me }: { me: Me }) {
   const queries = useQueryClient();
   const billing = useQuery({ queryKey: ['billing', me.id], queryFn: () => call(api.GET('/api/v1/billing/{parentId}', { params: { path: { parentId: me.id } } })) });
@@ -23,7 +30,9 @@ export function Cards({ me }: { me: Me }) {
   });
   const [paymentMethod, setPaymentMethod] = useState<string>(testCards[0].value);
   const [makeDefault, setMakeDefault] = useState(false);
+  const cardForm = useQuery({ queryKey: ['card-form'], queryFn: () => call(api.GET('/api/v1/billing/card-form')), staleTime: Number.POSITIVE_INFINITY });
   const methods = billing.data?.paymentMethods ?? [];
+  const publishableKey = cardForm.data?.publishableKey;
   return (
     <>
       <h1>Saved cards</h1>
@@ -55,47 +64,56 @@ export function Cards({ me }: { me: Me }) {
           </ul>
         </Card>
         <Card title="Add a card">
-          <form
-            onSubmit={(event) => {
-              event.preventDefault();
-              save.mutate({ paymentMethod: paymentMethod.trim(), makeDefault });
-            }}
-          >
-            <div className="field">
-              <label htmlFor="test-card">Test card</label>
-              <select id="test-card" value={testCards.some((c) => c.value === paymentMethod) ? paymentMethod : ''} onChange={(event) => setPaymentMethod(event.target.value)}>
-                {testCards.map((card) => (
-                  <option key={card.value} value={card.value}>
-                    {card.label}
-                  </option>
-                ))}
-                <option value="">Another card id…</option>
-              </select>
-            </div>
-            <Field
-              label="Card id"
-              name="paymentMethod"
-              value={paymentMethod}
-              onChange={setPaymentMethod}
-              hint="The card form's token (tok_…) or payment method id (pm_…)"
-              problem={fieldProblem(save.error, 'paymentMethod')}
-            />
-            <div className="actions">
-              <label>
-                <input type="checkbox" checked={makeDefault} onChange={(event) => setMakeDefault(event.target.checked)} /> Make it the default card
-              </label>
-            </div>
-            <ErrorNotice error={save.error} />
-            {save.isSuccess && (
-              <OkNotice>
-                Saved: {save.data.brand} ending {save.data.last4}
-                {save.data.isDefault ? ' (default)' : ''}.
-              </OkNotice>
-            )}
-            <button className="button" type="submit" disabled={save.isPending || !paymentMethod.trim()}>
-              Save card
-            </button>
-          </form>
+          {cardForm.isPending && <Loading />}
+          <ErrorNotice error={cardForm.error} />
+          {publishableKey && (
+            <Suspense fallback={<Loading />}>
+              <StripeCardForm parentId={me.id} publishableKey={publishableKey} />
+            </Suspense>
+          )}
+          {cardForm.data && !publishableKey && (
+            <form
+              onSubmit={(event) => {
+                event.preventDefault();
+                save.mutate({ paymentMethod: paymentMethod.trim(), makeDefault });
+              }}
+            >
+              <div className="field">
+                <label htmlFor="test-card">Test card</label>
+                <select id="test-card" value={testCards.some((c) => c.value === paymentMethod) ? paymentMethod : ''} onChange={(event) => setPaymentMethod(event.target.value)}>
+                  {testCards.map((card) => (
+                    <option key={card.value} value={card.value}>
+                      {card.label}
+                    </option>
+                  ))}
+                  <option value="">Another card id…</option>
+                </select>
+              </div>
+              <Field
+                label="Card id"
+                name="paymentMethod"
+                value={paymentMethod}
+                onChange={setPaymentMethod}
+                hint="The card form's token (tok_…) or payment method id (pm_…)"
+                problem={fieldProblem(save.error, 'paymentMethod')}
+              />
+              <div className="actions">
+                <label>
+                  <input type="checkbox" checked={makeDefault} onChange={(event) => setMakeDefault(event.target.checked)} /> Make it the default card
+                </label>
+              </div>
+              <ErrorNotice error={save.error} />
+              {save.isSuccess && (
+                <OkNotice>
+                  Saved: {save.data.brand} ending {save.data.last4}
+                  {save.data.isDefault ? ' (default)' : ''}.
+                </OkNotice>
+              )}
+              <button className="button" type="submit" disabled={save.isPending || !paymentMethod.trim()}>
+                Save card
+              </button>
+            </form>
+          )}
         </Card>
       </div>
     </>

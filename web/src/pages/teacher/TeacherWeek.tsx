@@ -1,5 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import { Link } from 'wouter';
 import { api, call } from '../../api/client';
 import { useSchoolZone } from '../../auth/hooks';
 import { Card, ErrorNotice, Loading, OkNotice } from '../../ui/components';
@@ -55,7 +56,8 @@ function TeacherLesson({ lesson, zone }: { lesson: Lesson; zone: string }) {
   return (
     <li>
       <div>
-        <strong>{dateTime(lesson.scheduledAt, zone)}</strong> · {name} · {lesson.durationMinutes} min <span className="badge">{lesson.status}</span>
+        <strong>{dateTime(lesson.scheduledAt, zone)}</strong> · <Link href={`/students/${lesson.studentId}`}>{name}</Link> · {lesson.durationMinutes} min{' '}
+        <span className="badge">{lesson.status}</span>
         {lesson.attendance && <span className="muted"> · {lesson.attendance}</span>}
       </div>
       {complete.isSuccess && <OkNotice>Attendance saved for {name}.</OkNotice>}

@@ -1,7 +1,7 @@
 import * as billing from './billing.js';
 import * as customers from './customers.js';
 import type { WebhookDispatcher } from './delivery.js';
-import type { RawCharge, RawCustomer, RawInvoice, RawPaymentIntent, RawPaymentMethod, RawProduct, RawRefund, RawSubscription } from './objects.js';
+import type { RawCharge, RawCustomer, RawInvoice, RawPaymentIntent, RawPaymentMethod, RawProduct, RawRefund, RawSetupIntent, RawSubscription } from './objects.js';
 import * as payments from './payments.js';
 import { SimStore, SimTx, type SimulatedSql } from './store.js';
 
@@ -73,6 +73,10 @@ export class SimulatedStripe {
       await tx.get<RawCustomer>(customerId, 'customer', 'customer');
       return this.store.listByCustomer<RawPaymentMethod>('payment_method', customerId);
     });
+  }
+
+  createSetupIntent(params: { customer: string }, key: string | null): Promise<RawSetupIntent> {
+    return this.mutate('setup_intents.create', key, params, (tx) => customers.createSetupIntent(tx, params));
   }
 
   /** Creates and confirms off-session; a decline comes back as the intent with `last_payment_error`. */

@@ -1,6 +1,6 @@
 import { declineOfLast4, testCard, type TestCard } from './cards.js';
 import { SimulatedStripeError, invalid, missing } from './errors.js';
-import { newId, type Metadata, type RawCustomer, type RawPaymentMethod, type RawProduct } from './objects.js';
+import { newId, type Metadata, type RawCustomer, type RawPaymentMethod, type RawProduct, type RawSetupIntent } from './objects.js';
 import type { SimTx } from './store.js';
 
 /** Stripe's product, customer and payment-method operations over the simulated gateway's state. */
@@ -115,4 +115,24 @@ export async function createProduct(tx: SimTx, params: { id?: string; name: stri
   const product: RawProduct = { id, object: 'product', created: tx.nowUnix, livemode: false, name: params.name, active: true, metadata: params.metadata ?? {} };
   await tx.save(product);
   return product;
+}
+
+/** A SetupIntent for an existing customer's card form (off-session use: lessons are charged later). */
+export async function createSetupIntent(tx: SimTx, params: { customer: string }): Promise<RawSetupIntent> {
+  await tx.get<RawCustomer>(params.customer, 'customer', 'customer');
+  const id = newId('seti');
+  const intent: RawSetupIntent = {
+    id,
+    object: 'setup_intent',
+    created: tx.nowUnix,
+    livemode: false,
+    customer: params.customer,
+    client_secret: `${id}_secret_${newId('s').slice(2)}`,
+    status: 'requires_payment_method',
+    usage: 'off_session',
+    payment_method_types: ['card'],
+    payment_method: null,
+  };
+  await tx.save(intent);
+  return intent;
 }

@@ -8,6 +8,7 @@ import type {
   GatewayPaymentIntent,
   GatewayPaymentMethod,
   GatewayRefund,
+  GatewaySetupIntent,
   GatewaySubscription,
   PaymentGateway,
 } from '../types.js';
@@ -100,6 +101,10 @@ export class SimulatedGateway implements PaymentGateway {
 
   async redactCustomer(customerId: string, input: { name: string; email: string }, options: CallOptions): Promise<GatewayCustomer> {
     return map.toCustomer(await this.stripe.updateCustomer(customerId, { name: input.name, email: input.email, metadata: { erased: 'true' } }, options.idempotencyKey));
+  }
+
+  async createSetupIntent(input: { customerId: string }, options: CallOptions): Promise<GatewaySetupIntent> {
+    return map.toSetupIntent(await this.stripe.createSetupIntent({ customer: input.customerId }, options.idempotencyKey));
   }
 
   async confirmPayment(

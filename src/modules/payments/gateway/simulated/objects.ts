@@ -164,7 +164,18 @@ export interface RawInvoice extends Base {
   metadata: Metadata;
 }
 
-export type RawObject = RawProduct | RawCustomer | RawPaymentMethod | RawPaymentIntent | RawCharge | RawRefund | RawSubscription | RawInvoice;
+/** A SetupIntent: the browser's card form confirms it with `client_secret` and gets a saved `pm_…`. */
+export interface RawSetupIntent extends Base {
+  object: 'setup_intent';
+  customer: string;
+  client_secret: string;
+  status: 'requires_payment_method' | 'succeeded' | 'canceled';
+  usage: 'off_session';
+  payment_method_types: ['card'];
+  payment_method: string | null;
+}
+
+export type RawObject = RawProduct | RawCustomer | RawPaymentMethod | RawPaymentIntent | RawCharge | RawRefund | RawSubscription | RawInvoice | RawSetupIntent;
 
 /** A Stripe-looking id: `cus_` + 24 random letters and digits. */
 export function newId(prefix: string): string {

@@ -1,4 +1,18 @@
-/** PLACEHOLDER: replaced by the section's own pages before landing. */
-export default function Section() {
-  return <h1>Privacy</h1>;
+import { ErasureRequests } from './ErasureRequests';
+import { ExportList } from './ExportList';
+import { ReadAudit } from './ReadAudit';
+import { Retention } from './Retention';
+import './privacy.css';
+
+/** `/privacy`: erasure requests to decide, exports made, retention periods (with a dry run) and who read what. */
+export default function PrivacySection() {
+  return (
+    <>
+      <h1>Privacy</h1>
+      <ErasureRequests />
+      <ExportList />
+      <Retention />
+      <ReadAudit />
+    </>
+  );
 }
