@@ -3,3 +3,4 @@
  * schema (to validate edits) in every process. A workflow that adds a kind adds its module here.
  */
 import './payment-issue/task.js';
+import '../schedule-review/approval.js';
