@@ -75,6 +75,8 @@ export interface AiWorkflowFigures {
   health: Spread;
   selectOne: Spread;
   cases: AiCaseFigures[];
+  /** Mean time per node attempt over every run (where the time goes), by workflow and node. */
+  nodes: { workflow: string; node: string; attempts: number; meanMs: number }[];
 }
 
 type StandInHook = (shared: unknown) => unknown;
@@ -163,7 +165,18 @@ export async function benchAiWorkflows(): Promise<AiWorkflowFigures> {
         notOk: outcomes?.not_ok ?? 0,
       });
     }
-    return { database: DATABASE, modelMs: MODEL_MS, health, selectOne, cases: figures };
+    const nodes = await stack.database.db.sql.query<{ workflow: string; node: string; attempts: number; mean_ms: number }>(
+      `SELECT r.workflow_name AS workflow, s.node_id AS node, count(*)::int AS attempts, avg(s.duration_ms) AS mean_ms
+       FROM workflow_steps s JOIN workflow_runs r ON r.id = s.run_id WHERE s.kind = 'process' GROUP BY 1, 2 ORDER BY 1, min(s.id)`,
+    );
+    return {
+      database: DATABASE,
+      modelMs: MODEL_MS,
+      health,
+      selectOne,
+      cases: figures,
+      nodes: nodes.map((n) => ({ workflow: n.workflow, node: n.node, attempts: n.attempts, meanMs: Number(n.mean_ms) })),
+    };
   } finally {
     await stack.close();
     await openai.close();
@@ -186,6 +199,10 @@ export function printAiWorkflows(f: AiWorkflowFigures): void {
       `| ${c.name} | ${c.runs} | ${fmt(c.callsPerRun, 1)} | ${fmt(c.whole.p50)} ms | ${fmt(c.whole.p95)} ms | ${fmt(c.model.p50)} ms | ${fmt(c.nonModel.p50)} ms | ${fmt(c.nonModel.p95)} ms | ${fmt(c.nonModel.p95 / ceiling, 0)}× | ${c.notOk} | ${met} |`,
     );
   }
+  console.log('\nMean time per node attempt (ms):\n');
+  console.log('| workflow | node | attempts | mean |');
+  console.log('|---|---|---|---|');
+  for (const n of f.nodes) console.log(`| ${n.workflow} | ${n.node} | ${n.attempts} | ${fmt(n.meanMs)} |`);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) printAiWorkflows(await benchAiWorkflows());
