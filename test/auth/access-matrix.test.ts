@@ -137,8 +137,6 @@ const contract: Record<string, RouteAccess> = {
   'POST /api/v1/ai/schedule-review': ['admin'],
   'GET /api/v1/reports/schedule-reviews': ['admin'],
   'GET /api/v1/reports/schedule-reviews/:id': ['admin'],
-  'POST /api/v1/reports/schedule-reviews/:id/suggestions/:index/apply': ['admin'],
-  'POST /api/v1/reports/schedule-reviews/:id/suggestions/:index/reject': ['admin'],
 };
 
 /** 'public', or the sorted roles a declaration admits ('authenticated' = every role). */

@@ -1,3 +1,4 @@
+import { benchAiWorkflows, printAiWorkflows } from './ai-workflows.js';
 import { benchAuth, printAuth } from './auth.js';
 import { benchEngineDurable, printEngineDurable } from './engine-durable.js';
 import { benchEngineMemory, printEngineMemory } from './engine-memory.js';
@@ -10,7 +11,7 @@ import { benchStartup, printStartup } from './startup.js';
 
 /**
  * `npm run bench`: every benchmark, figures printed as Markdown tables.
- * BENCH_ONLY=engine,durable,startup,auth,school,payments,enrollment,reports,import runs a subset. PostgreSQL: BENCH_DATABASE_URL (default local server).
+ * BENCH_ONLY=engine,durable,startup,auth,school,payments,enrollment,reports,import,ai runs a subset. PostgreSQL: BENCH_DATABASE_URL (default local server).
  */
 const only = (process.env.BENCH_ONLY ?? '').split(',').filter(Boolean);
 const wanted = (name: string): boolean => only.length === 0 || only.includes(name);
@@ -23,5 +24,6 @@ if (wanted('auth')) printAuth(await benchAuth());
 if (wanted('enrollment')) printEnrollment(await benchEnrollment());
 if (wanted('payments')) printPayments(await benchPayments());
 if (wanted('reports')) printReports(await benchReports());
+if (wanted('ai')) printAiWorkflows(await benchAiWorkflows());
 
 if (wanted('import')) printImport(await benchImport());

@@ -17,7 +17,7 @@ import type { AddressInfo } from 'node:net';
 /** One scripted answer. */
 export type StandInAnswer =
   /** A structured answer: `value` as the model's JSON text. */
-  | { kind: 'json'; value: unknown; inputTokens?: number; outputTokens?: number }
+  | { kind: 'json'; value: unknown; inputTokens?: number; outputTokens?: number /** Held this long before answering (ms, like a model thinking); default 0. */; delayMs?: number }
   /** Raw text as the model's answer (e.g. not JSON at all). */
   | { kind: 'text'; text: string; inputTokens?: number; outputTokens?: number }
   /** An HTTP error with the provider's error body (500, 429 …). */
@@ -32,6 +32,10 @@ export interface StandInRequest {
   raw: string;
   /** The body parsed as JSON. */
   body: Record<string, unknown>;
+  /** performance.now() when the request arrived. */
+  arrivedAt: number;
+  /** Milliseconds from its arrival to the end of the answer (set once answered). */
+  heldMs?: number;
 }
 
 export interface AiStandIn {
@@ -69,9 +73,13 @@ export async function startAiStandIn(): Promise<AiStandIn> {
   };
 
   const server = createServer((req, res) => {
+    const arrivedAt = performance.now();
     void (async () => {
       const raw = await readBody(req);
-      const request: StandInRequest = { path: new URL(req.url ?? '/', 'http://stand-in').pathname, headers: req.headers, raw, body: JSON.parse(raw || '{}') };
+      const request: StandInRequest = { path: new URL(req.url ?? '/', 'http://stand-in').pathname, headers: req.headers, raw, body: JSON.parse(raw || '{}'), arrivedAt };
+      res.on('finish', () => {
+        request.heldMs = performance.now() - arrivedAt;
+      });
       standIn.requests.push(request);
       const answer = queue.shift() ?? standIn.respond(request);
       if (answer.kind === 'hang') {
@@ -87,6 +95,7 @@ export async function startAiStandIn(): Promise<AiStandIn> {
         res.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(error));
         return;
       }
+      if (answer.kind === 'json' && answer.delayMs) await new Promise((resolve) => setTimeout(resolve, answer.delayMs));
       const text = answer.kind === 'json' ? JSON.stringify(answer.value) : answer.text;
       const usage = { input: answer.inputTokens ?? DEFAULT_INPUT_TOKENS, output: answer.outputTokens ?? DEFAULT_OUTPUT_TOKENS };
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(providerAnswer(request, text, usage)));

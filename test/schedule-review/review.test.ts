@@ -3,9 +3,10 @@
  * known: Clara (piano) has 10 h of hours and 4 h of lessons (40 %) with a 15-min hole on Monday;
  * Fanny's Thursday lesson falls in her time off (she is free on Friday); Mila waits for violin and
  * Ivan (violin) is free on Tuesday. Through the HTTP API and the real workflow, with an OpenAI
- * stand-in and the SMTP sink.
+ * stand-in and the SMTP sink; each suggestion waits in the approvals inbox (schedule-suggestion).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '../enrollments/helpers.js';
 import { createUser } from '../helpers/app.js';
 import { startAiStandIn, type AiStandIn } from '../helpers/ai-stand-in.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
@@ -83,12 +84,33 @@ async function review() {
   expect(started.statusCode).toBe(202);
   const { runId } = started.json() as { runId: string };
   const run = await stack.engine.waitFor(runId, 30_000);
-  expect(run.status).toBe('succeeded');
+  // Waiting: its suggestions wait in the approvals inbox.
+  expect(['waiting', 'succeeded']).toContain(run.status);
   const list = (await get('/api/v1/reports/schedule-reviews?pageSize=200')).json() as { data: { id: number; runId: string }[] };
   const found = list.data.find((r) => r.runId === runId);
   expect(found).toBeDefined();
   return { runId, review: (await get(`/api/v1/reports/schedule-reviews/${found!.id}`)).json() };
 }
+
+interface SuggestionApproval {
+  id: number;
+  status: string;
+  title: string;
+  source: string;
+  outcome: string | null;
+  reason: string | null;
+  draft: Record<string, unknown> & { index: number; basis: Record<string, unknown> };
+}
+
+/** The schedule-suggestion approvals of a run, in the order of the review's suggestions. */
+async function approvalsOf(runId: string): Promise<SuggestionApproval[]> {
+  const list = (await get('/api/v1/approvals?kind=schedule-suggestion&pageSize=200')).json() as { data: (SuggestionApproval & { runId: string })[] };
+  return list.data.filter((a) => a.runId === runId).sort((a, b) => a.draft.index - b.draft.index);
+}
+
+const approve = (id: number, payload: object = {}) => post(`/api/v1/approvals/${id}/approve`, payload);
+const reject = (id: number, reason: string) => post(`/api/v1/approvals/${id}/reject`, { reason });
+const lessonStatus = async (id: number) => (await sql<{ status: string }>(`SELECT status FROM lessons WHERE id = $1`, [id]))[0]!.status;
 
 const none = { lessonId: null, toStartsAt: null, enrollmentId: null, teacherId: null, startsAt: null };
 
@@ -103,7 +125,8 @@ describe('schedule review', () => {
     expect(await sql(`SELECT 1 FROM workflow_runs WHERE workflow_name = 'schedule-review'`)).toHaveLength(0);
     const longest = await post('/api/v1/ai/schedule-review', { from: '2030-01-01', to: '2030-04-02' });
     expect(longest.statusCode).toBe(202);
-    expect((await stack.engine.waitFor(longest.json().runId, 30_000)).status).toBe('succeeded');
+    // Its suggestions wait for approval.
+    expect((await stack.engine.waitFor(longest.json().runId, 30_000)).status).toBe('waiting');
   });
 
   it('computes exact figures, has the rules drafter write the review when the provider fails, and e-mails it to the office', async () => {
@@ -146,49 +169,110 @@ describe('schedule review', () => {
     ]);
     expect(r.summary).toContain('Clara 40 %, 4 h booked of 10 h');
     expect(r.suggestions.map((s: Record<string, unknown>) => [s.action, s.lessonId ?? s.enrollmentId ?? s.teacherId, s.toStartsAt ?? s.startsAt, s.status])).toEqual([
-      ['move_lesson', ids.leoLesson, friday[0], 'proposed'],
-      ['offer_slot', ids.mila, at('2030-03-05T16:00'), 'proposed'],
-      ['contact_teacher', ids.clara, null, 'proposed'],
-      ['contact_teacher', ids.fanny, null, 'proposed'],
-      ['contact_teacher', ids.ivan, null, 'proposed'],
+      ['move_lesson', ids.leoLesson, friday[0], 'pending'],
+      ['offer_slot', ids.mila, at('2030-03-05T16:00'), 'pending'],
+      ['contact_teacher', ids.clara, null, 'pending'],
+      ['contact_teacher', ids.fanny, null, 'pending'],
+      ['contact_teacher', ids.ivan, null, 'pending'],
     ]);
+    // Each suggestion waits in the inbox with the figures it rests on and its source.
+    const approvals = await approvalsOf(r.runId);
+    expect(approvals.map((a) => a.id)).toEqual(r.suggestions.map((s: { approvalId: number }) => s.approvalId));
+    expect(approvals.map((a) => [a.status, a.source])).toEqual(Array(5).fill(['pending', 'rules']));
+    expect(approvals[0]!.title).toBe(`Move Leo’s lesson ${ids.leoLesson} to ${friday[0]}`);
+    expect(approvals[0]!.draft).toMatchObject({ action: 'move_lesson', reviewId: r.id, index: 0, basis: { clash: r.figures.clashes[0], waitlistFit: null } });
+    expect(approvals[1]!.draft.basis).toMatchObject({ waitlistFit: r.figures.waitlistFits[0], clash: null });
+    expect(approvals[2]!.draft.basis).toMatchObject({ teacher: r.figures.teachers[0], gaps: r.figures.gaps });
     const mail = await sink.waitFor((m) => m.subject.includes('schedule review 2030-03-04 to 2030-03-10'), 25_000);
     expect(mail.to).toEqual(['office@maple.example']);
     expect(mail.text).toContain('Clara 40 %');
     expect(mail.text).toContain('0. move lesson:');
   });
 
-  it('applies a move through the reschedule rules: a conflict makes it failed with the reason; decided suggestions answer 409, unknown ones 404', async () => {
-    const { review: r } = await review();
+  it('approving a stale move answers 409 and leaves it pending; rejecting changes nothing; bad input is a 400 naming the field; undecided ones expire into tasks', {
+    timeout: 90_000,
+  }, async () => {
+    const { runId, review: r } = await review();
+    const [move, offer, clara, fanny] = await approvalsOf(runId);
+    // The free time the move rests on is taken after the review.
     await insertLesson(stack.database.db, { studentId: ids.otherStudent, teacherId: ids.fanny, at: at('2030-03-08T10:00'), minutes: 30 });
-    const base = `/api/v1/reports/schedule-reviews/${r.id}/suggestions`;
-    const applied = await post(`${base}/0/apply`);
-    expect(applied.statusCode).toBe(200);
-    expect(applied.json()).toMatchObject({ index: 0, action: 'move_lesson', status: 'failed' });
-    expect(applied.json().outcome).toMatch(/cannot move/);
-    expect((await sql<{ status: string }>(`SELECT status FROM lessons WHERE id = $1`, [ids.leoLesson]))[0]!.status).toBe('scheduled');
-    expect((await post(`${base}/0/apply`)).statusCode).toBe(409);
-    expect((await post(`${base}/99/apply`)).statusCode).toBe(404);
-    expect((await post(`${base}/abc/apply`)).statusCode).toBe(400);
-    expect((await post(`/api/v1/reports/schedule-reviews/999999/suggestions/0/apply`)).statusCode).toBe(404);
-    const rejected = await post(`${base}/2/reject`, { reason: 'Clara likes her breaks' });
-    expect(rejected.json()).toMatchObject({ index: 2, status: 'rejected', outcome: 'Clara likes her breaks' });
-    expect((await post(`${base}/2/reject`, {})).statusCode).toBe(409);
-    expect((await post(`${base}/3/reject`, { reason: '' })).statusCode).toBe(400);
-    const contacted = await post(`${base}/3/apply`);
-    expect(contacted.json()).toMatchObject({ index: 3, action: 'contact_teacher', teacherId: ids.fanny, status: 'applied' });
+    const stale = await approve(move!.id);
+    expect(stale.statusCode).toBe(409);
+    expect(stale.json().error.code).toBe('conflict');
+    expect(stale.json().error.message).toMatch(/can no longer be applied: .*cannot move/);
+    expect((await get(`/api/v1/approvals/${move!.id}`)).json()).toMatchObject({ status: 'pending', outcome: null });
+    expect(await lessonStatus(ids.leoLesson)).toBe('scheduled');
+
+    // Bad input: nothing is decided.
+    for (const [payload, field] of [
+      [{ edits: { toStartsAt: 42 } }, 'body.edits.toStartsAt'],
+      [{ edits: { nope: 1 } }, 'body.edits.nope'],
+      [{ edits: 'later' }, 'body.edits'],
+    ] as const) {
+      const bad = await approve(move!.id, payload);
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json().error.details.map((d: { field: string }) => d.field)).toContain(field);
+    }
+    const noReason = await post(`/api/v1/approvals/${move!.id}/reject`, { reason: ' ' });
+    expect(noReason.statusCode).toBe(400);
+    expect(noReason.json().error.details[0].field).toBe('body.reason');
+    expect((await approve(999_999)).statusCode).toBe(404);
+
+    // The office edits the time to one still free: applied through the same rules.
+    const edited = await approve(move!.id, { edits: { toStartsAt: at('2030-03-08T11:00') } });
+    expect(edited.statusCode).toBe(200);
+    expect(edited.json()).toMatchObject({ status: 'approved', edits: { toStartsAt: at('2030-03-08T11:00') } });
+    expect(edited.json().outcome).toMatch(new RegExp(`^Lesson ${ids.leoLesson} moved to 2030-03-08T11:00`));
+    expect(await lessonStatus(ids.leoLesson)).toBe('rescheduled');
+    expect((await approve(move!.id)).statusCode).toBe(409);
+
+    // Rejecting changes nothing and keeps the reason.
+    const teachersBefore = await sql(`SELECT count(*)::int AS n FROM outbox WHERE template = 'direct_message'`);
+    expect((await reject(clara!.id, 'Clara likes her breaks')).statusCode).toBe(200);
+    expect((await reject(clara!.id, 'again')).statusCode).toBe(409);
+    expect(await sql(`SELECT count(*)::int AS n FROM outbox WHERE template = 'direct_message'`)).toEqual(teachersBefore);
+
+    const contacted = await approve(fanny!.id);
+    expect(contacted.json()).toMatchObject({ status: 'approved' });
+    expect(contacted.json().outcome).toMatch(new RegExp(`^Teacher ${ids.fanny} was written to`));
     const toFanny = await sink.waitFor((m) => m.to.includes(fannyEmail) && m.subject === 'About your timetable', 25_000);
     expect(toFanny.text).toContain('only 0 % of the hours booked');
-    // The waitlist's own rules: this enrollment has no run waiting for a place, so the offer fails cleanly.
-    const offered = await post(`${base}/1/apply`);
-    expect(offered.json()).toMatchObject({ index: 1, action: 'offer_slot', status: 'failed' });
-    expect(offered.json().outcome).toMatch(/not waiting for a place/);
+
+    // The waitlist's own rules: this enrollment has no run waiting for a place, so the offer is refused and stays pending.
+    const offered = await approve(offer!.id);
+    expect(offered.statusCode).toBe(409);
+    expect(offered.json().error.message).toMatch(/not waiting for a place/);
     expect((await sql<{ promoted_at: Date | null }>(`SELECT promoted_at FROM enrollments WHERE id = $1`, [ids.mila]))[0]!.promoted_at).toBeNull();
-    const audited = await sql<{ action: string }>(`SELECT action FROM audit_log WHERE entity = 'schedule_review' AND entity_id = $1 ORDER BY id`, [String(r.id)]);
-    expect(audited.map((a) => a.action)).toEqual(['apply_suggestion', 'reject_suggestion', 'apply_suggestion', 'apply_suggestion']);
+
+    const view = (await get(`/api/v1/reports/schedule-reviews/${r.id}`)).json();
+    expect(
+      view.suggestions.map((s: { approvalId: number; status: string; outcome: string | null }) => [s.approvalId, s.status, s.outcome?.split(' ').slice(0, 2).join(' ') ?? null]),
+    ).toEqual([
+      [move!.id, 'approved', `Lesson ${ids.leoLesson}`],
+      [offer!.id, 'pending', null],
+      [clara!.id, 'rejected', 'Clara likes'],
+      [fanny!.id, 'approved', `Teacher ${ids.fanny}`],
+      [expect.any(Number), 'pending', null],
+    ]);
+    const audited = await sql<{ action: string }>(`SELECT action FROM audit_log WHERE entity = 'approval' AND entity_id = ANY($1::text[]) ORDER BY id`, [
+      [move, clara, fanny, offer].map((a) => String(a!.id)),
+    ]);
+    expect(audited.map((a) => a.action)).toEqual(['approval.approved', 'approval.rejected', 'approval.approved']);
+
+    // A week passes: the undecided ones expire into follow-up tasks and the run ends.
+    await sql(`UPDATE workflow_waits SET deadline = now() - interval '1 second' WHERE run_id = $1`, [runId]);
+    await sql(`UPDATE workflow_runs SET waiting_until = now() - interval '1 second' WHERE id = $1`, [runId]);
+    await eventually(async () => (await stack.engine.waitFor(runId, 1_000)).status === 'succeeded', 'the expired review run to end', 45_000);
+    const expired = (await approvalsOf(runId)).filter((a) => a.status === 'expired');
+    expect(expired.map((a) => a.draft.index)).toEqual([1, 4]);
+    const tasks = (await get(`/api/v1/tasks?approvalId=${offer!.id}`)).json();
+    expect(tasks.data).toEqual([expect.objectContaining({ status: 'open', runId, title: expect.stringContaining('Decide: Offer Ivan’s') })]);
+    // Put Leo's lesson back for the next scenario.
+    await sql(`UPDATE lessons SET status = 'scheduled' WHERE id = $1`, [ids.leoLesson]);
+    await sql(`DELETE FROM lessons WHERE rescheduled_from_id = $1`, [ids.leoLesson]);
   });
 
-  it('takes a provider’s suggestions from the closed list, shares no contact details, and applies the move', async () => {
+  it('takes a provider’s suggestions from the closed list, shares no contact details; approving applies the move and the family hears of it', { timeout: 60_000 }, async () => {
     const answer = {
       summary: 'Clara is 40 % booked. Leo’s Thursday lesson falls in Fanny’s time off.',
       suggestions: [
@@ -202,20 +286,32 @@ describe('schedule review', () => {
     expect(r.source).toBe('ai:openai/gpt-4o-mini');
     expect(r.summary).toBe(answer.summary);
     expect(r.suggestions.map((s: { action: string; status: string }) => [s.action, s.status])).toEqual([
-      ['move_lesson', 'proposed'],
-      ['contact_teacher', 'proposed'],
+      ['move_lesson', 'pending'],
+      ['contact_teacher', 'pending'],
     ]);
     expect(openai.requests).toHaveLength(1);
     const sent = openai.requests[0]!.raw;
     for (const secret of ['@', 'maple.example', '5550147', '5550199', 'Novak', 'Pupil']) expect(sent).not.toContain(secret);
     for (const shared of ['Clara', 'Mila', 'Leo', 'violin', '2030-03-08T10:30:00-04:00']) expect(sent).toContain(shared);
 
-    const applied = await post(`/api/v1/reports/schedule-reviews/${r.id}/suggestions/0/apply`);
-    expect(applied.json()).toMatchObject({ status: 'applied' });
+    const runId: string = r.runId;
+    const [move, contact] = await approvalsOf(runId);
+    expect(move!.source).toBe('ai:openai/gpt-4o-mini');
+    const applied = await approve(move!.id);
+    expect(applied.statusCode).toBe(200);
+    expect(applied.json()).toMatchObject({ status: 'approved', outcome: expect.stringContaining(`Lesson ${ids.leoLesson} moved to 2030-03-08T10:30`) });
     const [moved] = await sql<{ status: string; scheduled_at: Date }>(`SELECT status, scheduled_at FROM lessons WHERE rescheduled_from_id = $1`, [ids.leoLesson]);
     expect(moved!.scheduled_at.toISOString()).toBe('2030-03-08T14:30:00.000Z');
-    expect((await sql<{ status: string }>(`SELECT status FROM lessons WHERE id = $1`, [ids.leoLesson]))[0]!.status).toBe('rescheduled');
-    expect((await post(`/api/v1/reports/schedule-reviews/${r.id}/suggestions/0/apply`)).statusCode).toBe(409);
+    expect(await lessonStatus(ids.leoLesson)).toBe('rescheduled');
+    const notice = await sink.waitFor((m) => m.to.includes('pat.parent@maple.example') && m.subject.startsWith('Lesson moved: Leo'), 25_000);
+    expect(notice.subject).toContain('Lesson moved');
+    expect((await approve(move!.id)).statusCode).toBe(409);
+    // The last decision lets the run end; its output has every suggestion's outcome.
+    expect((await reject(contact!.id, 'Not this week')).statusCode).toBe(200);
+    await eventually(async () => (await stack.engine.waitFor(runId, 1_000)).status === 'succeeded', 'the review run to end', 45_000);
+    const run = (await get(`/api/v1/workflows/runs/${runId}`)).json();
+    const output = run.nodes.find((n: { nodeId: string }) => n.nodeId === 'approvals').output;
+    expect(output.suggestions.map((o: { decision: string }) => o.decision)).toEqual(['approved', 'rejected']);
   });
 
   it('refuses a move to a time outside the computed list, or an unknown action, and falls back to the rules drafter', async () => {

@@ -1,10 +1,10 @@
 /**
  * Approving many drafts at once (POST /api/v1/approvals/approve {ids}, admins): each id is decided
- * as by its own approve route (no edits), one after the other, so one that is not pending (409) or
- * unknown (404) does not stop the others; the answer says what happened to each, in the order given.
+ * as by its own approve route (no edits), one after the other, so one that is not pending or no
+ * longer applies (409), or unknown (404), does not stop the others; the answer says what happened to each, in the order given.
  */
 import { z } from 'zod';
-import { AppError } from '../../http/errors.js';
+import { AppError, statusOf } from '../../http/errors.js';
 import type { AuditActor } from '../audit/record.js';
 import type { Caller } from '../auth/scoped.js';
 import type { SchoolServices } from '../services.js';
@@ -28,21 +28,24 @@ export const bulkApproveResult = z.object({
     z.object({
       id: z.number().int(),
       status: z.enum(approvalStatuses).nullable().describe('approved; null when it was not (see error)'),
-      error: z.object({ code: z.string(), message: z.string() }).nullable().describe('conflict: not pending (decided already); not_found: no such approval'),
+      error: z
+        .object({ code: z.string(), message: z.string() })
+        .nullable()
+        .describe('conflict: not pending (decided already), or its change no longer applies; not_found: no such approval'),
     }),
   ),
   approved: z.number().int().describe('How many were approved by this request'),
 });
 export type BulkApproveResult = z.infer<typeof bulkApproveResult>;
 
-export async function approveMany(services: Pick<SchoolServices, 'db' | 'workflows'>, caller: Caller, actor: AuditActor, ids: number[]): Promise<BulkApproveResult> {
+export async function approveMany(services: Pick<SchoolServices, 'db' | 'config' | 'workflows'>, caller: Caller, actor: AuditActor, ids: number[]): Promise<BulkApproveResult> {
   const data: BulkApproveResult['data'] = [];
   for (const id of ids) {
     try {
       const row = await decide(services, caller, actor, id, { status: 'approved' });
       data.push({ id, status: row.status, error: null });
     } catch (error) {
-      if (!(error instanceof AppError) || (error.code !== 'conflict' && error.code !== 'not_found')) throw error;
+      if (!(error instanceof AppError) || statusOf(error.code) >= 500) throw error;
       data.push({ id, status: null, error: { code: error.code, message: error.message } });
     }
   }

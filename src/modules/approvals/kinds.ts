@@ -5,6 +5,11 @@
  * every module that defines one, so the routes know them all in every process.
  */
 import type { ZodType } from 'zod';
+import type { AuditActor } from '../audit/record.js';
+import type { SchoolServices } from '../services.js';
+
+/** What an `apply` step may use. */
+export type ApprovalApplyServices = Pick<SchoolServices, 'db' | 'config' | 'workflows'>;
 
 export interface ApprovalKind<Draft> {
   /** Stable name, stored with each approval (`payment_issue.reply`): lower-case letters, digits, `.`, `_`, `-`. */
@@ -15,6 +20,14 @@ export interface ApprovalKind<Draft> {
   readonly schema: ZodType<Draft>;
   /** How long an approval of this kind waits before it expires, in ms (default of `awaitApproval`). */
   readonly timeoutMs: number;
+  /**
+   * Optional: applies the approved draft (with the approver's edits) inside the approve request,
+   * through the domain's own rules, as the approver; returns what it did (kept as the approval's
+   * `outcome`, at most 2000 characters). A refusal of the domain is an AppError (a 409 for a
+   * conflict): the approve request answers it and the approval stays pending. Without `apply`, the
+   * waiting run acts on the decision after it.
+   */
+  readonly apply?: (services: ApprovalApplyServices, draft: Draft, by: { actor: AuditActor; approvalId: number }) => Promise<string>;
 }
 
 const kinds = new Map<string, ApprovalKind<unknown>>();

@@ -4,3 +4,4 @@
  */
 import './payment-issue/task.js';
 import '../progress-reports/task.js';
+import '../schedule-review/approval.js';

@@ -30,6 +30,7 @@ export const approvalView = z.object({
   decidedAt: z.string().nullable(),
   edits: z.record(z.string(), z.unknown()).nullable().describe('Fields of the draft the approver replaced'),
   reason: z.string().nullable().describe('Why it was rejected'),
+  outcome: z.string().nullable().describe('What approving did, for kinds applied by the approve request (e.g. schedule-suggestion); else null'),
   createdAt: z.string(),
 });
 export const approvalPage = pageOf(approvalView);

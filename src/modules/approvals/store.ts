@@ -27,6 +27,10 @@ export interface ApprovalRow {
   decidedAt: string | null;
   edits: Record<string, unknown> | null;
   reason: string | null;
+  /** What approving did (kinds applied on approval), else null. */
+  outcome: string | null;
+  /** Set while an approve request applies it. */
+  claimedAt: string | null;
   createdAt: string;
 }
 
@@ -34,7 +38,7 @@ const iso = (column: string): string => `to_char(${column} AT TIME ZONE 'UTC', '
 
 const columns = `id, kind, status, title, draft, shared, source, run_id AS "runId", node_id AS "nodeId", signal,
   parent_id AS "parentId", student_id AS "studentId", payment_id AS "paymentId", ${iso('expires_at')} AS "expiresAt",
-  decided_by AS "decidedBy", ${iso('decided_at')} AS "decidedAt", edits, decision_reason AS reason, ${iso('created_at')} AS "createdAt"`;
+  decided_by AS "decidedBy", ${iso('decided_at')} AS "decidedAt", edits, decision_reason AS reason, outcome, ${iso('claimed_at')} AS "claimedAt", ${iso('created_at')} AS "createdAt"`;
 
 export interface NewApproval {
   kind: string;
@@ -102,14 +106,30 @@ export async function listApprovals(
 export async function decideApproval(
   sql: SqlExecutor,
   id: number,
-  decision: { status: Exclude<ApprovalStatus, 'pending'>; by: number | null; edits?: Record<string, unknown> | null; reason?: string | null },
+  decision: { status: Exclude<ApprovalStatus, 'pending'>; by: number | null; edits?: Record<string, unknown> | null; reason?: string | null; outcome?: string | null },
 ): Promise<boolean> {
   const rows = await sql.query(
-    `UPDATE approvals SET status = $2, decided_by = $3, decided_at = now(), edits = $4::jsonb, decision_reason = $5
+    `UPDATE approvals SET status = $2, decided_by = $3, decided_at = now(), edits = $4::jsonb, decision_reason = $5, outcome = $6, claimed_at = NULL
      WHERE id = $1 AND status = 'pending' RETURNING id`,
-    [id, decision.status, decision.by, decision.edits ? JSON.stringify(decision.edits) : null, decision.reason ?? null],
+    [id, decision.status, decision.by, decision.edits ? JSON.stringify(decision.edits) : null, decision.reason ?? null, decision.outcome?.slice(0, 2000) ?? null],
   );
   return rows.length === 1;
+}
+
+/** An approve request that has not finished applying after this long (ms; its process died) no longer holds the approval. */
+export const CLAIM_EXPIRES_MS = 10 * 60_000;
+
+/** Marks a pending approval as being applied (or releases it: `claimed` false). */
+export async function setApprovalClaim(sql: SqlExecutor, id: number, claimed: boolean): Promise<void> {
+  await sql.query(`UPDATE approvals SET claimed_at = ${claimed ? 'now()' : 'NULL'} WHERE id = $1 AND status = 'pending'`, [id]);
+}
+
+/** True while an approve request applies the approval (claimed less than CLAIM_EXPIRES_MS ago). */
+export const isClaimed = (row: ApprovalRow, now: number): boolean => row.claimedAt !== null && now - Date.parse(row.claimedAt) < CLAIM_EXPIRES_MS;
+
+/** The approvals of one run (oldest first), e.g. a schedule review's suggestions. */
+export async function approvalsOfRun(sql: SqlExecutor, runId: string, kind: string): Promise<ApprovalRow[]> {
+  return sql.query<ApprovalRow>(`SELECT ${columns} FROM approvals WHERE run_id = $1 AND kind = $2 ORDER BY id`, [runId, kind]);
 }
 
 /** Pending approvals (the dashboard's count; served by the partial index approvals_pending_idx). */

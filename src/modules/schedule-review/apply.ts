@@ -2,20 +2,18 @@
  * Acting on a schedule review's suggestion, through each domain's own rules: a move is the lessons
  * module's reschedule (its conflict checks; a refusal makes the suggestion `failed` with the
  * reason), an offer is the waitlist's promotion with the suggested teacher, a teacher is contacted
- * by a `direct_message` in the school's name. `applyScheduleSuggestion` is the one step an approval
- * may call; `decideSuggestion` is what the office's apply/reject endpoints do around it.
+ * by a `direct_message` in the school's name. Called by the approve request of a
+ * `schedule-suggestion` approval (approval.ts).
  */
 import { AppError } from '../../http/errors.js';
-import { asCallerSql } from '../payments/read.js';
-import { recordAudit, type AuditActor } from '../audit/record.js';
+import type { AuditActor } from '../audit/record.js';
 import type { Caller } from '../auth/scoped.js';
 import { promoteEnrollment } from '../enrollments/promotion.js';
 import { rescheduleLesson } from '../lessons/reschedule.js';
 import { sendNotification } from '../notifications/send.js';
 import type { SchoolServices } from '../services.js';
 import { schoolSettings } from '../settings/reader.js';
-import { decided, proposedAt, readReview, writeSuggestion } from './store.js';
-import type { StoredSuggestion, Suggestion } from './types.js';
+import type { Suggestion } from './types.js';
 
 export interface ApplyResult {
   status: 'applied' | 'failed';
@@ -65,45 +63,4 @@ export async function applyScheduleSuggestion(services: Services, suggestion: Su
     if (error instanceof AppError && error.statusCode < 500) return { status: 'failed', outcome: error.message };
     throw error;
   }
-}
-
-/**
- * POST …/suggestions/{index}/apply and /reject (admin): 404 for an unknown review or index, 409 when
- * the suggestion is not `proposed` any more (or is being applied). Applying claims it first (a
- * second apply meanwhile is refused), runs applyScheduleSuggestion outside the claim's
- * transaction, then records `applied` or `failed` with the outcome.
- */
-export async function decideSuggestion(
-  services: Services,
-  caller: Caller,
-  actor: AuditActor,
-  target: { reviewId: number; index: number },
-  decision: { kind: 'apply' } | { kind: 'reject'; reason: string | undefined },
-  now: () => number = Date.now,
-): Promise<StoredSuggestion & { index: number }> {
-  const { reviewId, index } = target;
-  const claimed = await asCallerSql(services.db, caller, async (tx) => {
-    const row = await readReview(tx, reviewId, true);
-    const s = proposedAt(row, index, now());
-    const next: StoredSuggestion =
-      decision.kind === 'reject' ? decided(s, 'rejected', decision.reason ?? 'Rejected by the office', caller.userId, now()) : { ...s, claimedAt: new Date(now()).toISOString() };
-    await writeSuggestion(tx, reviewId, index, next);
-    if (decision.kind === 'reject')
-      await recordAudit(tx, actor, { action: 'reject_suggestion', entity: 'schedule_review', entityId: reviewId, before: s, after: { index, ...next } });
-    return next;
-  });
-  if (decision.kind === 'reject') return { ...claimed, index };
-  let result: ApplyResult;
-  try {
-    result = await applyScheduleSuggestion(services, claimed, actor, `schedule-review:${reviewId}:${index}`, now);
-  } catch (error) {
-    await asCallerSql(services.db, caller, (tx) => writeSuggestion(tx, reviewId, index, { ...claimed, claimedAt: null }));
-    throw error;
-  }
-  const final = decided(claimed, result.status, result.outcome, caller.userId, now());
-  await asCallerSql(services.db, caller, async (tx) => {
-    await writeSuggestion(tx, reviewId, index, final);
-    await recordAudit(tx, actor, { action: 'apply_suggestion', entity: 'schedule_review', entityId: reviewId, before: claimed, after: { index, ...final } });
-  });
-  return { ...final, index };
 }

@@ -6,31 +6,58 @@
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { offsetOf, pageOf, pageQuery } from '../../http/pagination.js';
-import { actorOf, callerOf } from '../auth/caller.js';
+import { callerOf } from '../auth/caller.js';
 import { asCallerSql } from '../payments/read.js';
 import { errors, idParams, security } from '../records/common.js';
 import type { SchoolServices } from '../services.js';
-import { decideSuggestion } from './apply.js';
-import { rejectBody, reviewRequest, reviewView, startedReview, suggestionParams, suggestionView, type ReviewView } from './schemas.js';
+import { approvalSignal } from '../approvals/await-approval.js';
+import { approvalsOfRun, type ApprovalRow } from '../approvals/store.js';
+import type { SqlExecutor } from '../../db/sql-client.js';
+import { scheduleSuggestion } from './approval.js';
+import { reviewRequest, reviewView, startedReview, type ReviewView } from './schemas.js';
 import { listReviews, readReview, type ReviewRow } from './store.js';
-import { SCHEDULE_REVIEW_WORKFLOW } from './workflow.js';
+import { SCHEDULE_REVIEW_WORKFLOW, suggestionLabel } from './workflow.js';
+import type { Suggestion } from './types.js';
 
-const viewOf = (row: ReviewRow): ReviewView => ({
-  id: row.id,
-  from: row.range_from,
-  to: row.range_to,
-  figures: row.figures,
-  summary: row.summary,
-  suggestions: row.suggestions.map(({ claimedAt: _claimed, ...s }, index) => ({ ...s, index })),
-  source: row.source,
-  rulesReason: row.rules_reason,
-  shared: row.shared,
-  runId: row.run_id,
-  createdAt: row.created_at.toISOString(),
+type SuggestionView = ReviewView['suggestions'][number];
+
+const suggestionViewOf = (s: Suggestion, index: number, approval: ApprovalRow | undefined): SuggestionView => ({
+  action: s.action,
+  lessonId: s.lessonId,
+  toStartsAt: s.toStartsAt,
+  enrollmentId: s.enrollmentId,
+  teacherId: s.teacherId,
+  startsAt: s.startsAt,
+  reason: s.reason,
+  index,
+  approvalId: approval?.id ?? null,
+  status: approval?.status ?? 'proposed',
+  outcome: approval ? (approval.status === 'rejected' ? approval.reason : approval.outcome) : null,
+  decidedAt: approval?.decidedAt ?? null,
+  decidedBy: approval?.decidedBy ?? null,
 });
 
+/** The review with each suggestion's approval (matched by its label's signal). */
+async function viewOf(sql: SqlExecutor, row: ReviewRow): Promise<ReviewView> {
+  const approvals = row.run_id ? await approvalsOfRun(sql, row.run_id, scheduleSuggestion.kind) : [];
+  const bySignal = new Map(approvals.map((a) => [a.signal, a]));
+  return {
+    id: row.id,
+    from: row.range_from,
+    to: row.range_to,
+    figures: row.figures,
+    summary: row.summary,
+    suggestions: row.suggestions.map((s, index) => suggestionViewOf(s, index, bySignal.get(approvalSignal(suggestionLabel(index))))),
+    source: row.source,
+    rulesReason: row.rules_reason,
+    shared: row.shared,
+    runId: row.run_id,
+    createdAt: row.created_at.toISOString(),
+  };
+}
+
 export const scheduleReviewRoutes =
-  (services: SchoolServices, now: () => number = Date.now): FastifyPluginAsyncZod =>
+  (services: SchoolServices): FastifyPluginAsyncZod =>
   async (app) => {
     const tags = ['ai'];
     app.post(
@@ -53,8 +80,12 @@ export const scheduleReviewRoutes =
       },
       async (request) => {
         const { page, pageSize } = request.query;
-        const { rows, total } = await asCallerSql(services.db, callerOf(request), (sql) => listReviews(sql, { limit: pageSize, offset: offsetOf(request.query) }));
-        return { data: rows.map(viewOf), page, pageSize, total };
+        return asCallerSql(services.db, callerOf(request), async (sql) => {
+          const { rows, total } = await listReviews(sql, { limit: pageSize, offset: offsetOf(request.query) });
+          const data: ReviewView[] = [];
+          for (const row of rows) data.push(await viewOf(sql, row));
+          return { data, page, pageSize, total };
+        });
       },
     );
 
@@ -64,38 +95,6 @@ export const scheduleReviewRoutes =
         config: { access: ['admin'] },
         schema: { tags, security, summary: 'One schedule review: figures, summary, suggestions with their status', params: idParams, response: { 200: reviewView, ...errors } },
       },
-      async (request) => viewOf(await asCallerSql(services.db, callerOf(request), (sql) => readReview(sql, request.params.id))),
-    );
-
-    app.post(
-      '/api/v1/reports/schedule-reviews/:id/suggestions/:index/apply',
-      {
-        config: { access: ['admin'] },
-        schema: {
-          tags,
-          security,
-          summary: 'Apply a proposed suggestion through the domain’s rules; a refusal (e.g. a conflict) makes it failed with the reason',
-          params: suggestionParams,
-          response: { 200: suggestionView, ...errors },
-        },
-      },
-      async (request) => decideSuggestion(services, callerOf(request), actorOf(request), { reviewId: request.params.id, index: request.params.index }, { kind: 'apply' }, now),
-    );
-
-    app.post(
-      '/api/v1/reports/schedule-reviews/:id/suggestions/:index/reject',
-      {
-        config: { access: ['admin'] },
-        schema: { tags, security, summary: 'Reject a proposed suggestion', params: suggestionParams, body: rejectBody, response: { 200: suggestionView, ...errors } },
-      },
-      async (request) =>
-        decideSuggestion(
-          services,
-          callerOf(request),
-          actorOf(request),
-          { reviewId: request.params.id, index: request.params.index },
-          { kind: 'reject', reason: request.body?.reason },
-          now,
-        ),
+      async (request) => asCallerSql(services.db, callerOf(request), async (sql) => viewOf(sql, await readReview(sql, request.params.id))),
     );
   };

@@ -2,7 +2,6 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { boundedDate } from '../../http/date-schemas.js';
-import { idNumber } from '../records/common.js';
 import { scheduleFigures, suggestion, suggestionStatuses } from './types.js';
 
 /** Longest range one review may cover, in days (inclusive of both ends). */
@@ -22,14 +21,11 @@ export const reviewRequest = z
 
 export const startedReview = z.object({ runId: z.string() });
 
-export const suggestionParams = z.object({ id: idNumber, index: z.coerce.number().int().min(0).max(1000) });
-
-export const rejectBody = z.object({ reason: z.string().trim().min(1).max(500).optional().describe('Why the office does not want it') }).nullish();
-
 export const suggestionView = suggestion.extend({
   index: z.number().int(),
-  status: z.enum(suggestionStatuses),
-  outcome: z.string().nullable().describe('What applying did, why it failed, or why it was rejected'),
+  approvalId: z.number().int().nullable().describe('Its approval in /api/v1/approvals (kind schedule-suggestion); null until the run puts it there'),
+  status: z.enum(suggestionStatuses).describe('proposed (not yet in the inbox), then its approval’s status'),
+  outcome: z.string().nullable().describe('What approving did, or why it was rejected'),
   decidedAt: z.string().nullable(),
   decidedBy: z.number().int().nullable(),
 });

@@ -90,16 +90,6 @@ export const suggestion = z.object({
 });
 export type Suggestion = z.infer<typeof suggestion>;
 
-export const suggestionStatuses = ['proposed', 'applied', 'rejected', 'failed'] as const;
+/** `proposed`: stored, not yet in the approvals inbox; then its approval's status. */
+export const suggestionStatuses = ['proposed', 'pending', 'approved', 'rejected', 'expired'] as const;
 export type SuggestionStatus = (typeof suggestionStatuses)[number];
-
-/** A suggestion as stored with its review: its status and what happened when it was acted on. */
-export interface StoredSuggestion extends Suggestion {
-  status: SuggestionStatus;
-  /** What applying did, why it failed, or why it was rejected. */
-  outcome: string | null;
-  decidedAt: string | null;
-  decidedBy: number | null;
-  /** Set while an apply is under way (a second apply meanwhile is refused). */
-  claimedAt?: string | null;
-}

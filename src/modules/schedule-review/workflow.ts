@@ -3,16 +3,20 @@
  * started by POST /api/v1/ai/schedule-review for a range): `figures` computes the review from the
  * schedule, `draft` has the AI task (or its rules drafter) write the summary and pick suggestions
  * from the closed list, `store` keeps the review (once per run), `mail` e-mails it to the school's
- * address (setting `school.email`). Nothing in the schedule changes until the office applies a
- * suggestion (apply.ts).
+ * address (setting `school.email`), `approvals` puts each suggestion in the approvals inbox (kind
+ * `schedule-suggestion`, all at once) and waits until each is approved (applied by the approve
+ * request, approval.ts), rejected, or expired after a week (then a follow-up task). Nothing in the
+ * schedule changes without an approval.
  */
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { runAiTaskInNode } from '../../ai/index.js';
 import { defineNode, defineWorkflow, type TaskContext } from '../../engine/index.js';
+import { awaitApprovals, type ApprovalOutcome } from '../approvals/await-approval.js';
 import { sendNotification } from '../notifications/send.js';
 import type { SchoolServices } from '../services.js';
 import { schoolSettings } from '../settings/reader.js';
+import { scheduleSuggestion, suggestionDraftOf, suggestionTitle, type SuggestionDraft } from './approval.js';
 import { computeFigures } from './figures.js';
 import { storeReview } from './store.js';
 import { scheduleReviewTask, type ReviewDraft } from './task.js';
@@ -23,6 +27,8 @@ export const SCHEDULE_REVIEW_WORKFLOW = 'schedule-review';
 export const SCHEDULE_REVIEW_CRON = '0 5 * * 1';
 /** Days a scheduled review covers, from the day it fires. */
 const WEEK_DAYS = 7;
+/** The approval label (and signal suffix) of suggestion `index` of a review. */
+export const suggestionLabel = (index: number): string => `schedule-suggestion:${index}`;
 
 const localDate = z.iso.date();
 export const scheduleReviewEvent = z.object({
@@ -107,11 +113,40 @@ export function buildScheduleReviewWorkflow(services: SchoolServices, now: () =>
     },
   });
 
+  const approvals = defineNode({
+    id: 'approvals',
+    description: 'Each suggestion waits in the approvals inbox (schedule-suggestion), in parallel; approving applies it; a week, then a follow-up task',
+    process: async (ctx: Ctx): Promise<{ suggestions: ApprovalOutcome<SuggestionDraft>[] }> => {
+      const stored = ctx.output(store);
+      const result = ctx.output(draft);
+      const f = ctx.output(figures);
+      if (!stored || !result || !f) throw new Error('the review was not stored');
+      const output = result.output as ReviewDraft;
+      const requests = output.suggestions.map((s, index) => ({
+        kind: scheduleSuggestion,
+        title: suggestionTitle(f, s).slice(0, 200),
+        draft: suggestionDraftOf(f, stored.reviewId, index, s),
+        shared: result.shared,
+        source: result.source,
+        label: suggestionLabel(index),
+      }));
+      const outcomes = await awaitApprovals(ctx as TaskContext<unknown>, requests);
+      return { suggestions: outcomes };
+    },
+  });
+
   return defineWorkflow({
     name: SCHEDULE_REVIEW_WORKFLOW,
-    description: 'Reviews a range of the schedule (utilisation, gaps, clashes, waitlist fits), drafts suggestions with AI or rules, stores and e-mails the review',
+    description:
+      'Reviews a range of the schedule (utilisation, gaps, clashes, waitlist fits), drafts suggestions with AI or rules, stores and e-mails the review, and waits for each suggestion’s approval',
     event: scheduleReviewEvent,
     start: 'figures',
-    nodes: [{ node: figures, connections: ['draft'] }, { node: draft, connections: ['store'] }, { node: store, connections: ['mail'] }, { node: mail }],
+    nodes: [
+      { node: figures, connections: ['draft'] },
+      { node: draft, connections: ['store'] },
+      { node: store, connections: ['mail'] },
+      { node: mail, connections: ['approvals'] },
+      { node: approvals },
+    ],
   });
 }

@@ -1342,6 +1342,8 @@ export interface paths {
                                 id: number;
                                 kind: string;
                                 nodeId: string;
+                                /** @description What approving did, for kinds applied by the approve request (e.g. schedule-suggestion); else null */
+                                outcome: string | null;
                                 parentId: number | null;
                                 paymentId: number | null;
                                 /** @description Why it was rejected */
@@ -1499,6 +1501,8 @@ export interface paths {
                             id: number;
                             kind: string;
                             nodeId: string;
+                            /** @description What approving did, for kinds applied by the approve request (e.g. schedule-suggestion); else null */
+                            outcome: string | null;
                             parentId: number | null;
                             paymentId: number | null;
                             /** @description Why it was rejected */
@@ -1663,6 +1667,8 @@ export interface paths {
                             id: number;
                             kind: string;
                             nodeId: string;
+                            /** @description What approving did, for kinds applied by the approve request (e.g. schedule-suggestion); else null */
+                            outcome: string | null;
                             parentId: number | null;
                             paymentId: number | null;
                             /** @description Why it was rejected */
@@ -1823,6 +1829,8 @@ export interface paths {
                             id: number;
                             kind: string;
                             nodeId: string;
+                            /** @description What approving did, for kinds applied by the approve request (e.g. schedule-suggestion); else null */
+                            outcome: string | null;
                             parentId: number | null;
                             paymentId: number | null;
                             /** @description Why it was rejected */
@@ -1970,7 +1978,7 @@ export interface paths {
                             /** @description How many were approved by this request */
                             approved: number;
                             data: {
-                                /** @description conflict: not pending (decided already); not_found: no such approval */
+                                /** @description conflict: not pending (decided already), or its change no longer applies; not_found: no such approval */
                                 error: {
                                     code: string;
                                     message: string;
@@ -15373,17 +15381,22 @@ export interface paths {
                                 suggestions: {
                                     /** @enum {string} */
                                     action: "move_lesson" | "offer_slot" | "contact_teacher";
+                                    /** @description Its approval in /api/v1/approvals (kind schedule-suggestion); null until the run puts it there */
+                                    approvalId: number | null;
                                     decidedAt: string | null;
                                     decidedBy: number | null;
                                     enrollmentId: number | null;
                                     index: number;
                                     lessonId: number | null;
-                                    /** @description What applying did, why it failed, or why it was rejected */
+                                    /** @description What approving did, or why it was rejected */
                                     outcome: string | null;
                                     reason: string;
                                     startsAt: string | null;
-                                    /** @enum {string} */
-                                    status: "proposed" | "applied" | "rejected" | "failed";
+                                    /**
+                                     * @description proposed (not yet in the inbox), then its approval’s status
+                                     * @enum {string}
+                                     */
+                                    status: "proposed" | "pending" | "approved" | "rejected" | "expired";
                                     teacherId: number | null;
                                     toStartsAt: string | null;
                                 }[];
@@ -15584,17 +15597,22 @@ export interface paths {
                             suggestions: {
                                 /** @enum {string} */
                                 action: "move_lesson" | "offer_slot" | "contact_teacher";
+                                /** @description Its approval in /api/v1/approvals (kind schedule-suggestion); null until the run puts it there */
+                                approvalId: number | null;
                                 decidedAt: string | null;
                                 decidedBy: number | null;
                                 enrollmentId: number | null;
                                 index: number;
                                 lessonId: number | null;
-                                /** @description What applying did, why it failed, or why it was rejected */
+                                /** @description What approving did, or why it was rejected */
                                 outcome: string | null;
                                 reason: string;
                                 startsAt: string | null;
-                                /** @enum {string} */
-                                status: "proposed" | "applied" | "rejected" | "failed";
+                                /**
+                                 * @description proposed (not yet in the inbox), then its approval’s status
+                                 * @enum {string}
+                                 */
+                                status: "proposed" | "pending" | "approved" | "rejected" | "expired";
                                 teacherId: number | null;
                                 toStartsAt: string | null;
                             }[];
@@ -15692,293 +15710,6 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/reports/schedule-reviews/{id}/suggestions/{index}/apply": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Apply a proposed suggestion through the domain’s rules; a refusal (e.g. a conflict) makes it failed with the reason */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: number;
-                    index: number;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            action: "move_lesson" | "offer_slot" | "contact_teacher";
-                            decidedAt: string | null;
-                            decidedBy: number | null;
-                            enrollmentId: number | null;
-                            index: number;
-                            lessonId: number | null;
-                            /** @description What applying did, why it failed, or why it was rejected */
-                            outcome: string | null;
-                            reason: string;
-                            startsAt: string | null;
-                            /** @enum {string} */
-                            status: "proposed" | "applied" | "rejected" | "failed";
-                            teacherId: number | null;
-                            toStartsAt: string | null;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "bad_request" | "unauthenticated" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "gone" | "payload_too_large" | "request_timeout" | "uri_too_long" | "headers_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "database_unavailable" | "internal";
-                                details?: unknown;
-                                message: string;
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "bad_request" | "unauthenticated" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "gone" | "payload_too_large" | "request_timeout" | "uri_too_long" | "headers_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "database_unavailable" | "internal";
-                                details?: unknown;
-                                message: string;
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "bad_request" | "unauthenticated" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "gone" | "payload_too_large" | "request_timeout" | "uri_too_long" | "headers_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "database_unavailable" | "internal";
-                                details?: unknown;
-                                message: string;
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "bad_request" | "unauthenticated" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "gone" | "payload_too_large" | "request_timeout" | "uri_too_long" | "headers_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "database_unavailable" | "internal";
-                                details?: unknown;
-                                message: string;
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "bad_request" | "unauthenticated" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "gone" | "payload_too_large" | "request_timeout" | "uri_too_long" | "headers_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "database_unavailable" | "internal";
-                                details?: unknown;
-                                message: string;
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/reports/schedule-reviews/{id}/suggestions/{index}/reject": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Reject a proposed suggestion */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: number;
-                    index: number;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @description Why the office does not want it */
-                        reason?: string;
-                    } | null;
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            action: "move_lesson" | "offer_slot" | "contact_teacher";
-                            decidedAt: string | null;
-                            decidedBy: number | null;
-                            enrollmentId: number | null;
-                            index: number;
-                            lessonId: number | null;
-                            /** @description What applying did, why it failed, or why it was rejected */
-                            outcome: string | null;
-                            reason: string;
-                            startsAt: string | null;
-                            /** @enum {string} */
-                            status: "proposed" | "applied" | "rejected" | "failed";
-                            teacherId: number | null;
-                            toStartsAt: string | null;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "bad_request" | "unauthenticated" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "gone" | "payload_too_large" | "request_timeout" | "uri_too_long" | "headers_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "database_unavailable" | "internal";
-                                details?: unknown;
-                                message: string;
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "bad_request" | "unauthenticated" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "gone" | "payload_too_large" | "request_timeout" | "uri_too_long" | "headers_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "database_unavailable" | "internal";
-                                details?: unknown;
-                                message: string;
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "bad_request" | "unauthenticated" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "gone" | "payload_too_large" | "request_timeout" | "uri_too_long" | "headers_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "database_unavailable" | "internal";
-                                details?: unknown;
-                                message: string;
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "bad_request" | "unauthenticated" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "gone" | "payload_too_large" | "request_timeout" | "uri_too_long" | "headers_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "database_unavailable" | "internal";
-                                details?: unknown;
-                                message: string;
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @enum {string} */
-                                code: "validation_failed" | "bad_request" | "unauthenticated" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "gone" | "payload_too_large" | "request_timeout" | "uri_too_long" | "headers_too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "database_unavailable" | "internal";
-                                details?: unknown;
-                                message: string;
-                                requestId: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
         delete?: never;
         options?: never;
         head?: never;
