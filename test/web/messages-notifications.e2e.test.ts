@@ -31,11 +31,12 @@ run('messages, notifications and the admin account in a browser', { timeout: 180
     return { ...user, password };
   }
 
-  async function signedIn(browser: Browser, viewport: (typeof viewports)[number], user: { email: string; password: string }): Promise<Page> {
+  async function signedIn(browser: Browser, viewport: (typeof viewports)[number], user: { email: string; password: string; role: string }): Promise<Page> {
     const context = await browser.newContext({ viewport: { width: viewport.width, height: viewport.height } });
     const page = await context.newPage();
     await w.signIn(page, user.email, user.password);
     await page.getByRole('navigation', { name: 'Account' }).waitFor();
+    if (user.role === 'admin') await page.getByRole('navigation', { name: 'Office' }).waitFor();
     return page;
   }
 

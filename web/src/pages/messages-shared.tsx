@@ -40,14 +40,17 @@ function otherSide(c: Conversation, viewer: 'family' | 'office'): string {
   return c.withSchool ? 'The school' : (c.teacher?.name ?? c.parent?.name ?? '');
 }
 
-/** A list of conversations (links to `/messages/<id>`), with their unread counts and last message. */
-export function ConversationList({ conversations, viewer }: { conversations: Conversation[]; viewer: 'family' | 'office' }) {
+/**
+ * A list of conversations (links to `<base>/<id>`; `base` defaults to `/messages`, the admin section
+ * nested at `/messages` passes ''), with their unread counts and last message.
+ */
+export function ConversationList({ conversations, viewer, base = '/messages' }: { conversations: Conversation[]; viewer: 'family' | 'office'; base?: string }) {
   const zone = useSchoolZone();
   return (
     <ul className="list" aria-label="Conversations">
       {conversations.map((c) => (
         <li key={c.id}>
-          <Link href={`/messages/${c.id}`}>
+          <Link href={`${base}/${c.id}`}>
             <strong>{c.subject}</strong>
           </Link>
           {c.unread > 0 && <span className="badge"> {c.unread} unread</span>}
@@ -87,9 +90,10 @@ export function MessageText({ value, onChange, problem, label = 'Message' }: { v
 
 /**
  * One conversation, oldest message first (reading it marks it read), and a reply box.
- * `actions` renders extra cards under the thread (the office's payment-issue button).
+ * `actions` renders extra cards under the thread (the office's payment-issue button); `listHref` is
+ * the link back to the list (default `/messages`).
  */
-export function ConversationPage({ conversationId, actions }: { conversationId: number; actions?: (thread: Thread) => ReactNode }) {
+export function ConversationPage({ conversationId, actions, listHref = '/messages' }: { conversationId: number; actions?: (thread: Thread) => ReactNode; listHref?: string }) {
   const zone = useSchoolZone();
   const queries = useQueryClient();
   const thread = useQuery({
@@ -112,7 +116,7 @@ export function ConversationPage({ conversationId, actions }: { conversationId: 
   return (
     <>
       <p>
-        <Link href="/messages">All messages</Link>
+        <Link href={listHref}>All messages</Link>
       </p>
       {thread.isPending && <Loading />}
       <ErrorNotice error={thread.error} />

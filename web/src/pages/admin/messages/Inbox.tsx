@@ -33,7 +33,7 @@ export function Inbox() {
           </p>
         )}
         {conversations.data && rows.length === 0 && <p className="muted">No messages yet.</p>}
-        <ConversationList conversations={rows} viewer="office" />
+        <ConversationList conversations={rows} viewer="office" base="" />
       </Card>
     </>
   );

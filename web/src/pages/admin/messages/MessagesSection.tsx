@@ -13,7 +13,7 @@ export default function MessagesSection() {
   return (
     <Switch>
       <Route path="/new" component={NewConversation} />
-      <Route path="/:id">{(params) => <ConversationPage conversationId={Number(params.id)} actions={(thread) => <PaymentIssueCard thread={thread} />} />}</Route>
+      <Route path="/:id">{(params) => <ConversationPage conversationId={Number(params.id)} listHref="/" actions={(thread) => <PaymentIssueCard thread={thread} />} />}</Route>
       <Route path="/" component={Inbox} />
     </Switch>
   );
