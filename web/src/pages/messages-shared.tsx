@@ -12,6 +12,7 @@ import { Card, ErrorNotice, fieldProblem, Loading } from '../ui/components';
 import { dateTime } from '../ui/format';
 import type { paths } from '../api/schema';
 import type { Conversation } from './types';
+import './messages-shared.css';
 
 /** A conversation with its messages, oldest first (`GET /messages/{id}`). */
 export type Thread = paths['/api/v1/messages/{conversationId}']['get']['responses'][200]['content']['application/json'];
@@ -53,8 +54,8 @@ export function ConversationList({ conversations, viewer, base = '/messages' }: 
           <Link href={`${base}/${c.id}`}>
             <strong>{c.subject}</strong>
           </Link>
-          {c.unread > 0 && <span className="badge"> {c.unread} unread</span>}
-          {c.topic === 'billing' && <span className="badge"> billing</span>}
+          {c.unread > 0 && <span className="badge conversation-badge">{c.unread} unread</span>}
+          {c.topic === 'billing' && <span className="badge conversation-badge">billing</span>}
           <div className="muted">
             {otherSide(c, viewer)} · {dateTime(c.lastMessageAt, zone)}
           </div>

@@ -51,13 +51,14 @@ export function NewConversation() {
       <h1>New conversation</h1>
       <Card title="Write a message">
         <form
+          className="new-conversation"
           onSubmit={(event) => {
             event.preventDefault();
             setMissingRecipient(recipient === '');
             if (recipient !== '') send.mutate();
           }}
         >
-          <fieldset className="field">
+          <fieldset className="field recipient">
             <legend>To</legend>
             <div className="recipient-search">
               <div className="field">
