@@ -141,7 +141,7 @@ run('messages, notifications and the admin account in a browser', { timeout: 180
         await expect.poll(() => page.getByRole('region', { name: 'Write a message' }).locator('.problem').first().textContent()).toContain('must not be empty');
         await screenshot(page, `admin-messages-new-${viewport.name}`);
         // The picker's long options stay inside the screen.
-        expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);
+        expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(viewport.width);
         expect(await sql().query("SELECT 1 FROM conversations WHERE parent_id = $1 AND subject = 'Spring term'", [parent.id])).toHaveLength(0);
         await page.getByLabel('Subject').fill('Spring term');
         await page.getByRole('button', { name: 'Send message' }).click();
