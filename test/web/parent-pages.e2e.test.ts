@@ -158,7 +158,8 @@ run('the parent and teacher pages in a browser', { timeout: 180_000 }, () => {
         expect(used?.scheduled_at.toISOString()).toBe(new Date(makeupStart).toISOString());
 
         // Notification preferences: e-mail off.
-        await page.getByRole('link', { name: 'Notifications', exact: true }).click();
+        await page.getByRole('link', { name: /^Notifications/ }).click();
+        await page.getByRole('link', { name: 'Notification preferences' }).click();
         await page.getByLabel('E-mail').uncheck();
         await page.getByRole('button', { name: 'Save preferences' }).click();
         await page.getByText('Saved.').waitFor();

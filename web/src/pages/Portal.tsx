@@ -8,11 +8,12 @@ import { ErrorNotice, Loading } from '../ui/components';
 import { Privacy } from './account/Privacy';
 import { Bills } from './parent/Bills';
 import { Cards } from './parent/Cards';
-import { Conversation } from './parent/Conversation';
 import { Makeup } from './parent/Makeup';
-import { Messages, MessagesLink } from './parent/Messages';
+import { ConversationPage, MessagesLink } from './messages-shared';
+import { NotificationsLink } from './notifications/NotificationList';
+import { NotificationsPage, PreferencesPage } from './notifications/NotificationsPage';
+import { Messages } from './parent/Messages';
 import { ParentHome } from './parent/ParentHome';
-import { Preferences } from './parent/Preferences';
 import { Reschedule } from './parent/Reschedule';
 import { StudentProgress } from './teacher/StudentProgress';
 import { Students } from './teacher/Students';
@@ -69,7 +70,7 @@ export default function Portal() {
           </nav>
         )}
         <nav aria-label="Account">
-          {user.role !== 'admin' && <Link href="/preferences">Notifications</Link>}
+          <NotificationsLink href={user.role === 'admin' ? '/account' : '/notifications'} />
           {user.role !== 'admin' && <Link href="/privacy">Privacy</Link>}
           <span>
             {user.firstName} {user.lastName}
@@ -91,8 +92,9 @@ export default function Portal() {
             {user.role === 'parent' && <Route path="/makeup">{() => <Makeup me={user} />}</Route>}
             {user.role === 'parent' && <Route path="/lessons/:id/move">{(params) => <Reschedule lessonId={Number(params.id)} />}</Route>}
             <Route path="/messages">{() => <Messages me={user} />}</Route>
-            <Route path="/messages/:id">{(params) => <Conversation conversationId={Number(params.id)} />}</Route>
-            <Route path="/preferences" component={Preferences} />
+            <Route path="/messages/:id">{(params) => <ConversationPage conversationId={Number(params.id)} />}</Route>
+            <Route path="/notifications" component={NotificationsPage} />
+            <Route path="/preferences" component={PreferencesPage} />
             <Route path="/privacy">{() => <Privacy me={user} />}</Route>
             {user.role === 'teacher' && <Route path="/students">{() => <Students />}</Route>}
             {user.role === 'teacher' && <Route path="/students/:id">{(params) => <StudentProgress studentId={Number(params.id)} />}</Route>}

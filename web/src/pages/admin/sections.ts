@@ -26,4 +26,5 @@ export const sections: Section[] = [
   { path: '/workflows', label: 'Workflow runs', page: lazy(() => import('./workflows/WorkflowsSection')) },
   { path: '/privacy', label: 'Privacy', page: lazy(() => import('./privacy/PrivacySection')) },
   { path: '/settings', label: 'Settings', page: lazy(() => import('./settings/SettingsSection')) },
+  { path: '/account', label: 'My account', page: lazy(() => import('./account/AccountSection')) },
 ];

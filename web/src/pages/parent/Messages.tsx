@@ -1,26 +1,13 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Link, useLocation } from 'wouter';
+import { useLocation } from 'wouter';
 import { api, call } from '../../api/client';
-import { useSchoolZone } from '../../auth/hooks';
 import { Card, ErrorNotice, Field, fieldProblem, Loading } from '../../ui/components';
-import { dateTime } from '../../ui/format';
+import { ConversationList, MessageText, useConversations } from '../messages-shared';
 import type { Me } from '../types';
-
-/** The caller's conversations and their unread count (`GET /messages`); kept fresh every 30 s. */
-export function useConversations() {
-  return useQuery({ queryKey: ['messages'], queryFn: () => call(api.GET('/api/v1/messages', { params: { query: { pageSize: 50 } } })), refetchInterval: 30_000 });
-}
-
-/** The nav link to the messages, with the unread count. */
-export function MessagesLink() {
-  const unread = useConversations().data?.unread ?? 0;
-  return <Link href="/messages">{unread > 0 ? `Messages (${unread} unread)` : 'Messages'}</Link>;
-}
 
 /** Conversations with the school and the children's teachers: the list and a new message. */
 export function Messages({ me }: { me: Me }) {
-  const zone = useSchoolZone();
   const conversations = useConversations();
   return (
     <>
@@ -30,20 +17,7 @@ export function Messages({ me }: { me: Me }) {
           {conversations.isPending && <Loading />}
           <ErrorNotice error={conversations.error} />
           {conversations.data && conversations.data.data.length === 0 && <p className="muted">No messages yet.</p>}
-          <ul className="list" aria-label="Conversations">
-            {conversations.data?.data.map((c) => (
-              <li key={c.id}>
-                <Link href={`/messages/${c.id}`}>
-                  <strong>{c.subject}</strong>
-                </Link>
-                {c.unread > 0 && <span className="badge"> {c.unread} unread</span>}
-                <div className="muted">
-                  {c.withSchool ? 'The school' : (c.teacher?.name ?? c.parent?.name)} · {dateTime(c.lastMessageAt, zone)}
-                </div>
-                <div>{c.lastMessage}</div>
-              </li>
-            ))}
-          </ul>
+          {conversations.data && <ConversationList conversations={conversations.data.data} viewer="family" />}
         </Card>
         {me.role === 'parent' && <NewMessage me={me} />}
       </div>
@@ -96,28 +70,5 @@ function NewMessage({ me }: { me: Me }) {
         </button>
       </form>
     </Card>
-  );
-}
-
-/** The message box, with the server's complaint about it. */
-export function MessageText({ value, onChange, problem, label = 'Message' }: { value: string; onChange: (value: string) => void; problem?: string | undefined; label?: string }) {
-  return (
-    <div className="field">
-      <label htmlFor="message-body">{label}</label>
-      <textarea
-        id="message-body"
-        rows={5}
-        maxLength={5000}
-        value={value}
-        aria-invalid={problem ? true : undefined}
-        aria-describedby={problem ? 'message-body-problem' : undefined}
-        onChange={(event) => onChange(event.target.value)}
-      />
-      {problem && (
-        <span className="problem" id="message-body-problem">
-          {problem}
-        </span>
-      )}
-    </div>
   );
 }
