@@ -19,13 +19,7 @@ export const intervalMonths: Readonly<Record<BillingInterval, number>> = { month
 
 /** `date` plus `months` calendar months in UTC, clamped to the month's last day (as Stripe anchors). */
 export function addMonths(date: Date, months: number): Date {
-  const target = new Date(date);
-  const day = date.getUTCDate();
-  target.setUTCDate(1);
-  target.setUTCMonth(target.getUTCMonth() + months);
-  const last = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
-  target.setUTCDate(Math.min(day, last));
-  return target;
+  return DateTime.fromJSDate(date, { zone: 'utc' }).plus({ months }).toJSDate();
 }
 
 /** The end of the period starting at `start`: the first boundary (anchor + n periods) after it. */

@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { invalid, missing } from './errors.js';
 import { invoicePeriod } from './invoices.js';
 import { newId, unix, type Metadata, type RawCustomer, type RawPrice, type RawSubscription } from './objects.js';
@@ -24,16 +25,8 @@ export interface SubscriptionParams {
   metadata?: Metadata;
 }
 
-/** `date` plus `months` calendar months, clamped to the month's last day (as Stripe anchors). */
-export function addMonths(date: Date, months: number): Date {
-  const target = new Date(date);
-  const day = date.getUTCDate();
-  target.setUTCDate(1);
-  target.setUTCMonth(target.getUTCMonth() + months);
-  const last = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
-  target.setUTCDate(Math.min(day, last));
-  return target;
-}
+/** `anchor` plus `months` calendar months in UTC, clamped to the month's last day (as Stripe anchors). */
+const periodBoundary = (anchor: Date, months: number): Date => DateTime.fromJSDate(anchor, { zone: 'utc' }).plus({ months }).toJSDate();
 
 async function price(tx: SimTx, data: PriceData): Promise<RawPrice> {
   if (!(await tx.sql.query("SELECT 1 FROM sim_gateway_objects WHERE id = $1 AND object = 'product'", [data.product])).length) {
@@ -54,9 +47,9 @@ function startPeriod(sub: RawSubscription, start: Date): void {
   const item = sub.items.data[0]!;
   const anchor = new Date(sub.billing_cycle_anchor * 1000);
   let periods = 1;
-  while (unix(addMonths(anchor, periods * item.price.recurring.interval_count)) <= unix(start)) periods += 1;
+  while (unix(periodBoundary(anchor, periods * item.price.recurring.interval_count)) <= unix(start)) periods += 1;
   item.current_period_start = unix(start);
-  item.current_period_end = unix(addMonths(anchor, periods * item.price.recurring.interval_count));
+  item.current_period_end = unix(periodBoundary(anchor, periods * item.price.recurring.interval_count));
 }
 
 export async function createSubscription(tx: SimTx, params: SubscriptionParams): Promise<RawSubscription> {
