@@ -181,25 +181,32 @@ run('the admin console: progress reports', { timeout: 300_000 }, () => {
     });
   }
 
-  it('the schedule review runs on demand (a bad period first) and the month’s AI usage lists the rules drafter', async () => {
-    const { page, close } = await signedIn(viewports[0].width, viewports[0].height);
-    try {
-      await openSection(page, 'Progress reports');
-      const form = page.getByRole('form', { name: 'Run a schedule review' });
-      const from = await form.getByLabel('Review from').inputValue();
-      await form.getByLabel('Review to').fill('2020-01-01');
-      await form.getByRole('button', { name: 'Run a schedule review now' }).click();
-      await expect.poll(() => form.getByRole('alert').textContent()).toMatch(/to/);
-      expect(await form.getByLabel('Review to').getAttribute('aria-invalid')).toBe('true');
-      await form.getByLabel('Review to').fill(from);
-      await form.getByRole('button', { name: 'Run a schedule review now' }).click();
-      await page.getByText('Schedule review started.').waitFor();
-      const usage = page.getByRole('table', { name: 'AI usage per provider' });
-      await usage.getByRole('rowheader', { name: 'rules (no AI)' }).waitFor();
-      await screenshot(page, 'admin-ai-tools-phone');
-      expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(viewports[0].width);
-    } finally {
-      await close();
-    }
-  });
+  for (const viewport of viewports) {
+    it(`no chosen student is refused; the schedule review runs on demand (a bad period first); the month’s AI usage lists the rules drafter (${viewport.width} px)`, async () => {
+      const { page, close } = await signedIn(viewport.width, viewport.height);
+      try {
+        await openSection(page, 'Progress reports');
+        const start = page.getByRole('form', { name: 'Start progress reports' });
+        await start.getByLabel('Chosen students').check();
+        await start.getByRole('button', { name: 'Start reports' }).click();
+        await expect.poll(() => start.getByRole('alert').textContent()).toContain('studentIds');
+
+        const form = page.getByRole('form', { name: 'Run a schedule review' });
+        const from = await form.getByLabel('Review from').inputValue();
+        await form.getByLabel('Review to').fill('2020-01-01');
+        await form.getByRole('button', { name: 'Run a schedule review now' }).click();
+        await expect.poll(() => form.getByRole('alert').textContent()).toContain('must not be before from');
+        expect(await form.getByLabel('Review to').getAttribute('aria-invalid')).toBe('true');
+        await form.getByLabel('Review to').fill(from);
+        await form.getByRole('button', { name: 'Run a schedule review now' }).click();
+        await page.getByText('Schedule review started.').waitFor();
+        const usage = page.getByRole('table', { name: 'AI usage per provider' });
+        await usage.getByRole('rowheader', { name: 'rules (no AI)' }).waitFor();
+        await screenshot(page, `admin-ai-tools-${viewport.name}`);
+        expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(viewport.width);
+      } finally {
+        await close();
+      }
+    });
+  }
 });
