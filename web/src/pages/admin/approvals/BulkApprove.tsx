@@ -1,46 +1,44 @@
+import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
-import { api, ApiError, call } from '../../../api/client';
-import type { Approval } from './types';
+import { api, call } from '../../../api/client';
+import { ErrorNotice } from '../../../ui/components';
 
-interface Outcome {
+/** One approval to approve, and how the outcome names it. */
+export interface BulkChoice {
   id: number;
   title: string;
-  approved: boolean;
-  message: string;
 }
 
+/** The outcome of one approval of a bulk approval: `approved`, or the server's reason it was not (conflict, not found). */
+const outcomeText = (outcome: { status: string | null; error: { message: string } | null }): string => (outcome.error ? outcome.error.message : 'approved');
+
 /**
- * Approves the chosen pending approvals as drafted, one request each, one after the other, and
- * lists each one's outcome (an approval decided meanwhile answers 409 and is reported, the others go on).
+ * Approves the chosen pending approvals as drafted in one request (`POST /approvals/approve {ids}`)
+ * and lists each one's outcome: an approval decided meanwhile is reported, the others go on.
+ * `label` is the button's text before the count (default "Approve selected as drafted").
  */
-export function BulkApprove({ chosen, onDone }: { chosen: readonly Approval[]; onDone: () => void }) {
-  const [outcomes, setOutcomes] = useState<Outcome[]>([]);
-  const [working, setWorking] = useState(false);
-  const approveAll = async () => {
-    setWorking(true);
-    const results: Outcome[] = [];
-    for (const approval of chosen) {
-      try {
-        await call(api.POST('/api/v1/approvals/{id}/approve', { params: { path: { id: approval.id } }, body: {} }));
-        results.push({ id: approval.id, title: approval.title, approved: true, message: 'approved' });
-      } catch (error) {
-        results.push({ id: approval.id, title: approval.title, approved: false, message: error instanceof ApiError ? error.message : 'could not be approved' });
-      }
-      setOutcomes([...results]);
-    }
-    setWorking(false);
-    onDone();
+export function BulkApprove({ chosen, onDone, label = 'Approve selected as drafted' }: { chosen: readonly BulkChoice[]; onDone: () => void; label?: string }) {
+  const approve = useMutation({
+    mutationFn: (ids: number[]) => call(api.POST('/api/v1/approvals/approve', { body: { ids } })),
+    onSuccess: onDone,
+  });
+  // The titles of the last request's approvals, kept once the chosen ones are cleared.
+  const [titles, setTitles] = useState<ReadonlyMap<number, string>>(new Map());
+  const approveChosen = () => {
+    setTitles(new Map(chosen.map((c) => [c.id, c.title])));
+    approve.mutate(chosen.map((c) => c.id));
   };
   return (
     <div className="bulk">
-      <button className="button" type="button" disabled={chosen.length === 0 || working} onClick={() => void approveAll()}>
-        Approve selected as drafted ({chosen.length})
+      <button className="button" type="button" disabled={chosen.length === 0 || approve.isPending} onClick={approveChosen}>
+        {label} ({chosen.length})
       </button>
-      {outcomes.length > 0 && (
+      <ErrorNotice error={approve.error} />
+      {approve.data && (
         <ul className="list" aria-label="Outcomes" aria-live="polite">
-          {outcomes.map((o) => (
-            <li key={o.id} className={o.approved ? 'outcome-ok' : 'outcome-failed'}>
-              {o.title}: {o.message}
+          {approve.data.data.map((o) => (
+            <li key={o.id} className={o.error ? 'outcome-failed' : 'outcome-ok'}>
+              {titles.get(o.id) ?? `#${o.id}`}: {outcomeText(o)}
             </li>
           ))}
         </ul>
