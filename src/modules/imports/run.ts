@@ -109,7 +109,7 @@ export async function runNextBatch(deps: ImportDeps, id: number): Promise<BatchR
     const totals = totalsOf(reports);
     const errors = reports.filter((r) => r.outcome === 'error').map(({ row, errors: issues }) => ({ row, errors: issues }));
     await tx.sql.query(
-      `UPDATE imports SET status = 'running', processed_rows = processed_rows + $2, created_count = created_count + $3, updated_count = updated_count + $4,
+      `UPDATE imports SET status = 'running', failure = NULL, finished_at = NULL, processed_rows = processed_rows + $2, created_count = created_count + $3, updated_count = updated_count + $4,
          skipped_count = skipped_count + $5, error_count = error_count + $6, row_errors = row_errors || $7::jsonb WHERE id = $1`,
       [id, rows.length, totals.created, totals.updated, totals.skipped, totals.errors, JSON.stringify(errors)],
     );
@@ -125,4 +125,16 @@ export async function finishImport(deps: ImportDeps, id: number, failure?: strin
     failure === undefined ? 'completed' : 'failed',
     failure ?? null,
   ]);
+}
+
+/**
+ * Marks the import failed with `error`'s message; the committed batches stay (the counts say how
+ * far it got) and so do its pending rows, so retrying the run finishes it. Best effort: a database
+ * that is gone leaves the status to the run's state, which GET /imports/{id} reads too.
+ */
+export async function failImport(deps: ImportDeps, id: number, error: unknown): Promise<void> {
+  const message = error instanceof Error ? error.message : String(error);
+  await deps.db.sql
+    .query(`UPDATE imports SET status = 'failed', failure = $2, finished_at = now() WHERE id = $1 AND status <> 'completed'`, [id, message.slice(0, 2000)])
+    .catch(() => undefined);
 }
