@@ -138,6 +138,28 @@ describe('families import: rows the batch cannot settle in memory', () => {
   }, 240_000);
 });
 
+describe('families import: invitations from a batch', () => {
+  it('with invite=true each new parent of the batch gets the set-password mail, once, and an existing one none', async () => {
+    const csv = [
+      FAMILY_HEADER,
+      'inv1@invite.test,Ina,One,,Kid,One,2015-01-02,piano,,45',
+      'inv1@invite.test,Ina,One,,Kat,One,2016-01-02,piano,,45',
+      'inv2@invite.test,Ivo,Two,,Kim,Two,2015-01-02,violin,,45',
+    ].join('\r\n');
+    const recipients = async () =>
+      (await s.database.db.sql.query<{ recipient: string }>(`SELECT recipient FROM outbox WHERE recipient LIKE '%@invite.test' ORDER BY recipient`)).map((r) => r.recipient);
+    for (const round of [1, 2]) {
+      const started = await postImport(s.app, admin.headers, 'kind=families&invite=true', csv);
+      expect(started.statusCode, started.body).toBe(202);
+      const { importId, runId } = started.json() as { importId: number; runId: string };
+      expect((await s.engine.waitFor(runId, 120_000)).status).toBe('succeeded');
+      const view = (await s.app.inject({ method: 'GET', url: `/api/v1/imports/${importId}`, headers: admin.headers })).json();
+      expect(view.counts).toMatchObject(round === 1 ? { created: 3, skipped: 0, errors: 0 } : { created: 0, skipped: 3, errors: 0 });
+      expect(await recipients()).toEqual(['inv1@invite.test', 'inv2@invite.test']);
+    }
+  }, 240_000);
+});
+
 describe('csv-import: a run that fails for good', () => {
   it('stores the import as failed with the error, not running', async () => {
     const parsed = parseImport('families', familiesCsv(60, 0).csv.replaceAll('@families.test', '@fails.test'));

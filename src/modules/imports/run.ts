@@ -51,11 +51,14 @@ class DryRunRollback extends Error {}
 /** Applies every row and rolls everything back: the report of what a real run would do now. */
 export async function dryRunImport(deps: ImportDeps, options: ImportOptions, parsed: ParsedImport): Promise<{ totals: ImportTotals; rows: RowReport[] }> {
   const settings = await schoolSettings(deps.db, deps.config).get();
-  let reports: RowReport[] = [];
+  const reports: RowReport[] = [];
   try {
     await txOpener(deps.db)(async (tx) => {
       const ctx = rowContext(deps, tx, settings, options, 'import:dry-run');
-      reports = await applyRows(ctx, options.kind, parsed.rows, parsed.headers);
+      // By BATCH_ROWS as a real run goes (a batch's multi-row statements stay within the parameter limit).
+      for (let from = 0; from < parsed.rows.length; from += BATCH_ROWS) {
+        reports.push(...(await applyRows(ctx, options.kind, parsed.rows.slice(from, from + BATCH_ROWS), parsed.headers)));
+      }
       throw new DryRunRollback();
     });
   } catch (error) {
