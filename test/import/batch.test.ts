@@ -138,6 +138,34 @@ describe('families import: rows the batch cannot settle in memory', () => {
   }, 240_000);
 });
 
+describe('families import: a teacher a row alone assigned', () => {
+  it('is read afresh: a later new family cannot take a place the count in memory still shows free', async () => {
+    const teachers = await postImport(
+      s.app,
+      admin.headers,
+      'kind=teachers',
+      'email,firstName,lastName,instruments,hourlyRate,maxStudents\r\ntwo.places@fresh.test,Tia,Two,piano,60,2\r\n',
+    );
+    expect((await s.engine.waitFor((teachers.json() as { runId: string }).runId, 120_000)).status).toBe('succeeded');
+    const csv = [
+      `${FAMILY_HEADER},Teacher Email`,
+      'a@fresh.test,Ada,Aa,,Al,Aa,2015-01-02,piano,,45,two.places@fresh.test', // written with the batch: place 1
+      'a@fresh.test,Adele,Aa,,Bo,Aa,2016-01-02,piano,,45,two.places@fresh.test', // the parent's name changes: alone, place 2
+      'c@fresh.test,Cy,Cc,,Cid,Cc,2015-01-02,piano,,45,two.places@fresh.test', // no place left
+    ].join('\r\n');
+    const started = await postImport(s.app, admin.headers, 'kind=families', csv);
+    const { importId, runId } = started.json() as { importId: number; runId: string };
+    expect((await s.engine.waitFor(runId, 120_000)).status).toBe('succeeded');
+    const view = (await s.app.inject({ method: 'GET', url: `/api/v1/imports/${importId}`, headers: admin.headers })).json();
+    expect(view.counts).toMatchObject({ created: 2, errors: 1 });
+    expect(view.errors).toMatchObject([{ row: 4, errors: [{ column: 'Teacher Email', message: expect.stringMatching(/capacity/) }] }]);
+    const [load] = await s.database.db.sql.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM students s JOIN teachers t ON t.id = s.teacher_id JOIN users u ON u.id = t.user_id WHERE u.email = 'two.places@fresh.test' AND s.is_active`,
+    );
+    expect(load!.n).toBe(2);
+  }, 240_000);
+});
+
 describe('families import: invitations from a batch', () => {
   it('with invite=true each new parent of the batch gets the set-password mail, once, and an existing one none', async () => {
     const csv = [

@@ -120,7 +120,8 @@ export async function applyFamilyRows(ctx: RowContext, rows: readonly ImportRow[
     }
     const email = family.parent.email;
     const parent = parents.get(email);
-    if (parent && parent.role === 'parent' && parent.is_active && !freshParents.has(email) && !(teacher && freshTeachers.has(teacher.id))) {
+    const fresh = freshParents.has(email) || (teacher !== undefined && freshTeachers.has(teacher.id));
+    if (parent && parent.role === 'parent' && parent.is_active && !fresh) {
       if (!accountDiffers(parent, family.parent)) {
         const match = matches.get(index);
         if (match && Object.keys(childChanges(match, body, { given: family.child, teacherGiven: teacher !== undefined })).length === 0) {
@@ -140,7 +141,7 @@ export async function applyFamilyRows(ctx: RowContext, rows: readonly ImportRow[
         reports[index] = problemReport(read.row, error, headers);
         continue;
       }
-    } else if (acceptsNewChild(ctx, body, teacher, pendingChildren, email)) {
+    } else if (!fresh && acceptsNewChild(ctx, body, teacher, pendingChildren, email)) {
       parents.set(email, {
         id: undefined,
         role: 'parent',
