@@ -50,3 +50,24 @@ export async function recordAudit(sql: SqlExecutor, actor: AuditActor, entry: Au
     ],
   );
 }
+
+/** Writes several audit_log rows of one actor in one statement (one round trip), in the given order. */
+export async function recordAudits(sql: SqlExecutor, actor: AuditActor, entries: readonly AuditEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  await sql.query(
+    `INSERT INTO audit_log (actor_id, actor_role, action, entity, entity_id, before, after, request_id)
+     SELECT $1, $2, e.action, e.entity, e.entity_id, e.before::jsonb, e.after::jsonb, $3
+       FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) WITH ORDINALITY AS e(action, entity, entity_id, before, after, n)
+      ORDER BY e.n`,
+    [
+      actor.userId,
+      actor.role,
+      actor.requestId ?? null,
+      entries.map((e) => e.action),
+      entries.map((e) => e.entity),
+      entries.map((e) => String(e.entityId)),
+      entries.map((e) => JSON.stringify(scrub(e.before))),
+      entries.map((e) => JSON.stringify(scrub(e.after))),
+    ],
+  );
+}

@@ -22,7 +22,8 @@ interface AccountRow {
   phone: string | null;
 }
 
-const viewOf = (id: number, role: string, fields: { email: string; firstName: string; lastName: string; phone: string | null }) => ({ id, role, ...fields });
+/** The account as its audit rows show it. */
+export const accountView = (id: number, role: string, fields: { email: string; firstName: string; lastName: string; phone: string | null }) => ({ id, role, ...fields });
 
 /** Creates a parent account (no password), with its audit row and, when asked, the invitation. */
 export async function createParentAccount(ctx: RowContext, fields: AccountFields): Promise<number> {
@@ -33,7 +34,7 @@ export async function createParentAccount(ctx: RowContext, fields: AccountFields
     fields.phone ?? null,
   ]);
   const id = Number(created!.id);
-  const after = viewOf(id, 'parent', { email: fields.email, firstName: fields.firstName, lastName: fields.lastName, phone: fields.phone ?? null });
+  const after = accountView(id, 'parent', { email: fields.email, firstName: fields.firstName, lastName: fields.lastName, phone: fields.phone ?? null });
   await recordAudit(ctx.tx.sql, ctx.actor, { action: 'create', entity: 'user', entityId: id, before: null, after });
   await inviteIfAsked(ctx, { id, email: fields.email, firstName: fields.firstName });
   return id;
@@ -44,8 +45,8 @@ export async function syncAccount(ctx: RowContext, role: string, existing: Accou
   const phone = fields.phone === undefined ? existing.phone : fields.phone;
   if (existing.first_name === fields.firstName && existing.last_name === fields.lastName && existing.phone === phone) return 'skipped';
   await ctx.tx.sql.query('UPDATE users SET first_name = $2, last_name = $3, phone = $4 WHERE id = $1', [existing.id, fields.firstName, fields.lastName, phone]);
-  const before = viewOf(existing.id, role, { email: fields.email, firstName: existing.first_name, lastName: existing.last_name, phone: existing.phone });
-  const after = viewOf(existing.id, role, { email: fields.email, firstName: fields.firstName, lastName: fields.lastName, phone });
+  const before = accountView(existing.id, role, { email: fields.email, firstName: existing.first_name, lastName: existing.last_name, phone: existing.phone });
+  const after = accountView(existing.id, role, { email: fields.email, firstName: fields.firstName, lastName: fields.lastName, phone });
   await recordAudit(ctx.tx.sql, ctx.actor, { action: 'update', entity: 'user', entityId: existing.id, before, after });
   return 'updated';
 }

@@ -1,18 +1,12 @@
-import type { TxHandle } from '../../db/orm-sql.js';
 import type { ImportKind } from './columns.js';
-import { importFamilyRow } from './families.js';
+import { applyFamilyRows } from './family-batch.js';
 import { importHoursRow } from './hours.js';
 import type { ImportRow } from './parse.js';
-import type { RowContext, RowOutcome } from './row-context.js';
+import type { RowContext } from './row-context.js';
+import { applyInSavepoint, type RowHandler, type RowReport } from './savepoint.js';
 import { importTeacherRow } from './teachers.js';
-import { RowProblem } from './values.js';
 
-/** What happened to one row: `errors` name the file's column (its header). */
-export interface RowReport {
-  row: number;
-  outcome: RowOutcome | 'error';
-  errors: Array<{ column: string; message: string }>;
-}
+export type { RowReport } from './savepoint.js';
 
 export interface ImportTotals {
   total: number;
@@ -22,34 +16,22 @@ export interface ImportTotals {
   errors: number;
 }
 
-const handlers: Record<ImportKind, (ctx: RowContext, values: Readonly<Record<string, string>>) => Promise<RowOutcome>> = {
-  families: importFamilyRow,
+const handlers: Record<Exclude<ImportKind, 'families'>, RowHandler> = {
   teachers: importTeacherRow,
   'weekly-hours': importHoursRow,
 };
 
-const SAVEPOINT = 'import_row';
-
 /**
- * Applies `rows` in the context's open transaction, each row in a savepoint: a row refused by
- * validation or a rule leaves nothing behind and is reported with its issues; the others stay.
- * Any other error (the database gone, a bug) is thrown: the caller's transaction rolls back whole.
+ * Applies `rows` in the context's open transaction; a row refused by validation or a rule leaves
+ * nothing behind and is reported with its issues, the others stay. Families go by batch
+ * (family-batch.ts: a few statements for the whole batch); teachers and hours one row at a time,
+ * each in a savepoint. Any other error (the database gone, a bug) is thrown: the caller's
+ * transaction rolls back whole.
  */
 export async function applyRows(ctx: RowContext, kind: ImportKind, rows: readonly ImportRow[], headers: Readonly<Record<string, string>>): Promise<RowReport[]> {
-  const tx: TxHandle = ctx.tx;
+  if (kind === 'families') return applyFamilyRows(ctx, rows, headers);
   const reports: RowReport[] = [];
-  for (const row of rows) {
-    await tx.sql.exec(`SAVEPOINT ${SAVEPOINT}`);
-    try {
-      const outcome = await handlers[kind](ctx, row.values);
-      await tx.sql.exec(`RELEASE SAVEPOINT ${SAVEPOINT}`);
-      reports.push({ row: row.row, outcome, errors: [] });
-    } catch (error) {
-      await tx.sql.exec(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`);
-      if (!(error instanceof RowProblem)) throw error;
-      reports.push({ row: row.row, outcome: 'error', errors: error.issues.map((issue) => ({ column: headers[issue.field] ?? issue.field, message: issue.message })) });
-    }
-  }
+  for (const row of rows) reports.push(await applyInSavepoint(ctx, handlers[kind], row, headers));
   return reports;
 }
 

@@ -51,11 +51,14 @@ class DryRunRollback extends Error {}
 /** Applies every row and rolls everything back: the report of what a real run would do now. */
 export async function dryRunImport(deps: ImportDeps, options: ImportOptions, parsed: ParsedImport): Promise<{ totals: ImportTotals; rows: RowReport[] }> {
   const settings = await schoolSettings(deps.db, deps.config).get();
-  let reports: RowReport[] = [];
+  const reports: RowReport[] = [];
   try {
     await txOpener(deps.db)(async (tx) => {
       const ctx = rowContext(deps, tx, settings, options, 'import:dry-run');
-      reports = await applyRows(ctx, options.kind, parsed.rows, parsed.headers);
+      // By BATCH_ROWS as a real run goes (a batch's multi-row statements stay within the parameter limit).
+      for (let from = 0; from < parsed.rows.length; from += BATCH_ROWS) {
+        reports.push(...(await applyRows(ctx, options.kind, parsed.rows.slice(from, from + BATCH_ROWS), parsed.headers)));
+      }
       throw new DryRunRollback();
     });
   } catch (error) {
@@ -109,7 +112,7 @@ export async function runNextBatch(deps: ImportDeps, id: number): Promise<BatchR
     const totals = totalsOf(reports);
     const errors = reports.filter((r) => r.outcome === 'error').map(({ row, errors: issues }) => ({ row, errors: issues }));
     await tx.sql.query(
-      `UPDATE imports SET status = 'running', processed_rows = processed_rows + $2, created_count = created_count + $3, updated_count = updated_count + $4,
+      `UPDATE imports SET status = 'running', failure = NULL, finished_at = NULL, processed_rows = processed_rows + $2, created_count = created_count + $3, updated_count = updated_count + $4,
          skipped_count = skipped_count + $5, error_count = error_count + $6, row_errors = row_errors || $7::jsonb WHERE id = $1`,
       [id, rows.length, totals.created, totals.updated, totals.skipped, totals.errors, JSON.stringify(errors)],
     );
@@ -125,4 +128,16 @@ export async function finishImport(deps: ImportDeps, id: number, failure?: strin
     failure === undefined ? 'completed' : 'failed',
     failure ?? null,
   ]);
+}
+
+/**
+ * Marks the import failed with `error`'s message; the committed batches stay (the counts say how
+ * far it got) and so do its pending rows, so retrying the run finishes it. Best effort: a database
+ * that is gone leaves the status to the run's state, which GET /imports/{id} reads too.
+ */
+export async function failImport(deps: ImportDeps, id: number, error: unknown): Promise<void> {
+  const message = error instanceof Error ? error.message : String(error);
+  await deps.db.sql
+    .query(`UPDATE imports SET status = 'failed', failure = $2, finished_at = now() WHERE id = $1 AND status <> 'completed'`, [id, message.slice(0, 2000)])
+    .catch(() => undefined);
 }

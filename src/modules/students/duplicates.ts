@@ -10,6 +10,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { Orm } from '../../db/client.js';
+import type { SqlExecutor } from '../../db/sql-client.js';
 import { rowsOf } from '../../db/orm-sql.js';
 import { conflict } from '../../http/errors.js';
 
@@ -49,4 +50,10 @@ export async function refuseDuplicateStudent(tx: Orm, student: StudentIdentity, 
   throw conflict(`Parent ${student.parentId} already has the student ${student.firstName.trim()} ${student.lastName.trim()} born ${student.dateOfBirth} (student ${existing})`, [
     { field: 'body.firstName', message: 'this parent already has an active student with this name and date of birth' },
   ]);
+}
+
+/** Takes the locks of refuseDuplicateStudent for several parents in one statement (in id order, so two callers cannot deadlock). */
+export async function lockParents(sql: SqlExecutor, parentIds: readonly number[]): Promise<void> {
+  if (parentIds.length === 0) return;
+  await sql.query(`SELECT count(pg_advisory_xact_lock(${PARENT_LOCK_SPACE}::int, id)) FROM (SELECT DISTINCT unnest($1::int[]) AS id ORDER BY 1) AS ids`, [parentIds]);
 }
