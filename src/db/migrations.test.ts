@@ -38,8 +38,8 @@ const expectedTables = [
   'payroll_adjustments',
   'payroll_lines',
   'payroll_runs',
-
   'privacy_exports',
+  'progress_reports',
   'refresh_tokens',
   'saved_payment_methods',
   'schedule_reviews',
@@ -95,8 +95,8 @@ const sqlOnlyTables = [
   'payroll_adjustments',
   'payroll_lines',
   'payroll_runs',
-
   'privacy_exports',
+  'progress_reports',
   'saved_payment_methods',
   'schedule_reviews',
   'sim_gateway_events',
@@ -163,8 +163,8 @@ describe('migrations', () => {
       'payroll_adjustments',
       'payroll_lines',
       'payroll_runs',
-
       'privacy_exports',
+      'progress_reports',
       'refresh_tokens',
       'saved_payment_methods',
       'schedule_reviews',

@@ -219,7 +219,7 @@ describe('privacy exports (access requests)', () => {
     expect(other.statusCode).toBe(404);
     expect(other.json().error.code).toBe('not_found');
     expect(await exportCount()).toBe(before);
-    // Parent B cannot read or download family A's exports; a teacher asks only for their own data.
+    // Parent B cannot read or download family A's exports; a teacher may not ask at all (API.md).
     for (const id of [exportId, ownId]) {
       expect((await call('GET', `/api/v1/privacy/exports/${id}`, f.parentB.headers)).statusCode).toBe(404);
       const download = await call('GET', `/api/v1/privacy/exports/${id}/download`, f.parentB.headers);
@@ -228,8 +228,8 @@ describe('privacy exports (access requests)', () => {
     }
     // An export an admin asked for is the admin's: the parent does not see it either.
     expect((await call('GET', `/api/v1/privacy/exports/${exportId}`, f.parentA.headers)).statusCode).toBe(404);
-    expect((await call('POST', '/api/v1/privacy/exports', f.teacherA.headers, { userId: f.parentA.id })).statusCode).toBe(404);
-    expect((await call('GET', `/api/v1/privacy/exports/${exportId}`, f.teacherA.headers)).statusCode).toBe(404);
+    expect((await call('POST', '/api/v1/privacy/exports', f.teacherA.headers, { userId: f.teacherA.id })).statusCode).toBe(403);
+    expect((await call('GET', `/api/v1/privacy/exports/${exportId}`, f.teacherA.headers)).statusCode).toBe(403);
     expect(await exportCount()).toBe(before);
   }, 120_000);
 

@@ -13,13 +13,13 @@ const tags = ['privacy'];
 /** The zip itself (binary; Fastify sends a Buffer as it is). */
 const zipBody = z.custom<Buffer>((value) => Buffer.isBuffer(value)).meta({ description: 'The zip (application/zip)', type: 'string', format: 'binary' });
 const downloadResponses = { 200: zipBody, ...errors, 410: errorResponse };
-/** Parents and teachers ask for (and download) their own exports; admins anyone's. */
-const requesters = { access: ['admin', 'parent', 'teacher'] as const };
+/** Parents ask for (and download) their own family's export; admins anyone's (API.md). */
+const requesters = { access: ['admin', 'parent'] as const };
 
 /**
- * Access requests (API.md "Privacy"): POST /api/v1/privacy/exports (admin: any user; a parent or
- * teacher: themself, anyone else is 404) → 202; GET …/exports (admin: all; others: the ones they
- * asked for) newest first; GET …/{id} (admin; the requester) the status; GET
+ * Access requests (API.md "Privacy"): POST /api/v1/privacy/exports (admin: any user; a parent:
+ * themself, anyone else is 404) → 202; GET …/exports (admin: all; a parent: the ones they asked
+ * for) newest first; GET …/{id} (admin; the requester) the status; GET
  * …/{id}/download (admin; the requester; or the e-mailed signed link `?token=`) the zip, 410 once
  * expired.
  */

@@ -1,5 +1,5 @@
 /**
- * Access requests: ask for an export (admin: anyone's; a parent or teacher: their own), read its status, and
+ * Access requests: ask for an export (admin: anyone's; a parent: their own), read its status, and
  * download it (the requester or an admin, signed in; or anyone holding the e-mailed signed link).
  * Reads run as the caller (row-level security: a parent sees only the exports they asked for);
  * a record the caller may not see answers 404 as if it did not exist.
