@@ -1,5 +1,5 @@
 import { addDays, isDate } from './dates';
-import type { Teacher } from './teachers';
+import type { Teacher } from '../choices';
 import type { CalendarView } from './types';
 
 interface Props {

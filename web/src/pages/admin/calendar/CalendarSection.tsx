@@ -10,7 +10,7 @@ import { todayIn } from './dates';
 import { DayView } from './DayView';
 import { LessonDetails } from './LessonDetails';
 import { NewClosure } from './NewClosure';
-import { useTeachers } from './teachers';
+import { useTeachers } from '../choices';
 import type { CalendarLesson, CalendarView } from './types';
 import { WeekView } from './WeekView';
 

@@ -4,7 +4,7 @@ import { api, call } from '../../../api/client';
 import { useSchoolZone } from '../../../auth/hooks';
 import { Card, ErrorNotice, fieldProblem, Loading, OkNotice } from '../../../ui/components';
 import { dateTime } from '../../../ui/format';
-import { type Teacher, useTeachers } from '../calendar/teachers';
+import { type Teacher, useTeachers } from '../choices';
 import type { WaitlistEntry } from './types';
 
 /** `GET /waitlist`: waitlisted families in line order, what each waits for and why, and promoting one. */

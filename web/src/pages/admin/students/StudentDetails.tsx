@@ -6,7 +6,7 @@ import { api, call } from '../../../api/client';
 import { Card, ErrorNotice, Field, fieldProblem, OkNotice } from '../../../ui/components';
 import { SelectField, TextAreaField } from '../../../ui/fields';
 import { day, money } from '../../../ui/format';
-import { skillLevels, useInstruments, useTeacherChoices } from './choices';
+import { skillLevels, teacherOption, useInstruments, useTeachers } from '../choices';
 import type { Student } from './types';
 
 type Patch = NonNullable<paths['/api/v1/students/{id}']['patch']['requestBody']>['content']['application/json'];
@@ -100,11 +100,11 @@ function changes(student: Student, form: ReturnType<typeof formOf>): Patch {
 function StudentForm({ student, onDone }: { student: Student; onDone: (saved: boolean) => void }) {
   const queries = useQueryClient();
   const instruments = useInstruments();
-  const teachers = useTeacherChoices();
+  const teachers = useTeachers();
   const [form, setForm] = useState(() => formOf(student));
   const set = (key: 'firstName' | 'lastName' | 'email' | 'dateOfBirth' | 'rate') => (value: string) => setForm((current) => ({ ...current, [key]: value }));
   // The student's current teacher stays a choice even when the list of active teachers lacks them.
-  const others = (teachers.data ?? []).map((teacher) => ({ value: String(teacher.id), label: `${teacher.firstName} ${teacher.lastName}` }));
+  const others = teachers.list.map(teacherOption);
   const current =
     student.teacherId && !others.some((other) => other.value === String(student.teacherId))
       ? [{ value: String(student.teacherId), label: student.teacherName ?? 'Current teacher' }]

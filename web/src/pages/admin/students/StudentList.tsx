@@ -5,7 +5,7 @@ import { api, call } from '../../../api/client';
 import { Card, ErrorNotice, Field, fieldProblem, Loading } from '../../../ui/components';
 import { SelectField } from '../../../ui/fields';
 import { Pager } from '../../../ui/Pager';
-import { useInstruments, useTeacherChoices } from './choices';
+import { teacherOption, useInstruments, useTeachers } from '../choices';
 
 /** Students listed per page. */
 const PAGE_SIZE = 20;
@@ -26,7 +26,7 @@ export function StudentList() {
   const page = Math.max(1, Number(params.get('page')) || 1);
   const [typed, setTyped] = useState(q);
   const instruments = useInstruments();
-  const teachers = useTeacherChoices();
+  const teachers = useTeachers();
   const students = useQuery({
     queryKey: ['students', 'list', q, instrument, teacherId, status, page],
     queryFn: () =>
@@ -62,10 +62,7 @@ export function StudentList() {
             label="Teacher"
             name="teacher"
             value={teacherId ? String(teacherId) : ''}
-            options={[
-              { value: '', label: 'Any teacher' },
-              ...(teachers.data ?? []).map((teacher) => ({ value: String(teacher.id), label: `${teacher.firstName} ${teacher.lastName}` })),
-            ]}
+            options={[{ value: '', label: 'Any teacher' }, ...teachers.list.map(teacherOption)]}
             onChange={(next) => go({ teacher: next, page: 1 })}
           />
           <SelectField label="Status" name="status" value={status} options={statusChoices} onChange={(next) => go({ status: next, page: 1 })} />

@@ -3,7 +3,7 @@ import { type FormEvent, useState } from 'react';
 import { Link } from 'wouter';
 import { api, call } from '../../../api/client';
 import { Card, ErrorNotice, Field, fieldProblem, OkNotice } from '../../../ui/components';
-import { useInstruments } from '../students/choices';
+import { useInstruments } from '../choices';
 import type { TeacherDetail } from './types';
 
 /** The teacher's contact, instruments and load; instruments, capacity and availability edited with `PATCH /teachers/{id}`. */

@@ -5,7 +5,7 @@ import { useSchoolZone } from '../../../auth/hooks';
 import { Card, ErrorNotice, Field, fieldProblem, OkNotice } from '../../../ui/components';
 import { SelectField } from '../../../ui/fields';
 import { dateTime, localToInstant } from '../../../ui/format';
-import { useTeacherChoices } from '../students/choices';
+import { teacherOption, useTeachers } from '../choices';
 import type { TeacherDetail } from './types';
 
 /** What to do with the scheduled lessons inside new time off (`POST /teachers/{id}/time-off`). */
@@ -21,7 +21,7 @@ const actions: { value: LessonAction; label: string }[] = [
 export function TeacherTimeOff({ teacher }: { teacher: TeacherDetail }) {
   const zone = useSchoolZone();
   const queries = useQueryClient();
-  const teachers = useTeacherChoices();
+  const teachers = useTeachers();
   const [form, setForm] = useState({ startsAt: '', endsAt: '', reason: '', action: 'list' as LessonAction, substitute: '' });
   const set = (key: 'startsAt' | 'endsAt' | 'reason') => (value: string) => setForm((current) => ({ ...current, [key]: value }));
   const refresh = () => {
@@ -91,10 +91,7 @@ export function TeacherTimeOff({ teacher }: { teacher: TeacherDetail }) {
             label="Substitute teacher"
             name="substituteTeacherId"
             value={form.substitute}
-            options={[
-              { value: '', label: 'Choose a teacher' },
-              ...(teachers.data ?? []).filter((other) => other.id !== teacher.id).map((other) => ({ value: String(other.id), label: `${other.firstName} ${other.lastName}` })),
-            ]}
+            options={[{ value: '', label: 'Choose a teacher' }, ...teachers.list.filter((other) => other.id !== teacher.id).map(teacherOption)]}
             onChange={(substitute) => setForm({ ...form, substitute })}
             problem={fieldProblem(add.error, 'substituteTeacherId')}
           />

@@ -1,6 +1,16 @@
 import { useQuery } from '@tanstack/react-query';
-import { api, call } from '../../../api/client';
-import type { paths } from '../../../api/schema';
+import { api, call } from '../../api/client';
+import type { paths } from '../../api/schema';
+
+/** Lists the console's forms choose from: skill levels, the school's instruments, its teachers. */
+
+/** The skill levels a student can have, as the API names them. */
+export const skillLevels = ['beginner', 'intermediate', 'advanced'] as const;
+
+/** The instruments the school offers (its `instruments` setting, through the public pricing). */
+export function useInstruments() {
+  return useQuery({ queryKey: ['pricing'], queryFn: () => call(api.GET('/api/v1/public/pricing')), select: (pricing) => pricing.instruments });
+}
 
 /** One teacher as the teacher list answers it. */
 export type Teacher = paths['/api/v1/teachers']['get']['responses'][200]['content']['application/json']['data'][number];
@@ -16,3 +26,6 @@ export function useTeachers() {
   const byId = new Map(list.map((teacher) => [teacher.id, `${teacher.firstName} ${teacher.lastName}`]));
   return { query: teachers, list, nameOf: (id: number) => byId.get(id) ?? `Teacher #${id}` };
 }
+
+/** A teacher as a drop-down option. */
+export const teacherOption = (teacher: Teacher) => ({ value: String(teacher.id), label: `${teacher.firstName} ${teacher.lastName}` });
