@@ -65,12 +65,24 @@ export function TaskList() {
   );
 }
 
-/** What a task is about: the family (parent), student and payment by number; the run and approval as links. */
+/** What a task is about, each a link to its page: the family (parent), student, payment, run and approval. */
 function TaskLinks({ task }: { task: Task }) {
   const parts = [
-    task.userId !== null && <span key="user">Parent #{task.userId}</span>,
-    task.studentId !== null && <span key="student">Student #{task.studentId}</span>,
-    task.paymentId !== null && <span key="payment">Payment #{task.paymentId}</span>,
+    task.userId !== null && (
+      <Link key="user" href={`~/app/families/${task.userId}`}>
+        Family #{task.userId}
+      </Link>
+    ),
+    task.studentId !== null && (
+      <Link key="student" href={`~/app/students/${task.studentId}`}>
+        Student #{task.studentId}
+      </Link>
+    ),
+    task.paymentId !== null && (
+      <Link key="payment" href={`~/app/payments/${task.paymentId}`}>
+        Payment #{task.paymentId}
+      </Link>
+    ),
     task.runId !== null && (
       <Link key="run" href={runPageHref(task.runId)}>
         Workflow run
