@@ -137,7 +137,7 @@ run('the admin console: approvals, tasks and workflow runs', { timeout: 180_000 
         await page.getByRole('link', { name: 'Back to the inbox' }).click();
         const inbox = page.getByRole('list', { name: 'Approvals' });
         await inbox.getByRole('link', { name: first.title }).waitFor();
-        expect(await inbox.getByRole('link', { name: rejected.title }).count()).toBe(0);
+        await expect.poll(() => inbox.getByRole('link', { name: rejected.title }).count()).toBe(0);
         await page.getByLabel(`Select ${first.title}`).check();
         await page.getByLabel(`Select ${second.title}`).check();
         await page.getByRole('button', { name: 'Approve selected as drafted (2)' }).click();
